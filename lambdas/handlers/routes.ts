@@ -1,0 +1,40 @@
+/**
+ * The HTTP routes and the Lambda each one invokes: read by the CDK API construct (lib/api.ts) and by the local
+ * server (lib/local/server.ts), so both runtimes expose exactly the same surface.
+ */
+export type RouteAuth = 'none' | 'apiKey' | 'cognito';
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** API Gateway resource path; `{name}` segments become `event.pathParameters.name`. */
+  readonly path: string;
+  /** File name in `lambdas/handlers/` (without extension) whose `handler` export serves the route. */
+  readonly handler: HandlerName;
+  /** `cognito`: API Gateway's Cognito authorizer (access tokens); `apiKey`: the handler checks `rk_` keys. */
+  readonly auth: RouteAuth;
+}
+
+export const HANDLERS = {
+  'chat-completions': { streaming: true },
+  models: { streaming: false },
+  'auth-config': { streaming: false },
+  'provider-keys': { streaming: false },
+  'api-keys': { streaming: false },
+} as const satisfies Record<string, { streaming: boolean }>;
+
+export type HandlerName = keyof typeof HANDLERS;
+
+export const ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/v1/chat/completions', handler: 'chat-completions', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/models', handler: 'models', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/auth/config', handler: 'auth-config', auth: 'none' },
+  { method: 'GET', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },
+  { method: 'POST', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/provider-keys/{id}', handler: 'provider-keys', auth: 'cognito' },
+  { method: 'GET', path: '/v1/api-keys', handler: 'api-keys', auth: 'cognito' },
+  { method: 'POST', path: '/v1/api-keys', handler: 'api-keys', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/api-keys/{id}', handler: 'api-keys', auth: 'cognito' },
+];
+
+/** API Gateway's largest request payload; the local server enforces it too. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

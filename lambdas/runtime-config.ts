@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { TABLE_NAMES, tableEnvVar, type TableName } from './store/tables.js';
+
+/**
+ * Everything a Lambda reads from its environment, validated once at cold start. The CDK stack sets these in
+ * AWS and `bin/local.ts` sets them locally; nothing else in `lambdas/` knows which runtime it is in.
+ */
+const envSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Only set locally: DynamoDB Local's URL. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** In AWS: the KMS key that wraps provider-key data keys. */
+  KMS_KEY_ID: z.string().min(1).optional(),
+  /** Locally: the file holding the local keyring's 256-bit master key (mode 0600). */
+  LOCAL_KEYRING_FILE: z.string().min(1).optional(),
+  /** Lets provider base URLs point at loopback (http allowed there); on only in the local runtime. */
+  ALLOW_LOOPBACK_BASE_URL: z.enum(['true', 'false']).default('false'),
+  COGNITO_USER_POOL_ID: z.string().min(1).optional(),
+  COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** Locally: cognito-local's URL. In AWS the issuer is derived from region and pool id. */
+  COGNITO_ENDPOINT: z.url().optional(),
+});
+
+export interface RuntimeConfig {
+  readonly region: string;
+  readonly dynamodbEndpoint?: string;
+  readonly tables: Readonly<Record<TableName, string>>;
+  readonly keyring: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly file: string };
+  readonly allowLoopbackBaseUrl: boolean;
+  readonly cognito: { readonly userPoolId?: string; readonly clientId?: string; readonly endpoint?: string };
+}
+
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const parsed = envSchema.parse(env);
+  const tables = Object.fromEntries(
+    TABLE_NAMES.map((t) => [t, z.string().min(1, `${tableEnvVar(t)} is not set`).parse(env[tableEnvVar(t)] ?? '')]),
+  ) as Record<TableName, string>;
+  const keyring = parsed.KMS_KEY_ID
+    ? ({ kind: 'kms', keyId: parsed.KMS_KEY_ID } as const)
+    : ({ kind: 'local', file: z.string({ error: 'KMS_KEY_ID or LOCAL_KEYRING_FILE must be set' }).parse(parsed.LOCAL_KEYRING_FILE) } as const);
+  return {
+    region: parsed.AWS_REGION,
+    dynamodbEndpoint: parsed.DYNAMODB_ENDPOINT,
+    tables,
+    keyring,
+    allowLoopbackBaseUrl: parsed.ALLOW_LOOPBACK_BASE_URL === 'true',
+    cognito: { userPoolId: parsed.COGNITO_USER_POOL_ID, clientId: parsed.COGNITO_CLIENT_ID, endpoint: parsed.COGNITO_ENDPOINT },
+  };
+}
+
+let cached: RuntimeConfig | undefined;
+/** The process's config, parsed on first use. */
+export function runtimeConfig(): RuntimeConfig {
+  return (cached ??= loadRuntimeConfig());
+}

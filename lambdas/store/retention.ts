@@ -1,0 +1,20 @@
+/** Retention windows promised in the privacy policy (P9–P12); the only place they are written. */
+const DAY_SECONDS = 86_400;
+
+export const RETENTION = {
+  /** P11: error logs, and the request metadata they belong to. */
+  requestMetadataDays: 90,
+  errorLogDays: 90,
+  securityEventDays: 90,
+  /** P10: aggregated usage analytics. */
+  usageRollupDays: 730,
+  /** Rate-limit windows only need to outlive their window. */
+  limitWindowSeconds: 600,
+  /** P12: payment records. */
+  ledgerDays: 7 * 365 + 2,
+} as const;
+
+/** Epoch seconds at which an item written now expires after `days`. */
+export function expiresAfterDays(days: number, now = Date.now()): number {
+  return Math.floor(now / 1000) + days * DAY_SECONDS;
+}

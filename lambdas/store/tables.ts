@@ -1,0 +1,37 @@
+/**
+ * The tables, as one set of specs read by both the CDK stack (lib/data.ts) and the local runtime
+ * (lib/local/dynamodb.ts). Every table has a string partition key `pk` and sort key `sk`.
+ */
+export interface TableSpec {
+  /** Logical name; also the suffix of the environment variable `TABLE_<NAME>` that carries its real name. */
+  readonly name: string;
+  /** Epoch-seconds attribute DynamoDB TTL deletes by; absent where items never expire (P9). */
+  readonly ttlAttribute?: string;
+  readonly stream?: 'NEW_IMAGE';
+  readonly deletionProtection?: boolean;
+  readonly indexes?: readonly { readonly name: string; readonly pk: string; readonly sk: string }[];
+}
+
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const TABLES = {
+  /** Profiles, provider keys, API keys and their hash lookups, configs, roles: kept while the account is active. */
+  accounts: { name: 'accounts' },
+  /** One metadata item per request, error logs, security events; each with a TTL by kind. */
+  activity: { name: 'activity', ttlAttribute: TTL_ATTRIBUTE, stream: 'NEW_IMAGE' },
+  /** Per-day rollups (P10). */
+  usage: { name: 'usage', ttlAttribute: TTL_ATTRIBUTE },
+  /** Rate-limit windows. */
+  limits: { name: 'limits', ttlAttribute: TTL_ATTRIBUTE },
+  /** Payments and billing events (P12): kept 7 years, protected from deletion. */
+  ledger: { name: 'ledger', ttlAttribute: TTL_ATTRIBUTE, deletionProtection: true },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLES;
+
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** The environment variable that carries a table's physical name. */
+export function tableEnvVar(table: TableName): string {
+  return `TABLE_${table.toUpperCase()}`;
+}

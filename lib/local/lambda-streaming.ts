@@ -1,0 +1,61 @@
+import type { ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+
+/**
+ * The `awslambda` globals that Lambda's Node runtime provides for response streaming, over a Node HTTP
+ * response. Installed before any handler module is imported, so the local server calls the very handlers that
+ * API Gateway invokes.
+ */
+export interface StreamPrelude {
+  statusCode?: number;
+  headers?: Record<string, string>;
+}
+
+export type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
+
+const STREAMING = Symbol.for('roukey.streamifyResponse');
+
+/** A writable that sends the prelude as the status line and headers, then the body bytes as they come. */
+export class LocalResponseStream extends Writable {
+  constructor(private readonly res: ServerResponse) {
+    super();
+    // A client that goes away ends the stream the handler writes to, as it does in Lambda.
+    res.on('close', () => {
+      if (!res.writableFinished) this.destroy(new Error('client disconnected'));
+    });
+  }
+
+  setPrelude(prelude: StreamPrelude): void {
+    if (!this.res.headersSent) this.res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {});
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (!this.res.headersSent) this.res.writeHead(200);
+    this.res.write(chunk, (err) => callback(err ?? null));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (!this.res.headersSent) this.res.writeHead(200);
+    this.res.end(() => callback());
+  }
+}
+
+export function installLambdaStreamingGlobals(): void {
+  const g = globalThis as { awslambda?: unknown };
+  if (g.awslambda) return;
+  g.awslambda = {
+    streamifyResponse(handler: StreamingHandler): StreamingHandler {
+      return Object.assign(handler, { [STREAMING]: true });
+    },
+    HttpResponseStream: {
+      from(stream: Writable, prelude: StreamPrelude): Writable {
+        (stream as LocalResponseStream).setPrelude(prelude);
+        return stream;
+      },
+    },
+  };
+}
+
+export function isStreamingHandler(fn: unknown): fn is StreamingHandler {
+  return typeof fn === 'function' && (fn as unknown as Record<symbol, unknown>)[STREAMING] === true;
+}

@@ -1,0 +1,18 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLES, TABLE_NAMES } from '../../lambdas/store/tables.js';
+import { createTestTables } from '../support/tables.js';
+
+describe('table specs on DynamoDB Local', () => {
+  it('creates every table with TTL where items expire and a stream on activity', async () => {
+    const { endpoint, tables } = await createTestTables();
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    for (const t of TABLE_NAMES) {
+      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tables[t] }));
+      const spec: { ttlAttribute?: string } = TABLES[t];
+      expect(ttl.TimeToLiveDescription?.AttributeName).toBe(spec.ttlAttribute);
+    }
+    const activity = await client.send(new DescribeTableCommand({ TableName: tables.activity }));
+    expect(activity.Table?.StreamSpecification?.StreamViewType).toBe('NEW_IMAGE');
+    client.destroy();
+  });
+});
