@@ -11,3 +11,14 @@ export type ProviderKeyContext = Record<(typeof ENCRYPTION_CONTEXT_KEYS)[number]
 export function providerKeyContext(accountId: string, providerKeyId: string): ProviderKeyContext {
   return { purpose: PROVIDER_KEY_PURPOSE, accountId, providerKeyId };
 }
+
+/**
+ * The context as stable bytes, used as AES-GCM additional authenticated data: keys sorted, so the same
+ * context always yields the same bytes whatever order its properties were written in.
+ */
+export function canonicalContext(context: Readonly<Record<string, string>>): Buffer {
+  const entries = Object.keys(context)
+    .sort()
+    .map((k) => [k, context[k]]);
+  return Buffer.from(JSON.stringify(entries), 'utf8');
+}

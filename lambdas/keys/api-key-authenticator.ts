@@ -1,0 +1,59 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApiKeyAuthenticator, ApiKeyPrincipal } from '../gateway/ports.js';
+import type { RuntimeConfig } from '../runtime-config.js';
+import { createDocumentClient } from '../store/dynamo.js';
+import { createApiKeyRepository } from '../store/accounts-api-keys.js';
+import type { ApiKeyStore } from './key-stores.js';
+import { hashApiKey, looksLikeApiKey } from './key-material.js';
+import { TtlCache } from './ttl-cache.js';
+
+export interface ApiKeyAuthenticatorOptions {
+  /** Known keys are trusted this long; below 30 s so a revocation takes effect within 30 s everywhere. */
+  readonly positiveTtlMs?: number;
+  /** Unknown keys are refused from memory this long, so a flood of bad keys does not reach the table. */
+  readonly negativeTtlMs?: number;
+  readonly maxEntries?: number;
+  /** lastUsedAt is written at most this often per key. */
+  readonly touchIntervalMs?: number;
+  readonly now?: () => number;
+  readonly store?: ApiKeyStore;
+  readonly db?: DynamoDBDocumentClient;
+}
+
+/** `Authorization: Bearer rk_…` → the key's account, via SHA-256 lookup and a bounded container cache. */
+export function createApiKeyAuthenticator(config: RuntimeConfig, options: ApiKeyAuthenticatorOptions = {}): ApiKeyAuthenticator {
+  const {
+    positiveTtlMs = 25_000,
+    negativeTtlMs = 3_000,
+    maxEntries = 10_000,
+    touchIntervalMs = 60_000,
+    now = Date.now,
+  } = options;
+  const store = options.store ?? createApiKeyRepository(options.db ?? createDocumentClient(config), config.tables.accounts);
+  // Keyed by the hash, so the cache never holds a raw key.
+  const cache = new TtlCache<string, ApiKeyPrincipal | undefined>({ maxEntries, now });
+  const lastTouched = new TtlCache<string, number>({ maxEntries, now });
+
+  return {
+    async authenticate(rawKey) {
+      if (!looksLikeApiKey(rawKey)) return undefined;
+      const keyHash = hashApiKey(rawKey);
+      if (cache.has(keyHash)) return cache.get(keyHash);
+      const found = await store.lookup(keyHash);
+      const principal = found ? { accountId: found.accountId, apiKeyId: found.apiKeyId } : undefined;
+      cache.set(keyHash, principal, principal ? positiveTtlMs : negativeTtlMs);
+      return principal;
+    },
+
+    async touch(principal) {
+      const at = now();
+      if (lastTouched.has(principal.apiKeyId)) return;
+      lastTouched.set(principal.apiKeyId, at, touchIntervalMs);
+      try {
+        await store.touch(principal.accountId, principal.apiKeyId, new Date(at).toISOString(), new Date(at - touchIntervalMs).toISOString());
+      } catch {
+        // Usage stamps are best effort: a failed write must never fail or slow a request.
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { ProviderId } from '../providers/provider-ids.js';
+
+/** The persistence ports the key services and the router adapters need; lambdas/store/accounts-*.ts implement them. */
+export interface ProviderKeyRecord {
+  readonly id: string;
+  readonly provider: ProviderId;
+  readonly name: string;
+  /** Masked: the last 4 characters only (P2). */
+  readonly hint: string;
+  readonly baseUrl?: string;
+  readonly createdAt: string;
+  /** Envelope ciphertext bound to (accountId, id); see lambdas/crypto/envelope-cipher.ts. */
+  readonly ciphertext: string;
+}
+
+export interface ProviderKeyStore {
+  /** Writes the key and its name claim together; 'name_taken' when the account already has that name. */
+  create(accountId: string, record: ProviderKeyRecord): Promise<'created' | 'name_taken'>;
+  list(accountId: string): Promise<ProviderKeyRecord[]>;
+  findByName(accountId: string, name: string): Promise<ProviderKeyRecord | undefined>;
+  /** False when the account has no key with that id. */
+  remove(accountId: string, id: string): Promise<boolean>;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly hint: string;
+  /** SHA-256 (hex) of the raw key; the raw key is never stored. */
+  readonly keyHash: string;
+  readonly createdAt: string;
+  readonly lastUsedAt?: string;
+}
+
+export interface ApiKeyStore {
+  create(accountId: string, record: ApiKeyRecord): Promise<void>;
+  list(accountId: string): Promise<ApiKeyRecord[]>;
+  remove(accountId: string, id: string): Promise<boolean>;
+  lookup(keyHash: string): Promise<{ accountId: string; apiKeyId: string } | undefined>;
+  /** Sets lastUsedAt to `now` unless it was set after `notAfter`; resolves false when it did not write. */
+  touch(accountId: string, apiKeyId: string, now: string, notAfter: string): Promise<boolean>;
+}

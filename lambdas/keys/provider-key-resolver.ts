@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProviderKeyResolver, UpstreamCredentials } from '../gateway/ports.js';
+import type { RuntimeConfig } from '../runtime-config.js';
+import { createEnvelopeCipher, type EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { providerKeyContext } from '../crypto/encryption-context.js';
+import { createDocumentClient } from '../store/dynamo.js';
+import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
+import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
+import { TtlCache } from './ttl-cache.js';
+
+export interface ProviderKeyResolverOptions {
+  /** How long a looked-up key record is reused; short, so new and deleted keys show up quickly. */
+  readonly recordTtlMs?: number;
+  /** How long a decrypted plaintext stays in memory (≤ 5 min), sparing KMS calls. */
+  readonly plaintextTtlMs?: number;
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+  readonly store?: ProviderKeyStore;
+  readonly cipher?: EnvelopeCipher;
+  readonly db?: DynamoDBDocumentClient;
+}
+
+/** The router's view of provider keys: decrypted on demand, plaintext cached in memory only, never logged. */
+export function createProviderKeyResolver(config: RuntimeConfig, options: ProviderKeyResolverOptions = {}): ProviderKeyResolver {
+  const { recordTtlMs = 20_000, plaintextTtlMs = 5 * 60_000, maxEntries = 5_000, now = Date.now } = options;
+  const store = options.store ?? createProviderKeyRepository(options.db ?? createDocumentClient(config), config.tables.accounts);
+  let cipher = options.cipher;
+  const byNameCache = new TtlCache<string, ProviderKeyRecord | undefined>({ maxEntries, now });
+  const allCache = new TtlCache<string, ProviderKeyRecord[]>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
+  // Keyed by key id and a digest of the ciphertext, so a replaced ciphertext is never answered with an old plaintext.
+  const plaintexts = new TtlCache<string, string>({ maxEntries, now });
+
+  async function credentials(accountId: string, record: ProviderKeyRecord): Promise<UpstreamCredentials> {
+    const cacheKey = `${accountId}#${record.id}#${createHash('sha256').update(record.ciphertext).digest('base64url')}`;
+    let apiKey = plaintexts.get(cacheKey);
+    if (apiKey === undefined) {
+      cipher ??= createEnvelopeCipher(config);
+      apiKey = await cipher.decrypt(record.ciphertext, providerKeyContext(accountId, record.id));
+      plaintexts.set(cacheKey, apiKey, plaintextTtlMs);
+    }
+    return { providerKeyId: record.id, name: record.name, provider: record.provider, baseUrl: record.baseUrl, apiKey };
+  }
+
+  return {
+    async byName(accountId, name) {
+      const cacheKey = `${accountId}#${name}`;
+      let record: ProviderKeyRecord | undefined;
+      if (byNameCache.has(cacheKey)) {
+        record = byNameCache.get(cacheKey);
+      } else {
+        record = await store.findByName(accountId, name);
+        // Misses expire fast: a key created a moment ago should be usable right away.
+        byNameCache.set(cacheKey, record, record ? recordTtlMs : Math.min(recordTtlMs, 2_000));
+      }
+      return record ? credentials(accountId, record) : undefined;
+    },
+
+    async all(accountId) {
+      let records = allCache.get(accountId);
+      if (!records) {
+        records = await store.list(accountId);
+        allCache.set(accountId, records, recordTtlMs);
+      }
+      return Promise.all(records.map((r) => credentials(accountId, r)));
+    },
+  };
+}

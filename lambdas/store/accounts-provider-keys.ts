@@ -1,0 +1,94 @@
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ProviderKeyRecord, ProviderKeyStore } from '../keys/key-stores.js';
+import { ITEM, PROVIDER_KEY_PREFIX, accountPk, isConditionFailure } from './accounts-items.js';
+
+/** Provider keys in the `accounts` table (layout: accounts-items.ts). */
+export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: string): ProviderKeyStore {
+  async function get(accountId: string, id: string, consistent = false): Promise<ProviderKeyRecord | undefined> {
+    const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKey(accountId, id), ConsistentRead: consistent }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  return {
+    async create(accountId, record) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: table, Item: { ...ITEM.providerKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { ...ITEM.providerKeyName(accountId, record.name), providerKeyId: record.id },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return 'created';
+      } catch (err) {
+        // Ids are random (128 bits), so a failed condition means the name is taken.
+        if (isConditionFailure(err)) return 'name_taken';
+        throw err;
+      }
+    },
+
+    async list(accountId) {
+      const items: ProviderKeyRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': PROVIDER_KEY_PREFIX },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(out.Items ?? []).map(toRecord));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    },
+
+    async findByName(accountId, name) {
+      const claim = await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKeyName(accountId, name) }));
+      const id = claim.Item?.providerKeyId as string | undefined;
+      return id ? get(accountId, id) : undefined;
+    },
+
+    async remove(accountId, id) {
+      const existing = await get(accountId, id, true);
+      if (!existing) return false;
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName: table, Key: ITEM.providerKey(accountId, id), ConditionExpression: 'attribute_exists(pk)' } },
+              {
+                Delete: {
+                  TableName: table,
+                  Key: ITEM.providerKeyName(accountId, existing.name),
+                  ConditionExpression: 'providerKeyId = :id',
+                  ExpressionAttributeValues: { ':id': id },
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // A concurrent delete won; make sure the key item is gone either way.
+        await db.send(new DeleteCommand({ TableName: table, Key: ITEM.providerKey(accountId, id) }));
+        return false;
+      }
+    },
+  };
+}
+
+function toRecord(item: Record<string, unknown>): ProviderKeyRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as unknown as ProviderKeyRecord;
+}
