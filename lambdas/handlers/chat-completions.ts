@@ -1,2 +1,5 @@
-// Placeholder until the handler lands; replaced by its owner.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '{}' });
+import { createChatCompletionsHandler } from '../gateway/chat-completions-handler.js';
+import { gatewayDeps } from '../gateway/container.js';
+
+/** `POST /v1/chat/completions`: streamed by Lambda response streaming, for `stream` true and false alike. */
+export const handler = awslambda.streamifyResponse(createChatCompletionsHandler(gatewayDeps));

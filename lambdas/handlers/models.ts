@@ -1,2 +1,5 @@
-// Placeholder until the handler lands; replaced by its owner.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '{}' });
+import { gatewayDeps } from '../gateway/container.js';
+import { createModelsHandler } from '../gateway/models-handler.js';
+
+/** `GET /v1/models` with a RouKey API key. */
+export const handler = createModelsHandler(gatewayDeps);

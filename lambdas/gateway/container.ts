@@ -1,0 +1,25 @@
+import { createApiKeyAuthenticator } from '../keys/api-key-authenticator.js';
+import { assertSafeBaseUrl } from '../keys/base-url-guard.js';
+import { createProviderKeyResolver } from '../keys/provider-key-resolver.js';
+import { runtimeConfig } from '../runtime-config.js';
+import { createActivityRepo } from '../store/activity-repo.js';
+import { createDocumentClient } from '../store/dynamo.js';
+import { DEFAULT_TIMEOUTS, jsonLog, type GatewayDeps } from './gateway-deps.js';
+
+let deps: GatewayDeps | undefined;
+
+/** The router's services, wired once per container on first use (config is read then, not at import). */
+export function gatewayDeps(): GatewayDeps {
+  if (deps) return deps;
+  const config = runtimeConfig();
+  const allowLoopback = config.allowLoopbackBaseUrl;
+  deps = {
+    authenticator: createApiKeyAuthenticator(config),
+    providerKeys: createProviderKeyResolver(config),
+    activity: createActivityRepo(createDocumentClient(config), config.tables.activity),
+    assertSafeBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback }),
+    timeouts: DEFAULT_TIMEOUTS,
+    log: jsonLog,
+  };
+  return deps;
+}

@@ -1,0 +1,28 @@
+import type { ActivityWriter } from '../store/activity-repo.js';
+import type { ApiKeyAuthenticator, ProviderKeyResolver } from './ports.js';
+
+/** Upstream time limits. Streams must produce a first token in time; non-streamed answers arrive whole. */
+export interface GatewayTimeouts {
+  readonly streamFirstTokenMs: number;
+  readonly responseMs: number;
+  /** Per provider key, for `GET /v1/models`. */
+  readonly modelsMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: GatewayTimeouts = { streamFirstTokenMs: 60_000, responseMs: 600_000, modelsMs: 3_000 };
+
+/** Everything the router's handlers use; built once per container (gateway/container.ts) or by tests. */
+export interface GatewayDeps {
+  readonly authenticator: ApiKeyAuthenticator;
+  readonly providerKeys: ProviderKeyResolver;
+  readonly activity: ActivityWriter;
+  /** SSRF guard for provider base URLs (lambdas/keys/base-url-guard.ts with the runtime's loopback setting). */
+  readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
+  readonly timeouts: GatewayTimeouts;
+  /** One JSON line of metadata; never content, never keys. */
+  readonly log: (entry: Readonly<Record<string, string | number | boolean | undefined>>) => void;
+}
+
+export const jsonLog: GatewayDeps['log'] = (entry) => {
+  console.log(JSON.stringify(entry));
+};

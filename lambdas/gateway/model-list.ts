@@ -1,0 +1,56 @@
+import { providerAdapter } from '../providers/registry.js';
+import type { UpstreamModel } from '../providers/types.js';
+import type { GatewayDeps } from './gateway-deps.js';
+import type { UpstreamCredentials } from './ports.js';
+
+/** One entry of `GET /v1/models`, in OpenAI's Model shape. */
+export interface ListedModel {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+const CACHE_MS = 60_000;
+const MAX_CACHED_ACCOUNTS = 500;
+
+/**
+ * The models an account can route to: every provider key's upstream model list, fetched in parallel with a
+ * short timeout (a failing upstream is skipped), prefixed with the key's name, cached per account briefly.
+ */
+export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'assertSafeBaseUrl' | 'timeouts'>, now: () => number = Date.now) {
+  // Insertion-ordered Map as a bounded cache: the oldest account is evicted first.
+  const cache = new Map<string, { at: number; models: ListedModel[] }>();
+
+  async function fetchModels(credentials: UpstreamCredentials): Promise<ListedModel[]> {
+    try {
+      if (credentials.baseUrl !== undefined) await deps.assertSafeBaseUrl(credentials.baseUrl);
+      const adapter = providerAdapter(credentials.provider);
+      const request = adapter.modelsRequest(credentials);
+      const response = await fetch(request.url, { method: request.method, headers: request.headers, signal: AbortSignal.timeout(deps.timeouts.modelsMs) });
+      if (!response.ok) {
+        await response.body?.cancel();
+        return [];
+      }
+      const models = await adapter.readModels(response);
+      return models.map((m) => listed(credentials, m));
+    } catch {
+      return [];
+    }
+  }
+
+  return async function listModels(accountId: string): Promise<ListedModel[]> {
+    const hit = cache.get(accountId);
+    if (hit && now() - hit.at < CACHE_MS) return hit.models;
+    const keys = await deps.providerKeys.all(accountId);
+    const models = (await Promise.all(keys.map(fetchModels))).flat();
+    cache.delete(accountId);
+    cache.set(accountId, { at: now(), models });
+    if (cache.size > MAX_CACHED_ACCOUNTS) cache.delete(cache.keys().next().value!);
+    return models;
+  };
+}
+
+function listed(credentials: UpstreamCredentials, model: UpstreamModel): ListedModel {
+  return { id: `${credentials.name}/${model.id}`, object: 'model', created: model.created ?? 0, owned_by: model.ownedBy ?? credentials.provider };
+}

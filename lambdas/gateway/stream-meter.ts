@@ -1,0 +1,47 @@
+import { isFinishReason, type FinishReason } from '../store/activity-record.js';
+import type { ChatChunk, Usage } from '../providers/types.js';
+
+/** What a response tells about itself, for the activity record; never any content. */
+export interface Metering {
+  ttftMs?: number;
+  finishReason?: FinishReason;
+  usage?: Usage;
+}
+
+/** Watches chunks go by: time to the first token, the finish reason and the usage chunk. */
+export class StreamMeter {
+  readonly metering: Metering = {};
+
+  constructor(
+    private readonly startedAt: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  observe(chunk: ChatChunk): void {
+    const m = this.metering;
+    const choice = chunk.choices?.[0];
+    if (m.ttftMs === undefined && choice && hasToken(choice.delta)) m.ttftMs = Math.max(0, this.now() - this.startedAt);
+    if (choice?.finish_reason && isFinishReason(choice.finish_reason)) m.finishReason = choice.finish_reason;
+    if (chunk.usage) m.usage = chunk.usage;
+  }
+}
+
+function hasToken(delta: Record<string, unknown> | undefined): boolean {
+  if (!delta) return false;
+  return (typeof delta.content === 'string' && delta.content.length > 0) || delta.tool_calls !== undefined || typeof delta.refusal === 'string';
+}
+
+/** Token counts of a usage object as the activity record's fields. */
+export function usageFields(usage: Usage | undefined): { promptTokens?: number; completionTokens?: number; totalTokens?: number; cachedTokens?: number } {
+  if (!usage) return {};
+  return {
+    promptTokens: nonNegativeInt(usage.prompt_tokens),
+    completionTokens: nonNegativeInt(usage.completion_tokens),
+    totalTokens: nonNegativeInt(usage.total_tokens),
+    cachedTokens: nonNegativeInt(usage.prompt_tokens_details?.cached_tokens),
+  };
+}
+
+function nonNegativeInt(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}

@@ -1,0 +1,67 @@
+import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest } from '../providers/types.js';
+
+/** The client went away: nothing more can be sent, and the upstream request has been aborted. */
+export class ClientDisconnectedError extends Error {
+  constructor() {
+    super('client disconnected');
+    this.name = 'ClientDisconnectedError';
+  }
+}
+
+/**
+ * One upstream call with global fetch: aborted when the client disconnects, and bounded by a first-byte
+ * timeout that the caller disarms once the first token (or the whole non-streamed answer) has arrived.
+ */
+export class UpstreamAttempt {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private timedOut = false;
+
+  constructor(
+    private readonly clientSignal: AbortSignal,
+    timeoutMs: number,
+  ) {
+    if (clientSignal.aborted) this.controller.abort();
+    else clientSignal.addEventListener('abort', this.abort, { once: true });
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, timeoutMs);
+  }
+
+  /** Sends the request; a non-2xx answer is read by the adapter and thrown as an UpstreamError. */
+  async send(request: UpstreamHttpRequest, adapter: ProviderAdapter): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: this.controller.signal });
+    } catch (err) {
+      throw this.classify(err);
+    }
+    if (!response.ok) throw new UpstreamError(await adapter.readFailure(response).catch(() => ({ kind: 'http', status: response.status }) as const));
+    return response;
+  }
+
+  /** The first byte has reached us: from here the stream may take as long as it needs. */
+  disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Ends the attempt; call once the response is finished or abandoned. */
+  close(): void {
+    this.disarm();
+    this.clientSignal.removeEventListener('abort', this.abort);
+  }
+
+  /** Any error met while calling or reading upstream, as what really happened. */
+  classify(err: unknown): Error {
+    if (this.clientSignal.aborted) return new ClientDisconnectedError();
+    if (this.timedOut) return new UpstreamError({ kind: 'timeout' });
+    if (err instanceof UpstreamError) return err;
+    return new UpstreamError({ kind: 'network' });
+  }
+
+  readonly abort = (): void => {
+    this.controller.abort();
+  };
+}

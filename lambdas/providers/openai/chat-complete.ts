@@ -1,0 +1,71 @@
+import type { UpstreamCredentials } from '../../gateway/ports.js';
+import { readSseEvents } from '../sse-reader.js';
+import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type UpstreamFailure, type UpstreamHttpRequest, type Usage } from '../types.js';
+import { openaiBaseUrl, openaiHeaders } from './api.js';
+
+/**
+ * OpenAI's chat completions: the gateway's own shapes, so translation is the identity except for `model` and
+ * the usage request on streams. Unknown fields pass through untouched.
+ */
+export function buildChatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest {
+  const body: Record<string, unknown> = { ...request.body, model: request.model };
+  if (request.stream) {
+    // Always ask for usage so metering has token counts; the gateway drops the usage chunk if the client did not ask.
+    body.stream_options = { ...(request.body.stream_options as Record<string, unknown> | undefined), include_usage: true };
+  }
+  return {
+    url: `${openaiBaseUrl(credentials)}/chat/completions`,
+    method: 'POST',
+    headers: { ...openaiHeaders(credentials, true), accept: request.stream ? 'text/event-stream' : 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+export async function readChatResponse(response: Response): Promise<ChatResponse> {
+  const json = await response.text();
+  let parsed: { usage?: Usage; choices?: Array<{ finish_reason?: string | null }> };
+  try {
+    parsed = JSON.parse(json) as typeof parsed;
+  } catch {
+    throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with invalid JSON.' });
+  }
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.choices)) {
+    throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with an unexpected shape.' });
+  }
+  return { json, usage: parsed.usage ?? undefined, finishReason: parsed.choices[0]?.finish_reason ?? undefined };
+}
+
+/** The chunks of an OpenAI SSE stream up to `[DONE]`. An `error` event or a stream cut before any finish is a failure. */
+export async function* readChatStream(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatChunk> {
+  let finished = false;
+  for await (const event of readSseEvents(body)) {
+    const data = event.data;
+    if (data === '[DONE]') return;
+    let chunk: ChatChunk & { error?: { message?: unknown } };
+    try {
+      chunk = JSON.parse(data) as typeof chunk;
+    } catch {
+      throw new UpstreamError({ kind: 'stream', message: 'The upstream sent an invalid stream event.' });
+    }
+    if (chunk.error !== undefined) {
+      throw new UpstreamError({ kind: 'stream', message: typeof chunk.error?.message === 'string' ? chunk.error.message : undefined });
+    }
+    if (!finished && chunk.choices?.some((c) => c.finish_reason)) finished = true;
+    yield chunk;
+  }
+  // Some OpenAI-compatible servers omit [DONE]; a stream that never finished a choice was cut short.
+  if (!finished) throw new UpstreamError({ kind: 'stream', message: 'The upstream stream ended before the completion finished.' });
+}
+
+export async function readFailure(response: Response): Promise<UpstreamFailure> {
+  let message: string | undefined;
+  try {
+    const body = (await response.json()) as { error?: { message?: unknown } | string; message?: unknown };
+    const candidate = typeof body.error === 'string' ? body.error : (body.error?.message ?? body.message);
+    if (typeof candidate === 'string' && candidate.length > 0) message = candidate.slice(0, 1_000);
+  } catch {
+    // Not JSON: the status alone decides.
+  }
+  const retryAfter = response.headers.get('retry-after') ?? undefined;
+  return { kind: 'http', status: response.status, message, retryAfter };
+}

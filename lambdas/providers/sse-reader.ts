@@ -1,0 +1,37 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { UpstreamError } from './types.js';
+
+/**
+ * The events of a server-sent-events byte stream, as they arrive. Bytes may be split anywhere (inside a UTF-8
+ * sequence, a line, a field); the decoder and parser carry partial data over. A network failure while reading
+ * becomes an UpstreamError; a consumer that stops early cancels the upstream body.
+ */
+export async function* readSseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<EventSourceMessage> {
+  const decoder = new TextDecoder();
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch {
+        throw new UpstreamError({ kind: 'stream', message: 'The upstream connection failed mid-stream.' });
+      }
+      if (read.done) break;
+      parser.feed(decoder.decode(read.value, { stream: true }));
+      // Index walk instead of shift(): most reads carry one or two events.
+      for (let i = 0; i < pending.length; i++) yield pending[i]!;
+      pending.length = 0;
+    }
+    parser.feed(decoder.decode());
+    parser.reset({ consume: true });
+    for (const event of pending) yield event;
+    finished = true;
+  } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

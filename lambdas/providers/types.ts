@@ -1,0 +1,89 @@
+import type { UpstreamCredentials } from '../gateway/ports.js';
+import type { ProviderId } from './provider-ids.js';
+
+/**
+ * The contract every wire format implements. The gateway speaks OpenAI's chat shapes; an adapter translates
+ * them to its provider's wire format and back, so the gateway never knows which provider it is talking to.
+ */
+
+/** Token counts as OpenAI reports them; the only usage shape the gateway reads. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** One streamed chunk in OpenAI's `chat.completion.chunk` shape; fields the gateway does not read pass through. */
+export interface ChatChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{ index: number; delta: Record<string, unknown>; finish_reason: string | null; [field: string]: unknown }>;
+  usage?: Usage | null;
+  [field: string]: unknown;
+}
+
+/** A parsed chat completion request: `model` already split into provider-key name and upstream model. */
+export interface ChatRequest {
+  /** The client's body as parsed; unknown fields are kept so OpenAI-format upstreams receive them unchanged. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly providerKeyName: string;
+  /** The model id sent upstream: the part of `model` after `<provider-key name>/`. */
+  readonly model: string;
+  readonly stream: boolean;
+  /** Whether the client asked for the final usage chunk (`stream_options.include_usage`). */
+  readonly includeUsage: boolean;
+}
+
+/** An HTTP request to send upstream with global fetch. */
+export interface UpstreamHttpRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** A non-streamed answer: the OpenAI-shaped JSON text to send as is, plus what metering needs from it. */
+export interface ChatResponse {
+  readonly json: string;
+  readonly usage?: Usage;
+  readonly finishReason?: string;
+}
+
+export interface UpstreamModel {
+  readonly id: string;
+  readonly created?: number;
+  readonly ownedBy?: string;
+}
+
+/** What went wrong upstream, before the gateway decides which status the client sees (gateway/error-mapping.ts). */
+export type UpstreamFailure =
+  | { readonly kind: 'http'; readonly status: number; readonly message?: string; readonly retryAfter?: string }
+  | { readonly kind: 'network' }
+  | { readonly kind: 'timeout' }
+  /** The stream broke off or reported an error after it had started. */
+  | { readonly kind: 'stream'; readonly message?: string };
+
+/** Thrown by adapters and the upstream caller; carries no request or response content. */
+export class UpstreamError extends Error {
+  constructor(readonly failure: UpstreamFailure) {
+    super(`upstream ${failure.kind} failure`);
+    this.name = 'UpstreamError';
+  }
+}
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  chatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest;
+  /** Reads a successful non-streamed response. */
+  readChatResponse(response: Response): Promise<ChatResponse>;
+  /** Reads a successful streamed response as chunks; throws UpstreamError if the stream fails or is cut short. */
+  readChatStream(body: ReadableStream<Uint8Array>): AsyncIterable<ChatChunk>;
+  /** Reads a non-2xx response into a failure (message from the provider's error body, Retry-After). */
+  readFailure(response: Response): Promise<UpstreamFailure>;
+  modelsRequest(credentials: UpstreamCredentials): UpstreamHttpRequest;
+  readModels(response: Response): Promise<UpstreamModel[]>;
+}

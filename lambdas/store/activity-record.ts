@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ERROR_KINDS, type ErrorKind } from '../http/errors.js';
+import { PROVIDER_IDS } from '../providers/provider-ids.js';
+
+/**
+ * P3: the per-request record is a fixed schema of metadata fields. It is strict, every string is an id, a code
+ * from a closed list or a bounded model id, so nothing free-form from a request or response can be stored.
+ */
+export const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
+
+/** Error codes a request can end with: the client-facing kinds plus what only the server sees. */
+export const ACTIVITY_ERROR_TYPES = [...(Object.keys(ERROR_KINDS) as ErrorKind[]), 'client_disconnected'] as const;
+export type ActivityErrorType = (typeof ACTIVITY_ERROR_TYPES)[number];
+
+const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
+const count = z.number().int().nonnegative();
+
+export const requestActivitySchema = z.strictObject({
+  kind: z.literal('request'),
+  accountId: id,
+  requestId: id,
+  apiKeyId: id,
+  /** ISO-8601 UTC instant the request arrived. */
+  startedAt: z.iso.datetime(),
+  latencyMs: count,
+  ttftMs: count.optional(),
+  /** The HTTP status the client received. */
+  status: z.number().int().min(100).max(599),
+  stream: z.boolean(),
+  provider: z.enum(PROVIDER_IDS).optional(),
+  providerKeyId: id.optional(),
+  /** The upstream model id, as validated by the request parser's model pattern. */
+  model: z.string().regex(/^[A-Za-z0-9._:@+/-]{1,200}$/).optional(),
+  promptTokens: count.optional(),
+  completionTokens: count.optional(),
+  totalTokens: count.optional(),
+  cachedTokens: count.optional(),
+  finishReason: z.enum(FINISH_REASONS).optional(),
+  errorType: z.enum(ACTIVITY_ERROR_TYPES).optional(),
+  /** DynamoDB TTL, epoch seconds (P11). */
+  expiresAt: count,
+});
+
+export type RequestActivity = z.infer<typeof requestActivitySchema>;
+
+export function isFinishReason(value: unknown): value is FinishReason {
+  return (FINISH_REASONS as readonly unknown[]).includes(value);
+}
