@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import {
+  AdminConfirmSignUpCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+export const DEV_USER_EMAIL = 'dev@roukey.local';
+
+export interface CognitoSetup {
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  readonly devUser: { readonly email: string; readonly password: string };
+}
+
+/** An SDK client for cognito-local (it ignores credentials, the SDK still wants some). */
+export function cognitoLocalClient(endpoint: string, region: string): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({ region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Upper, lower, digit and symbol, so any Cognito password policy accepts it. */
+function strongPassword(): string {
+  return `Rk-${randomBytes(18).toString('base64url')}-7a`;
+}
+
+async function exists(check: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The user pool, app client and dev user: those recorded by a previous start are reused when cognito-local
+ * still has them (so restarts keep users); anything missing is created.
+ */
+export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, previous?: CognitoSetup): Promise<CognitoSetup> {
+  let userPoolId = previous?.userPoolId;
+  if (!userPoolId || !(await exists(() => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))))) {
+    const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'roukey-local', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }));
+    userPoolId = pool.UserPool?.Id;
+    if (!userPoolId) throw new Error('cognito-local returned no user pool id');
+  }
+  let userPoolClientId = previous?.userPoolId === userPoolId ? previous.userPoolClientId : undefined;
+  if (
+    !userPoolClientId ||
+    !(await exists(() => client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId }))))
+  ) {
+    const appClient = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: 'roukey-local-web',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+      }),
+    );
+    userPoolClientId = appClient.UserPoolClient?.ClientId;
+    if (!userPoolClientId) throw new Error('cognito-local returned no app client id');
+  }
+  const email = DEV_USER_EMAIL;
+  const kept = previous?.userPoolId === userPoolId ? previous.devUser : undefined;
+  if (kept && (await exists(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))))) {
+    return { userPoolId, userPoolClientId, devUser: kept };
+  }
+  const password = strongPassword();
+  await client.send(new SignUpCommand({ ClientId: userPoolClientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }));
+  await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
+  return { userPoolId, userPoolClientId, devUser: { email, password } };
+}

@@ -1,0 +1,14 @@
+import type { HandlerName } from '../../lambdas/handlers/routes.js';
+
+/**
+ * How to import each handler module, lazily (the runtime sets the environment first). Static specifiers, so
+ * tsx, jest's module mapper and esbuild all resolve them; `satisfies` makes a new handler a type error until
+ * it is listed here.
+ */
+export const HANDLER_MODULES = {
+  'chat-completions': () => import('../../lambdas/handlers/chat-completions.js'),
+  models: () => import('../../lambdas/handlers/models.js'),
+  'auth-config': () => import('../../lambdas/handlers/auth-config.js'),
+  'provider-keys': () => import('../../lambdas/handlers/provider-keys.js'),
+  'api-keys': () => import('../../lambdas/handlers/api-keys.js'),
+} as const satisfies Record<HandlerName, () => Promise<{ handler: unknown }>>;

@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
+import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
+import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
+import { ensureTables, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
+import { installLambdaStreamingGlobals } from './lambda-streaming.js';
+import { readLocalConfig, writeLocalConfig, type LocalConfig } from './local-config.js';
+import { ensureMasterKey } from './master-key.js';
+import { startLocalServer, type LocalServer } from './server.js';
+
+export type { LocalConfig } from './local-config.js';
+
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalRuntimeOptions {
+  /** Gateway port; 0 (the default) lets the OS pick. */
+  readonly port?: number;
+  /** Holds local.json, master.key, cognito/ and (when persisting) dynamodb/. */
+  readonly dataDir: string;
+  /** false: DynamoDB Local keeps tables in memory. Default true. */
+  readonly persist?: boolean;
+  /** Use an already running DynamoDB Local (tests share jest's) instead of starting one. */
+  readonly dynamodbEndpoint?: string;
+  /** Prefix of the physical table names; tests sharing one DynamoDB Local pass a unique one. */
+  readonly tablePrefix?: string;
+  readonly quiet?: boolean;
+}
+
+export interface LocalRuntime {
+  readonly gatewayUrl: string;
+  readonly config: LocalConfig;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole stack on this machine: DynamoDB Local, cognito-local, the local keyring's master key, a user pool
+ * with a dev user, and the HTTP front calling the Lambda handlers. The environment the handlers read is set
+ * before any of them is imported. Handler modules are process-wide, so run one runtime per process.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const previous = await readLocalConfig(dataDir);
+  const keyFile = join(dataDir, 'master.key');
+  const stack: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stack.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    // The three are independent; DynamoDB Local's JVM start dominates, so the others hide behind it.
+    const [dynamo, cognito] = await Promise.all([
+      startDynamo(options, dataDir).then((d) => (stack.push(d.stop), d)),
+      startCognitoLocal({ dataDir: join(dataDir, 'cognito'), quiet: options.quiet, muteCodesFor: [DEV_USER_EMAIL] }).then(
+        (c: CognitoLocal) => (stack.push(c.stop), c),
+      ),
+      ensureMasterKey(keyFile),
+    ]);
+
+    const tables = tableNamesFor(options.tablePrefix ?? 'roukey-local');
+    const cognitoClient = cognitoLocalClient(cognito.endpoint, LOCAL_REGION);
+    const [, cognitoSetup] = await Promise.all([ensureTables(dynamo.client, tables), ensureCognitoSetup(cognitoClient, previous)]).finally(
+      () => cognitoClient.destroy(),
+    );
+
+    setHandlerEnvironment({ tables, dynamodbEndpoint: dynamo.endpoint, keyFile, cognitoEndpoint: cognito.endpoint, ...cognitoSetup });
+    installLambdaStreamingGlobals();
+
+    const verifier = createAccessTokenVerifier({
+      issuer: cognitoIssuer(cognitoSetup.userPoolId, { region: LOCAL_REGION, endpoint: cognito.endpoint }),
+      clientId: cognitoSetup.userPoolClientId,
+    });
+    const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet });
+    stack.push(() => server.close());
+    // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
+    void server.warmUp().catch(() => undefined);
+
+    const config: LocalConfig = {
+      gatewayUrl: server.url,
+      region: LOCAL_REGION,
+      userPoolId: cognitoSetup.userPoolId,
+      userPoolClientId: cognitoSetup.userPoolClientId,
+      cognitoEndpoint: cognito.endpoint,
+      dynamodbEndpoint: dynamo.endpoint,
+      tables,
+      devUser: cognitoSetup.devUser,
+    };
+    await writeLocalConfig(dataDir, config);
+    return { gatewayUrl: server.url, config, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startDynamo(options: LocalRuntimeOptions, dataDir: string): Promise<DynamoDbLocal> {
+  if (!options.dynamodbEndpoint) {
+    return startDynamoDbLocal(options.persist === false ? {} : { dataDir: join(dataDir, 'dynamodb') });
+  }
+  const client = new DynamoDBClient({
+    region: LOCAL_REGION,
+    endpoint: options.dynamodbEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  // Someone else's DynamoDB Local: stopping only releases our client.
+  return { endpoint: options.dynamodbEndpoint, client, stop: async () => client.destroy() };
+}
+
+/** What the CDK stack sets on each Lambda in AWS (lambdas/runtime-config.ts reads it). */
+function setHandlerEnvironment(env: {
+  tables: Record<(typeof TABLE_NAMES)[number], string>;
+  dynamodbEndpoint: string;
+  keyFile: string;
+  cognitoEndpoint: string;
+  userPoolId: string;
+  userPoolClientId: string;
+}): void {
+  for (const t of TABLE_NAMES) process.env[tableEnvVar(t)] = env.tables[t];
+  process.env.AWS_REGION = LOCAL_REGION;
+  process.env.DYNAMODB_ENDPOINT = env.dynamodbEndpoint;
+  process.env.LOCAL_KEYRING_FILE = env.keyFile;
+  process.env.ALLOW_LOOPBACK_BASE_URL = 'true';
+  process.env.COGNITO_USER_POOL_ID = env.userPoolId;
+  process.env.COGNITO_CLIENT_ID = env.userPoolClientId;
+  process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
+  // Locally the handlers must never pick up a real KMS key from the shell.
+  delete process.env.KMS_KEY_ID;
+}
