@@ -1,2 +1,26 @@
-// Placeholder until the handler lands; replaced by its owner.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '{}' });
+import { managementContext } from '../http/management-context.js';
+import { managementHandler, route } from '../http/management-handler.js';
+import { createApiKeysService, type ApiKeysService } from '../keys/api-keys-service.js';
+import { createApiKeySchema } from '../keys/key-schemas.js';
+import { createApiKeyRepository } from '../store/accounts-api-keys.js';
+
+let service: ApiKeysService | undefined;
+function apiKeys(): ApiKeysService {
+  const { config, db } = managementContext();
+  return (service ??= createApiKeysService({ store: createApiKeyRepository(db, config.tables.accounts) }));
+}
+
+/** GET / POST /v1/api-keys, DELETE /v1/api-keys/{id}. */
+export const handler = managementHandler({
+  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
+  routes: {
+    GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await apiKeys().list(accountId) } }) }),
+    POST: route({ body: createApiKeySchema, handle: async ({ accountId, body }) => ({ status: 201, body: await apiKeys().create(accountId, body) }) }),
+    DELETE: route({
+      handle: async ({ accountId, pathParameters }) => {
+        await apiKeys().revoke(accountId, pathParameters.id ?? '');
+        return { status: 204 };
+      },
+    }),
+  },
+});

@@ -37,3 +37,12 @@ export function isConditionFailure(err: unknown): boolean {
   const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
 }
+
+/** True when a transaction lost a race with another one on the same items (worth retrying). */
+export function isTransactionConflict(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'TransactionConflictException') return true;
+  if (name !== 'TransactionCanceledException') return false;
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict');
+}

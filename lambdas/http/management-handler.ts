@@ -1,0 +1,93 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ApiError } from './errors.js';
+import { accessLog } from './access-log.js';
+import { openAiErrors } from './openai-errors.js';
+import { securityHeaders } from './security-headers.js';
+import { parseJsonBody, validate } from './validation.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteRequest<Body> {
+  readonly body: Body;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly event: APIGatewayProxyEvent;
+}
+
+export interface AccountRouteRequest<Body> extends RouteRequest<Body> {
+  /** The caller's own account: every read and write is scoped to it (P23). */
+  readonly accountId: string;
+}
+
+export interface RouteResult {
+  readonly status: number;
+  /** JSON-serialised; omitted for 204. */
+  readonly body?: unknown;
+}
+
+export interface RouteSpec<Req> {
+  /** Present for routes that take a body: invalid input is a 400 before `handle` runs, so nothing is written. */
+  readonly body?: z.ZodType;
+  handle(request: Req): Promise<RouteResult> | RouteResult;
+}
+
+/** Declares one method's route; `body` types the request body from its schema. */
+export function route<S extends z.ZodType | undefined = undefined, Req extends { body: unknown } = AccountRouteRequest<unknown>>(spec: {
+  body?: S;
+  handle: (request: Omit<Req, 'body'> & { body: S extends z.ZodType ? z.infer<S> : undefined }) => Promise<RouteResult> | RouteResult;
+}): RouteSpec<Req> {
+  return spec as unknown as RouteSpec<Req>;
+}
+
+export type LambdaHttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * A management Lambda: methods dispatched by `event.httpMethod`, the caller's account resolved from the Cognito
+ * authorizer's `sub` claim (created on first use), JSON parsed and validated, errors in OpenAI's shape, security
+ * headers, and one metadata-only access log line. Nothing of the body is ever logged.
+ */
+export function managementHandler(options: {
+  routes: Partial<Record<HttpMethod, RouteSpec<AccountRouteRequest<unknown>>>>;
+  /** sub → accountId; lazy so the Lambda reads its config on the first request, not at import. */
+  resolveAccount: (sub: string) => Promise<string>;
+}): LambdaHttpHandler {
+  return wrap(async (event) => {
+    const spec = pick(options.routes, event);
+    const sub = callerSub(event);
+    const body = spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined;
+    const accountId = await options.resolveAccount(sub);
+    return spec.handle({ accountId, body, pathParameters: event.pathParameters ?? {}, event });
+  });
+}
+
+/** A route without sign-in (e.g. `GET /v1/auth/config`), with the same errors and headers. */
+export function publicHandler(options: { routes: Partial<Record<HttpMethod, RouteSpec<RouteRequest<unknown>>>> }): LambdaHttpHandler {
+  return wrap(async (event) => {
+    const spec = pick(options.routes, event);
+    const body = spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined;
+    return spec.handle({ body, pathParameters: event.pathParameters ?? {}, event });
+  });
+}
+
+function wrap(dispatch: (event: APIGatewayProxyEvent) => Promise<RouteResult>): LambdaHttpHandler {
+  const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const result = await dispatch(event);
+    return { statusCode: result.status, headers: {}, body: result.body === undefined ? '' : JSON.stringify(result.body) };
+  };
+  // onError and after run in reverse order of use(): errors are rendered first, then headers added, then logged.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(accessLog()).use(securityHeaders()).use(openAiErrors()).handler(core) as LambdaHttpHandler;
+}
+
+function pick<T>(routes: Partial<Record<HttpMethod, T>>, event: APIGatewayProxyEvent): T {
+  const spec = routes[event.httpMethod as HttpMethod];
+  if (!spec) throw new ApiError('method_not_allowed', `Method ${event.httpMethod} is not allowed here.`);
+  return spec;
+}
+
+function callerSub(event: APIGatewayProxyEvent): string {
+  const sub: unknown = event.requestContext?.authorizer?.claims?.sub;
+  // API Gateway's authorizer has checked the token; a missing claim means the route was wired without it.
+  if (typeof sub !== 'string' || sub.length === 0) throw new ApiError('unauthenticated', 'Sign-in required.');
+  return sub;
+}

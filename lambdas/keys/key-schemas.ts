@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { PROVIDER_IDS } from '../providers/provider-ids.js';
+
+/** Wire shapes of the key management routes; request types are inferred from them. */
+export const createProviderKeySchema = z.strictObject({
+  provider: z.enum(PROVIDER_IDS, { error: `must be one of: ${PROVIDER_IDS.join(', ')}` }),
+  name: z
+    .string({ error: 'must be a string' })
+    .regex(/^[a-z0-9-]{1,64}$/, { error: 'must be 1-64 lowercase letters, digits or hyphens' })
+    .optional(),
+  // Printable ASCII without spaces: it ends up in an HTTP header.
+  apiKey: z
+    .string({ error: 'is required and must be a string' })
+    .min(1, { error: 'must not be empty' })
+    .max(4096, { error: 'must be at most 4096 characters' })
+    .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' }),
+  baseUrl: z.string({ error: 'must be a string' }).max(2048, { error: 'must be at most 2048 characters' }).optional(),
+});
+export type CreateProviderKeyInput = z.infer<typeof createProviderKeySchema>;
+
+export const createApiKeySchema = z.strictObject({
+  name: z
+    .string({ error: 'is required and must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(64, { error: 'must be at most 64 characters' }),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+/** Ids as newId() makes them; anything else cannot exist, so it is a 404 without a read. */
+export const PROVIDER_KEY_ID = /^pk_[A-Za-z0-9_-]{22}$/;
+export const API_KEY_ID = /^key_[A-Za-z0-9_-]{22}$/;

@@ -1,0 +1,68 @@
+import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { providerKeyContext } from '../crypto/encryption-context.js';
+import { ApiError } from '../http/errors.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import type { CreateProviderKeyInput } from './key-schemas.js';
+import { PROVIDER_KEY_ID } from './key-schemas.js';
+import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
+import { newId, providerKeyHint } from './key-material.js';
+
+/** What clients see of a provider key: never the key, never its ciphertext (P2). */
+export interface ProviderKeyView {
+  readonly id: string;
+  readonly provider: ProviderId;
+  readonly name: string;
+  readonly hint: string;
+  readonly baseUrl: string | null;
+  readonly createdAt: string;
+}
+
+export interface ProviderKeysService {
+  create(accountId: string, input: CreateProviderKeyInput): Promise<ProviderKeyView>;
+  list(accountId: string): Promise<ProviderKeyView[]>;
+  remove(accountId: string, id: string): Promise<void>;
+}
+
+export interface ProviderKeysDeps {
+  readonly store: ProviderKeyStore;
+  readonly cipher: EnvelopeCipher;
+  /** The SSRF guard (base-url-guard.ts), bound to this runtime's loopback setting. */
+  readonly checkBaseUrl: (url: string) => Promise<URL>;
+  readonly now?: () => number;
+}
+
+export function createProviderKeysService({ store, cipher, checkBaseUrl, now = Date.now }: ProviderKeysDeps): ProviderKeysService {
+  return {
+    async create(accountId, input) {
+      if (input.baseUrl !== undefined) await checkBaseUrl(input.baseUrl);
+      const id = newId('pk');
+      const record: ProviderKeyRecord = {
+        id,
+        provider: input.provider,
+        name: input.name ?? input.provider,
+        hint: providerKeyHint(input.apiKey),
+        baseUrl: input.baseUrl,
+        createdAt: new Date(now()).toISOString(),
+        ciphertext: await cipher.encrypt(input.apiKey, providerKeyContext(accountId, id)),
+      };
+      if ((await store.create(accountId, record)) === 'name_taken') {
+        throw new ApiError('conflict', `A provider key named '${record.name}' already exists.`, { param: 'name' });
+      }
+      return toView(record);
+    },
+
+    async list(accountId) {
+      const records = await store.list(accountId);
+      return records.map(toView).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+
+    async remove(accountId, id) {
+      // Another account's id and a made-up id look the same: 404 (P23).
+      if (!PROVIDER_KEY_ID.test(id) || !(await store.remove(accountId, id))) throw new ApiError('not_found', 'No such provider key.', { param: 'id' });
+    },
+  };
+}
+
+function toView(record: ProviderKeyRecord): ProviderKeyView {
+  return { id: record.id, provider: record.provider, name: record.name, hint: record.hint, baseUrl: record.baseUrl ?? null, createdAt: record.createdAt };
+}
