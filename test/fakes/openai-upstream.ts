@@ -1,0 +1,274 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A scriptable OpenAI-compatible upstream on 127.0.0.1 for tests and the benchmark. Its answers are valid
+ * OpenAI shapes. A failure mode is chosen per request by the `x-fake-mode` header or, through RouKey (which
+ * forwards no client headers), by the requested model name: `<provider-key>/fail-429` reaches it as `fail-429`.
+ */
+export const FAKE_MODES = [
+  'ok',
+  'echo', // answers with the last user message's text
+  'tool-call', // a tool call whose arguments are split over chunks
+  'fail-400',
+  'fail-401',
+  'fail-403',
+  'fail-429', // with Retry-After
+  'fail-500',
+  'fail-503',
+  'reset', // socket destroyed before any answer
+  'hang', // never answers
+  'cut-stream', // streams two chunks, then ends cleanly without finish_reason or [DONE]
+  'reset-stream', // streams two chunks, then destroys the socket
+  'error-stream', // streams one chunk, then an SSE error event
+  'slow-stream', // like ok, with `slowDelayMs` between chunks
+] as const;
+export type FakeMode = (typeof FAKE_MODES)[number];
+
+export interface FakeUpstreamOptions {
+  /** The answer's text (split over `chunkCount` chunks when streamed). */
+  content: string;
+  chunkCount: number;
+  /** Delay between streamed chunks. */
+  chunkDelayMs: number;
+  slowDelayMs: number;
+  usage: { prompt_tokens: number; completion_tokens: number; cached_tokens: number };
+  /** Ids listed by GET /v1/models. */
+  models: string[];
+  /** Mode for GET /v1/models (e.g. 'fail-500', 'hang'). */
+  modelsMode: FakeMode;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  /** The parsed JSON body (undefined for GET). */
+  readonly body: Record<string, unknown> | undefined;
+  readonly mode: FakeMode;
+  /** True once the client closed the connection before the response had ended. */
+  clientAborted: boolean;
+  /** True once the response ended (normally or not). */
+  closed: boolean;
+}
+
+export interface FakeOpenAIUpstream {
+  /** Base URL including `/v1`, as a provider key's baseUrl. */
+  readonly baseUrl: string;
+  readonly requests: RecordedRequest[];
+  readonly options: FakeUpstreamOptions;
+  configure(options: Partial<FakeUpstreamOptions>): void;
+  /** Resolves once `predicate` holds for some recorded request (polls; rejects after `timeoutMs`). */
+  waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
+  close(): Promise<void>;
+}
+
+const DEFAULTS: FakeUpstreamOptions = {
+  content: 'Hello from the fake upstream.',
+  chunkCount: 4,
+  chunkDelayMs: 0,
+  slowDelayMs: 200,
+  usage: { prompt_tokens: 11, completion_tokens: 7, cached_tokens: 3 },
+  models: ['gpt-4o-mini', 'gpt-4o'],
+  modelsMode: 'ok',
+};
+
+const CREATED = 1_700_000_000;
+
+export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptions> = {}): Promise<FakeOpenAIUpstream> {
+  const opts: FakeUpstreamOptions = { ...DEFAULTS, ...options };
+  const requests: RecordedRequest[] = [];
+  let counter = 0;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      const path = (req.url ?? '/').split('?')[0]!;
+      const isModels = req.method === 'GET' && path === '/v1/models';
+      const mode = pickMode(req.headers['x-fake-mode'], isModels ? opts.modelsMode : body?.model);
+      const record: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body, mode, clientAborted: false, closed: false };
+      requests.push(record);
+      res.on('close', () => {
+        if (!res.writableFinished) record.clientAborted = true;
+        record.closed = true;
+      });
+      const id = `chatcmpl-fake-${++counter}`;
+      if (isModels) return void answerModels(res, mode, opts);
+      if (req.method === 'POST' && path === '/v1/chat/completions' && body) return void answerChat(res, mode, body, id, opts);
+      sendJson(res, 404, errorBody('Unknown route.', 'invalid_request_error', 'not_found'));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    options: opts,
+    configure: (next) => Object.assign(opts, next),
+    async waitFor(predicate, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = requests.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error('fake upstream: awaited request state not reached');
+        await sleep(10);
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function pickMode(header: string | string[] | undefined, model: unknown): FakeMode {
+  const candidate = typeof header === 'string' ? header : model;
+  return (FAKE_MODES as readonly unknown[]).includes(candidate) ? (candidate as FakeMode) : 'ok';
+}
+
+function answerModels(res: ServerResponse, mode: FakeMode, opts: FakeUpstreamOptions): void {
+  if (failBeforeAnswer(res, mode)) return;
+  sendJson(res, 200, { object: 'list', data: opts.models.map((id) => ({ id, object: 'model', created: CREATED, owned_by: 'fake-org' })) });
+}
+
+/** The error modes that answer (or not) before any completion; true when one of them handled the request. */
+function failBeforeAnswer(res: ServerResponse, mode: FakeMode): boolean {
+  switch (mode) {
+    case 'fail-400':
+      sendJson(res, 400, errorBody("Invalid value for 'temperature': must be at most 2.", 'invalid_request_error', 'invalid_value', 'temperature'));
+      return true;
+    case 'fail-401':
+      sendJson(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'));
+      return true;
+    case 'fail-403':
+      sendJson(res, 403, errorBody('Project does not have access.', 'invalid_request_error', 'forbidden'));
+      return true;
+    case 'fail-429':
+      res.setHeader('retry-after', '7');
+      sendJson(res, 429, errorBody('Rate limit reached.', 'requests', 'rate_limit_exceeded'));
+      return true;
+    case 'fail-500':
+      sendJson(res, 500, errorBody('The server had an error.', 'server_error', null));
+      return true;
+    case 'fail-503':
+      sendJson(res, 503, errorBody('The engine is overloaded.', 'server_error', null));
+      return true;
+    case 'reset':
+      res.socket?.destroy();
+      return true;
+    case 'hang':
+      return true;
+    default:
+      return false;
+  }
+}
+
+async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<string, unknown>, id: string, opts: FakeUpstreamOptions): Promise<void> {
+  if (failBeforeAnswer(res, mode)) return;
+  const model = String(body.model);
+  const content = mode === 'echo' ? lastUserText(body.messages) : opts.content;
+  const usage = {
+    prompt_tokens: opts.usage.prompt_tokens,
+    completion_tokens: opts.usage.completion_tokens,
+    total_tokens: opts.usage.prompt_tokens + opts.usage.completion_tokens,
+    prompt_tokens_details: { cached_tokens: opts.usage.cached_tokens, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+  const toolCall = mode === 'tool-call';
+  if (body.stream !== true) {
+    const message = toolCall
+      ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGUMENTS } }], annotations: [] }
+      : { role: 'assistant', content, refusal: null, annotations: [] };
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created: CREATED,
+      model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: toolCall ? 'tool_calls' : 'stop' }],
+      usage,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    });
+    return;
+  }
+
+  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const deltas: Array<Record<string, unknown>> = toolCall ? toolCallDeltas() : split(content, opts.chunkCount).map((c) => ({ content: c }));
+  const finish = toolCall ? 'tool_calls' : 'stop';
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model,
+    system_fingerprint: 'fp_fake',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    ...(includeUsage ? { usage: null } : {}),
+  });
+  const delay = mode === 'slow-stream' ? opts.slowDelayMs : opts.chunkDelayMs;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (data: unknown) => (res.destroyed ? false : res.write(`data: ${JSON.stringify(data)}\n\n`));
+
+  send(chunk({ role: 'assistant', content: '', refusal: null }, null));
+  for (let i = 0; i < deltas.length; i++) {
+    if (res.destroyed) return;
+    if (delay > 0) await sleep(delay);
+    send(chunk(deltas[i]!, null));
+    if (i === 1 && mode === 'cut-stream') return void res.end();
+    if (i === 1 && mode === 'reset-stream') return void res.socket?.destroy();
+    if (i === 0 && mode === 'error-stream') {
+      send(errorBody('The server had an error while processing your request.', 'server_error', null));
+      return void res.end();
+    }
+  }
+  if (delay > 0) await sleep(delay);
+  send(chunk({}, finish));
+  if (includeUsage) send({ id, object: 'chat.completion.chunk', created: CREATED, model, system_fingerprint: 'fp_fake', choices: [], usage });
+  if (!res.destroyed) res.end('data: [DONE]\n\n');
+}
+
+const TOOL_ARGUMENTS = '{"location":"Paris, France","unit":"celsius"}';
+
+function toolCallDeltas(): Array<Record<string, unknown>> {
+  const parts = split(TOOL_ARGUMENTS, 4);
+  return [
+    { tool_calls: [{ index: 0, id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+    ...parts.map((arguments_) => ({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] })),
+  ];
+}
+
+/** `text` in `n` consecutive pieces (at least one character each where possible). */
+function split(text: string, n: number): string[] {
+  const count = Math.max(1, Math.min(n, text.length || 1));
+  const size = Math.ceil(text.length / count);
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
+  return parts.length > 0 ? parts : [''];
+}
+
+function lastUserText(messages: unknown): string {
+  if (!Array.isArray(messages)) return '';
+  const last = [...messages].reverse().find((m) => (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  if (typeof last?.content === 'string') return last.content;
+  if (Array.isArray(last?.content)) return last.content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
+  return '';
+}
+
+function errorBody(message: string, type: string, code: string | null, param: string | null = null) {
+  return { error: { message, type, param, code } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+/**
+ * Validators for OpenAI's published schemas (`<repo>/../shared/spec/openai-chat.openapi.json`), so tests can
+ * prove every answer RouKey gives is an OpenAI shape. OpenAPI's `nullable` is turned into JSON Schema first.
+ */
+export const OPENAI_SCHEMAS = {
+  completion: 'CreateChatCompletionResponse',
+  chunk: 'CreateChatCompletionStreamResponse',
+  error: 'ErrorResponse',
+  models: 'ListModelsResponse',
+} as const;
+export type OpenAISchemaKind = keyof typeof OPENAI_SCHEMAS;
+
+const SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/spec/openai-chat.openapi.json');
+
+// ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+let validators: Record<OpenAISchemaKind, ValidateFunction> | undefined;
+
+function build(): Record<OpenAISchemaKind, ValidateFunction> {
+  const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { schemas: Record<string, unknown> } };
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
+  const schemas = fromOpenApi(spec.components.schemas) as Record<string, object>;
+  ajv.addSchema({ $id: 'openai', components: { schemas } });
+  return Object.fromEntries(
+    Object.entries(OPENAI_SCHEMAS).map(([kind, name]) => [kind, ajv.compile({ $ref: `openai#/components/schemas/${name}` })]),
+  ) as Record<OpenAISchemaKind, ValidateFunction>;
+}
+
+/** OpenAPI 3.0's `nullable: true` as JSON Schema (an `anyOf` with null, so enums without null still accept it). */
+function fromOpenApi(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(fromOpenApi);
+  if (typeof node !== 'object' || node === null) return node;
+  const { nullable, ...rest } = node as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'example' || k === 'x-oaiMeta' ? v : fromOpenApi(v)]));
+  return nullable === true ? { anyOf: [{ type: 'null' }, converted] } : converted;
+}
+
+/** The schema errors of `value` as `kind`, or an empty list when it is valid. */
+export function openaiSchemaErrors(kind: OpenAISchemaKind, value: unknown): string[] {
+  validators ??= build();
+  const validate = validators[kind];
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+}
+
+/** Fails the test unless `value` is a valid OpenAI `kind`. */
+export function expectValid(kind: OpenAISchemaKind, value: unknown): void {
+  const errors = openaiSchemaErrors(kind, value);
+  if (errors.length > 0) throw new Error(`not a valid OpenAI ${OPENAI_SCHEMAS[kind]}:\n${errors.join('\n')}\n${JSON.stringify(value).slice(0, 2_000)}`);
+}
