@@ -1,0 +1,203 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseTransferMode,
+  RestApi,
+  type Method,
+} from 'aws-cdk-lib/aws-apigateway';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HANDLERS, ROUTES, type HandlerName, type Route } from '../lambdas/handlers/routes.js';
+import { RETENTION } from '../lambdas/store/retention.js';
+import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
+import type { Auth } from './auth.js';
+import type { RouKeyTable } from './data.js';
+import { RouKeyFunction } from './function.js';
+import { addOpenAIGatewayResponses } from './gateway-responses.js';
+import type { ProviderKeyKey } from './keys.js';
+import { retentionDays } from './log-retention.js';
+
+/** API Gateway's hard limit for a streamed response, and Lambda's longest run. */
+const STREAM_TIMEOUT = Duration.minutes(15);
+
+/** Cognito ACCESS tokens carry this scope; requiring it makes the authorizer accept them (not only ID tokens). */
+export const COGNITO_ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+
+export interface ApiProps {
+  readonly tables: Readonly<Record<TableName, RouKeyTable>>;
+  readonly providerKeys: ProviderKeyKey;
+  readonly auth: Auth;
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
+
+/** Least privilege, per function: only what its handler's code paths call. */
+const GRANTS: Record<HandlerName, Grants> = {
+  // The hot path never deletes and never scans: look up keys, stamp last use, write one metadata item.
+  'chat-completions': (fn, { tables, providerKeys }) => {
+    fn.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] });
+    fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem'] });
+    providerKeys.grantUnwrap(fn);
+  },
+  models: (fn, { tables, providerKeys }) => {
+    fn.bindTable(tables.accounts, 'read');
+    providerKeys.grantUnwrap(fn);
+  },
+  // Stores new provider keys; it never needs to decrypt one (lists show the hint only).
+  'provider-keys': (fn, { tables, providerKeys }) => {
+    fn.bindTable(tables.accounts, 'readWrite');
+    providerKeys.grantWrap(fn);
+  },
+  'api-keys': (fn, { tables }) => {
+    fn.bindTable(tables.accounts, 'readWrite');
+  },
+  'auth-config': () => {},
+};
+
+/** The REST API: one function per handler, one method per route in ROUTES, errors in OpenAI's shape. */
+export class Api extends Construct {
+  readonly restApi: RestApi;
+  readonly functions: Readonly<Record<HandlerName, RouKeyFunction>>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: retentionDays(RETENTION.errorLogDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi = new RestApi(this, 'RestApi', {
+      restApiName: 'RouKey',
+      description: 'RouKey OpenAI-compatible gateway and management API',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // The account-wide CloudWatch role is a per-Region singleton; a customer's stack must not overwrite theirs.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'prod',
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+        loggingLevel: MethodLoggingLevel.OFF,
+        // Never log bodies (P1).
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: accessLogFormat(),
+      },
+    });
+    addOpenAIGatewayResponses(this.restApi);
+    acknowledgeApiFindings(this.restApi);
+
+    const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.auth.userPool] });
+    const environment = runtimeEnvironment(props);
+    this.functions = Object.fromEntries(
+      (Object.keys(HANDLERS) as HandlerName[]).map((name) => {
+        const streaming = HANDLERS[name].streaming;
+        const fn = new RouKeyFunction(this, functionId(name), {
+          handler: name,
+          timeout: streaming ? STREAM_TIMEOUT : undefined,
+          memorySize: streaming ? 1024 : undefined,
+          environment,
+        });
+        GRANTS[name](fn, props);
+        return [name, fn];
+      }),
+    ) as Record<HandlerName, RouKeyFunction>;
+
+    const integrations = new Map<HandlerName, LambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.handler);
+      if (!integration) {
+        integration = integrationFor(route.handler, this.functions[route.handler]);
+        integrations.set(route.handler, integration);
+      }
+      const method = this.restApi.root.resourceForPath(route.path).addMethod(
+        route.method,
+        integration,
+        route.auth === 'cognito'
+          ? { authorizer, authorizationType: AuthorizationType.COGNITO, authorizationScopes: [COGNITO_ACCESS_SCOPE] }
+          : { authorizationType: AuthorizationType.NONE },
+      );
+      if (route.auth !== 'cognito') acknowledgeUnauthorized(method, route);
+    }
+  }
+}
+
+function integrationFor(name: HandlerName, fn: RouKeyFunction): LambdaIntegration {
+  // Test-invoke permissions are for the console's test button only; one permission per method is enough.
+  if (!HANDLERS[name].streaming) return new LambdaIntegration(fn, { allowTestInvoke: false });
+  return new LambdaIntegration(fn, {
+    allowTestInvoke: false,
+    responseTransferMode: ResponseTransferMode.STREAM,
+    timeout: STREAM_TIMEOUT,
+  });
+}
+
+/**
+ * Every function reads its whole configuration at cold start (lambdas/runtime-config.ts), so all of them get the
+ * names and ids; names and ids are not permissions — those are granted per function in GRANTS.
+ */
+function runtimeEnvironment({ tables, providerKeys, auth }: ApiProps): Record<string, string> {
+  return {
+    ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), tables[t].tableName])),
+    KMS_KEY_ID: providerKeys.key.keyArn,
+    COGNITO_USER_POOL_ID: auth.userPool.userPoolId,
+    COGNITO_CLIENT_ID: auth.client.userPoolClientId,
+  };
+}
+
+/** Request metadata only: no source IP (P7 keeps IPs to security events) and no caller identity. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: AccessLogField.contextRequestId(),
+      requestTimeEpoch: AccessLogField.contextRequestTimeEpoch(),
+      httpMethod: AccessLogField.contextHttpMethod(),
+      resourcePath: AccessLogField.contextResourcePath(),
+      status: AccessLogField.contextStatus(),
+      responseLength: AccessLogField.contextResponseLength(),
+      responseLatency: AccessLogField.contextResponseLatency(),
+      integrationLatency: AccessLogField.contextIntegrationLatency(),
+      integrationStatus: AccessLogField.contextIntegrationStatus(),
+      errorType: AccessLogField.contextErrorResponseType(),
+    }),
+  );
+}
+
+function functionId(name: HandlerName): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+}
+
+function acknowledgeUnauthorized(method: Method, route: Route): void {
+  const reason =
+    route.auth === 'apiKey'
+      ? `${route.method} ${route.path} is OpenAI-compatible: clients send "Authorization: Bearer rk_..." and the handler verifies the key's SHA-256 hash (revocation within 30 s); a Cognito or IAM authorizer would reject every OpenAI client.`
+      : `${route.method} ${route.path} is public by design: it returns only the user pool and client ids a sign-in page needs, before anyone can have a token.`;
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
+}
+
+function acknowledgeApiFindings(api: RestApi): void {
+  Validations.of(api).acknowledge(
+    {
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Every handler validates its input with one zod schema per wire shape and answers 400 in OpenAI\'s error shape naming the field; an API Gateway model would duplicate those schemas, answer in another shape, and drop the unknown OpenAI fields the router must pass through.',
+    },
+    {
+      id: 'AwsSolutions-APIG6',
+      reason:
+        'Execution logging needs the account-wide API Gateway CloudWatch role (a per-Region singleton) that a stack deployed into a customer\'s account must not overwrite; JSON access logs (metadata only, 90 days), X-Ray tracing and the functions\' own JSON logs cover each request.',
+    },
+    {
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'WAF is left to the deployer (a web ACL costs a monthly fee per API); stage throttling is on, and the router enforces per-key and per-IP rate limits and plan quotas itself.',
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../lambdas/crypto/encryption-context.js';
+import type { RouKeyFunction } from './function.js';
+
+/**
+ * Only provider-key ciphertexts may be produced or opened: the purpose must be RouKey's, and the context may carry
+ * no keys beyond the known ones (so a caller cannot smuggle in a context of its own choosing).
+ */
+export const PROVIDER_KEY_CONDITIONS = {
+  StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_KEY_PURPOSE },
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ENCRYPTION_CONTEXT_KEYS] },
+} as const;
+
+/** The customer-managed key that wraps provider-key data keys (P2); separate from the table key. */
+export class ProviderKeyKey extends Construct {
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', {
+      description: 'RouKey provider-key envelope encryption',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Lets `fn` create data keys for new provider keys (and sets KMS_KEY_ID). */
+  grantWrap(fn: RouKeyFunction): void {
+    this.grant(fn, 'kms:GenerateDataKey');
+  }
+
+  /** Lets `fn` open provider-key ciphertexts (and sets KMS_KEY_ID). */
+  grantUnwrap(fn: RouKeyFunction): void {
+    this.grant(fn, 'kms:Decrypt');
+  }
+
+  private grant(fn: RouKeyFunction, action: string): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: [action], resources: [this.key.keyArn], conditions: PROVIDER_KEY_CONDITIONS }),
+    );
+    fn.addEnvironment('KMS_KEY_ID', this.key.keyArn);
+  }
+}

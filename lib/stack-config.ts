@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { Construct } from 'constructs';
+
+/** Stack inputs from cdk.json context or `cdk deploy -c key=value` (which passes strings), validated at synth. */
+const stackConfigSchema = z.object({
+  /** Steady-state requests per second across the stage, before API Gateway answers 429. */
+  throttleRateLimit: z.coerce.number().int().positive().default(100),
+  throttleBurstLimit: z.coerce.number().int().positive().default(200),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+export const CONTEXT_KEYS = {
+  throttleRateLimit: 'roukey:throttleRateLimit',
+  throttleBurstLimit: 'roukey:throttleBurstLimit',
+} as const satisfies Record<keyof StackConfig, string>;
+
+export function readStackConfig(scope: Construct): StackConfig {
+  const raw = Object.fromEntries(
+    Object.entries(CONTEXT_KEYS).map(([field, key]) => [field, scope.node.tryGetContext(key) as unknown]),
+  );
+  const parsed = stackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${CONTEXT_KEYS[i.path[0] as keyof StackConfig] ?? i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid RouKey context: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
