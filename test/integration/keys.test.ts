@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createEnvelopeCipher } from '../../lambdas/crypto/envelope-cipher.js';
+import { createApiKeyAuthenticator } from '../../lambdas/keys/api-key-authenticator.js';
+import { createApiKeysService } from '../../lambdas/keys/api-keys-service.js';
+import { ITEM } from '../../lambdas/store/accounts-items.js';
+import { createProviderKeyResolver } from '../../lambdas/keys/provider-key-resolver.js';
+import { createProviderKeysService } from '../../lambdas/keys/provider-keys-service.js';
+import { loadRuntimeConfig, type RuntimeConfig } from '../../lambdas/runtime-config.js';
+import { createDocumentClient } from '../../lambdas/store/dynamo.js';
+import { createApiKeyRepository } from '../../lambdas/store/accounts-api-keys.js';
+import { createProviderKeyRepository } from '../../lambdas/store/accounts-provider-keys.js';
+import { assertSafeBaseUrl } from '../../lambdas/keys/base-url-guard.js';
+import { newId } from '../../lambdas/keys/key-material.js';
+import { createTestTables } from '../support/tables.js';
+
+let config: RuntimeConfig;
+
+beforeAll(async () => {
+  await createTestTables();
+  const dir = mkdtempSync(join(tmpdir(), 'roukey-keys-'));
+  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
+  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: join(dir, 'keyring'), ALLOW_LOOPBACK_BASE_URL: 'true' });
+});
+
+function providerKeys() {
+  const db = createDocumentClient(config);
+  return createProviderKeysService({
+    store: createProviderKeyRepository(db, config.tables.accounts),
+    cipher: createEnvelopeCipher(config),
+    checkBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback: true }),
+  });
+}
+
+describe('provider keys', () => {
+  it('stores only ciphertext, lists views, and the resolver decrypts by name', async () => {
+    const accountId = newId('acc');
+    const secret = `sk-${randomBytes(12).toString('hex')}`;
+    const created = await providerKeys().create(accountId, { provider: 'openai', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    expect(created).toEqual({ id: expect.stringMatching(/^pk_/), provider: 'openai', name: 'openai', hint: `…${secret.slice(-4)}`, baseUrl: 'http://127.0.0.1:9/v1', createdAt: expect.any(String) });
+
+    const db = createDocumentClient(config);
+    const item = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) }))).Item!;
+    expect(JSON.stringify(item)).not.toContain(secret);
+    expect(item.ciphertext).toMatch(/^rkenc\.v1\.local\./);
+
+    expect(await providerKeys().list(accountId)).toEqual([created]);
+    const resolver = createProviderKeyResolver(config);
+    expect(await resolver.byName(accountId, 'openai')).toEqual({ providerKeyId: created.id, name: 'openai', provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: secret });
+    expect(await resolver.byName(accountId, 'nope')).toBeUndefined();
+    expect((await resolver.all(accountId)).map((c) => c.apiKey)).toEqual([secret]);
+    // Another account cannot resolve it, even knowing the name.
+    expect(await resolver.byName(newId('acc'), 'openai')).toBeUndefined();
+  });
+
+  it('P2: a ciphertext copied into another account does not decrypt', async () => {
+    const db = createDocumentClient(config);
+    const a = newId('acc');
+    const b = newId('acc');
+    const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' });
+    const stolen = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(a, created.id) }))).Item!;
+    const repo = createProviderKeyRepository(db, config.tables.accounts);
+    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext });
+    await expect(createProviderKeyResolver(config).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
+  });
+
+  it('names are unique per account (409 naming "name"), not across accounts', async () => {
+    const accountId = newId('acc');
+    const service = providerKeys();
+    await service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-one-1111' });
+    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' })).rejects.toMatchObject({ status: 409, options: { param: 'name' } });
+    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' })).resolves.toMatchObject({ name: 'team' });
+    // Concurrent creates of one name: exactly one wins.
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await service.list(accountId)).map((k) => k.name).sort()).toEqual(['race', 'team']);
+  });
+
+  it('delete is scoped to the account (404 otherwise) and frees the name', async () => {
+    const a = newId('acc');
+    const service = providerKeys();
+    const created = await service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-gone-9999' });
+    await expect(service.remove(newId('acc'), created.id)).rejects.toMatchObject({ status: 404 });
+    await expect(service.remove(a, 'pk_bogus')).rejects.toMatchObject({ status: 404 });
+    await service.remove(a, created.id);
+    expect(await service.list(a)).toEqual([]);
+    await expect(service.remove(a, created.id)).rejects.toMatchObject({ status: 404 });
+    await expect(service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-back-8888' })).resolves.toMatchObject({ name: 'gone' });
+  });
+
+  it('refuses an unsafe baseUrl before writing anything', async () => {
+    const accountId = newId('acc');
+    const service = createProviderKeysService({
+      store: createProviderKeyRepository(createDocumentClient(config), config.tables.accounts),
+      cipher: createEnvelopeCipher(config),
+      checkBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback: false }),
+    });
+    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' })).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    expect(await service.list(accountId)).toEqual([]);
+  });
+});
+
+describe('API keys', () => {
+  it('create → authenticate → revoke → refused once the cache entry expires', async () => {
+    const db = createDocumentClient(config);
+    const store = createApiKeyRepository(db, config.tables.accounts);
+    const service = createApiKeysService({ store });
+    const accountId = newId('acc');
+    const created = await service.create(accountId, { name: 'ci' });
+    expect(created.key).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
+
+    let t = Date.now();
+    const auth = createApiKeyAuthenticator(config, { positiveTtlMs: 1_000, negativeTtlMs: 500, now: () => t });
+    expect(await auth.authenticate(created.key)).toEqual({ accountId, apiKeyId: created.id });
+    expect(await auth.authenticate(`${created.key.slice(0, -1)}x`)).toBeUndefined();
+    expect(await auth.authenticate('not-a-key')).toBeUndefined();
+
+    await service.revoke(accountId, created.id);
+    // Within the positive lifetime the cached answer stands (bounded staleness, not an error).
+    expect(await auth.authenticate(created.key)).toEqual({ accountId, apiKeyId: created.id });
+    t += 1_001;
+    expect(await auth.authenticate(created.key)).toBeUndefined();
+    // The lookup item is gone too.
+    const scan = await db.send(new ScanCommand({ TableName: config.tables.accounts }));
+    expect((scan.Items ?? []).filter((i) => i.apiKeyId === created.id)).toEqual([]);
+  });
+
+  it('stores only the SHA-256 of the key; lists prefix hints; revoking is account-scoped', async () => {
+    const db = createDocumentClient(config);
+    const service = createApiKeysService({ store: createApiKeyRepository(db, config.tables.accounts) });
+    const accountId = newId('acc');
+    const created = await service.create(accountId, { name: 'prod' });
+    const scan = await db.send(new ScanCommand({ TableName: config.tables.accounts }));
+    expect(JSON.stringify(scan.Items)).not.toContain(created.key.slice(3));
+    expect(await service.list(accountId)).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null }]);
+    await expect(service.revoke(newId('acc'), created.id)).rejects.toMatchObject({ status: 404 });
+    expect(await service.list(accountId)).toHaveLength(1);
+  });
+
+  it('touch writes lastUsedAt at most once a minute per key and never throws', async () => {
+    const db = createDocumentClient(config);
+    const store = createApiKeyRepository(db, config.tables.accounts);
+    const service = createApiKeysService({ store });
+    const accountId = newId('acc');
+    const created = await service.create(accountId, { name: 'touchy' });
+    let t = Date.parse('2030-01-01T00:00:00Z');
+    const auth = createApiKeyAuthenticator(config, { now: () => t });
+    const principal = { accountId, apiKeyId: created.id };
+    await auth.touch(principal);
+    expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:00:00.000Z');
+    t += 30_000;
+    await auth.touch(principal);
+    expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:00:00.000Z');
+    // Another container (no in-memory stamp) is held back by the table's condition.
+    await createApiKeyAuthenticator(config, { now: () => t }).touch(principal);
+    expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:00:00.000Z');
+    t += 31_000;
+    await auth.touch(principal);
+    expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:01:01.000Z');
+    // A revoked key is not recreated by a late touch, and a failing store does not throw.
+    await service.revoke(accountId, created.id);
+    t += 61_000;
+    await expect(auth.touch(principal)).resolves.toBeUndefined();
+    expect(await service.list(accountId)).toEqual([]);
+    const broken = createApiKeyAuthenticator(config, { store: { ...store, touch: () => Promise.reject(new Error('ddb down')) } });
+    await expect(broken.touch(principal)).resolves.toBeUndefined();
+  });
+});
