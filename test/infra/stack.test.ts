@@ -1,0 +1,270 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack, type CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ERROR_KINDS } from '../../lambdas/http/errors.js';
+import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
+import { RETENTION } from '../../lambdas/store/retention.js';
+import { TABLES, TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
+import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
+import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
+import { RouKeyStack } from '../../lib/roukey-stack.js';
+import { readStackConfig } from '../../lib/stack-config.js';
+
+type Json = Record<string, any>;
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: Json; Effect: string };
+
+// One synthesis (with real esbuild bundling) shared by every test in this file: bundling is the slow part.
+const app = new App();
+const stack = new RouKeyStack(app, 'RouKey');
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, Json>;
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnResource);
+const ref = (construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+function statementsOf(handler: HandlerName): Statement[] {
+  const role = logicalId(stack.api.functions[handler].role as never);
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const providerKeyArn = () => ref(stack.providerKeys.key as never);
+const onProviderKey = (s: Statement) => JSON.stringify(s.Resource) === JSON.stringify(providerKeyArn());
+const PROVIDER_KEY_CONDITION = {
+  StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_KEY_PURPOSE },
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ENCRYPTION_CONTEXT_KEYS] },
+};
+
+describe('streaming router integration', () => {
+  it('POST /v1/chat/completions streams through response-streaming-invocations with a 15-minute timeout', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      Integration: {
+        Type: 'AWS_PROXY',
+        ResponseTransferMode: 'STREAM',
+        TimeoutInMillis: 15 * 60 * 1000,
+        Uri: {
+          'Fn::Join': ['', Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.functions['chat-completions']), '/response-streaming-invocations'])],
+        },
+      },
+    });
+    expect(resources[logicalId(stack.api.functions['chat-completions'])]!.Properties.Timeout).toBe(900);
+  });
+
+  it('only the streaming handler streams; every other route is a buffered Lambda proxy', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(ROUTES.length);
+    const streamed = methods.filter((m) => m.Properties.Integration.ResponseTransferMode === 'STREAM');
+    const streamingRoutes = ROUTES.filter((r) => HANDLERS[r.handler].streaming);
+    expect(streamed).toHaveLength(streamingRoutes.length);
+    for (const m of methods) expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
+  });
+
+  it('cognito routes require the access-token scope; the others have no API Gateway authorizer', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const cognito = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
+    expect(cognito).toHaveLength(ROUTES.filter((r) => r.auth === 'cognito').length);
+    for (const m of cognito) expect(m.Properties.AuthorizationScopes).toEqual([COGNITO_ACCESS_SCOPE]);
+  });
+});
+
+describe('tables', () => {
+  const tableProps = (name: (typeof TABLE_NAMES)[number]) => resources[logicalId(stack.data.tables[name])]!;
+
+  it.each(TABLE_NAMES)('%s: pk/sk strings, on-demand, PITR, SSE with the table CMK, retained', (name) => {
+    const table = tableProps(name);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: ref(stack.data.tableKey) },
+    });
+  });
+
+  it.each(TABLE_NAMES)('P9-P12: %s has a TTL attribute exactly when its spec has one', (name) => {
+    const spec: { ttlAttribute?: string } = TABLES[name];
+    const ttl = tableProps(name).Properties.TimeToLiveSpecification;
+    if (spec.ttlAttribute) expect(ttl).toEqual({ AttributeName: spec.ttlAttribute, Enabled: true });
+    else expect(ttl).toBeUndefined();
+  });
+
+  it('streams and deletion protection follow the specs', () => {
+    for (const name of TABLE_NAMES) {
+      const spec: { stream?: string; deletionProtection?: boolean } = TABLES[name];
+      const props = tableProps(name).Properties;
+      expect(props.StreamSpecification?.StreamViewType).toBe(spec.stream);
+      expect(props.DeletionProtectionEnabled ?? false).toBe(spec.deletionProtection ?? false);
+    }
+  });
+
+  it('P2: the table key and the provider-key key are two different rotating CMKs', () => {
+    const keys = template.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys).sort()).toEqual([logicalId(stack.data.tableKey), logicalId(stack.providerKeys.key)].sort());
+    for (const key of Object.values(keys)) {
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('functions', () => {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+
+  it('one function per handler, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
+    expect(functions).toHaveLength(Object.keys(HANDLERS).length);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+    }
+  });
+
+  it('P11: every function log group and the access log group keep logs for the error-log window', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(functions.length + 1);
+    for (const g of Object.values(groups)) expect(g.Properties.RetentionInDays).toBe(RETENTION.errorLogDays);
+    for (const fn of functions) expect(groups[fn.Properties.LoggingConfig.LogGroup.Ref]).toBeDefined();
+  });
+
+  it('every function gets the table names, key ARN and Cognito ids its config loader requires', () => {
+    for (const fn of functions) {
+      const vars = fn.Properties.Environment.Variables;
+      for (const t of TABLE_NAMES) expect(vars[tableEnvVar(t)]).toEqual({ Ref: logicalId(stack.data.tables[t]) });
+      expect(vars.KMS_KEY_ID).toEqual(providerKeyArn());
+      expect(vars.COGNITO_USER_POOL_ID).toBeDefined();
+      expect(vars.COGNITO_CLIENT_ID).toBeDefined();
+    }
+  });
+
+  it('bundles ESM with the createRequire banner and a source map', () => {
+    const fn = resources[logicalId(stack.api.functions['chat-completions'])]!;
+    const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+    const manifest = JSON.parse(readFileSync(join(app.outdir, 'RouKey.assets.json'), 'utf8'));
+    const dir = join(app.outdir, manifest.files[hash].source.path);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    // ESM: the handler is an `export`, not a CommonJS `module.exports` property.
+    expect(code).toMatch(/export\s*\{[^}]*\bas handler\b/);
+  });
+});
+
+describe('least privilege', () => {
+  it('P2: the router never deletes or scans, and decrypts provider keys only under the encryption-context condition', () => {
+    const statements = statementsOf('chat-completions');
+    const all = statements.flatMap(actions);
+    expect(all).not.toContain('dynamodb:DeleteItem');
+    expect(all).not.toContain('dynamodb:Scan');
+    expect(all.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+    );
+    const decrypt = statements.filter(onProviderKey);
+    expect(decrypt).toHaveLength(1);
+    expect(actions(decrypt[0]!)).toEqual(['kms:Decrypt']);
+    expect(decrypt[0]!.Condition).toEqual(PROVIDER_KEY_CONDITION);
+    // PutItem only on activity, UpdateItem only on accounts.
+    const put = statements.find((s) => actions(s).includes('dynamodb:PutItem'))!;
+    expect(put.Resource).toEqual(ref(stack.data.tables.activity));
+    const update = statements.find((s) => actions(s).includes('dynamodb:UpdateItem'))!;
+    expect(update.Resource).toEqual(ref(stack.data.tables.accounts));
+  });
+
+  it('P2: provider-keys may only wrap (GenerateDataKey under the condition), never decrypt a provider key', () => {
+    const onKey = statementsOf('provider-keys').filter(onProviderKey);
+    expect(onKey).toHaveLength(1);
+    expect(actions(onKey[0]!)).toEqual(['kms:GenerateDataKey']);
+    expect(onKey[0]!.Condition).toEqual(PROVIDER_KEY_CONDITION);
+  });
+
+  it('P2: no statement anywhere touches the provider-key key without the condition', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]).filter(onProviderKey);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) expect(s.Condition).toEqual(PROVIDER_KEY_CONDITION);
+  });
+
+  it('models reads accounts; api-keys has no KMS provider-key access; auth-config can only write its logs', () => {
+    expect(statementsOf('models').flatMap(actions)).not.toContain('dynamodb:PutItem');
+    expect(statementsOf('api-keys').filter(onProviderKey)).toEqual([]);
+    expect(statementsOf('auth-config').flatMap(actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+
+  it('no role carries an AWS-managed policy', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('API Gateway', () => {
+  it.each(GATEWAY_ERRORS.map((e) => [e.type.responseType, e] as const))('%s answers in OpenAI error shape', (type, error) => {
+    const body = gatewayErrorTemplate(error);
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      ResponseTemplates: { 'application/json': body },
+      ...(error.overrideStatus ? { StatusCode: String(ERROR_KINDS[error.kind].status) } : {}),
+    });
+    // API Gateway substitutes $context.error.messageString with a quoted JSON string.
+    const parsed = JSON.parse(body.replace('$context.error.messageString', '"Unauthorized"'));
+    expect(parsed).toEqual({
+      error: { message: expect.any(String), type: ERROR_KINDS[error.kind].type, param: null, code: error.kind },
+    });
+  });
+
+  it('covers the responses a client can hit before a Lambda runs', () => {
+    const types = GATEWAY_ERRORS.map((e) => e.type.responseType);
+    for (const t of ['UNAUTHORIZED', 'ACCESS_DENIED', 'REQUEST_TOO_LARGE', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']) expect(types).toContain(t);
+  });
+
+  it('P7: the stage traces, throttles and access-logs metadata without source IPs or bodies', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    expect(stage.Properties.TracingEnabled).toBe(true);
+    const format: string = stage.Properties.AccessLogSetting.Format;
+    expect(format).toContain('$context.requestId');
+    expect(format).not.toContain('sourceIp');
+    expect(stage.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ DataTraceEnabled: false, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]),
+    );
+  });
+});
+
+describe('Cognito', () => {
+  it('P8/P16: email sign-in, strong passwords, optional TOTP MFA, enforced threat protection', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      MfaConfiguration: 'OPTIONAL',
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true, RequireUppercase: true }) },
+    });
+  });
+
+  it('the app client is public and allows password, SRP and refresh flows', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    });
+  });
+});
+
+describe('stack context', () => {
+  it('rejects invalid throttling context with the key name', () => {
+    const scope = new Stack(new App({ context: { 'roukey:throttleRateLimit': 'lots' } }), 'Bad');
+    expect(() => readStackConfig(scope)).toThrow(/roukey:throttleRateLimit/);
+  });
+
+  it('accepts string numbers as `cdk -c` passes them', () => {
+    const scope = new Stack(new App({ context: { 'roukey:throttleBurstLimit': '50' } }), 'Ok');
+    expect(readStackConfig(scope)).toEqual({ throttleRateLimit: 100, throttleBurstLimit: 50 });
+  });
+});
