@@ -1,4 +1,5 @@
 import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 /**
  * The esbuild settings every Lambda is bundled with, in one place so the benchmark (bench/) can bundle the router
@@ -31,7 +32,7 @@ export const LAMBDA_BUNDLING = {
 } as const satisfies BundlingOptions;
 
 /** The same settings as esbuild `build()` options, for callers that run esbuild directly (the benchmark). */
-export const ESBUILD_OPTIONS = {
+export const ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -41,4 +42,4 @@ export const ESBUILD_OPTIONS = {
   mainFields: [...MAIN_FIELDS],
   banner: { js: ESM_REQUIRE_BANNER },
   external: [...EXTERNAL_MODULES],
-} as const;
+};

@@ -6,7 +6,7 @@ import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
-import { TABLES, TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { TABLES, TABLE_NAMES, tableEnvVar, type TableSpec } from '../../lambdas/store/tables.js';
 import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
@@ -89,7 +89,7 @@ describe('tables', () => {
   });
 
   it.each(TABLE_NAMES)('P9-P12: %s has a TTL attribute exactly when its spec has one', (name) => {
-    const spec: { ttlAttribute?: string } = TABLES[name];
+    const spec: TableSpec = TABLES[name];
     const ttl = tableProps(name).Properties.TimeToLiveSpecification;
     if (spec.ttlAttribute) expect(ttl).toEqual({ AttributeName: spec.ttlAttribute, Enabled: true });
     else expect(ttl).toBeUndefined();
@@ -97,7 +97,7 @@ describe('tables', () => {
 
   it('streams and deletion protection follow the specs', () => {
     for (const name of TABLE_NAMES) {
-      const spec: { stream?: string; deletionProtection?: boolean } = TABLES[name];
+      const spec: TableSpec = TABLES[name];
       const props = tableProps(name).Properties;
       expect(props.StreamSpecification?.StreamViewType).toBe(spec.stream);
       expect(props.DeletionProtectionEnabled ?? false).toBe(spec.deletionProtection ?? false);
