@@ -41,9 +41,11 @@ export class LocalResponseStream extends Writable {
 }
 
 export function installLambdaStreamingGlobals(): void {
-  const g = globalThis as { awslambda?: unknown };
-  if (g.awslambda) return;
+  const g = globalThis as { awslambda?: Record<string, unknown> };
+  // The AWS SDK's @aws/lambda-invoke-store may already have put `awslambda.InvokeStore` there: extend, keep it.
+  if (typeof g.awslambda?.streamifyResponse === 'function') return;
   g.awslambda = {
+    ...g.awslambda,
     streamifyResponse(handler: StreamingHandler): StreamingHandler {
       return Object.assign(handler, { [STREAMING]: true });
     },

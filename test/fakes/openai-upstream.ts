@@ -220,7 +220,11 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
     if (delay > 0) await sleep(delay);
     send(chunk(deltas[i]!, null));
     if (i === 1 && mode === 'cut-stream') return void res.end();
-    if (i === 1 && mode === 'reset-stream') return void res.socket?.destroy();
+    if (i === 1 && mode === 'reset-stream') {
+      // Let the chunks so far reach the client first, so the reset really is mid-stream.
+      await sleep(30);
+      return void res.socket?.destroy();
+    }
     if (i === 0 && mode === 'error-stream') {
       send(errorBody('The server had an error while processing your request.', 'server_error', null));
       return void res.end();

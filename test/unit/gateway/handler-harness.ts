@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { installLambdaStreamingGlobals, LocalResponseStream } from '../../../lib/local/lambda-streaming.js';
+import type { GatewayDeps } from '../../../lambdas/gateway/gateway-deps.js';
+import type { ApiKeyPrincipal, UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { ActivityWriter } from '../../../lambdas/store/activity-repo.js';
+import { createChatCompletionsHandler } from '../../../lambdas/gateway/chat-completions-handler.js';
+import { createModelsHandler } from '../../../lambdas/gateway/models-handler.js';
+
+installLambdaStreamingGlobals();
+
+type Recorded = Parameters<ActivityWriter['recordRequest']>[0];
+
+/** Test doubles of the router's ports, with everything they saw kept for assertions. */
+export interface PortDoubles {
+  deps: GatewayDeps;
+  records: Recorded[];
+  touches: ApiKeyPrincipal[];
+  logs: string[];
+  providerKeys: Map<string, UpstreamCredentials>;
+  /** Makes the activity write take this long, to prove it happens after the response. */
+  activityDelayMs: number;
+  refuseBaseUrls: Set<string>;
+}
+
+export const PRINCIPAL: ApiKeyPrincipal = { accountId: 'acc_test', apiKeyId: 'ak_test' };
+export const RK_KEY = 'rk_test_valid_key';
+
+export function portDoubles(): PortDoubles {
+  const doubles: PortDoubles = {
+    records: [],
+    touches: [],
+    logs: [],
+    providerKeys: new Map(),
+    activityDelayMs: 0,
+    refuseBaseUrls: new Set(),
+    deps: undefined as unknown as GatewayDeps,
+  };
+  doubles.deps = {
+    authenticator: {
+      authenticate: async (key) => (key === RK_KEY ? PRINCIPAL : undefined),
+      touch: async (p) => void doubles.touches.push(p),
+    },
+    providerKeys: {
+      byName: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.providerKeys.get(name) : undefined),
+      all: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.providerKeys.values()] : []),
+    },
+    activity: {
+      recordRequest: async (record) => {
+        if (doubles.activityDelayMs) await new Promise((r) => setTimeout(r, doubles.activityDelayMs));
+        doubles.records.push(record);
+      },
+    },
+    assertSafeBaseUrl: async (url) => {
+      if (doubles.refuseBaseUrls.has(url)) throw new Error('refused');
+    },
+    timeouts: { streamFirstTokenMs: 400, responseMs: 400, modelsMs: 400 },
+    log: (entry) => void doubles.logs.push(JSON.stringify(entry)),
+  };
+  return doubles;
+}
+
+/**
+ * A tiny stand-in for the local runtime: each HTTP request becomes an API Gateway proxy event handed to the
+ * handlers through the same `awslambda` streaming shim, so tests drive them with the official openai client.
+ */
+export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: string; close(): Promise<void> }> {
+  const chat = awslambda.streamifyResponse(createChatCompletionsHandler(() => deps));
+  const models = createModelsHandler(() => deps);
+  const server: Server = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      const event = {
+        httpMethod: req.method,
+        path: req.url,
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+        body: body.length ? Buffer.concat(body).toString('base64') : null,
+        isBase64Encoded: true,
+        requestContext: { requestId: randomUUID() },
+      } as unknown as APIGatewayProxyEvent;
+      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+        void chat(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
+      } else if (req.method === 'GET' && req.url === '/v1/models') {
+        void models(event).then((out: APIGatewayProxyResult) => {
+          res.writeHead(out.statusCode, out.headers as Record<string, string>);
+          res.end(out.body);
+        });
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 3_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
