@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ensureTables, tableNamesFor } from '../../lib/local/dynamodb-local.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../../lambdas/store/tables.js';
 
@@ -13,4 +14,26 @@ export async function createTestTables(): Promise<{ endpoint: string; tables: Re
   client.destroy();
   for (const t of TABLE_NAMES) process.env[tableEnvVar(t)] = tables[t];
   return { endpoint, tables };
+}
+
+/** Every item of every table, for tests that prove what was (or was not) stored. */
+export async function scanAllTables(endpoint: string, tables: Record<TableName, string>): Promise<Record<TableName, Record<string, unknown>[]>> {
+  const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const entries = await Promise.all(
+      TABLE_NAMES.map(async (t) => {
+        const items: Record<string, unknown>[] = [];
+        let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+        do {
+          const page = await client.send(new ScanCommand({ TableName: tables[t], ConsistentRead: true, ExclusiveStartKey }));
+          items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+          ExclusiveStartKey = page.LastEvaluatedKey;
+        } while (ExclusiveStartKey);
+        return [t, items] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<TableName, Record<string, unknown>[]>;
+  } finally {
+    client.destroy();
+  }
 }

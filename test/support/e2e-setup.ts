@@ -1,0 +1,73 @@
+import OpenAI from 'openai';
+import { startFakeOpenAIUpstream, type FakeOpenAIUpstream, type FakeUpstreamOptions } from '../fakes/openai-upstream.js';
+import { startTestLocalRuntime, type TestLocalRuntime } from './local-runtime.js';
+
+/** A management API call as the signed-in dev user. */
+export interface ManagementCall {
+  (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+}
+
+export interface E2EContext {
+  readonly local: TestLocalRuntime;
+  readonly upstream: FakeOpenAIUpstream;
+  readonly gatewayUrl: string;
+  readonly mgmt: ManagementCall;
+  /** A RouKey API key (`rk_…`) and its id. */
+  readonly apiKey: string;
+  readonly apiKeyId: string;
+  /** The provider key's plaintext, as stored through the management API. */
+  readonly providerSecret: string;
+  /** The official OpenAI client pointed at RouKey, retries off so every status is seen as RouKey sent it. */
+  readonly client: OpenAI;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything an end-to-end test needs: the local runtime with the dev user signed in, a fake OpenAI upstream,
+ * a provider key named `fake` pointing at it, and an API key — all made through the public API.
+ */
+export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {}): Promise<E2EContext> {
+  const upstream = await startFakeOpenAIUpstream(upstreamOptions);
+  const local = await startTestLocalRuntime();
+  const gatewayUrl = local.runtime.gatewayUrl;
+  const mgmt: ManagementCall = async (method, path, body) => {
+    const res = await fetch(`${gatewayUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${local.accessToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const providerSecret = `sk-e2e-${crypto.randomUUID()}`;
+  const pk = await mgmt('POST', '/v1/provider-keys', { provider: 'openai', name: 'fake', apiKey: providerSecret, baseUrl: upstream.baseUrl });
+  if (pk.status !== 201) throw new Error(`provider key not created: ${pk.status}`);
+  const ak = await mgmt('POST', '/v1/api-keys', { name: 'e2e' });
+  if (ak.status !== 201) throw new Error(`API key not created: ${ak.status}`);
+  const client = new OpenAI({ apiKey: ak.json.key, baseURL: `${gatewayUrl}/v1`, maxRetries: 0, timeout: 20_000 });
+  return {
+    local,
+    upstream,
+    gatewayUrl,
+    mgmt,
+    apiKey: ak.json.key,
+    apiKeyId: ak.json.id,
+    providerSecret,
+    client,
+    async stop() {
+      await local.stop();
+      await upstream.close();
+    },
+  };
+}
+
+/** A raw POST to the router, for what the official client cannot send (bad JSON, bad keys). */
+export async function postChat(gatewayUrl: string, apiKey: string, body: string): Promise<{ status: number; headers: Headers; json: any }> {
+  const res = await fetch(`${gatewayUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+}
