@@ -1,0 +1,53 @@
+import OpenAI, { APIError } from 'openai';
+import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
+import { expectValid } from '../../support/openai-schema.js';
+import { RK_KEY, portDoubles, startHandlerServer, type PortDoubles } from './handler-harness.js';
+
+let good: FakeOpenAIUpstream;
+let broken: FakeOpenAIUpstream;
+let hanging: FakeOpenAIUpstream;
+let ports: PortDoubles;
+let server: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  good = await startFakeOpenAIUpstream({ models: ['gpt-4o-mini', 'org/model:8b'] });
+  broken = await startFakeOpenAIUpstream({ modelsMode: 'fail-500' });
+  hanging = await startFakeOpenAIUpstream({ modelsMode: 'hang' });
+  ports = portDoubles();
+  ports.providerKeys.set('work', { providerKeyId: 'pk1', name: 'work', provider: 'openai', baseUrl: good.baseUrl, apiKey: 'sk-a' });
+  ports.providerKeys.set('down', { providerKeyId: 'pk2', name: 'down', provider: 'openai', baseUrl: broken.baseUrl, apiKey: 'sk-b' });
+  ports.providerKeys.set('slow', { providerKeyId: 'pk3', name: 'slow', provider: 'openai', baseUrl: hanging.baseUrl, apiKey: 'sk-c' });
+  server = await startHandlerServer(ports.deps);
+});
+afterAll(async () => {
+  await server.close();
+  await Promise.all([good.close(), broken.close(), hanging.close()]);
+});
+
+describe('GET /v1/models', () => {
+  it('lists <provider-key name>/<model> from each upstream, skipping failing and hanging ones, then serves from cache', async () => {
+    const started = Date.now();
+    const res = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${RK_KEY}` } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expectValid('models', body);
+    expect(body.data.map((m: { id: string }) => m.id)).toEqual(['work/gpt-4o-mini', 'work/org/model:8b']);
+    expect(body.data[0]).toEqual({ id: 'work/gpt-4o-mini', object: 'model', created: 1_700_000_000, owned_by: 'fake-org' });
+    expect(Date.now() - started).toBeLessThan(2_000); // the hanging upstream is cut off by the short timeout
+    expect(good.requests.at(-1)?.headers.authorization).toBe('Bearer sk-a');
+
+    const calls = good.requests.length;
+    const client = new OpenAI({ apiKey: RK_KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const page = await client.models.list();
+    expect(page.data.map((m) => m.id)).toContain('work/gpt-4o-mini');
+    expect(good.requests.length).toBe(calls);
+  });
+
+  it('401 in OpenAI shape for an unknown key', async () => {
+    const client = new OpenAI({ apiKey: 'rk_nope', baseURL: `${server.url}/v1`, maxRetries: 0 });
+    const err = await client.models.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(APIError);
+    expect((err as APIError).status).toBe(401);
+    expectValid('error', { error: (err as APIError).error });
+  });
+});
