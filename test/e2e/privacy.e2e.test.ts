@@ -1,0 +1,105 @@
+import { APIError } from 'openai';
+import { captureOutput, type OutputCapture } from '../support/capture-output.js';
+import { postChat, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { scanAllTables } from '../support/tables.js';
+
+const CANARY = `CANARY-${crypto.randomUUID()}`;
+const prompt = [
+  { role: 'system' as const, content: `You are a test. ${CANARY}` },
+  { role: 'user' as const, content: `Repeat this: ${CANARY}` },
+];
+
+let e2e: E2EContext;
+let output: OutputCapture;
+/** Everything RouKey sent back to a client during the test, as text. */
+const responses: string[] = [];
+
+beforeAll(async () => {
+  output = captureOutput();
+  e2e = await startE2E();
+  responses.push(JSON.stringify((await e2e.mgmt('GET', '/v1/provider-keys')).json));
+}, 60_000);
+
+afterAll(async () => {
+  output?.restore();
+  await e2e?.stop();
+});
+
+async function drive(call: () => Promise<unknown>): Promise<void> {
+  try {
+    const result = await call();
+    if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+      for await (const chunk of result as AsyncIterable<unknown>) responses.push(JSON.stringify(chunk));
+    } else {
+      responses.push(JSON.stringify(result));
+    }
+  } catch (err) {
+    if (!(err instanceof APIError)) throw err;
+    responses.push(JSON.stringify(err.error), err.message);
+  }
+}
+
+/** Lets the after-response metadata writes land before the tables are searched. */
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+it('P1: a canary in the prompt and in the answer reaches no table item and no log line, on every path', async () => {
+  const { client } = e2e;
+  // Success, echoed back by the upstream: the canary is in the completion too.
+  await drive(() => client.chat.completions.create({ model: 'fake/echo', messages: prompt }));
+  await drive(() => client.chat.completions.create({ model: 'fake/echo', messages: prompt, stream: true, stream_options: { include_usage: true } }));
+  // Upstream failures, before and after the first byte.
+  for (const mode of ['fail-400', 'fail-401', 'fail-429', 'fail-500', 'reset']) {
+    await drive(() => client.chat.completions.create({ model: `fake/${mode}`, messages: prompt }));
+    await drive(() => client.chat.completions.create({ model: `fake/${mode}`, messages: prompt, stream: true }));
+  }
+  e2e.upstream.configure({ chunkDelayMs: 20 });
+  for (const mode of ['reset-stream', 'cut-stream', 'error-stream']) {
+    await drive(() => client.chat.completions.create({ model: `fake/${mode}`, messages: prompt, stream: true }));
+  }
+  e2e.upstream.configure({ chunkDelayMs: 0 });
+  // RouKey's own rejections: invalid body, unknown provider key, bad RouKey key.
+  const bad = await postChat(e2e.gatewayUrl, e2e.apiKey, JSON.stringify({ model: 'fake/echo', messages: CANARY }));
+  expect(bad.status).toBe(400);
+  responses.push(JSON.stringify(bad.json));
+  await drive(() => client.chat.completions.create({ model: 'nobody/echo', messages: prompt }));
+  await postChat(e2e.gatewayUrl, 'rk_invalid', JSON.stringify({ model: 'fake/echo', messages: prompt }));
+  // A client that walks away mid-stream.
+  const controller = new AbortController();
+  const slow = await client.chat.completions.create({ model: 'fake/slow-stream', messages: prompt, stream: true }, { signal: controller.signal });
+  await (async () => {
+    for await (const _chunk of slow) controller.abort();
+  })().catch(() => undefined);
+  await settle();
+
+  // The canary did travel: the upstream saw it and the echoed answers carried it back.
+  expect(JSON.stringify(e2e.upstream.requests.map((r) => r.body))).toContain(CANARY);
+  expect(responses.join('\n')).toContain(CANARY);
+
+  const config = e2e.local.runtime.config;
+  const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+  expect(tables.activity.length).toBeGreaterThanOrEqual(15);
+  // The capture really sees the handlers' log lines (the management access log, for one).
+  expect(output.text()).toContain('"route":"/v1/provider-keys"');
+  expect(JSON.stringify(tables)).not.toContain(CANARY);
+  expect(output.text()).not.toContain(CANARY);
+});
+
+it('P2: the provider key plaintext appears in no table item, log line or API response', async () => {
+  await drive(() => e2e.client.chat.completions.create({ model: 'fake/gpt-4o-mini', messages: prompt }));
+  await drive(() => e2e.client.models.list());
+  responses.push(JSON.stringify((await e2e.mgmt('GET', '/v1/provider-keys')).json));
+  await settle();
+
+  // The key did reach the upstream, so it was really decrypted and used.
+  expect(e2e.upstream.requests.some((r) => r.headers.authorization === `Bearer ${e2e.providerSecret}`)).toBe(true);
+  const config = e2e.local.runtime.config;
+  const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+  expect(tables.accounts.length).toBeGreaterThan(0);
+  expect(JSON.stringify(tables)).not.toContain(e2e.providerSecret);
+  expect(output.text()).not.toContain(e2e.providerSecret);
+  expect(responses.join('\n')).not.toContain(e2e.providerSecret);
+  // Nor does the RouKey API key: only its hash is stored.
+  expect(JSON.stringify(tables)).not.toContain(e2e.apiKey);
+});
