@@ -1,7 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
-import { PRINCIPAL, RK_KEY, portDoubles, startHandlerServer, waitFor, type PortDoubles } from './handler-harness.js';
+import { PRINCIPAL, RK_KEY, portDoubles, startHandlerServer, waitFor, type PortDoubles } from '../../fakes/router-harness.js';
 
 const PROVIDER_KEY = 'sk-fake-provider-PLAINTEXT-9d2c';
 const CANARY = 'CANARY-ROUKEY-31f7c0de';
@@ -230,7 +230,7 @@ describe('POST /v1/chat/completions, errors (OpenAI shape, faithful status, neve
   it('401 for a missing, malformed or unknown RouKey key, recording nothing', async () => {
     const count = ports.records.length;
     const body = JSON.stringify({ model: 'work/gpt-4o-mini', messages });
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer rk_unknown' }]) {
+    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer rk_unknown' }] as Record<string, string>[]) {
       const { res, json } = await rawPost(body, headers);
       expect(res.status).toBe(401);
       expectValid('error', json);

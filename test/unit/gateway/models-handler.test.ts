@@ -1,7 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
-import { RK_KEY, portDoubles, startHandlerServer, type PortDoubles } from './handler-harness.js';
+import { RK_KEY, portDoubles, startHandlerServer, type PortDoubles } from '../../fakes/router-harness.js';
 
 let good: FakeOpenAIUpstream;
 let broken: FakeOpenAIUpstream;

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { installLambdaStreamingGlobals, LocalResponseStream } from '../../../lib/local/lambda-streaming.js';
-import type { GatewayDeps } from '../../../lambdas/gateway/gateway-deps.js';
-import type { ApiKeyPrincipal, UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
-import type { ActivityWriter } from '../../../lambdas/store/activity-repo.js';
-import { createChatCompletionsHandler } from '../../../lambdas/gateway/chat-completions-handler.js';
-import { createModelsHandler } from '../../../lambdas/gateway/models-handler.js';
+import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
+import type { GatewayDeps } from '../../lambdas/gateway/gateway-deps.js';
+import type { ApiKeyPrincipal, UpstreamCredentials } from '../../lambdas/gateway/ports.js';
+import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
+import { createChatCompletionsHandler } from '../../lambdas/gateway/chat-completions-handler.js';
+import { createModelsHandler } from '../../lambdas/gateway/models-handler.js';
 
 installLambdaStreamingGlobals();
 
