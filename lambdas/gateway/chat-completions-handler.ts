@@ -63,7 +63,7 @@ export function createChatCompletionsHandler(getDeps: () => GatewayDeps) {
       log.stream = request.stream;
       await routeRequest(deps, request, log, responseStream, client.signal);
     } catch (err) {
-      await answerFailure(err, log, responseStream);
+      await answerFailure(deps, err, log, responseStream);
     }
     const latencyMs = Date.now() - log.startedAt;
     await endResponse(responseStream);
@@ -152,7 +152,7 @@ async function guardBaseUrl(deps: GatewayDeps, baseUrl: string): Promise<void> {
 }
 
 /** Errors before the first byte become an OpenAI-shaped JSON error with its faithful status. */
-async function answerFailure(err: unknown, log: RequestLog, responseStream: Writable): Promise<void> {
+async function answerFailure(deps: GatewayDeps, err: unknown, log: RequestLog, responseStream: Writable): Promise<void> {
   if (err instanceof ClientDisconnectedError || responseStream.destroyed) {
     log.errorType = 'client_disconnected';
     if (!log.status) log.status = CLIENT_CLOSED_REQUEST;
@@ -160,8 +160,9 @@ async function answerFailure(err: unknown, log: RequestLog, responseStream: Writ
   }
   const apiError = err instanceof UpstreamError ? upstreamFailureToApiError(err.failure) : toApiError(err);
   if (!(err instanceof ApiError) && !(err instanceof UpstreamError)) {
-    // An unexpected bug: log its name only, as messages of library errors may quote input.
+    // An unexpected failure: log its name only, as messages of library errors may quote input (P1).
     log.errorType = 'internal';
+    deps.log({ level: 'error', msg: 'chat completion failed', requestId: log.requestId, error: errorName(err) });
   } else {
     log.errorType = apiError.kind;
   }

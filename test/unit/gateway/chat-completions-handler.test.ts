@@ -253,6 +253,27 @@ describe('POST /v1/chat/completions, errors (OpenAI shape, faithful status, neve
   });
 });
 
+describe('unexpected failures', () => {
+  it('answer 500 in OpenAI shape and log only the error name, never its message', async () => {
+    const resolver = ports.deps.providerKeys;
+    const original = resolver.byName;
+    resolver.byName = async () => {
+      throw new TypeError(`exploded while reading ${CANARY}`);
+    };
+    try {
+      const { res, json } = await rawPost(JSON.stringify({ model: 'work/gpt-4o-mini', messages }));
+      expect(res.status).toBe(500);
+      expectValid('error', json);
+      expect(JSON.stringify(json)).not.toContain(CANARY);
+      const line = await waitFor(() => ports.logs.find((l) => l.includes(res.headers.get('x-roukey-request-id')!)));
+      expect(JSON.parse(line)).toMatchObject({ level: 'error', error: 'TypeError' });
+      expect(ports.logs.join('\n')).not.toContain(CANARY);
+    } finally {
+      resolver.byName = original;
+    }
+  });
+});
+
 describe('privacy', () => {
   it('P1: prompt and completion content never reach the activity record or a log line (stream, non-stream, errors)', async () => {
     fake.configure({ content: `Answer with ${CANARY} inside` });
