@@ -74,10 +74,10 @@ describe('POST /v1/chat/completions, non-streamed', () => {
   });
 
   it('ends the response before the activity write (it is off the response path)', async () => {
-    ports.activityDelayMs = 600;
+    ports.activityDelayMs = 2_000;
     const started = Date.now();
     const { response } = await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages }).withResponse();
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(2_000);
     const requestId = response.headers.get('x-roukey-request-id');
     expect(ports.records.find((r) => r.requestId === requestId)).toBeUndefined();
     await recordOf(requestId);
