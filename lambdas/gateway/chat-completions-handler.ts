@@ -124,7 +124,7 @@ async function streamAnswer(
   });
   attempt.disarm();
   log.status = 200;
-  const out = openResponse(responseStream, 200, { ...log.headers, 'content-type': 'text/event-stream', connection: 'keep-alive' });
+  const out = openResponse(responseStream, 200, { ...log.headers, 'content-type': 'text/event-stream' });
   try {
     if (!first.done) {
       await writeText(out, encodeSseChunk(first.value));
