@@ -80,7 +80,8 @@ async function routeRequest(deps: GatewayDeps, request: ChatRequest, log: Reques
   log.credentials = credentials;
   log.model = request.model;
   log.headers['x-roukey-provider'] = credentials.provider;
-  log.headers['x-roukey-model'] = request.model;
+  // As the caller names models (`<provider-key name>/<model>`), so it can be sent back as is.
+  log.headers['x-roukey-model'] = `${request.providerKeyName}/${request.model}`;
   if (credentials.baseUrl !== undefined) await guardBaseUrl(deps, credentials.baseUrl);
 
   const adapter = providerAdapter(credentials.provider);

@@ -44,7 +44,7 @@ describe('POST /v1/chat/completions, non-streamed', () => {
     expectValid('completion', data);
     expect(data.choices[0]?.message.content).toBe('Hello from the fake upstream.');
     expect(response.headers.get('x-roukey-provider')).toBe('openai');
-    expect(response.headers.get('x-roukey-model')).toBe('gpt-4o-mini');
+    expect(response.headers.get('x-roukey-model')).toBe('work/gpt-4o-mini');
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const requestId = response.headers.get('x-roukey-request-id');
@@ -88,7 +88,7 @@ describe('POST /v1/chat/completions, streamed', () => {
   it('streams valid chunks, without usage unless asked, while metering usage for the record', async () => {
     const { data: stream, response } = await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages, stream: true }).withResponse();
     expect(response.headers.get('content-type')).toBe('text/event-stream');
-    expect(response.headers.get('x-roukey-model')).toBe('gpt-4o-mini');
+    expect(response.headers.get('x-roukey-model')).toBe('work/gpt-4o-mini');
     const chunks = [];
     for await (const c of stream) chunks.push(c);
     for (const c of chunks) {
@@ -152,7 +152,7 @@ describe('POST /v1/chat/completions, streamed', () => {
 
     // The official client raises instead of treating the truncated stream as complete.
     const stream = await client.chat.completions.create({ model: `work/${mode}`, messages, stream: true });
-    await expect((async () => { for await (const _ of stream); })()).rejects.toThrow();
+    await expect((async () => { for await (const _ of stream); })()).rejects.toBeInstanceOf(APIError);
   });
 
   it('aborts the upstream request when the client disconnects', async () => {
