@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import type { ChatRequest } from '../providers/types.js';
 
-/** `<provider-key name>/<model id>`: a slug, a slash, then a model id (which may itself contain slashes). */
-const MODEL_PATTERN = /^([a-z0-9][a-z0-9_-]{0,63})\/([A-Za-z0-9._:@+/-]{1,200})$/;
+/**
+ * `<provider-key name>/<model id>`: a provider-key name (the slug lambdas/keys/key-schemas.ts accepts), a slash,
+ * then a model id, which may itself contain slashes (`hf/meta-llama/Llama-3.1-8B`) or colons (`llama3:8b`).
+ */
+const MODEL_PATTERN = /^([a-z0-9-]{1,64})\/([A-Za-z0-9._:@+/-]{1,200})$/;
 
 /**
  * The fields the router reads; every other field passes through to OpenAI-format upstreams unchanged.
