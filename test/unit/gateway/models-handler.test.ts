@@ -17,6 +17,9 @@ beforeAll(async () => {
   ports.providerKeys.set('work', { providerKeyId: 'pk1', name: 'work', provider: 'openai', baseUrl: good.baseUrl, apiKey: 'sk-a' });
   ports.providerKeys.set('down', { providerKeyId: 'pk2', name: 'down', provider: 'openai', baseUrl: broken.baseUrl, apiKey: 'sk-b' });
   ports.providerKeys.set('slow', { providerKeyId: 'pk3', name: 'slow', provider: 'openai', baseUrl: hanging.baseUrl, apiKey: 'sk-c' });
+  // A key whose base URL the SSRF guard refuses is skipped, never called.
+  ports.providerKeys.set('evil', { providerKeyId: 'pk4', name: 'evil', provider: 'openai', baseUrl: `${good.baseUrl}/evil`, apiKey: 'sk-d' });
+  ports.refuseBaseUrls.add(`${good.baseUrl}/evil`);
   server = await startHandlerServer(ports.deps);
 });
 afterAll(async () => {
@@ -35,6 +38,7 @@ describe('GET /v1/models', () => {
     expect(body.data[0]).toEqual({ id: 'work/gpt-4o-mini', object: 'model', created: 1_700_000_000, owned_by: 'fake-org' });
     expect(Date.now() - started).toBeLessThan(2_000); // the hanging upstream is cut off by the short timeout
     expect(good.requests.at(-1)?.headers.authorization).toBe('Bearer sk-a');
+    expect(good.requests.some((r) => r.path.includes('evil'))).toBe(false);
 
     const calls = good.requests.length;
     const client = new OpenAI({ apiKey: RK_KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
