@@ -106,6 +106,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     if (isStreamingHandler(handler)) {
       const stream = new LocalResponseStream(res);
+      // A client disconnect errors the stream; a handler without its own listener must not take the process down.
+      stream.on('error', () => undefined);
       try {
         await handler(event, stream, context);
       } catch (err) {
