@@ -7,8 +7,11 @@ import {
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+
+import type { LocalConfig } from './local-config.js';
 
 export const DEV_USER_EMAIL = 'dev@roukey.local';
 
@@ -72,4 +75,23 @@ export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, 
   await client.send(new SignUpCommand({ ClientId: userPoolClientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }));
   await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
   return { userPoolId, userPoolClientId, devUser: { email, password } };
+}
+
+/** Signs a user in against cognito-local with USER_PASSWORD_AUTH; returns the access token. */
+export async function signIn(config: LocalConfig, user: { email: string; password: string } = config.devUser): Promise<string> {
+  const client = cognitoLocalClient(config.cognitoEndpoint, config.region);
+  try {
+    const out = await client.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: config.userPoolClientId,
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
+    const token = out.AuthenticationResult?.AccessToken;
+    if (!token) throw new Error('cognito-local returned no access token');
+    return token;
+  } finally {
+    client.destroy();
+  }
 }

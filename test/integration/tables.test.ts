@@ -1,5 +1,5 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLES, TABLE_NAMES } from '../../lambdas/store/tables.js';
+import { TABLES, TABLE_NAMES, type TableSpec } from '../../lambdas/store/tables.js';
 import { createTestTables } from '../support/tables.js';
 
 describe('table specs on DynamoDB Local', () => {
@@ -8,7 +8,7 @@ describe('table specs on DynamoDB Local', () => {
     const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     for (const t of TABLE_NAMES) {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tables[t] }));
-      const spec: { ttlAttribute?: string } = TABLES[t];
+      const spec: TableSpec = TABLES[t];
       expect(ttl.TimeToLiveDescription?.AttributeName).toBe(spec.ttlAttribute);
     }
     const activity = await client.send(new DescribeTableCommand({ TableName: tables.activity }));

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoLocalClient } from '../../lib/local/cognito-bootstrap.js';
-import type { LocalConfig } from '../../lib/local/local-config.js';
+import { signIn } from '../../lib/local/cognito-bootstrap.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
+
+export { signIn };
 
 export interface TestLocalRuntime {
   readonly runtime: LocalRuntime;
@@ -13,25 +13,6 @@ export interface TestLocalRuntime {
   readonly accessToken: string;
   readonly dataDir: string;
   stop(): Promise<void>;
-}
-
-/** Signs a user in against cognito-local with USER_PASSWORD_AUTH; returns the access token. */
-export async function signIn(config: LocalConfig, user: { email: string; password: string } = config.devUser): Promise<string> {
-  const client = cognitoLocalClient(config.cognitoEndpoint, config.region);
-  try {
-    const out = await client.send(
-      new InitiateAuthCommand({
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: config.userPoolClientId,
-        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-      }),
-    );
-    const token = out.AuthenticationResult?.AccessToken;
-    if (!token) throw new Error('cognito-local returned no access token');
-    return token;
-  } finally {
-    client.destroy();
-  }
 }
 
 /**

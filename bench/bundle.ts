@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { ESBUILD_OPTIONS } from '../lib/bundling.js';
+import { percentile } from './load.js';
+
+/**
+ * Bundles the router exactly as `cdk deploy` does and measures its minified size and its cold import time in
+ * fresh Node processes (module evaluation only: what a Lambda cold start adds on top of the runtime's own).
+ */
+export async function measureRouterBundle(outDir: string): Promise<{ bytes: number; coldImportMs: number }> {
+  mkdirSync(outDir, { recursive: true });
+  const outfile = resolve(join(outDir, 'router.mjs'));
+  await build({ ...ESBUILD_OPTIONS, entryPoints: ['lambdas/handlers/chat-completions.ts'], outfile, logLevel: 'silent' });
+  const script = [
+    'globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };',
+    'const t = performance.now();',
+    `await import(${JSON.stringify(pathToFileURL(outfile).href)});`,
+    'console.log(performance.now() - t);',
+  ].join('\n');
+  const env = { ...process.env, TABLE_ACCOUNTS: 'a', TABLE_ACTIVITY: 'b', TABLE_USAGE: 'c', TABLE_LIMITS: 'd', TABLE_LEDGER: 'e', KMS_KEY_ID: 'k' };
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env });
+    if (run.status !== 0) throw new Error(`router bundle failed to import: ${run.stderr}`);
+    times.push(Number(run.stdout.trim()));
+  }
+  return { bytes: statSync(outfile).size, coldImportMs: percentile(times, 50) };
+}

@@ -1,0 +1,59 @@
+import { startE2E } from '../test/support/e2e-setup.js';
+import { measureRouterBundle } from './bundle.js';
+import { percentile, runLoad, type LoadResult, type Target } from './load.js';
+
+/**
+ * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
+ * as in Lambda) in front of a fake OpenAI upstream on loopback. Not a test: it prints figures against the targets.
+ */
+const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputShare: 1 / 3, bundleBytes: 1_000_000 };
+
+const e2e = await startE2E({ models: ['bench-model'] });
+try {
+  const body = (stream: boolean, model: string) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] });
+  const direct = (stream: boolean): Target => ({
+    url: `${e2e.upstream.baseUrl}/chat/completions`,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct' },
+    body: body(stream, 'bench-model'),
+  });
+  const viaRouKey = (stream: boolean): Target => ({
+    url: `${e2e.gatewayUrl}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${e2e.apiKey}` },
+    body: body(stream, 'fake/bench-model'),
+  });
+
+  const rows: string[][] = [['measure', 'direct', 'RouKey', 'added', 'target']];
+  const ms = (n: number) => `${n.toFixed(3)} ms`;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+  const c1 = { concurrency: 1, total: 2_000 };
+  const [d1, r1] = [await runLoad(direct(false), c1), await runLoad(viaRouKey(false), c1)];
+  const addMedian = percentile(r1.latencies, 50) - percentile(d1.latencies, 50);
+  const addP99 = percentile(r1.latencies, 99) - percentile(d1.latencies, 99);
+  rows.push(['latency median, c=1', ms(percentile(d1.latencies, 50)), ms(percentile(r1.latencies, 50)), ms(addMedian), `≤ ${TARGETS.addedMedianMs} ms ${verdict(addMedian <= TARGETS.addedMedianMs)}`]);
+  rows.push(['latency p99, c=1', ms(percentile(d1.latencies, 99)), ms(percentile(r1.latencies, 99)), ms(addP99), `≤ ${TARGETS.addedP99Ms} ms ${verdict(addP99 <= TARGETS.addedP99Ms)}`]);
+
+  const c32 = { concurrency: 32, total: 10_000 };
+  const [d32, r32] = [await runLoad(direct(false), c32), await runLoad(viaRouKey(false), c32)];
+  const rps = (r: LoadResult) => r.latencies.length / r.seconds;
+  rows.push(['latency median, c=32', ms(percentile(d32.latencies, 50)), ms(percentile(r32.latencies, 50)), ms(percentile(r32.latencies, 50) - percentile(d32.latencies, 50)), '']);
+  rows.push(['latency p99, c=32', ms(percentile(d32.latencies, 99)), ms(percentile(r32.latencies, 99)), ms(percentile(r32.latencies, 99) - percentile(d32.latencies, 99)), '']);
+  const share = rps(r32) / rps(d32);
+  rows.push(['requests/s, c=32', rps(d32).toFixed(0), rps(r32).toFixed(0), `${(share * 100).toFixed(0)}% of direct`, `≥ 33% ${verdict(share >= TARGETS.throughputShare)} (aim 50%)`]);
+
+  const s1 = { concurrency: 1, total: 1_000, firstByte: true };
+  const [ds, rs] = [await runLoad(direct(true), s1), await runLoad(viaRouKey(true), s1)];
+  const addTtfb = percentile(rs.latencies, 50) - percentile(ds.latencies, 50);
+  rows.push(['stream first byte median, c=1', ms(percentile(ds.latencies, 50)), ms(percentile(rs.latencies, 50)), ms(addTtfb), `≤ ${TARGETS.addedTtfbMs} ms ${verdict(addTtfb <= TARGETS.addedTtfbMs)}`]);
+
+  const bundle = await measureRouterBundle('.roukey/bench');
+  rows.push(['router bundle (minified)', '', `${(bundle.bytes / 1024).toFixed(0)} KiB`, '', `≤ 1 MB ${verdict(bundle.bytes <= TARGETS.bundleBytes)}`]);
+  rows.push(['router cold import (median of 7)', '', ms(bundle.coldImportMs), '', '']);
+
+  const errors = [d1, r1, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log(`\nRouKey benchmark — node ${process.version}, fake upstream on loopback, ${errors} failed requests\n`);
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+} finally {
+  await e2e.stop();
+}
