@@ -16,7 +16,7 @@ export function gatewayDeps(): GatewayDeps {
   deps = {
     authenticator: createApiKeyAuthenticator(config),
     providerKeys: createProviderKeyResolver(config),
-    activity: createActivityRepo(createDocumentClient(config), config.tables.activity),
+    activity: createActivityRepo(createDocumentClient(config), config.tables.activity, { batchWindowMs: config.activityBatchWindowMs }),
     assertSafeBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     log: jsonLog,

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyStore } from '../keys/key-stores.js';
-import { API_KEY_PREFIX, ITEM, accountPk, isConditionFailure } from './accounts-items.js';
+import { API_KEY_PREFIX, ITEM, isConditionFailure, queryAccountItems } from './accounts-items.js';
 
 /** RouKey API keys and their hash lookup items in the `accounts` table (layout: accounts-items.ts). */
 export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string): ApiKeyStore {
@@ -23,21 +23,7 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
     },
 
     async list(accountId) {
-      const items: ApiKeyRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': API_KEY_PREFIX },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(out.Items ?? []).map(toRecord));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-      return items;
+      return (await queryAccountItems(db, table, accountId, API_KEY_PREFIX)).map(toRecord);
     },
 
     async remove(accountId, id) {

@@ -1,3 +1,5 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
  * a kind from an id, and ids never contain `#` (they are base64url).
@@ -24,6 +26,30 @@ export const ITEM = {
 
 export const PROVIDER_KEY_PREFIX = 'PKEY#';
 export const API_KEY_PREFIX = 'APIKEY#';
+
+/** Every item of one kind (sk prefix) in an account's partition, all pages. */
+export async function queryAccountItems(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
 
 export function accountPk(accountId: string): string {
   return `ACCOUNT#${accountId}`;

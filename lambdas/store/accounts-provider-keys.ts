@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyRecord, ProviderKeyStore } from '../keys/key-stores.js';
-import { ITEM, PROVIDER_KEY_PREFIX, accountPk, isConditionFailure } from './accounts-items.js';
+import { ITEM, PROVIDER_KEY_PREFIX, isConditionFailure, queryAccountItems } from './accounts-items.js';
 
 /** Provider keys in the `accounts` table (layout: accounts-items.ts). */
 export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: string): ProviderKeyStore {
@@ -35,21 +35,7 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
     },
 
     async list(accountId) {
-      const items: ProviderKeyRecord[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': PROVIDER_KEY_PREFIX },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(out.Items ?? []).map(toRecord));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-      return items;
+      return (await queryAccountItems(db, table, accountId, PROVIDER_KEY_PREFIX)).map(toRecord);
     },
 
     async findByName(accountId, name) {

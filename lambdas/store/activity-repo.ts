@@ -1,8 +1,9 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETENTION, expiresAfterDays } from './retention.js';
 import { requestActivitySchema, type RequestActivity } from './activity-record.js';
+import { createWriteBatcher } from './write-batcher.js';
+import { accountPk } from './accounts-items.js';
 
-export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
 export const requestSk = (startedAt: string, requestId: string): string => `REQ#${startedAt}#${requestId}`;
 
 /** What the router writes after each response; the gateway depends on this, not on DynamoDB. */
@@ -15,14 +16,31 @@ export interface ActivityRepo extends ActivityWriter {
   listRequests(accountId: string, options?: { limit?: number }): Promise<RequestActivity[]>;
 }
 
-export function createActivityRepo(doc: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now): ActivityRepo {
+export function createActivityRepo(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: { now?: () => number; batchWindowMs?: number } = {},
+): ActivityRepo {
+  const now = options.now ?? Date.now;
+  type Item = Record<string, unknown>;
+  const put = createWriteBatcher<Item>(
+    async (items) => {
+      // A Lambda container only ever has one item to write: PutItem keeps the router's role free of
+      // BatchWriteItem, which would also allow deletes.
+      if (items.length === 1) {
+        await doc.send(new PutCommand({ TableName: tableName, Item: items[0] }));
+        return [];
+      }
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }));
+      return (out.UnprocessedItems?.[tableName] ?? []).map((r) => r.PutRequest?.Item as Item);
+    },
+    { windowMs: options.batchWindowMs ?? 0 },
+  );
   return {
     async recordRequest(fields) {
       // Parsing the strict schema here is the P3 guard: an extra or free-form field fails instead of being stored.
       const record = requestActivitySchema.parse({ ...fields, kind: 'request', expiresAt: expiresAfterDays(RETENTION.requestMetadataDays, now()) });
-      await doc.send(
-        new PutCommand({ TableName: tableName, Item: { pk: accountPk(record.accountId), sk: requestSk(record.startedAt, record.requestId), ...record } }),
-      );
+      await put({ pk: accountPk(record.accountId), sk: requestSk(record.startedAt, record.requestId), ...record });
     },
 
     async listRequests(accountId, options = {}) {

@@ -126,6 +126,8 @@ function setHandlerEnvironment(env: {
   process.env.COGNITO_USER_POOL_ID = env.userPoolId;
   process.env.COGNITO_CLIENT_ID = env.userPoolClientId;
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
+  // One process serves every request here, so metadata writes are gathered into batches (lambdas/store/write-batcher.ts).
+  process.env.ACTIVITY_BATCH_WINDOW_MS = '50';
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

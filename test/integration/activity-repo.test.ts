@@ -33,7 +33,7 @@ describe('activity repository (DynamoDB Local)', () => {
     const { endpoint, tables } = await createTestTables();
     table = tables.activity;
     doc = createDocumentClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
-    repo = createActivityRepo(doc, table, () => NOW);
+    repo = createActivityRepo(doc, table, { now: () => NOW });
   });
   afterAll(() => doc.destroy());
 
@@ -58,7 +58,7 @@ describe('activity repository (DynamoDB Local)', () => {
   });
 
   it('filters out records past their TTL that DynamoDB has not deleted yet', async () => {
-    const later = createActivityRepo(doc, table, () => NOW + (RETENTION.requestMetadataDays + 1) * 86_400_000);
+    const later = createActivityRepo(doc, table, { now: () => NOW + (RETENTION.requestMetadataDays + 1) * 86_400_000 });
     expect(await later.listRequests('acc_1')).toEqual([]);
   });
 
