@@ -1,5 +1,5 @@
 import { newId } from '../keys/key-material.js';
-import { TtlCache } from '../keys/ttl-cache.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 
 /** Persistence the account service needs (lambdas/store/accounts-profiles.ts). */
 export interface AccountStore {

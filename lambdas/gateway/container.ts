@@ -4,7 +4,8 @@ import { createProviderKeyResolver } from '../keys/provider-key-resolver.js';
 import { runtimeConfig } from '../runtime-config.js';
 import { createActivityRepo } from '../store/activity-repo.js';
 import { createDocumentClient } from '../store/dynamo.js';
-import { DEFAULT_TIMEOUTS, jsonLog, type GatewayDeps } from './gateway-deps.js';
+import { serviceLogger } from '../http/logger.js';
+import { DEFAULT_TIMEOUTS, type GatewayDeps } from './gateway-deps.js';
 
 let deps: GatewayDeps | undefined;
 
@@ -13,13 +14,14 @@ export function gatewayDeps(): GatewayDeps {
   if (deps) return deps;
   const config = runtimeConfig();
   const allowLoopback = config.allowLoopbackBaseUrl;
+  const logger = serviceLogger('roukey-router');
   deps = {
     authenticator: createApiKeyAuthenticator(config),
     providerKeys: createProviderKeyResolver(config),
     activity: createActivityRepo(createDocumentClient(config), config.tables.activity, { batchWindowMs: config.activityBatchWindowMs }),
     assertSafeBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
-    log: jsonLog,
+    log: ({ level, msg, ...fields }) => logger[level](msg, fields),
   };
   return deps;
 }

@@ -19,10 +19,8 @@ export interface GatewayDeps {
   /** SSRF guard for provider base URLs (lambdas/keys/base-url-guard.ts with the runtime's loopback setting). */
   readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
   readonly timeouts: GatewayTimeouts;
-  /** One JSON line of metadata; never content, never keys. */
-  readonly log: (entry: Readonly<Record<string, string | number | boolean | undefined>>) => void;
+  /** One structured line of metadata (lambdas/http/logger.ts in production); never content, never keys. */
+  readonly log: (entry: LogEntry) => void;
 }
 
-export const jsonLog: GatewayDeps['log'] = (entry) => {
-  console.log(JSON.stringify(entry));
-};
+export type LogEntry = Readonly<{ level: 'warn' | 'error'; msg: string } & Record<string, string | number | boolean | undefined>>;

@@ -1,3 +1,4 @@
+import { TtlCache } from '../cache/ttl-cache.js';
 import { providerAdapter } from '../providers/registry.js';
 import type { UpstreamModel } from '../providers/types.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -19,8 +20,7 @@ const MAX_CACHED_ACCOUNTS = 500;
  * short timeout (a failing upstream is skipped), prefixed with the key's name, cached per account briefly.
  */
 export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'assertSafeBaseUrl' | 'timeouts'>, now: () => number = Date.now) {
-  // Insertion-ordered Map as a bounded cache: the oldest account is evicted first.
-  const cache = new Map<string, { at: number; models: ListedModel[] }>();
+  const cache = new TtlCache<string, ListedModel[]>({ maxEntries: MAX_CACHED_ACCOUNTS, now });
 
   async function fetchModels(credentials: UpstreamCredentials): Promise<ListedModel[]> {
     try {
@@ -41,12 +41,10 @@ export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'asse
 
   return async function listModels(accountId: string): Promise<ListedModel[]> {
     const hit = cache.get(accountId);
-    if (hit && now() - hit.at < CACHE_MS) return hit.models;
+    if (hit) return hit;
     const keys = await deps.providerKeys.all(accountId);
     const models = (await Promise.all(keys.map(fetchModels))).flat();
-    cache.delete(accountId);
-    cache.set(accountId, { at: now(), models });
-    if (cache.size > MAX_CACHED_ACCOUNTS) cache.delete(cache.keys().next().value!);
+    cache.set(accountId, models, CACHE_MS);
     return models;
   };
 }

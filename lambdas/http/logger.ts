@@ -1,4 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
-/** Structured logs of metadata only (route, status, latency): never a request body, key or token. */
-export const logger = new Logger({ serviceName: 'roukey-management' });
+/** Structured JSON logs of metadata only (route, status, latency, error names): never a body, key or token. */
+export function serviceLogger(serviceName: string): Logger {
+  return new Logger({ serviceName });
+}
+
+export const logger = serviceLogger('roukey-management');

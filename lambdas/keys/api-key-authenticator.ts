@@ -5,7 +5,7 @@ import { createDocumentClient } from '../store/dynamo.js';
 import { createApiKeyRepository } from '../store/accounts-api-keys.js';
 import type { ApiKeyStore } from './key-stores.js';
 import { hashApiKey, looksLikeApiKey } from './key-material.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 
 export interface ApiKeyAuthenticatorOptions {
   /** Known keys are trusted this long; below 30 s so a revocation takes effect within 30 s everywhere. */

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ApiError } from '../http/errors.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 
 /**
  * Server-side request forgery guard for provider base URLs. In AWS: https only, and neither the literal host

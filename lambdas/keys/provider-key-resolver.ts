@@ -7,7 +7,7 @@ import { providerKeyContext } from '../crypto/encryption-context.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 
 export interface ProviderKeyResolverOptions {
   /** How long a looked-up key record is reused; short, so new and deleted keys show up quickly. */

@@ -13,6 +13,9 @@ import {
 import { TABLES, TABLE_NAMES, type TableName } from '../../lambdas/store/tables.js';
 import { freePort } from './free-port.js';
 
+/** The one region of the local runtime: DynamoDB Local keeps tables per region, so everything uses this one. */
+export const LOCAL_REGION = 'us-east-1';
+
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
@@ -56,12 +59,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = localDynamoDbClient(endpoint, { maxAttempts: 1 });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     client.destroy();
@@ -84,6 +82,11 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/** An SDK client for DynamoDB Local (it ignores credentials and keeps tables per region; the SDK still wants both). */
+export function localDynamoDbClient(endpoint: string, options: { maxAttempts?: number } = {}): DynamoDBClient {
+  return new DynamoDBClient({ region: LOCAL_REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...options });
 }
 
 /** Physical table names for a name prefix (`roukey-local-accounts`, …). */

@@ -1,11 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
 import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
-import { ensureTables, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
+import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
 import { readLocalConfig, writeLocalConfig, type LocalConfig } from './local-config.js';
 import { ensureMasterKey } from './master-key.js';
@@ -13,7 +12,6 @@ import { startLocalServer, type LocalServer } from './server.js';
 
 export type { LocalConfig } from './local-config.js';
 
-export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalRuntimeOptions {
   /** Gateway port; 0 (the default) lets the OS pick. */
@@ -100,11 +98,7 @@ async function startDynamo(options: LocalRuntimeOptions, dataDir: string): Promi
   if (!options.dynamodbEndpoint) {
     return startDynamoDbLocal(options.persist === false ? {} : { dataDir: join(dataDir, 'dynamodb') });
   }
-  const client = new DynamoDBClient({
-    region: LOCAL_REGION,
-    endpoint: options.dynamodbEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(options.dynamodbEndpoint);
   // Someone else's DynamoDB Local: stopping only releases our client.
   return { endpoint: options.dynamodbEndpoint, client, stop: async () => client.destroy() };
 }

@@ -1,12 +1,12 @@
-import { jest } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import type { TableName } from '../../lambdas/store/tables.js';
+import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { createTestTables } from '../support/tables.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -15,7 +15,7 @@ let apiKeys: Handler;
 let authConfig: Handler;
 let tables: Record<TableName, string>;
 let db: DynamoDBDocumentClient;
-const logs: string[] = [];
+let output: OutputCapture;
 
 beforeAll(async () => {
   ({ tables } = await createTestTables());
@@ -29,25 +29,18 @@ beforeAll(async () => {
     COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
   });
   // Capture every log line the handlers write, to prove no secret reaches them (P2).
-  for (const stream of [process.stdout, process.stderr]) {
-    const write = stream.write.bind(stream);
-    jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: never[]) => {
-      logs.push(String(chunk));
-      return write(chunk as string, ...rest);
-    }) as typeof stream.write);
-  }
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
-  }
+  output = captureOutput();
   ({ handler: providerKeys } = await import('../../lambdas/handlers/provider-keys.js'));
   ({ handler: apiKeys } = await import('../../lambdas/handlers/api-keys.js'));
   ({ handler: authConfig } = await import('../../lambdas/handlers/auth-config.js'));
   db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!),
   );
 });
 
-afterAll(() => jest.restoreAllMocks());
+afterAll(() => {
+  output.restore();
+});
 
 function event(method: string, resource: string, options: { sub?: string; body?: unknown; id?: string } = {}): APIGatewayProxyEvent {
   const path = options.id ? resource.replace('{id}', options.id) : resource;
@@ -188,7 +181,7 @@ describe('management handlers', () => {
     await call(providerKeys, event('POST', '/v1/provider-keys', { sub, body: `{"provider":"openai","apiKey":"${secret}"` })); // bad JSON
     await call(providerKeys, event('GET', '/v1/provider-keys', { sub }));
 
-    const haystacks = [JSON.stringify(await scanAll()), ...responses, ...logs];
+    const haystacks = [JSON.stringify(await scanAll()), ...responses, output.text()];
     const secretBody = secret.slice('sk-CANARY-'.length);
     for (const text of haystacks) {
       expect(text).not.toContain(secretBody);
@@ -196,6 +189,6 @@ describe('management handlers', () => {
     }
     // The test would notice a leak: the secret is in the table, but only as envelope ciphertext.
     expect(JSON.stringify(await scanAll())).toContain('rkenc.v1.local.');
-    expect(logs.some((l) => l.includes('"route":"/v1/provider-keys"'))).toBe(true);
+    expect(output.text()).toContain('"route":"/v1/provider-keys"');
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ensureTables, tableNamesFor } from '../../lib/local/dynamodb-local.js';
+import { ensureTables, localDynamoDbClient, tableNamesFor } from '../../lib/local/dynamodb-local.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../../lambdas/store/tables.js';
 
 /** Fresh tables on the run's DynamoDB Local, named uniquely for this test file, with their env vars set. */
@@ -9,7 +9,7 @@ export async function createTestTables(): Promise<{ endpoint: string; tables: Re
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run tests through jest (test/support/global-setup.ts)');
   const tables = tableNamesFor(`t${randomUUID().slice(0, 8)}`);
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = localDynamoDbClient(endpoint);
   await ensureTables(client, tables);
   client.destroy();
   for (const t of TABLE_NAMES) process.env[tableEnvVar(t)] = tables[t];
@@ -18,7 +18,7 @@ export async function createTestTables(): Promise<{ endpoint: string; tables: Re
 
 /** Every item of every table, for tests that prove what was (or was not) stored. */
 export async function scanAllTables(endpoint: string, tables: Record<TableName, string>): Promise<Record<TableName, Record<string, unknown>[]>> {
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = localDynamoDbClient(endpoint);
   try {
     const entries = await Promise.all(
       TABLE_NAMES.map(async (t) => {

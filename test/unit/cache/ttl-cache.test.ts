@@ -1,4 +1,4 @@
-import { TtlCache } from '../../../lambdas/keys/ttl-cache.js';
+import { TtlCache } from '../../../lambdas/cache/ttl-cache.js';
 import { apiKeyHint, hashApiKey, looksLikeApiKey, newApiKey, newId, providerKeyHint } from '../../../lambdas/keys/key-material.js';
 
 describe('TtlCache', () => {
