@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, toApiError } from '../http/errors.js';
 import { providerAdapter } from '../providers/registry.js';
-import { UpstreamError, type ChatRequest, type ProviderAdapter } from '../providers/types.js';
+import { UpstreamError, type ChatRequest, type ProviderAdapter, type UpstreamResponse } from '../providers/types.js';
 import type { UpstreamCredentials, ApiKeyPrincipal } from './ports.js';
 import { isFinishReason, type ActivityErrorType } from '../store/activity-record.js';
 import { parseChatRequest } from './chat-request.js';
@@ -95,7 +95,7 @@ async function routeRequest(deps: GatewayDeps, request: ChatRequest, log: Reques
   }
 }
 
-async function jsonAnswer(adapter: ProviderAdapter, response: Response, attempt: UpstreamAttempt, log: RequestLog, responseStream: Writable): Promise<void> {
+async function jsonAnswer(adapter: ProviderAdapter, response: UpstreamResponse, attempt: UpstreamAttempt, log: RequestLog, responseStream: Writable): Promise<void> {
   const answer = await adapter.readChatResponse(response).catch((err: unknown) => {
     throw attempt.classify(err);
   });
@@ -109,13 +109,12 @@ async function jsonAnswer(adapter: ProviderAdapter, response: Response, attempt:
 
 async function streamAnswer(
   adapter: ProviderAdapter,
-  response: Response,
+  response: UpstreamResponse,
   request: ChatRequest,
   attempt: UpstreamAttempt,
   log: RequestLog,
   responseStream: Writable,
 ): Promise<void> {
-  if (!response.body) throw new UpstreamError({ kind: 'stream', message: 'The provider sent no stream.' });
   const meter = new StreamMeter(log.startedAt);
   log.metering = meter.metering;
   const chunks = clientChunks(adapter.readChatStream(response.body), meter, request.includeUsage)[Symbol.asyncIterator]();

@@ -2,6 +2,7 @@ import { TtlCache } from '../cache/ttl-cache.js';
 import { providerAdapter } from '../providers/registry.js';
 import type { UpstreamModel } from '../providers/types.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import { sendUpstream } from './upstream-http.js';
 import type { UpstreamCredentials } from './ports.js';
 
 /** One entry of `GET /v1/models`, in OpenAI's Model shape. */
@@ -27,9 +28,9 @@ export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'asse
       if (credentials.baseUrl !== undefined) await deps.assertSafeBaseUrl(credentials.baseUrl);
       const adapter = providerAdapter(credentials.provider);
       const request = adapter.modelsRequest(credentials);
-      const response = await fetch(request.url, { method: request.method, headers: request.headers, signal: AbortSignal.timeout(deps.timeouts.modelsMs) });
-      if (!response.ok) {
-        await response.body?.cancel();
+      const response = await sendUpstream(request, AbortSignal.timeout(deps.timeouts.modelsMs));
+      if (response.status !== 200) {
+        response.discard();
         return [];
       }
       const models = await adapter.readModels(response);

@@ -1,4 +1,5 @@
-import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest } from '../providers/types.js';
+import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../providers/types.js';
+import { sendUpstream } from './upstream-http.js';
 
 /** The client went away: nothing more can be sent, and the upstream request has been aborted. */
 export class ClientDisconnectedError extends Error {
@@ -9,7 +10,7 @@ export class ClientDisconnectedError extends Error {
 }
 
 /**
- * One upstream call with global fetch: aborted when the client disconnects, and bounded by a first-byte
+ * One upstream call: aborted when the client disconnects, and bounded by a first-byte
  * timeout that the caller disarms once the first token (or the whole non-streamed answer) has arrived.
  */
 export class UpstreamAttempt {
@@ -30,14 +31,14 @@ export class UpstreamAttempt {
   }
 
   /** Sends the request; a non-2xx answer is read by the adapter and thrown as an UpstreamError. */
-  async send(request: UpstreamHttpRequest, adapter: ProviderAdapter): Promise<Response> {
-    let response: Response;
+  async send(request: UpstreamHttpRequest, adapter: ProviderAdapter): Promise<UpstreamResponse> {
+    let response: UpstreamResponse;
     try {
-      response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: this.controller.signal });
+      response = await sendUpstream(request, this.controller.signal);
     } catch (err) {
       throw this.classify(err);
     }
-    if (!response.ok) throw new UpstreamError(await adapter.readFailure(response).catch(() => ({ kind: 'http', status: response.status }) as const));
+    if (response.status < 200 || response.status >= 300) throw new UpstreamError(await adapter.readFailure(response).catch(() => ({ kind: 'http', status: response.status }) as const));
     return response;
   }
 

@@ -75,15 +75,27 @@ export class UpstreamError extends Error {
   }
 }
 
+/** An upstream's HTTP answer as the transport (gateway/upstream-http.ts) hands it to an adapter. */
+export interface UpstreamResponse {
+  readonly status: number;
+  header(name: string): string | undefined;
+  /** The whole body as UTF-8. */
+  text(): Promise<string>;
+  /** The body's bytes as they arrive; leaving the loop early closes the upstream connection. */
+  readonly body: AsyncIterable<Uint8Array>;
+  /** Drains an unwanted body so the connection can be reused. */
+  discard(): void;
+}
+
 export interface ProviderAdapter {
   readonly id: ProviderId;
   chatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest;
   /** Reads a successful non-streamed response. */
-  readChatResponse(response: Response): Promise<ChatResponse>;
+  readChatResponse(response: UpstreamResponse): Promise<ChatResponse>;
   /** Reads a successful streamed response as chunks; throws UpstreamError if the stream fails or is cut short. */
-  readChatStream(body: ReadableStream<Uint8Array>): AsyncIterable<ChatChunk>;
+  readChatStream(body: AsyncIterable<Uint8Array>): AsyncIterable<ChatChunk>;
   /** Reads a non-2xx response into a failure (message from the provider's error body, Retry-After). */
-  readFailure(response: Response): Promise<UpstreamFailure>;
+  readFailure(response: UpstreamResponse): Promise<UpstreamFailure>;
   modelsRequest(credentials: UpstreamCredentials): UpstreamHttpRequest;
-  readModels(response: Response): Promise<UpstreamModel[]>;
+  readModels(response: UpstreamResponse): Promise<UpstreamModel[]>;
 }

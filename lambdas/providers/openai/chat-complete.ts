@@ -1,6 +1,6 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { readSseEvents } from '../sse-reader.js';
-import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type UpstreamFailure, type UpstreamHttpRequest, type Usage } from '../types.js';
+import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type UpstreamFailure, type UpstreamHttpRequest, type UpstreamResponse, type Usage } from '../types.js';
 import { openaiBaseUrl, openaiHeaders } from './api.js';
 
 /**
@@ -21,7 +21,7 @@ export function buildChatRequest(request: ChatRequest, credentials: UpstreamCred
   };
 }
 
-export async function readChatResponse(response: Response): Promise<ChatResponse> {
+export async function readChatResponse(response: UpstreamResponse): Promise<ChatResponse> {
   const json = await response.text();
   let parsed: { usage?: Usage; choices?: Array<{ finish_reason?: string | null }> };
   try {
@@ -36,7 +36,7 @@ export async function readChatResponse(response: Response): Promise<ChatResponse
 }
 
 /** The chunks of an OpenAI SSE stream up to `[DONE]`. An `error` event or a stream cut before any finish is a failure. */
-export async function* readChatStream(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatChunk> {
+export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<ChatChunk> {
   let finished = false;
   for await (const event of readSseEvents(body)) {
     const data = event.data;
@@ -57,15 +57,15 @@ export async function* readChatStream(body: ReadableStream<Uint8Array>): AsyncGe
   if (!finished) throw new UpstreamError({ kind: 'stream', message: 'The upstream stream ended before the completion finished.' });
 }
 
-export async function readFailure(response: Response): Promise<UpstreamFailure> {
+export async function readFailure(response: UpstreamResponse): Promise<UpstreamFailure> {
   let message: string | undefined;
   try {
-    const body = (await response.json()) as { error?: { message?: unknown } | string; message?: unknown };
+    const body = JSON.parse(await response.text()) as { error?: { message?: unknown } | string; message?: unknown };
     const candidate = typeof body.error === 'string' ? body.error : (body.error?.message ?? body.message);
     if (typeof candidate === 'string' && candidate.length > 0) message = candidate.slice(0, 1_000);
   } catch {
     // Not JSON: the status alone decides.
   }
-  const retryAfter = response.headers.get('retry-after') ?? undefined;
+  const retryAfter = response.header('retry-after');
   return { kind: 'http', status: response.status, message, retryAfter };
 }

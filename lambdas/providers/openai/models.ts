@@ -1,13 +1,13 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
-import type { UpstreamHttpRequest, UpstreamModel } from '../types.js';
+import type { UpstreamHttpRequest, UpstreamModel, UpstreamResponse } from '../types.js';
 import { openaiBaseUrl, openaiHeaders } from './api.js';
 
 export function buildModelsRequest(credentials: UpstreamCredentials): UpstreamHttpRequest {
   return { url: `${openaiBaseUrl(credentials)}/models`, method: 'GET', headers: openaiHeaders(credentials, false) };
 }
 
-export async function readModels(response: Response): Promise<UpstreamModel[]> {
-  const body = (await response.json()) as { data?: Array<{ id?: unknown; created?: unknown; owned_by?: unknown }> };
+export async function readModels(response: UpstreamResponse): Promise<UpstreamModel[]> {
+  const body = JSON.parse(await response.text()) as { data?: Array<{ id?: unknown; created?: unknown; owned_by?: unknown }> };
   if (!Array.isArray(body.data)) return [];
   return body.data.flatMap((m) =>
     typeof m.id === 'string'

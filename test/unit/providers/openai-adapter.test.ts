@@ -4,6 +4,7 @@ import { UpstreamError, type ChatChunk, type ChatRequest } from '../../../lambda
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
+import { sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
 
 const adapter = PROVIDERS.openai;
 const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'work', provider: 'openai', baseUrl, apiKey: 'sk-test-secret' });
@@ -141,7 +142,7 @@ describe('openai adapter against the fake upstream', () => {
 
   const send = (body: Record<string, unknown>) => {
     const req = adapter.chatRequest(chatRequest(body, { model: String(body.model) }), creds(fake.baseUrl));
-    return fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+    return sendUpstream(req, new AbortController().signal);
   };
 
   it('reads a non-streamed completion with its usage and finish reason, JSON text untouched', async () => {
@@ -154,7 +155,7 @@ describe('openai adapter against the fake upstream', () => {
 
   it('reads a streamed tool call whose arguments are split over chunks, with the usage chunk last', async () => {
     const res = await send({ model: 'tool-call', messages: [{ role: 'user', content: 'weather?' }], stream: true });
-    const chunks = await collect(adapter.readChatStream(res.body!));
+    const chunks = await collect(adapter.readChatStream(res.body));
     for (const c of chunks) expectValid('chunk', c);
     const args = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls as Array<{ function?: { arguments?: string } }> | undefined) ?? []).map((t) => t.function?.arguments ?? '').join('');
     expect(JSON.parse(args)).toEqual({ location: 'Paris, France', unit: 'celsius' });
@@ -177,7 +178,7 @@ describe('openai adapter against the fake upstream', () => {
 
   it('reads the model list', async () => {
     const req = adapter.modelsRequest(creds(fake.baseUrl));
-    const models = await adapter.readModels(await fetch(req.url, { headers: req.headers }));
+    const models = await adapter.readModels(await sendUpstream(req, new AbortController().signal));
     expect(models).toEqual([
       { id: 'gpt-4o-mini', created: 1_700_000_000, ownedBy: 'fake-org' },
       { id: 'gpt-4o', created: 1_700_000_000, ownedBy: 'fake-org' },
