@@ -1,6 +1,7 @@
-import { startE2E } from '../test/support/e2e-setup.js';
+import { provisionGateway } from '../test/support/e2e-setup.js';
 import { measureRouterBundle } from './bundle.js';
-import { percentile, runLoad, type LoadResult, type Target } from './load.js';
+import { percentile, type LoadResult, type Target } from './load.js';
+import { loadInThread as runLoad, startFakeThread } from './threads.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -8,11 +9,12 @@ import { percentile, runLoad, type LoadResult, type Target } from './load.js';
  */
 const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputShare: 1 / 3, bundleBytes: 1_000_000 };
 
-const e2e = await startE2E({ models: ['bench-model'] });
+const upstream = await startFakeThread({ models: ['bench-model'] });
+const e2e = await provisionGateway(upstream.baseUrl);
 try {
   const body = (stream: boolean, model: string) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] });
   const direct = (stream: boolean): Target => ({
-    url: `${e2e.upstream.baseUrl}/chat/completions`,
+    url: `${upstream.baseUrl}/chat/completions`,
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct' },
     body: body(stream, 'bench-model'),
   });
@@ -52,8 +54,9 @@ try {
 
   const errors = [d1, r1, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  console.log(`\nRouKey benchmark — node ${process.version}, fake upstream on loopback, ${errors} failed requests\n`);
+  console.log(`\nRouKey benchmark — node ${process.version}; gateway, load generator and fake upstream each on a thread of their own; ${errors} failed requests\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 } finally {
   await e2e.stop();
+  await upstream.stop();
 }

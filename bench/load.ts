@@ -37,8 +37,16 @@ function once(target: Target, agent: Agent, firstByte: boolean): Promise<number>
   });
 }
 
+export interface LoadOptions {
+  readonly concurrency: number;
+  readonly total: number;
+  readonly warmup?: number;
+  /** Measure to the first body byte instead of the whole response. */
+  readonly firstByte?: boolean;
+}
+
 /** Sends `total` requests, `concurrency` at a time, after `warmup` unmeasured ones. Bounded in count and time. */
-export async function runLoad(target: Target, options: { concurrency: number; total: number; warmup?: number; firstByte?: boolean }): Promise<LoadResult> {
+export async function runLoad(target: Target, options: LoadOptions): Promise<LoadResult> {
   const agent = agentFor(options.concurrency);
   const firstByte = options.firstByte ?? false;
   try {

@@ -7,9 +7,9 @@ export interface ManagementCall {
   (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
 }
 
-export interface E2EContext {
+/** The local runtime with a provider key `fake` pointing at an upstream, and an API key, made through the public API. */
+export interface ProvisionedGateway {
   readonly local: TestLocalRuntime;
-  readonly upstream: FakeOpenAIUpstream;
   readonly gatewayUrl: string;
   readonly mgmt: ManagementCall;
   /** A RouKey API key (`rk_…`) and its id. */
@@ -22,12 +22,29 @@ export interface E2EContext {
   stop(): Promise<void>;
 }
 
+export interface E2EContext extends ProvisionedGateway {
+  readonly upstream: FakeOpenAIUpstream;
+}
+
 /**
  * Everything an end-to-end test needs: the local runtime with the dev user signed in, a fake OpenAI upstream,
  * a provider key named `fake` pointing at it, and an API key — all made through the public API.
  */
 export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {}): Promise<E2EContext> {
   const upstream = await startFakeOpenAIUpstream(upstreamOptions);
+  const gateway = await provisionGateway(upstream.baseUrl);
+  return {
+    ...gateway,
+    upstream,
+    async stop() {
+      await gateway.stop();
+      await upstream.close();
+    },
+  };
+}
+
+/** The local runtime, signed in, with a provider key named `fake` for `upstreamBaseUrl` and a RouKey API key. */
+export async function provisionGateway(upstreamBaseUrl: string): Promise<ProvisionedGateway> {
   const local = await startTestLocalRuntime();
   const gatewayUrl = local.runtime.gatewayUrl;
   const mgmt: ManagementCall = async (method, path, body) => {
@@ -40,24 +57,20 @@ export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   };
   const providerSecret = `sk-e2e-${crypto.randomUUID()}`;
-  const pk = await mgmt('POST', '/v1/provider-keys', { provider: 'openai', name: 'fake', apiKey: providerSecret, baseUrl: upstream.baseUrl });
+  const pk = await mgmt('POST', '/v1/provider-keys', { provider: 'openai', name: 'fake', apiKey: providerSecret, baseUrl: upstreamBaseUrl });
   if (pk.status !== 201) throw new Error(`provider key not created: ${pk.status}`);
   const ak = await mgmt('POST', '/v1/api-keys', { name: 'e2e' });
   if (ak.status !== 201) throw new Error(`API key not created: ${ak.status}`);
   const client = new OpenAI({ apiKey: ak.json.key, baseURL: `${gatewayUrl}/v1`, maxRetries: 0, timeout: 20_000 });
   return {
     local,
-    upstream,
     gatewayUrl,
     mgmt,
     apiKey: ak.json.key,
     apiKeyId: ak.json.id,
     providerSecret,
     client,
-    async stop() {
-      await local.stop();
-      await upstream.close();
-    },
+    stop: () => local.stop(),
   };
 }
 
