@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { openAiPreset } from '../providers/openai/presets.js';
 
 /** Wire shapes of the key management routes; request types are inferred from them. */
 export const createProviderKeySchema = z.strictObject({
@@ -15,6 +16,20 @@ export const createProviderKeySchema = z.strictObject({
     .max(4096, { error: 'must be at most 4096 characters' })
     .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' }),
   baseUrl: z.string({ error: 'must be a string' }).max(2048, { error: 'must be at most 2048 characters' }).optional(),
+  // Azure's dated API versions, e.g. 2024-10-21 or 2025-04-01-preview.
+  apiVersion: z
+    .string({ error: 'must be a string' })
+    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { error: 'must be an Azure API version such as 2024-10-21' })
+    .optional(),
+}).superRefine(({ provider, baseUrl, apiVersion }, ctx) => {
+  // Presets without a public endpoint (azure, custom) only work with the key's own.
+  const preset = openAiPreset(provider);
+  if (baseUrl === undefined && preset !== undefined && preset.baseUrl === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: `is required for ${provider} provider keys` });
+  }
+  if (apiVersion !== undefined && provider !== 'azure') {
+    ctx.addIssue({ code: 'custom', path: ['apiVersion'], message: 'is only accepted for azure provider keys' });
+  }
 });
 export type CreateProviderKeyInput = z.infer<typeof createProviderKeySchema>;
 

@@ -2,6 +2,7 @@ import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { providerKeyContext } from '../crypto/encryption-context.js';
 import { ApiError } from '../http/errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
+import { azureBaseUrlWithVersion } from '../providers/openai/api.js';
 import type { CreateProviderKeyInput } from './key-schemas.js';
 import { PROVIDER_KEY_ID } from './key-schemas.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
@@ -36,12 +37,14 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
     async create(accountId, input) {
       if (input.baseUrl !== undefined) await checkBaseUrl(input.baseUrl);
       const id = newId('pk');
+      // Azure's api-version rides on the endpoint as its query parameter, the way Azure addresses versions.
+      const baseUrl = input.baseUrl !== undefined && input.apiVersion !== undefined ? azureBaseUrlWithVersion(input.baseUrl, input.apiVersion) : input.baseUrl;
       const record: ProviderKeyRecord = {
         id,
         provider: input.provider,
         name: input.name ?? input.provider,
         hint: providerKeyHint(input.apiKey),
-        baseUrl: input.baseUrl,
+        baseUrl,
         createdAt: new Date(now()).toISOString(),
         ciphertext: await cipher.encrypt(input.apiKey, providerKeyContext(accountId, id)),
       };

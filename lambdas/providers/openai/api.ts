@@ -1,14 +1,45 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
+import { AZURE_DEFAULT_API_VERSION, OPENAI_PRESETS, type OpenAiPreset } from './presets.js';
 
 /** OpenAI's public endpoint; a provider key's `baseUrl` replaces it for any OpenAI-compatible server. */
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const OPENAI_DEFAULT_BASE_URL = OPENAI_PRESETS.openai.baseUrl;
 
-export function openaiBaseUrl(credentials: UpstreamCredentials): string {
-  return (credentials.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+/** The key's baseUrl (regional endpoint, proxy) or the preset's, without trailing slashes. */
+export function openaiBaseUrl(credentials: UpstreamCredentials, preset: OpenAiPreset = OPENAI_PRESETS.openai): string {
+  const base = credentials.baseUrl ?? preset.baseUrl;
+  // Key creation requires a baseUrl where the preset has none, so this is a broken record, not a client error.
+  if (base === undefined) throw new Error(`A ${credentials.provider} provider key needs a baseUrl.`);
+  return base.replace(/\/+$/, '');
 }
 
-export function openaiHeaders(credentials: UpstreamCredentials, hasJsonBody: boolean): Record<string, string> {
-  const headers: Record<string, string> = { authorization: `Bearer ${credentials.apiKey}`, accept: 'application/json' };
+export function openaiHeaders(credentials: UpstreamCredentials, hasJsonBody: boolean, preset: OpenAiPreset = OPENAI_PRESETS.openai): Record<string, string> {
+  const headers: Record<string, string> =
+    preset.auth === 'api-key' ? { 'api-key': credentials.apiKey, accept: 'application/json' } : { authorization: `Bearer ${credentials.apiKey}`, accept: 'application/json' };
   if (hasJsonBody) headers['content-type'] = 'application/json';
   return headers;
+}
+
+/** Where chat completions go: OpenAI's route, or Azure's deployment route (the model part names the deployment). */
+export function chatCompletionsUrl(credentials: UpstreamCredentials, preset: OpenAiPreset, model: string): string {
+  if (preset.routes === 'openai') return `${openaiBaseUrl(credentials, preset)}/chat/completions`;
+  return azureUrl(credentials, preset, `/openai/deployments/${encodeURIComponent(model)}/chat/completions`);
+}
+
+export function modelsUrl(credentials: UpstreamCredentials, preset: OpenAiPreset): string {
+  return preset.routes === 'openai' ? `${openaiBaseUrl(credentials, preset)}/models` : azureUrl(credentials, preset, '/openai/models');
+}
+
+/** An Azure resource URL: the key's endpoint, the route, and the api-version the key carries (or the default). */
+function azureUrl(credentials: UpstreamCredentials, preset: OpenAiPreset, route: string): string {
+  const endpoint = new URL(openaiBaseUrl(credentials, preset));
+  const apiVersion = endpoint.searchParams.get('api-version') ?? AZURE_DEFAULT_API_VERSION;
+  const root = `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, '')}`;
+  return `${root}${route}?api-version=${encodeURIComponent(apiVersion)}`;
+}
+
+/** Azure's endpoint with the api-version kept as its query parameter, as stored in a provider key's baseUrl. */
+export function azureBaseUrlWithVersion(baseUrl: string, apiVersion: string): string {
+  const url = new URL(baseUrl);
+  url.searchParams.set('api-version', apiVersion);
+  return url.toString();
 }

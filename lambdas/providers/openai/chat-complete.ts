@@ -1,22 +1,26 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { readSseEvents } from '../sse-reader.js';
 import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type UpstreamFailure, type UpstreamHttpRequest, type UpstreamResponse, type Usage } from '../types.js';
-import { openaiBaseUrl, openaiHeaders } from './api.js';
+import { chatCompletionsUrl, openaiHeaders } from './api.js';
+import type { OpenAiPreset } from './presets.js';
 
 /**
  * OpenAI's chat completions: the gateway's own shapes, so translation is the identity except for `model` and
  * the usage request on streams. Unknown fields pass through untouched.
  */
-export function buildChatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest {
+export function buildChatRequest(preset: OpenAiPreset, request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest {
   const body: Record<string, unknown> = { ...request.body, model: request.model };
-  if (request.stream) {
+  if (!preset.streamOptions) {
+    // This upstream rejects the field outright; it reports usage on its final chunk without being asked.
+    delete body.stream_options;
+  } else if (request.stream) {
     // Always ask for usage so metering has token counts; the gateway drops the usage chunk if the client did not ask.
     body.stream_options = { ...(request.body.stream_options as Record<string, unknown> | undefined), include_usage: true };
   }
   return {
-    url: `${openaiBaseUrl(credentials)}/chat/completions`,
+    url: chatCompletionsUrl(credentials, preset, request.model),
     method: 'POST',
-    headers: { ...openaiHeaders(credentials, true), accept: request.stream ? 'text/event-stream' : 'application/json' },
+    headers: { ...openaiHeaders(credentials, true, preset), accept: request.stream ? 'text/event-stream' : 'application/json' },
     body: JSON.stringify(body),
   };
 }

@@ -1,12 +1,18 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import type { UpstreamHttpRequest, UpstreamModel, UpstreamResponse } from '../types.js';
-import { openaiBaseUrl, openaiHeaders } from './api.js';
+import { modelsUrl, openaiHeaders } from './api.js';
+import type { OpenAiPreset } from './presets.js';
 
-export function buildModelsRequest(credentials: UpstreamCredentials): UpstreamHttpRequest {
-  return { url: `${openaiBaseUrl(credentials)}/models`, method: 'GET', headers: openaiHeaders(credentials, false) };
+export function buildModelsRequest(preset: OpenAiPreset, credentials: UpstreamCredentials): UpstreamHttpRequest {
+  return { url: modelsUrl(credentials, preset), method: 'GET', headers: openaiHeaders(credentials, false, preset) };
 }
 
-export async function readModels(response: UpstreamResponse): Promise<UpstreamModel[]> {
+export async function readModels(preset: OpenAiPreset, response: UpstreamResponse): Promise<UpstreamModel[]> {
+  if (!preset.listsModels) {
+    // Its ids would not be routable (Azure lists base models; requests name deployments): list none.
+    response.discard();
+    return [];
+  }
   const body = JSON.parse(await response.text()) as { data?: Array<{ id?: unknown; created?: unknown; owned_by?: unknown }> };
   if (!Array.isArray(body.data)) return [];
   return body.data.flatMap((m) =>
