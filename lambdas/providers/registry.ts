@@ -1,9 +1,9 @@
-import { openai } from './openai/index.js';
+import { OPENAI_COMPATIBLE } from './openai/index.js';
 import type { ProviderId } from './provider-ids.js';
 import type { ProviderAdapter } from './types.js';
 
 /** Every wire format RouKey speaks; adding a provider is one folder and one line here. */
-export const PROVIDERS = { openai } as const satisfies Record<ProviderId, ProviderAdapter>;
+export const PROVIDERS = { ...OPENAI_COMPATIBLE } as const satisfies Record<ProviderId, ProviderAdapter>;
 
 export function providerAdapter(id: ProviderId): ProviderAdapter {
   return PROVIDERS[id];

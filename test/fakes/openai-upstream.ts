@@ -42,6 +42,8 @@ export interface FakeUpstreamOptions {
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
+  /** The request target with its query string (Azure's api-version travels there). */
+  readonly url: string;
   readonly headers: IncomingMessage['headers'];
   /** The parsed JSON body (undefined for GET). */
   readonly body: Record<string, unknown> | undefined;
@@ -89,7 +91,7 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
       const path = (req.url ?? '/').split('?')[0]!;
       const isModels = req.method === 'GET' && path === '/v1/models';
       const mode = pickMode(req.headers['x-fake-mode'], isModels ? opts.modelsMode : body?.model);
-      const record: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body, mode, clientAborted: false, closed: false };
+      const record: RecordedRequest = { method: req.method ?? '', path, url: req.url ?? '/', headers: req.headers, body, mode, clientAborted: false, closed: false };
       requests.push(record);
       res.on('close', () => {
         if (!res.writableFinished) record.clientAborted = true;
@@ -97,7 +99,7 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
       });
       const id = `chatcmpl-fake-${++counter}`;
       if (isModels) return void answerModels(res, mode, opts);
-      if (req.method === 'POST' && path === '/v1/chat/completions' && body) return void answerChat(res, mode, body, id, opts);
+      if (req.method === 'POST' && isChatPath(path) && body) return void answerChat(res, mode, body, id, opts);
       sendJson(res, 404, errorBody('Unknown route.', 'invalid_request_error', 'not_found'));
     });
   });
@@ -125,6 +127,11 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
         server.close(() => resolve());
       }),
   };
+}
+
+/** OpenAI's route, or Azure's deployment route (`/openai/deployments/<deployment>/chat/completions`). */
+function isChatPath(path: string): boolean {
+  return path === '/v1/chat/completions' || /^\/openai\/deployments\/[^/]+\/chat\/completions$/.test(path);
 }
 
 function pickMode(header: string | string[] | undefined, model: unknown): FakeMode {
