@@ -1,18 +1,15 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
-import { AZURE_DEFAULT_API_VERSION, OPENAI_PRESETS, type OpenAiPreset } from './presets.js';
-
-/** OpenAI's public endpoint; a provider key's `baseUrl` replaces it for any OpenAI-compatible server. */
-export const OPENAI_DEFAULT_BASE_URL = OPENAI_PRESETS.openai.baseUrl;
+import { AZURE_DEFAULT_API_VERSION, type OpenAiPreset } from './presets.js';
 
 /** The key's baseUrl (regional endpoint, proxy) or the preset's, without trailing slashes. */
-export function openaiBaseUrl(credentials: UpstreamCredentials, preset: OpenAiPreset = OPENAI_PRESETS.openai): string {
+function openaiBaseUrl(credentials: UpstreamCredentials, preset: OpenAiPreset): string {
   const base = credentials.baseUrl ?? preset.baseUrl;
   // Key creation requires a baseUrl where the preset has none, so this is a broken record, not a client error.
   if (base === undefined) throw new Error(`A ${credentials.provider} provider key needs a baseUrl.`);
   return base.replace(/\/+$/, '');
 }
 
-export function openaiHeaders(credentials: UpstreamCredentials, hasJsonBody: boolean, preset: OpenAiPreset = OPENAI_PRESETS.openai): Record<string, string> {
+export function openaiHeaders(credentials: UpstreamCredentials, hasJsonBody: boolean, preset: OpenAiPreset): Record<string, string> {
   const headers: Record<string, string> =
     preset.auth === 'api-key' ? { 'api-key': credentials.apiKey, accept: 'application/json' } : { authorization: `Bearer ${credentials.apiKey}`, accept: 'application/json' };
   if (hasJsonBody) headers['content-type'] = 'application/json';
