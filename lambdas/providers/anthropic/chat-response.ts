@@ -13,7 +13,7 @@ export async function readChatResponse(response: UpstreamResponse): Promise<Chat
   const parsed = anthropicMessageSchema.safeParse(json);
   if (!parsed.success) throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with an unexpected shape.' });
   const completion = toCompletion(parsed.data, Math.floor(Date.now() / 1000));
-  return { json: JSON.stringify(completion), usage: completion.usage, finishReason: completion.choices[0].finish_reason };
+  return { json: JSON.stringify(completion), usage: completion.usage, finishReason: finishReason(parsed.data.stop_reason) };
 }
 
 export function toCompletion(message: AnthropicMessage, created: number) {

@@ -4,7 +4,7 @@ import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 
-const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'claude', provider: 'anthropic' as UpstreamCredentials['provider'], baseUrl, apiKey: 'sk-ant-test-secret' });
+const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'claude', provider: 'anthropic', baseUrl, apiKey: 'sk-ant-test-secret' });
 
 function request(fields: Record<string, unknown>, stream = false): ChatRequest {
   const body = { model: 'claude/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }], ...fields };

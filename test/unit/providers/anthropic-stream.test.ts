@@ -204,7 +204,7 @@ describe('anthropic adapter: stream translation', () => {
 
 describe('anthropic adapter against the fake Anthropic upstream', () => {
   let fake: FakeAnthropicUpstream;
-  const creds = (): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'claude', provider: 'anthropic' as UpstreamCredentials['provider'], baseUrl: fake.baseUrl, apiKey: 'sk-ant-test' });
+  const creds = (): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'claude', provider: 'anthropic', baseUrl: fake.baseUrl, apiKey: 'sk-ant-test' });
   beforeAll(async () => {
     fake = await startFakeAnthropicUpstream();
   });
