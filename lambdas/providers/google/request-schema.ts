@@ -42,7 +42,7 @@ export const messageSchema = z.discriminatedUnion(
     }),
     z.looseObject({ role: z.literal('tool'), tool_call_id: z.string({ error: 'must be a string' }), content: textContent }),
   ],
-  { error: 'role must be system, developer, user, assistant or tool for google' },
+  { error: 'must be system, developer, user, assistant or tool for google' },
 );
 export type Message = z.infer<typeof messageSchema>;
 

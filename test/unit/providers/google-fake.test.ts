@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const creds = (): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'gemini', provider: 'google' as never, baseUrl: fake.baseUrl, apiKey: 'AIza-fake-key' });
+const creds = (): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'gemini', provider: 'google', baseUrl: fake.baseUrl, apiKey: 'AIza-fake-key' });
 
 function send(model: string, stream: boolean) {
   const body = { model: `gemini/${model}`, messages: [{ role: 'user', content: 'Say hello' }], stream };

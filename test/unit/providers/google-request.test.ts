@@ -4,7 +4,7 @@ import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 
-const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'gemini', provider: 'google' as never, baseUrl, apiKey: 'AIza-test-secret' });
+const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'gemini', provider: 'google', baseUrl, apiKey: 'AIza-test-secret' });
 
 function chatRequest(body: Record<string, unknown>, model = 'gemini-2.5-flash'): ChatRequest {
   return { body: { model: `gemini/${model}`, ...body }, providerKeyName: 'gemini', model, stream: body.stream === true, includeUsage: false };
@@ -99,7 +99,8 @@ describe('google adapter: messages', () => {
   it('rejects content parts Gemini is not given by this adapter (audio), naming the part', () => {
     const err = rejection({ messages: [user([{ type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }])] });
     expect(err.status).toBe(400);
-    expect(err.options.param).toMatch(/^messages\.0\.content\.0/);
+    expect(err.options.param).toBe('messages.0.content.0.type');
+    expect(err.message).toContain('text or image_url');
   });
 
   it('turns assistant tool_calls into functionCall parts and tool results into functionResponse parts named by call id', () => {
