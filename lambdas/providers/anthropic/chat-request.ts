@@ -35,7 +35,8 @@ export function buildChatRequest(request: ChatRequest, credentials: UpstreamCred
     const toolChoice = toolChoiceOf(input);
     if (toolChoice) body.tool_choice = toolChoice;
   }
-  if (input.user != null) body.metadata = { user_id: input.user };
+  const userId = input.safety_identifier ?? input.user;
+  if (userId != null) body.metadata = { user_id: userId };
   if (request.stream) body.stream = true;
   return {
     url: `${anthropicBaseUrl(credentials)}/messages`,

@@ -1,7 +1,7 @@
+import { z } from 'zod';
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import type { UpstreamHttpRequest, UpstreamModel, UpstreamResponse } from '../types.js';
 import { anthropicBaseUrl, anthropicHeaders } from './api.js';
-import { z } from 'zod';
 
 /** Anthropic pages its model list; 1000 is its largest page, far above the number of Claude models. */
 const MODELS_PAGE_SIZE = 1000;

@@ -80,6 +80,8 @@ export const anthropicChatRequestSchema = z.object({
     .refine((format) => format.type === 'text', { error: 'json_object and json_schema are not supported for anthropic' })
     .nullish(),
   user: z.string().nullish(),
+  /** OpenAI's successor to `user`; either becomes Anthropic's metadata.user_id. */
+  safety_identifier: z.string().nullish(),
   // OpenAI options that have one neutral value Anthropic matches; any other value cannot be honoured.
   n: z.literal(1, { error: 'must be 1 for anthropic (one choice per request)' }).nullish(),
   logprobs: z.literal(false, { error: 'log probabilities are not available from anthropic' }).nullish(),
@@ -90,6 +92,7 @@ export type AnthropicChatInput = z.infer<typeof anthropicChatRequestSchema>;
 
 /**
  * OpenAI fields dropped without error: `seed` (Anthropic has no seed; ignoring it is what a provider without one
- * does), and `store` / `metadata`, which concern OpenAI's stored completions.
+ * does), `store` / `metadata`, which concern OpenAI's stored completions, and `prompt_cache_key`, a routing hint
+ * for OpenAI's own cache that changes no answer.
  */
-export const DROPPED_FIELDS: ReadonlySet<string> = new Set(['seed', 'store', 'metadata']);
+export const DROPPED_FIELDS: ReadonlySet<string> = new Set(['seed', 'store', 'metadata', 'prompt_cache_key']);

@@ -233,11 +233,11 @@ describe('anthropic adapter: parameters', () => {
     expect(body.max_tokens).toBe(DEFAULT_MAX_TOKENS + 2000);
   });
 
-  it('maps user to metadata.user_id and drops seed, store and OpenAI metadata', () => {
-    const body = sent({ user: 'user-42', seed: 7, store: false, metadata: { team: 'a' } });
+  it('maps user (or safety_identifier, which wins) to metadata.user_id and drops seed, store, OpenAI metadata and prompt_cache_key', () => {
+    const body = sent({ user: 'user-42', seed: 7, store: false, metadata: { team: 'a' }, prompt_cache_key: 'k' });
     expect(body.metadata).toEqual({ user_id: 'user-42' });
-    expect(body).not.toHaveProperty('seed');
-    expect(body).not.toHaveProperty('store');
+    for (const field of ['seed', 'store', 'prompt_cache_key']) expect(body).not.toHaveProperty(field);
+    expect(sent({ user: 'old', safety_identifier: 'hashed-7' }).metadata).toEqual({ user_id: 'hashed-7' });
   });
 
   it('accepts the neutral values of options Anthropic lacks (n 1, logprobs false, penalties 0, response_format text)', () => {
