@@ -1,5 +1,6 @@
 import { provisionGateway } from '../test/support/e2e-setup.js';
 import { measureRouterBundle } from './bundle.js';
+import { measureStreamTranslation } from './stream-translation.js';
 import { percentile, type LoadResult, type Target } from './load.js';
 import { loadInThread as runLoad, startFakeThread } from './threads.js';
 
@@ -7,7 +8,7 @@ import { loadInThread as runLoad, startFakeThread } from './threads.js';
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
  * as in Lambda) in front of a fake OpenAI upstream on loopback. Not a test: it prints figures against the targets.
  */
-const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputShare: 1 / 3, bundleBytes: 1_000_000 };
+const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputShare: 1 / 3, bundleBytes: 1_000_000, translationUsPerChunk: 20 };
 
 const upstream = await startFakeThread({ models: ['bench-model'] });
 const e2e = await provisionGateway(upstream.baseUrl);
@@ -51,6 +52,12 @@ try {
   const bundle = await measureRouterBundle('.roukey/bench');
   rows.push(['router bundle (minified)', '', `${(bundle.bytes / 1024).toFixed(0)} KiB`, '', `≤ 1 MB ${verdict(bundle.bytes <= TARGETS.bundleBytes)}`]);
   rows.push(['router cold import (median of 7)', '', ms(bundle.coldImportMs), '', '']);
+
+  for (const t of await measureStreamTranslation()) {
+    const us = (n: number) => `${n.toFixed(1)} µs`;
+    rows.push([`stream translation ${t.name}, per chunk`, '', us(t.perChunkUs), '', `≤ ${TARGETS.translationUsPerChunk} µs ${verdict(t.perChunkUs <= TARGETS.translationUsPerChunk)}`]);
+    rows.push([`stream translation ${t.name}, to first chunk`, '', us(t.firstChunkUs), us(t.firstChunkUs), '']);
+  }
 
   const errors = [d1, r1, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
