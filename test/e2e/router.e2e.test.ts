@@ -110,6 +110,35 @@ describe('POST /v1/chat/completions through the official openai client', () => {
     expect(finish).toBe('tool_calls');
   });
 
+  it.each(['gpt-4o-mini', 'tool-call'])('assembles the streamed answer into exactly the non-streamed one (%s)', async (model) => {
+    const body = { model: `fake/${model}`, messages, tools: [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }] };
+    const whole = await e2e.client.chat.completions.create(body);
+    const stream = await e2e.client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
+    let content = '';
+    const calls: { id?: string; name?: string; arguments: string }[] = [];
+    let finish: string | null = null;
+    let usage: unknown;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      content += choice?.delta.content ?? '';
+      for (const call of choice?.delta.tool_calls ?? []) {
+        const slot = (calls[call.index] ??= { arguments: '' });
+        slot.id ??= call.id;
+        slot.name ??= call.function?.name;
+        slot.arguments += call.function?.arguments ?? '';
+      }
+      finish = choice?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+    }
+    const message = whole.choices[0]!.message;
+    expect(content).toBe(message.content ?? '');
+    expect(calls.map((c) => ({ id: c.id, name: c.name, arguments: JSON.parse(c.arguments) }))).toEqual(
+      (message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.type === 'function' ? c.function.name : undefined, arguments: c.type === 'function' ? JSON.parse(c.function.arguments) : undefined })),
+    );
+    expect(finish).toBe(whole.choices[0]!.finish_reason);
+    expect(usage).toEqual(whole.usage);
+  });
+
   it('aborts the upstream request when the client disconnects', async () => {
     const controller = new AbortController();
     const stream = await e2e.client.chat.completions.create(
