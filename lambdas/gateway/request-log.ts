@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ActivityErrorType } from '../store/activity-record.js';
+import type { GatewayDeps } from './gateway-deps.js';
+import type { ApiKeyPrincipal, UpstreamCredentials } from './ports.js';
+import { usageFields, type Metering } from './stream-meter.js';
+
+/** What is known about a request as it goes; becomes its activity record once the response has ended. */
+export interface RequestLog {
+  readonly requestId: string;
+  readonly startedAt: number;
+  principal?: ApiKeyPrincipal;
+  stream: boolean;
+  status: number;
+  credentials?: UpstreamCredentials;
+  model?: string;
+  metering: Metering;
+  errorType?: ActivityErrorType;
+  /** The response headers every answer carries (request id, then the routing headers once known). */
+  headers: Record<string, string>;
+}
+
+/** A status for the record when the client left before any status was sent (nginx's convention). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+export function newRequestLog(event: Pick<APIGatewayProxyEvent, 'requestContext'>): RequestLog {
+  const requestId = event.requestContext?.requestId ?? randomUUID();
+  return {
+    requestId,
+    startedAt: Date.now(),
+    stream: false,
+    status: 0,
+    metering: {},
+    headers: { 'x-roukey-request-id': requestId, 'cache-control': 'no-cache' },
+  };
+}
+
+/** The key's last-use touch and the request's metadata record (P3: fixed fields, no content), after the response. */
+export async function recordAfterResponse(deps: GatewayDeps, log: RequestLog, latencyMs: number): Promise<void> {
+  const principal = log.principal;
+  if (!principal) return; // unauthenticated requests belong to no account (security events are another record)
+  deps.authenticator.touch(principal).catch((err: unknown) => deps.log({ level: 'warn', msg: 'api key touch failed', requestId: log.requestId, error: errorName(err) }));
+  try {
+    await deps.activity.recordRequest({
+      accountId: principal.accountId,
+      apiKeyId: principal.apiKeyId,
+      requestId: log.requestId,
+      startedAt: new Date(log.startedAt).toISOString(),
+      latencyMs,
+      ttftMs: log.metering.ttftMs,
+      status: log.status,
+      stream: log.stream,
+      provider: log.credentials?.provider,
+      providerKeyId: log.credentials?.providerKeyId,
+      model: log.model,
+      ...usageFields(log.metering.usage),
+      finishReason: log.metering.finishReason,
+      errorType: log.errorType,
+    });
+  } catch (err) {
+    deps.log({ level: 'error', msg: 'activity write failed', requestId: log.requestId, error: errorName(err) });
+  }
+}
+
+/** An error's class name only: messages of library errors may quote input (P1). */
+export function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
