@@ -22,6 +22,8 @@ export interface UpstreamCredentials {
   readonly name: string;
   readonly provider: ProviderId;
   readonly baseUrl?: string;
+  /** The AWS region of an IAM-authorised provider (bedrock), whose `apiKey` is empty. */
+  readonly region?: string;
   readonly apiKey: string;
 }
 

@@ -34,7 +34,7 @@ export class UpstreamAttempt {
   async send(request: UpstreamHttpRequest, adapter: ProviderAdapter): Promise<UpstreamResponse> {
     let response: UpstreamResponse;
     try {
-      response = await sendUpstream(request, this.controller.signal);
+      response = await (adapter.send ? adapter.send(request, this.controller.signal) : sendUpstream(request, this.controller.signal));
     } catch (err) {
       throw this.classify(err);
     }

@@ -9,8 +9,10 @@ export interface ProviderKeyRecord {
   readonly hint: string;
   readonly baseUrl?: string;
   readonly createdAt: string;
+  /** The AWS region of an IAM-authorised provider (bedrock); such keys hold no secret and so no ciphertext. */
+  readonly region?: string;
   /** Envelope ciphertext bound to (accountId, id); see lambdas/crypto/envelope-cipher.ts. */
-  readonly ciphertext: string;
+  readonly ciphertext?: string;
 }
 
 export interface ProviderKeyStore {

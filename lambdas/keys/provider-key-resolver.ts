@@ -32,6 +32,8 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
   const plaintexts = new TtlCache<string, string>({ maxEntries, now });
 
   async function credentials(accountId: string, record: ProviderKeyRecord): Promise<UpstreamCredentials> {
+    // IAM-authorised providers (bedrock) have no secret to decrypt.
+    if (record.ciphertext === undefined) return { providerKeyId: record.id, name: record.name, provider: record.provider, region: record.region, apiKey: '' };
     const cacheKey = `${accountId}#${record.id}#${createHash('sha256').update(record.ciphertext).digest('base64url')}`;
     let apiKey = plaintexts.get(cacheKey);
     if (apiKey === undefined) {

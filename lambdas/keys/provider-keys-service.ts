@@ -15,6 +15,8 @@ export interface ProviderKeyView {
   readonly name: string;
   readonly hint: string;
   readonly baseUrl: string | null;
+  /** Only on IAM-authorised keys (bedrock). */
+  readonly region?: string;
   readonly createdAt: string;
 }
 
@@ -43,10 +45,12 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
         id,
         provider: input.provider,
         name: input.name ?? input.provider,
-        hint: providerKeyHint(input.apiKey),
+        // A bedrock key holds no secret (the schema guarantees apiKey for every other provider): nothing to hint or encrypt.
+        hint: input.apiKey === undefined ? '' : providerKeyHint(input.apiKey),
         baseUrl,
+        region: input.region,
         createdAt: new Date(now()).toISOString(),
-        ciphertext: await cipher.encrypt(input.apiKey, providerKeyContext(accountId, id)),
+        ciphertext: input.apiKey === undefined ? undefined : await cipher.encrypt(input.apiKey, providerKeyContext(accountId, id)),
       };
       if ((await store.create(accountId, record)) === 'name_taken') {
         throw new ApiError('conflict', `A provider key named '${record.name}' already exists.`, { param: 'name' });
@@ -67,5 +71,13 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
 }
 
 function toView(record: ProviderKeyRecord): ProviderKeyView {
-  return { id: record.id, provider: record.provider, name: record.name, hint: record.hint, baseUrl: record.baseUrl ?? null, createdAt: record.createdAt };
+  return {
+    id: record.id,
+    provider: record.provider,
+    name: record.name,
+    hint: record.hint,
+    baseUrl: record.baseUrl ?? null,
+    ...(record.region !== undefined ? { region: record.region } : {}),
+    createdAt: record.createdAt,
+  };
 }

@@ -90,6 +90,11 @@ export interface UpstreamResponse {
 export interface ProviderAdapter {
   readonly id: ProviderId;
   chatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest;
+  /**
+   * For providers not called over plain HTTP (bedrock, signed through its SDK): sends what chatRequest built in
+   * place of the gateway's transport; `signal` must abort the call. Failures are thrown as UpstreamError.
+   */
+  send?(request: UpstreamHttpRequest, signal: AbortSignal): Promise<UpstreamResponse>;
   /** Reads a successful non-streamed response. */
   readChatResponse(response: UpstreamResponse): Promise<ChatResponse>;
   /** Reads a successful streamed response as chunks; throws UpstreamError if the stream fails or is cut short. */
