@@ -47,6 +47,8 @@ const GRANTS: Record<HandlerName, Grants> = {
     fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem'] });
     providerKeys.grantUnwrap(fn);
   },
+  // Anthropic's Messages format in front of the same engine: exactly the router's grants.
+  messages: (fn, props) => GRANTS['chat-completions'](fn, props),
   models: (fn, { tables, providerKeys }) => {
     fn.bindTable(tables.accounts, 'read');
     providerKeys.grantUnwrap(fn);
@@ -177,7 +179,7 @@ function functionId(name: HandlerName): string {
 function acknowledgeUnauthorized(method: Method, route: Route): void {
   const reason =
     route.auth === 'apiKey'
-      ? `${route.method} ${route.path} is OpenAI-compatible: clients send "Authorization: Bearer rk_..." and the handler verifies the key's SHA-256 hash (revocation within 30 s); a Cognito or IAM authorizer would reject every OpenAI client.`
+      ? `${route.method} ${route.path} is OpenAI/Anthropic-compatible: clients send their rk_ key ("Authorization: Bearer" or "x-api-key") and the handler verifies the key's SHA-256 hash (revocation within 30 s); a Cognito or IAM authorizer would reject every such client.`
       : `${route.method} ${route.path} is public by design: it returns only the user pool and client ids a sign-in page needs, before anyone can have a token.`;
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }

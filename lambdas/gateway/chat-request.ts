@@ -31,17 +31,15 @@ export function parseChatRequest(text: string | null | undefined): ChatRequest {
   } catch {
     throw new ApiError('invalid_request', 'The request body is not valid JSON.');
   }
+  return chatRequestFromJson(json);
+}
+
+/** A parsed JSON body (OpenAI's chat shape, as sent or as translated by an inbound edge) as a ChatRequest. */
+export function chatRequestFromJson(json: unknown): ChatRequest {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ApiError('invalid_request', 'The request body must be a JSON object.');
   }
-  const parsed = chatRequestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = issue.path.map(String).join('.') || undefined;
-    // zod's messages name the rule, never the offending value, so they are safe to return (P1).
-    throw new ApiError('invalid_request', param ? `Invalid ${param}: ${issue.message}` : issue.message, { param });
-  }
-  const body = parsed.data;
+  const body = parseOrThrow(chatRequestSchema, json);
   const [, providerKeyName, model] = MODEL_PATTERN.exec(body.model)!;
   return {
     body,
@@ -50,4 +48,14 @@ export function parseChatRequest(text: string | null | undefined): ChatRequest {
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
   };
+}
+
+/** Input checked against a schema, or a 400 naming the first offending field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const param = issue.path.map(String).join('.') || undefined;
+  // zod's messages name the rule, never the offending value, so they are safe to return (P1).
+  throw new ApiError('invalid_request', param ? `Invalid ${param}: ${issue.message}` : issue.message, { param });
 }

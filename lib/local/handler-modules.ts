@@ -7,6 +7,7 @@ import type { HandlerName } from '../../lambdas/handlers/routes.js';
  */
 export const HANDLER_MODULES = {
   'chat-completions': () => import('../../lambdas/handlers/chat-completions.js'),
+  messages: () => import('../../lambdas/handlers/messages.js'),
   models: () => import('../../lambdas/handlers/models.js'),
   'auth-config': () => import('../../lambdas/handlers/auth-config.js'),
   'provider-keys': () => import('../../lambdas/handlers/provider-keys.js'),

@@ -20,6 +20,7 @@ function handlerModules(): Record<HandlerName, () => Promise<{ handler: unknown 
         out.end('data: [DONE]\n\n');
       }),
     }),
+    messages: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     models: async () => ({
       handler: async () => {
         throw new Error(`upstream said ${CANARY}`);

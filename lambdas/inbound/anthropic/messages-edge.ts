@@ -1,0 +1,66 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { midStreamFailure, type ChatAnswer } from '../../gateway/chat-engine.js';
+import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../../gateway/chat-exchange.js';
+import type { GatewayDeps } from '../../gateway/gateway-deps.js';
+import type { ApiKeyPrincipal } from '../../gateway/ports.js';
+import { bodyText, headerValue } from '../../gateway/request-context.js';
+import type { RequestLog } from '../../gateway/request-log.js';
+import { writeText } from '../../gateway/response-writer.js';
+import { ApiError } from '../../http/errors.js';
+import type { ChatRequest } from '../../providers/types.js';
+import { anthropicErrorBody } from './errors.js';
+import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
+import { messagesToChatRequest } from './to-chat-request.js';
+import { completionToMessage } from './to-message.js';
+
+/** Anthropic's Messages API at the edge: `x-api-key` (or Bearer) `rk_…` keys, Message JSON or SSE events, Anthropic errors. */
+export const anthropicEdge: ChatEdge = {
+  name: 'messages request',
+  authenticate,
+  parse: (event) => messagesToChatRequest(parseJson(bodyText(event))),
+  deliver,
+  errorBody: (error) => JSON.stringify(anthropicErrorBody(error)),
+};
+
+/** `POST /v1/messages` for `awslambda.streamifyResponse`. */
+export function createMessagesHandler(getDeps: () => GatewayDeps) {
+  return createChatExchangeHandler(getDeps, anthropicEdge);
+}
+
+/** Anthropic's SDK sends `x-api-key`; tools built for OpenAI-style gateways send a Bearer token. Either is accepted. */
+async function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(event.headers, 'authorization') ?? '')?.[1];
+  const key = headerValue(event.headers, 'x-api-key')?.trim() || bearer;
+  if (!key) throw new ApiError('unauthenticated', 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".', { code: 'missing_api_key' });
+  const principal = await deps.authenticator.authenticate(key);
+  if (!principal) throw new ApiError('unauthenticated', 'Invalid or revoked API key.', { code: 'invalid_api_key' });
+  return principal;
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    throw new ApiError('invalid_request', 'The request body is not valid JSON.');
+  }
+}
+
+/** The model as the caller named it, which Anthropic's answers echo. */
+const callerModel = (request: ChatRequest) => `${request.providerKeyName}/${request.model}`;
+
+async function deliver(answer: ChatAnswer, request: ChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
+  if (answer.kind === 'json') {
+    // Translated before the status goes out, so an unreadable answer is still an honest error status.
+    const message = JSON.stringify(completionToMessage(answer.response.json, callerModel(request)));
+    await writeText(open('application/json'), message);
+    return;
+  }
+  const out = open('text/event-stream');
+  const translator = new AnthropicStreamTranslator(callerModel(request));
+  try {
+    for await (const chunk of answer.chunks) for (const event of translator.push(chunk)) await writeText(out, encodeAnthropicEvent(event));
+    for (const event of translator.end()) await writeText(out, encodeAnthropicEvent(event));
+  } catch (err) {
+    await writeText(out, encodeAnthropicEvent(anthropicErrorBody(midStreamFailure(err, log))));
+  }
+}
