@@ -36,6 +36,10 @@ export const requestActivitySchema = z.strictObject({
   completionTokens: count.optional(),
   totalTokens: count.optional(),
   cachedTokens: count.optional(),
+  /** Estimated cost in USD from the model catalog's prices (lambdas/catalog); absent for a model it does not know. */
+  costUsd: z.number().nonnegative().finite().optional(),
+  /** True when the token counts were estimated by RouKey because the upstream reported no usage. */
+  usageEstimated: z.boolean().optional(),
   finishReason: z.enum(FINISH_REASONS).optional(),
   errorType: z.enum(ACTIVITY_ERROR_TYPES).optional(),
   /** DynamoDB TTL, epoch seconds (P11). */

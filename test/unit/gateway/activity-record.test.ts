@@ -36,4 +36,14 @@ describe('request activity record schema', () => {
     expect(requestActivitySchema.safeParse({ ...record, finishReason: 'because I said so' }).success).toBe(false);
     expect(requestActivitySchema.safeParse({ ...record, requestId: 'a b c' }).success).toBe(false);
   });
+
+  it('P3: takes a cost estimate and an estimated-usage flag, as a number and a boolean only', () => {
+    const priced = { ...record, costUsd: 0.00125, usageEstimated: true };
+    expect(requestActivitySchema.parse(priced)).toEqual(priced);
+    expect(requestActivitySchema.parse({ ...record, costUsd: 0 }).costUsd).toBe(0);
+    expect(requestActivitySchema.safeParse({ ...record, costUsd: -0.01 }).success).toBe(false);
+    expect(requestActivitySchema.safeParse({ ...record, costUsd: Number.POSITIVE_INFINITY }).success).toBe(false);
+    expect(requestActivitySchema.safeParse({ ...record, costUsd: '0.01 USD' }).success).toBe(false);
+    expect(requestActivitySchema.safeParse({ ...record, usageEstimated: 'estimated by CANARY' }).success).toBe(false);
+  });
 });

@@ -1,0 +1,6 @@
+export { catalogEntry, modelIdCandidates } from './catalog-entry.js';
+export { CAPABILITIES, catalogEntrySchema, type Capabilities, type Capability, type CatalogEntry } from './catalog-schema.js';
+export { checkCapabilities, requiredCapabilities } from './capabilities.js';
+export { estimateCost } from './cost.js';
+export { MODELS } from './models.js';
+export { estimateUsage, generatedText, type EstimatedUsage } from './token-estimate.js';
