@@ -1,3 +1,4 @@
+import { catalogEntry, checkCapabilities, requiredCapabilities } from '../catalog/index.js';
 import { ApiError, toApiError } from '../http/errors.js';
 import { providerAdapter } from '../providers/registry.js';
 import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type ProviderAdapter, type UpstreamResponse } from '../providers/types.js';
@@ -5,7 +6,7 @@ import { isFinishReason } from '../store/activity-record.js';
 import { upstreamFailureToApiError } from './error-mapping.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import type { RequestLog } from './request-log.js';
-import { StreamMeter } from './stream-meter.js';
+import { answerUsage, StreamMeter } from './stream-meter.js';
 import { clientChunks } from './stream-pipe.js';
 import { ClientDisconnectedError, UpstreamAttempt } from './upstream-attempt.js';
 
@@ -30,6 +31,10 @@ export async function routeChat(deps: GatewayDeps, request: ChatRequest, log: Re
   }
   log.credentials = credentials;
   log.model = request.model;
+  log.catalog = catalogEntry(credentials.provider, request.model);
+  // A request the model cannot serve (an image to a text-only model, say) fails here, before any upstream call.
+  const unsupported = checkCapabilities(requiredCapabilities(request.body), log.catalog);
+  if (unsupported) throw unsupported;
   log.headers['x-roukey-provider'] = credentials.provider;
   // As the caller names models (`<provider-key name>/<model>`), so it can be sent back as is.
   log.headers['x-roukey-model'] = `${request.providerKeyName}/${request.model}`;
@@ -40,18 +45,25 @@ export async function routeChat(deps: GatewayDeps, request: ChatRequest, log: Re
   try {
     const response = await attempt.send(adapter.chatRequest(request, credentials), adapter);
     if (request.stream) await streamAnswer(adapter, response, request, attempt, log, deliver);
-    else await jsonAnswer(adapter, response, attempt, log, deliver);
+    else await jsonAnswer(adapter, response, request, attempt, log, deliver);
   } finally {
     attempt.close();
   }
 }
 
-async function jsonAnswer(adapter: ProviderAdapter, response: UpstreamResponse, attempt: UpstreamAttempt, log: RequestLog, deliver: DeliverAnswer): Promise<void> {
+async function jsonAnswer(
+  adapter: ProviderAdapter,
+  response: UpstreamResponse,
+  request: ChatRequest,
+  attempt: UpstreamAttempt,
+  log: RequestLog,
+  deliver: DeliverAnswer,
+): Promise<void> {
   const answer = await adapter.readChatResponse(response).catch((err: unknown) => {
     throw attempt.classify(err);
   });
   attempt.disarm();
-  log.metering.usage = answer.usage;
+  log.metering.usage = answerUsage(answer.usage, request.body, answer.json);
   if (isFinishReason(answer.finishReason)) log.metering.finishReason = answer.finishReason;
   await deliver({ kind: 'json', response: answer });
 }
@@ -60,15 +72,19 @@ async function streamAnswer(adapter: ProviderAdapter, response: UpstreamResponse
   const meter = new StreamMeter(log.startedAt);
   log.metering = meter.metering;
   const chunks = clientChunks(adapter.readChatStream(response.body), meter, request.includeUsage)[Symbol.asyncIterator]();
+  let answered = false;
   try {
     // Waiting for the first chunk before the edge sends a status keeps a stream that fails at once an honest error status.
     const first = await chunks.next().catch((err: unknown) => {
       throw attempt.classify(err);
     });
     attempt.disarm();
+    answered = true;
     await deliver({ kind: 'stream', chunks: resumed(first, chunks, attempt) });
   } finally {
     await chunks.return?.(undefined);
+    // Tokens were spent once the model started answering, even if the stream broke later.
+    if (answered) meter.finish(request.body);
   }
 }
 

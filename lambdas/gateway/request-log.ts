@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { estimateCost, type CatalogEntry } from '../catalog/index.js';
 import type { ActivityErrorType } from '../store/activity-record.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import type { ApiKeyPrincipal, UpstreamCredentials } from './ports.js';
@@ -14,6 +15,8 @@ export interface RequestLog {
   status: number;
   credentials?: UpstreamCredentials;
   model?: string;
+  /** The model's catalog entry, when the catalog knows it: capabilities and prices. */
+  catalog?: CatalogEntry;
   metering: Metering;
   errorType?: ActivityErrorType;
   /** The response headers every answer carries (request id, then the routing headers once known). */
@@ -54,6 +57,8 @@ export async function recordAfterResponse(deps: GatewayDeps, log: RequestLog, la
       providerKeyId: log.credentials?.providerKeyId,
       model: log.model,
       ...usageFields(log.metering.usage),
+      costUsd: log.metering.usage ? estimateCost(log.metering.usage, log.catalog) : undefined,
+      usageEstimated: log.metering.usage?.estimated === true ? true : undefined,
       finishReason: log.metering.finishReason,
       errorType: log.errorType,
     });

@@ -1,4 +1,5 @@
 import { isFinishReason, type FinishReason } from '../store/activity-record.js';
+import { estimateUsage, generatedText } from '../catalog/index.js';
 import type { ChatChunk, Usage } from '../providers/types.js';
 
 /** What a response tells about itself, for the activity record; never any content. */
@@ -8,9 +9,18 @@ export interface Metering {
   usage?: Usage;
 }
 
+/** Usage for a non-streamed answer: the upstream's, or an estimate from the request and the answer when it sent none. */
+export function answerUsage(usage: Usage | undefined, requestBody: Readonly<Record<string, unknown>>, answerJson: string): Usage {
+  if (usage) return usage;
+  const message = (JSON.parse(answerJson) as { choices?: Array<{ message?: unknown }> }).choices?.[0]?.message;
+  return estimateUsage(requestBody, generatedText(message));
+}
+
 /** Watches chunks go by: time to the first token, the finish reason and the usage chunk. */
 export class StreamMeter {
   readonly metering: Metering = {};
+  /** The generated text, kept in memory only to estimate usage when the upstream sends none (never stored, P1). */
+  #generated = '';
 
   constructor(
     private readonly startedAt: number,
@@ -23,6 +33,13 @@ export class StreamMeter {
     if (m.ttftMs === undefined && choice && hasToken(choice.delta)) m.ttftMs = Math.max(0, this.now() - this.startedAt);
     if (choice?.finish_reason && isFinishReason(choice.finish_reason)) m.finishReason = choice.finish_reason;
     if (chunk.usage) m.usage = chunk.usage;
+    else if (choice) this.#generated += generatedText(choice.delta);
+  }
+
+  /** At the end of the stream: estimates usage if the upstream sent none. */
+  finish(requestBody: Readonly<Record<string, unknown>>): void {
+    this.metering.usage ??= estimateUsage(requestBody, this.#generated);
+    this.#generated = '';
   }
 }
 

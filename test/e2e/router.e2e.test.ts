@@ -245,10 +245,41 @@ describe('metadata', () => {
     expect(fresh).toHaveLength(3);
     const [plain, streamed, failed] = ['false-200', 'true-200', 'false-502'].map((k) => fresh.find((i) => `${i.stream}-${i.status}` === k));
     expect(plain).toMatchObject({ kind: 'request', provider: 'openai', model: 'gpt-4o-mini', promptTokens: 11, completionTokens: 7, apiKeyId: e2e.apiKeyId });
+    // From the catalog's gpt-4o-mini prices: 8 fresh and 3 cached prompt tokens, 7 completion tokens.
+    expect(plain!.costUsd).toBeCloseTo((8 * 0.15 + 3 * 0.075 + 7 * 0.6) / 1e6, 12);
+    expect(plain!.usageEstimated).toBeUndefined();
     expect(streamed).toMatchObject({ promptTokens: 11, completionTokens: 7, finishReason: 'stop' });
     expect(typeof streamed!.ttftMs).toBe('number');
     expect(failed).toMatchObject({ errorType: 'upstream_error' });
     for (const item of fresh) expect(item.expiresAt).toBeGreaterThan(Date.now() / 1000 + 89 * 86_400);
+  });
+});
+
+describe('model catalog', () => {
+  it('refuses what the model cannot do with a 400 naming the field, before any upstream call', async () => {
+    const before = e2e.upstream.requests.length;
+    const err = await failure(e2e.client.chat.completions.create({ model: 'fake/gpt-4o-mini', messages, reasoning_effort: 'high' }));
+    expect(err.status).toBe(400);
+    expect(err.param).toBe('reasoning_effort');
+    expectValid('error', { error: err.error });
+    expect(e2e.upstream.requests.length).toBe(before);
+  });
+
+  it('estimates usage, and says so, when the upstream reports none', async () => {
+    const since = new Date().toISOString();
+    const prompt = [{ role: 'user' as const, content: 'A prompt of some length, to be counted by estimate rather than by the upstream.' }];
+    await e2e.client.chat.completions.create({ model: 'fake/no-usage', messages: prompt });
+    const stream = await e2e.client.chat.completions.create({ model: 'fake/no-usage', messages: prompt, stream: true });
+    for await (const _chunk of stream) {
+      // drain
+    }
+    const items = (await waitForActivity(since, 2)).filter((i) => i.startedAt >= since);
+    expect(items).toHaveLength(2);
+    for (const item of items) {
+      expect(item.usageEstimated).toBe(true);
+      expect(item.promptTokens).toBeGreaterThan(10);
+      expect(item.completionTokens).toBeGreaterThan(10);
+    }
   });
 });
 

@@ -22,6 +22,7 @@ export const FAKE_MODES = [
   'reset-stream', // streams two chunks, then destroys the socket
   'error-stream', // streams one chunk, then an SSE error event
   'slow-stream', // like ok, with `slowDelayMs` between chunks
+  'no-usage', // like echo, but never reports usage (as some OpenAI-compatible servers do)
 ] as const;
 export type FakeMode = (typeof FAKE_MODES)[number];
 
@@ -179,7 +180,8 @@ function failBeforeAnswer(res: ServerResponse, mode: FakeMode): boolean {
 async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<string, unknown>, id: string, opts: FakeUpstreamOptions): Promise<void> {
   if (failBeforeAnswer(res, mode)) return;
   const model = String(body.model);
-  const content = mode === 'echo' ? lastUserText(body.messages) : opts.content;
+  const content = mode === 'echo' || mode === 'no-usage' ? lastUserText(body.messages) : opts.content;
+  const reportsUsage = mode !== 'no-usage';
   const usage = {
     prompt_tokens: opts.usage.prompt_tokens,
     completion_tokens: opts.usage.completion_tokens,
@@ -198,14 +200,14 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
       created: CREATED,
       model,
       choices: [{ index: 0, message, logprobs: null, finish_reason: toolCall ? 'tool_calls' : 'stop' }],
-      usage,
+      ...(reportsUsage ? { usage } : {}),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
     });
     return;
   }
 
-  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const includeUsage = reportsUsage && (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   const deltas: Array<Record<string, unknown>> = toolCall ? toolCallDeltas() : split(content, opts.chunkCount).map((c) => ({ content: c }));
   const finish = toolCall ? 'tool_calls' : 'stop';
   const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({
