@@ -18,6 +18,7 @@ import { HANDLERS, ROUTES, type HandlerName, type Route } from '../lambdas/handl
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
 import type { Auth } from './auth.js';
+import { grantBedrockInvoke } from './bedrock-access.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
 import { addOpenAIGatewayResponses } from './gateway-responses.js';
@@ -35,6 +36,8 @@ export interface ApiProps {
   readonly providerKeys: ProviderKeyKey;
   readonly auth: Auth;
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Whether the router may call Bedrock (context `roukey:enableBedrock`). */
+  readonly enableBedrock?: boolean;
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -42,10 +45,11 @@ type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
 /** Least privilege, per function: only what its handler's code paths call. */
 const GRANTS: Record<HandlerName, Grants> = {
   // The hot path never deletes and never scans: look up keys, stamp last use, write one metadata item.
-  'chat-completions': (fn, { tables, providerKeys }) => {
+  'chat-completions': (fn, { tables, providerKeys, enableBedrock }) => {
     fn.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] });
     fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem'] });
     providerKeys.grantUnwrap(fn);
+    if (enableBedrock) grantBedrockInvoke(fn);
   },
   // Anthropic's Messages format in front of the same engine: exactly the router's grants.
   messages: (fn, props) => GRANTS['chat-completions'](fn, props),

@@ -24,6 +24,7 @@ export class RouKeyStack extends Stack {
       providerKeys: this.providerKeys,
       auth: this.auth,
       throttling: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
+      enableBedrock: config.enableBedrock,
     });
 
     new CfnOutput(this, 'GatewayUrl', { value: this.api.restApi.url, description: 'OpenAI base URL: append v1' });

@@ -6,6 +6,10 @@ const stackConfigSchema = z.object({
   /** Steady-state requests per second across the stage, before API Gateway answers 429. */
   throttleRateLimit: z.coerce.number().int().positive().default(100),
   throttleBurstLimit: z.coerce.number().int().positive().default(200),
+  /** Grants the router Bedrock's invoke actions; off unless the deployer opts in (`-c roukey:enableBedrock=true`). */
+  enableBedrock: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'must be true or false' })
+    .optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -13,6 +17,7 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 export const CONTEXT_KEYS = {
   throttleRateLimit: 'roukey:throttleRateLimit',
   throttleBurstLimit: 'roukey:throttleBurstLimit',
+  enableBedrock: 'roukey:enableBedrock',
 } as const satisfies Record<keyof StackConfig, string>;
 
 export function readStackConfig(scope: Construct): StackConfig {
