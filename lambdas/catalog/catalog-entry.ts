@@ -47,3 +47,8 @@ export function catalogEntry(provider: ProviderId, model: string): CatalogEntry 
   }
   return undefined;
 }
+
+/** The catalog's models of one provider, for listing where the provider's own model list is unavailable. */
+export function catalogModels(provider: ProviderId): readonly CatalogEntry[] {
+  return MODELS.filter((entry) => entry.provider === provider);
+}

@@ -1,4 +1,4 @@
-export { catalogEntry, modelIdCandidates } from './catalog-entry.js';
+export { catalogEntry, catalogModels, modelIdCandidates } from './catalog-entry.js';
 export { CAPABILITIES, catalogEntrySchema, type Capabilities, type Capability, type CatalogEntry } from './catalog-schema.js';
 export { checkCapabilities, requiredCapabilities } from './capabilities.js';
 export { estimateCost } from './cost.js';

@@ -1,4 +1,5 @@
 import { TtlCache } from '../cache/ttl-cache.js';
+import { catalogModels } from '../catalog/index.js';
 import { providerAdapter } from '../providers/registry.js';
 import type { UpstreamModel } from '../providers/types.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -18,14 +19,24 @@ const MAX_CACHED_ACCOUNTS = 500;
 
 /**
  * The models an account can route to: every provider key's upstream model list, fetched in parallel with a
- * short timeout (a failing upstream is skipped), prefixed with the key's name, cached per account briefly.
+ * short timeout (a failing upstream is listed from the catalog), prefixed with the key's name, cached per account briefly.
  */
 export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'assertSafeBaseUrl' | 'timeouts'>, now: () => number = Date.now) {
   const cache = new TtlCache<string, ListedModel[]>({ maxEntries: MAX_CACHED_ACCOUNTS, now });
 
-  async function fetchModels(credentials: UpstreamCredentials): Promise<ListedModel[]> {
+  async function modelsOf(credentials: UpstreamCredentials): Promise<ListedModel[]> {
     try {
       if (credentials.baseUrl !== undefined) await deps.assertSafeBaseUrl(credentials.baseUrl);
+    } catch {
+      return []; // a key the router would refuse to call offers no models
+    }
+    const upstream = await fetchModels(credentials);
+    // An upstream without a usable list (down, slow, or none at all) is listed from the catalog instead.
+    return upstream.length > 0 ? upstream : catalogModels(credentials.provider).map((entry) => listed(credentials, { id: entry.model }));
+  }
+
+  async function fetchModels(credentials: UpstreamCredentials): Promise<ListedModel[]> {
+    try {
       const adapter = providerAdapter(credentials.provider);
       const request = adapter.modelsRequest(credentials);
       const response = await sendUpstream(request, AbortSignal.timeout(deps.timeouts.modelsMs));
@@ -44,7 +55,7 @@ export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'asse
     const hit = cache.get(accountId);
     if (hit) return hit;
     const keys = await deps.providerKeys.all(accountId);
-    const models = (await Promise.all(keys.map(fetchModels))).flat();
+    const models = (await Promise.all(keys.map(modelsOf))).flat();
     cache.set(accountId, models, CACHE_MS);
     return models;
   };
