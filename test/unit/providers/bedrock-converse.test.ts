@@ -227,6 +227,16 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
     expect(record.status).toBe(200);
   });
 
+  it('asks Bedrock for no model list (ListFoundationModels is another service) and still answers /v1/models', async () => {
+    const res = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${RK_KEY}` } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expectValid('models', body);
+    // Whatever is listed for the key (a catalog, say) comes from RouKey itself, under the key's name.
+    expect(body.data.every((m: { id: string }) => m.id.startsWith('aws/'))).toBe(true);
+    expect(bedrockMock.calls()).toHaveLength(0);
+  });
+
   it('P1: a canary in the prompt and the answer reaches no log line or activity record', async () => {
     const canary = `CANARY-${Math.random().toString(36).slice(2)}`;
     const output = captureOutput();
