@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
+import { parseOrThrow } from '../http/zod-errors.js';
 import type { ChatRequest } from '../providers/types.js';
 
 /**
@@ -48,14 +49,4 @@ export function chatRequestFromJson(json: unknown): ChatRequest {
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
   };
-}
-
-/** Input checked against a schema, or a 400 naming the first offending field. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const param = issue.path.map(String).join('.') || undefined;
-  // zod's messages name the rule, never the offending value, so they are safe to return (P1).
-  throw new ApiError('invalid_request', param ? `Invalid ${param}: ${issue.message}` : issue.message, { param });
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
+import { parseOrThrow } from './zod-errors.js';
 import { MAX_REQUEST_BYTES } from '../handlers/routes.js';
 
 /** Parses a JSON body: too large → 413, not JSON → 400. The parser's message is not echoed (it quotes input). */
@@ -16,13 +17,5 @@ export function parseJsonBody(body: string | null, isBase64Encoded = false): unk
 
 /** Validates with zod; the first issue becomes a 400 whose `param` names the field and whose message says why. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  const path = [...issue.path.map(String), ...(unknownKey ? [unknownKey] : [])];
-  const param = path.length > 0 ? path.join('.') : undefined;
-  // zod's messages describe the expectation, never the received value, so they are safe to return.
-  const message = param ? `Invalid '${param}': ${issue.message}` : issue.message;
-  throw new ApiError('invalid_request', message, { param });
+  return parseOrThrow(schema, value, { management: true });
 }

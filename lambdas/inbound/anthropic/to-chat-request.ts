@@ -1,5 +1,6 @@
-import { chatRequestFromJson, parseOrThrow } from '../../gateway/chat-request.js';
+import { chatRequestFromJson } from '../../gateway/chat-request.js';
 import { ApiError } from '../../http/errors.js';
+import { parseOrThrow } from '../../http/zod-errors.js';
 import type { ChatRequest } from '../../providers/types.js';
 import { messagesRequestSchema, type AnthropicContentBlock, type AnthropicInputMessage, type MessagesRequest } from './request-schema.js';
 

@@ -1,5 +1,6 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { ApiError } from '../../http/errors.js';
+import { parseOrThrow } from '../../http/zod-errors.js';
 import type { ChatRequest, UpstreamHttpRequest } from '../types.js';
 import { anthropicBaseUrl, anthropicHeaders } from './api.js';
 import { toAnthropicConversation } from './messages.js';
@@ -52,14 +53,7 @@ function parseInput(body: Readonly<Record<string, unknown>>): AnthropicChatInput
   if (unknown !== undefined) {
     throw new ApiError('invalid_request', `Unsupported parameter for anthropic: ${unknown}.`, { param: unknown, code: 'unsupported_parameter' });
   }
-  const parsed = anthropicChatRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const param = issue.path.map(String).join('.') || undefined;
-    // zod's messages name the rule, never the value, so they are safe to return (P1).
-    throw new ApiError('invalid_request', param ? `Invalid ${param}: ${issue.message}` : issue.message, { param });
-  }
-  return parsed.data;
+  return parseOrThrow(anthropicChatRequestSchema, body);
 }
 
 function thinkingOf(input: AnthropicChatInput): Record<string, unknown> | undefined {

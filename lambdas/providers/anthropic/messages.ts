@@ -1,4 +1,5 @@
-import { ApiError } from '../../http/errors.js';
+import { invalidParam } from '../../http/zod-errors.js';
+import { appendTurn } from '../turns.js';
 import type { OpenAIMessage } from './request-schema.js';
 
 type Block = Record<string, unknown>;
@@ -20,12 +21,7 @@ export interface AnthropicConversation {
 export function toAnthropicConversation(messages: readonly OpenAIMessage[]): AnthropicConversation {
   const system: Block[] = [];
   const turns: Turn[] = [];
-  const append = (role: Turn['role'], content: Block[]) => {
-    if (content.length === 0) return;
-    const last = turns.at(-1);
-    if (last?.role === role) last.content.push(...content);
-    else turns.push({ role, content });
-  };
+  const append = (role: Turn['role'], content: Block[]) => appendTurn(turns, 'content', role, content);
   messages.forEach((message, i) => {
     switch (message.role) {
       case 'system':
@@ -68,11 +64,11 @@ function toolUseBlock(call: { id: string; function: { name: string; arguments: s
     try {
       input = JSON.parse(call.function.arguments);
     } catch {
-      throw new ApiError('invalid_request', `Invalid ${param}: must be a JSON object.`, { param });
+      throw invalidParam(param, 'must be a JSON object.');
     }
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ApiError('invalid_request', `Invalid ${param}: must be a JSON object.`, { param });
+    throw invalidParam(param, 'must be a JSON object.');
   }
   return { type: 'tool_use', id: call.id, name: call.function.name, input };
 }
@@ -84,5 +80,5 @@ function imageBlock(url: string, param: string): Block {
   const data = DATA_URL.exec(url);
   if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } };
   if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
-  throw new ApiError('invalid_request', `Invalid ${param}: must be a base64 data: URL or an http(s) URL.`, { param });
+  throw invalidParam(param, 'must be a base64 data: URL or an http(s) URL.');
 }

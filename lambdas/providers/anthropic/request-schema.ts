@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REASONING_EFFORTS } from '../openai-request-schema.js';
 
 /**
  * The OpenAI chat request as the anthropic adapter accepts it: one zod schema per wire shape. Fields outside it
@@ -48,8 +49,6 @@ const functionTool = z.object({
     strict: z.boolean().nullish(),
   }),
 });
-
-export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high'] as const;
 
 export const anthropicChatRequestSchema = z.object({
   // Read by the gateway (model, stream, stream_options); listed so they are not refused as unknown.

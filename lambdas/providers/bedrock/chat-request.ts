@@ -1,6 +1,7 @@
-import type { z } from 'zod';
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { ApiError } from '../../http/errors.js';
+import { invalidParam, parseOrThrow } from '../../http/zod-errors.js';
+import { appendTurn } from '../turns.js';
 import type { ChatRequest, UpstreamHttpRequest } from '../types.js';
 import { converseUrl, isClaudeModel } from './api.js';
 import { bedrockChatBodySchema, firstUnsupportedField, type BedrockChatBody, type Message, type ToolCall } from './request-schema.js';
@@ -24,9 +25,7 @@ export const THINKING_BUDGET_BY_EFFORT = { minimal: 1024, low: 2048, medium: 819
 export function buildChatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest {
   const unsupported = firstUnsupportedField(request.body);
   if (unsupported) throw new ApiError('invalid_request', `The parameter ${unsupported} is not supported for bedrock models.`, { param: unsupported });
-  const parsed = bedrockChatBodySchema.safeParse(request.body);
-  if (!parsed.success) throw invalidField(parsed.error);
-  const body = parsed.data;
+  const body = parseOrThrow(bedrockChatBodySchema, request.body, { innermostUnion: true });
 
   const converse: Record<string, unknown> = { messages: turns(body.messages) };
   const system = body.messages.flatMap((m) => (m.role === 'system' || m.role === 'developer' ? textBlocks(m.content) : []));
@@ -46,35 +45,10 @@ export function buildChatRequest(request: ChatRequest, credentials: UpstreamCred
   };
 }
 
-function invalidField(error: z.ZodError): ApiError {
-  const issue = innermostIssue(error.issues[0]!);
-  const param = issue.path.map(String).join('.') || undefined;
-  // zod's messages name the rule, never the offending value, so they are safe to return (P1).
-  return new ApiError('invalid_request', param ? `Invalid ${param}: ${issue.message}` : issue.message, { param });
-}
-
-/** A failed union reports only itself; the option that failed deeper (one bad part, say) names the field better. */
-function innermostIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
-  if (issue.code !== 'invalid_union') return issue;
-  const deeper = issue.errors.flat().find((nested) => nested.path.length > 0);
-  if (!deeper) return issue;
-  const inner = innermostIssue(deeper);
-  return { path: [...issue.path, ...inner.path], message: inner.message };
-}
-
-function invalid(param: string, message: string): ApiError {
-  return new ApiError('invalid_request', `Invalid ${param}: ${message}`, { param });
-}
-
 /** Converse wants alternating user/assistant turns; consecutive turns of one role (tool results, say) are merged. */
 function turns(messages: Message[]): Turn[] {
   const out: Turn[] = [];
-  const push = (role: Turn['role'], content: Block[]) => {
-    if (content.length === 0) return;
-    const last = out.at(-1);
-    if (last?.role === role) last.content.push(...content);
-    else out.push({ role, content });
-  };
+  const push = (role: Turn['role'], content: Block[]) => appendTurn(out, 'content', role, content);
   messages.forEach((m, i) => {
     switch (m.role) {
       case 'system':
@@ -113,8 +87,8 @@ function imageBlock(url: string, param: string): Block {
     const format = data[1]!.toLowerCase();
     return { image: { format: format === 'jpg' ? 'jpeg' : format, source: { bytes: data[3]!.replace(/\s/g, '') } } };
   }
-  if (/^https?:\/\//i.test(url)) throw invalid(param, 'bedrock takes images as bytes only: send a base64 data: URL (png, jpeg, gif or webp)');
-  throw invalid(param, 'must be a base64 data: URL of a png, jpeg, gif or webp image');
+  if (/^https?:\/\//i.test(url)) throw invalidParam(param, 'bedrock takes images as bytes only: send a base64 data: URL (png, jpeg, gif or webp)');
+  throw invalidParam(param, 'must be a base64 data: URL of a png, jpeg, gif or webp image');
 }
 
 function toolUse(call: ToolCall, param: string): Block {
@@ -122,9 +96,9 @@ function toolUse(call: ToolCall, param: string): Block {
   try {
     input = JSON.parse(call.function.arguments === '' ? '{}' : call.function.arguments);
   } catch {
-    throw invalid(param, 'must be a JSON object');
+    throw invalidParam(param, 'must be a JSON object');
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid(param, 'must be a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidParam(param, 'must be a JSON object');
   return { toolUse: { toolUseId: call.id, name: call.function.name, input } };
 }
 
@@ -149,7 +123,7 @@ function toolConfigOf(body: BedrockChatBody): Record<string, unknown> | undefine
 function thinkingOf(body: BedrockChatBody, model: string): { type: 'enabled'; budget_tokens: number } | undefined {
   const effort = body.reasoning_effort;
   if (effort === null || effort === undefined || effort === 'none') return undefined;
-  if (!isClaudeModel(model)) throw invalid('reasoning_effort', 'is supported on bedrock for Anthropic Claude models only');
+  if (!isClaudeModel(model)) throw invalidParam('reasoning_effort', 'is supported on bedrock for Anthropic Claude models only');
   return { type: 'enabled', budget_tokens: THINKING_BUDGET_BY_EFFORT[effort] };
 }
 

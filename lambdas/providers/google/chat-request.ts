@@ -1,6 +1,7 @@
-import type { z } from 'zod';
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { ApiError } from '../../http/errors.js';
+import { invalidParam, parseOrThrow } from '../../http/zod-errors.js';
+import { appendTurn } from '../turns.js';
 import type { ChatRequest, UpstreamHttpRequest } from '../types.js';
 import { generateContentUrl, googleHeaders, isLegacyGeminiModel } from './api.js';
 import { fitsOpenApiSubset } from './json-schema.js';
@@ -22,9 +23,7 @@ export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
 export function buildChatRequest(request: ChatRequest, credentials: UpstreamCredentials): UpstreamHttpRequest {
   const unsupported = firstUnsupportedField(request.body);
   if (unsupported) throw new ApiError('invalid_request', `The parameter ${unsupported} is not supported for google models.`, { param: unsupported });
-  const parsed = googleChatBodySchema.safeParse(request.body);
-  if (!parsed.success) throw invalidField(parsed.error);
-  const body = parsed.data;
+  const body = parseOrThrow(googleChatBodySchema, request.body, { innermostUnion: true });
 
   const gemini: Record<string, unknown> = { contents: contents(body.messages, request.model) };
   const system = systemInstruction(body.messages);
@@ -45,29 +44,6 @@ export function buildChatRequest(request: ChatRequest, credentials: UpstreamCred
   };
 }
 
-function invalidField(error: z.ZodError): ApiError {
-  const issue = innermostIssue(error.issues[0]!);
-  const param = issue.path.map(String).join('.') || undefined;
-  // zod's messages name the rule, never the offending value, so they are safe to return (P1).
-  return new ApiError('invalid_request', param ? `Invalid ${param}: ${issue.message}` : issue.message, { param });
-}
-
-/**
- * A failed union (content: string or parts) reports only itself; the option that matched the value's type
- * and failed deeper (one bad part, say) names the field better.
- */
-function innermostIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
-  if (issue.code !== 'invalid_union') return issue;
-  const deeper = issue.errors.flat().find((nested) => nested.path.length > 0);
-  if (!deeper) return issue;
-  const inner = innermostIssue(deeper);
-  return { path: [...issue.path, ...inner.path], message: inner.message };
-}
-
-function invalid(param: string, message: string): ApiError {
-  return new ApiError('invalid_request', `Invalid ${param}: ${message}`, { param });
-}
-
 /** Every system and developer message, wherever it stands, joined into Gemini's single system instruction. */
 function systemInstruction(messages: Message[]): { parts: Part[] } | undefined {
   const parts = messages.flatMap((m) => (m.role === 'system' || m.role === 'developer' ? textParts(m.content) : []));
@@ -78,13 +54,8 @@ function contents(messages: Message[], model: string): Content[] {
   const out: Content[] = [];
   // Gemini's function responses are matched by name; OpenAI's by call id.
   const callNames = new Map<string, string>();
-  const push = (role: Content['role'], parts: Part[]) => {
-    if (parts.length === 0) return;
-    const last = out.at(-1);
-    // Consecutive turns of one role (parallel tool results, say) become one Gemini turn.
-    if (last?.role === role) last.parts.push(...parts);
-    else out.push({ role, parts });
-  };
+  // Consecutive turns of one role (parallel tool results, say) become one Gemini turn.
+  const push = (role: Content['role'], parts: Part[]) => appendTurn(out, 'parts', role, parts);
   messages.forEach((m, i) => {
     switch (m.role) {
       case 'system':
@@ -102,7 +73,7 @@ function contents(messages: Message[], model: string): Content[] {
       }
       case 'tool': {
         const name = callNames.get(m.tool_call_id);
-        if (name === undefined) throw invalid(`messages.${i}.tool_call_id`, 'does not match a tool call of an earlier assistant message');
+        if (name === undefined) throw invalidParam(`messages.${i}.tool_call_id`, 'does not match a tool call of an earlier assistant message');
         const text = typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('');
         return push('user', [{ functionResponse: { name, response: functionResponse(text) } }]);
       }
@@ -131,7 +102,7 @@ function imagePart(url: string, param: string): Part {
     const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
     return { fileData: { fileUri: url, mimeType: (extension && IMAGE_TYPES[extension]) ?? 'image/*' } };
   }
-  throw invalid(param, 'must be an http(s) URL or a base64 data: URL');
+  throw invalidParam(param, 'must be an http(s) URL or a base64 data: URL');
 }
 
 function functionCallPart(call: ToolCall, param: string, needsSignature: boolean): Part {
@@ -139,9 +110,9 @@ function functionCallPart(call: ToolCall, param: string, needsSignature: boolean
   try {
     args = JSON.parse(call.function.arguments === '' ? '{}' : call.function.arguments);
   } catch {
-    throw invalid(param, 'must be a JSON object');
+    throw invalidParam(param, 'must be a JSON object');
   }
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw invalid(param, 'must be a JSON object');
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw invalidParam(param, 'must be a JSON object');
   const part: Part = { functionCall: { name: call.function.name, args } };
   const signature = call.extra_content?.google?.thought_signature;
   // Gemini 3+ rejects a turn whose first function call carries no signature.
