@@ -1,8 +1,7 @@
-import { provisionGateway } from '../test/support/e2e-setup.js';
+import { startE2E } from '../test/support/e2e-setup.js';
 import { measureRouterBundle } from './bundle.js';
 import { measureStreamTranslation } from './stream-translation.js';
-import { percentile, type LoadResult, type Target } from './load.js';
-import { loadInThread as runLoad, startFakeThread } from './threads.js';
+import { percentile, runLoad, type LoadResult, type Target } from './load.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -10,12 +9,14 @@ import { loadInThread as runLoad, startFakeThread } from './threads.js';
  */
 const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputShare: 1 / 3, bundleBytes: 1_000_000, translationUsPerChunk: 20 };
 
-const upstream = await startFakeThread({ models: ['bench-model'] });
-const e2e = await provisionGateway(upstream.baseUrl);
+// Gateway, fake upstream and load generator share one thread, for direct calls and RouKey alike: on two cores,
+// threads of their own would make the RouKey runs (three busy threads and DynamoDB Local) compete for CPU that
+// the direct runs (two threads) have to themselves.
+const e2e = await startE2E({ models: ['bench-model'] });
 try {
   const body = (stream: boolean, model: string) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] });
   const direct = (stream: boolean): Target => ({
-    url: `${upstream.baseUrl}/chat/completions`,
+    url: `${e2e.upstream.baseUrl}/chat/completions`,
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct' },
     body: body(stream, 'bench-model'),
   });
@@ -61,9 +62,8 @@ try {
 
   const errors = [d1, r1, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  console.log(`\nRouKey benchmark — node ${process.version}; gateway, load generator and fake upstream each on a thread of their own; ${errors} failed requests\n`);
+  console.log(`\nRouKey benchmark — node ${process.version}; gateway, fake upstream and load generator on one thread; ${errors} failed requests\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 } finally {
   await e2e.stop();
-  await upstream.stop();
 }
