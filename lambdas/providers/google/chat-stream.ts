@@ -4,6 +4,8 @@ import { completionId, openaiFinishReason, openaiUsage, splitParts } from './can
 import { parseGenerateContentResponse } from './chat-response.js';
 import { geminiErrorSchema } from './wire.js';
 
+const BLANK = /^\s*$/;
+
 /** Per candidate (OpenAI choice): what has been sent so far. */
 interface ChoiceState {
   toolCalls: number;
@@ -22,17 +24,19 @@ export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGen
   let usage: Usage | undefined;
   let blocked = false;
 
+  // Made once, not per event: this loop runs for every token the provider streams.
+  const chunk = (index: number, delta: Record<string, unknown>, finishReason: string | null = null): ChatChunk => ({
+    ...head!,
+    object: 'chat.completion.chunk',
+    choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
+  });
+
   for await (const event of readSseEvents(body)) {
-    if (event.data.trim() === '') continue;
+    if (BLANK.test(event.data)) continue;
     const failure = streamedError(event.data);
     if (failure !== undefined) throw new UpstreamError({ kind: 'stream', message: failure });
     const gemini = parseGenerateContentResponse(event.data);
     head ??= { id: completionId(gemini.responseId), created: Math.floor(Date.now() / 1000), model: gemini.modelVersion ?? 'gemini' };
-    const chunk = (index: number, delta: Record<string, unknown>, finishReason: string | null = null): ChatChunk => ({
-      ...head!,
-      object: 'chat.completion.chunk',
-      choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
-    });
     if (gemini.usageMetadata) usage = openaiUsage(gemini.usageMetadata);
 
     for (const [i, candidate] of (gemini.candidates ?? []).entries()) {
