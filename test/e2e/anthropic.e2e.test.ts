@@ -2,9 +2,10 @@ import { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { FAKE_TIME_INPUT, FAKE_WEATHER_INPUT, startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../fakes/anthropic-upstream.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
-import { startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { addProviderKey, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 import { expectValid } from '../support/openai-schema.js';
-import { scanAllTables } from '../support/tables.js';
+import { canaryPrompt, newCanary, recordOutcome, settleMetadataWrites } from '../support/canary.js';
+import { rejectionOf } from '../support/thrown.js';
 
 const messages = [{ role: 'user' as const, content: 'Say hello.' }];
 const weatherTool = {
@@ -21,8 +22,7 @@ beforeAll(async () => {
   output = captureOutput();
   fake = await startFakeAnthropicUpstream();
   e2e = await startE2E();
-  const pk = await e2e.mgmt('POST', '/v1/provider-keys', { provider: 'anthropic', name: 'claude', apiKey: anthropicSecret, baseUrl: fake.baseUrl });
-  expect(pk.status).toBe(201);
+  expect(await addProviderKey(e2e.mgmt, { provider: 'anthropic', name: 'claude', apiKey: anthropicSecret, baseUrl: fake.baseUrl })).toBe(201);
 }, 60_000);
 
 afterAll(async () => {
@@ -32,15 +32,7 @@ afterAll(async () => {
 });
 
 /** The error a call through the official client failed with (fails the test when the call succeeded). */
-async function failure(call: Promise<unknown>): Promise<APIError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof APIError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (call: Promise<unknown>): Promise<APIError> => rejectionOf(APIError, call);
 
 /** A streamed answer as an OpenAI client assembles it, every chunk checked against OpenAI's schema. */
 async function assembled(stream: AsyncIterable<ChatCompletionChunk>) {
@@ -160,11 +152,8 @@ describe('the anthropic provider through RouKey with the official openai client'
   });
 
   it('P1: a canary in the prompt and in the echoed answer reaches no table item and no log line', async () => {
-    const canary = `CANARY-${crypto.randomUUID()}`;
-    const prompt = [
-      { role: 'system' as const, content: `You are a test. ${canary}` },
-      { role: 'user' as const, content: `Repeat this: ${canary}` },
-    ];
+    const canary = newCanary();
+    const prompt = canaryPrompt(canary);
     const responses: string[] = [];
     responses.push(JSON.stringify(await e2e.client.chat.completions.create({ model: 'claude/echo', messages: prompt })));
     const echoed = await assembled(await e2e.client.chat.completions.create({ model: 'claude/echo', messages: prompt, stream: true, stream_options: { include_usage: true } }));
@@ -172,17 +161,10 @@ describe('the anthropic provider through RouKey with the official openai client'
     for (const mode of ['fail-400', 'fail-401', 'fail-429', 'fail-529', 'error-stream', 'cut-stream']) {
       for (const stream of [false, true]) {
         // Stream-only failure modes answer a plain request normally; either way the outcome is kept for the scan.
-        try {
-          const result = await e2e.client.chat.completions.create({ model: `claude/${mode}`, messages: prompt, stream });
-          if (stream) for await (const chunk of result as AsyncIterable<unknown>) responses.push(JSON.stringify(chunk));
-          else responses.push(JSON.stringify(result));
-        } catch (err) {
-          if (!(err instanceof APIError)) throw err;
-          responses.push(JSON.stringify(err.error), err.message);
-        }
+        await recordOutcome(responses, APIError, () => e2e.client.chat.completions.create({ model: `claude/${mode}`, messages: prompt, stream }));
       }
     }
-    await new Promise((r) => setTimeout(r, 300)); // lets the after-response metadata writes land
+    await settleMetadataWrites();
 
     // The canary did travel: Anthropic got it as system and user text, and the echo carried it back.
     const sent = fake.requests.filter((r) => JSON.stringify(r.body ?? null).includes(canary));
@@ -190,8 +172,7 @@ describe('the anthropic provider through RouKey with the official openai client'
     expect(sent[0]!.body?.system).toEqual([{ type: 'text', text: `You are a test. ${canary}` }]);
     expect(responses.filter((r) => r.includes(canary))).toHaveLength(2);
 
-    const config = e2e.local.runtime.config;
-    const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+    const tables = await scanRuntimeTables(e2e.local);
     expect(tables.activity.some((item) => item.provider === 'anthropic')).toBe(true);
     expect(output.text()).toContain('"route":"/v1/provider-keys"');
     expect(JSON.stringify(tables)).not.toContain(canary);

@@ -2,8 +2,9 @@ import { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { expectValid } from '../support/openai-schema.js';
-import { provisionGateway, type ProvisionedGateway } from '../support/e2e-setup.js';
-import { scanAllTables } from '../support/tables.js';
+import { addProviderKey, provisionGateway, scanRuntimeTables, type ProvisionedGateway } from '../support/e2e-setup.js';
+import { canaryPrompt, newCanary, recordOutcome, settleMetadataWrites } from '../support/canary.js';
+import { rejectionOf } from '../support/thrown.js';
 import { FAKE_FUNCTION_CALLS, FAKE_THOUGHT, FAKE_THOUGHT_SIGNATURE, startFakeGoogleUpstream, type FakeGoogleUpstream } from '../fakes/google-upstream.js';
 
 /** The local runtime with a `google` provider key named `gemini` pointing at the fake Gemini server. */
@@ -17,8 +18,8 @@ beforeAll(async () => {
   output = captureOutput();
   fake = await startFakeGoogleUpstream();
   ctx = await provisionGateway(fake.baseUrl);
-  const pk = await ctx.mgmt('POST', '/v1/provider-keys', { provider: 'google', name: 'gemini', apiKey: geminiKey, baseUrl: fake.baseUrl });
-  if (pk.status !== 201) throw new Error(`google provider key not created: ${pk.status}`);
+  const status = await addProviderKey(ctx.mgmt, { provider: 'google', name: 'gemini', apiKey: geminiKey, baseUrl: fake.baseUrl });
+  if (status !== 201) throw new Error(`google provider key not created: ${status}`);
 }, 60_000);
 
 afterAll(async () => {
@@ -28,15 +29,13 @@ afterAll(async () => {
 });
 
 async function failure(call: Promise<unknown>): Promise<APIError> {
-  try {
-    const result = await call;
-    // A stream that fails after its status reports the error in-band; iterating surfaces it.
-    if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') for await (const _ of result as AsyncIterable<unknown>);
-  } catch (err) {
-    if (err instanceof APIError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
+  return rejectionOf(
+    APIError,
+    call.then(async (result) => {
+      // A stream that fails after its status reports the error in-band; iterating surfaces it.
+      if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') for await (const _ of result as AsyncIterable<unknown>);
+    }),
+  );
 }
 
 async function chunksOf(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
@@ -173,23 +172,11 @@ describe('the google provider through RouKey with the official openai client', (
   });
 
   it('P1: a canary in prompts, system prompt and answers through the google adapter reaches no table item and no log line', async () => {
-    const canary = `CANARY-${crypto.randomUUID()}`;
-    const prompt = [
-      { role: 'system' as const, content: `You are a test. ${canary}` },
-      { role: 'user' as const, content: `Repeat this: ${canary}` },
-    ];
+    const canary = newCanary();
+    const prompt = canaryPrompt(canary);
     const seen: string[] = [];
-    const drive = async (call: () => Promise<unknown>) => {
-      try {
-        const result = await call();
-        if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-          for await (const chunk of result as AsyncIterable<unknown>) seen.push(JSON.stringify(chunk));
-        } else seen.push(JSON.stringify(result));
-      } catch (err) {
-        if (!(err instanceof APIError)) throw err;
-        seen.push(JSON.stringify(err.error));
-      }
-    };
+    // Error bodies only: the canary check on `seen` must not be met by an error message.
+    const drive = (call: () => Promise<unknown>) => recordOutcome(seen, APIError, call, { errorMessage: false });
     const create = ctx.client.chat.completions.create.bind(ctx.client.chat.completions);
     await drive(() => create({ model: 'gemini/echo', messages: prompt }));
     await drive(() => create({ model: 'gemini/echo', messages: prompt, stream: true, stream_options: { include_usage: true } }));
@@ -199,13 +186,12 @@ describe('the google provider through RouKey with the official openai client', (
     }
     await drive(() => create({ model: 'gemini/echo', messages: prompt, logit_bias: { [canary]: 1 } }));
     await drive(() => create({ model: 'gemini/echo', messages: [...prompt, { role: 'tool', tool_call_id: canary, content: canary }] }));
-    await new Promise((r) => setTimeout(r, 300)); // the after-response metadata writes land
+    await settleMetadataWrites();
 
     // The canary did travel: Gemini saw it, and the echoed answers carried it back.
     expect(JSON.stringify(fake.requests.map((r) => r.body))).toContain(canary);
     expect(seen.join('\n')).toContain(canary);
-    const config = ctx.local.runtime.config;
-    const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+    const tables = await scanRuntimeTables(ctx.local);
     expect(tables.activity.some((item) => item.provider === 'google')).toBe(true);
     expect(JSON.stringify(tables)).not.toContain(canary);
     expect(output.text().length).toBeGreaterThan(0);

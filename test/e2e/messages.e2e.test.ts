@@ -1,10 +1,11 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { FAKE_WEATHER_INPUT, startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../fakes/anthropic-upstream.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
-import { startE2E, type E2EContext } from '../support/e2e-setup.js';
-import { scanAllTables } from '../support/tables.js';
+import { addProviderKey, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { newCanary, settleMetadataWrites } from '../support/canary.js';
+import { rejectionOf } from '../support/thrown.js';
 
-const CANARY = `CANARY-${crypto.randomUUID()}`;
+const CANARY = newCanary();
 const hello = [{ role: 'user' as const, content: 'Say hello.' }];
 const weatherTool = { name: 'get_weather', description: 'Weather by city', input_schema: { type: 'object' as const, properties: { location: { type: 'string' } } } };
 
@@ -19,8 +20,7 @@ beforeAll(async () => {
   output = captureOutput();
   fake = await startFakeAnthropicUpstream();
   e2e = await startE2E();
-  const pk = await e2e.mgmt('POST', '/v1/provider-keys', { provider: 'anthropic', name: 'claude', apiKey: `sk-ant-${crypto.randomUUID()}`, baseUrl: fake.baseUrl });
-  expect(pk.status).toBe(201);
+  expect(await addProviderKey(e2e.mgmt, { provider: 'anthropic', name: 'claude', apiKey: `sk-ant-${crypto.randomUUID()}`, baseUrl: fake.baseUrl })).toBe(201);
   client = new Anthropic({ apiKey: e2e.apiKey, baseURL: e2e.gatewayUrl, maxRetries: 0, timeout: 20_000 });
 }, 60_000);
 
@@ -30,17 +30,11 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** The error a call failed with, its body and message kept for the P1 search (fails the test when the call succeeded). */
 async function failure(call: Promise<unknown>): Promise<APIError> {
-  try {
-    responses.push(JSON.stringify(await call));
-  } catch (err) {
-    if (err instanceof APIError) {
-      responses.push(JSON.stringify(err.error), err.message);
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected the call to fail');
+  const err = await rejectionOf(APIError, call.then((result) => void responses.push(JSON.stringify(result))));
+  responses.push(JSON.stringify(err.error), err.message);
+  return err;
 }
 
 describe('POST /v1/messages routed to an OpenAI-format provider', () => {
@@ -154,11 +148,10 @@ it('P1: a canary in the prompt and the answer over /v1/messages reaches no table
   }
   for (const model of ['fake/fail-500', 'claude/fail-529', 'fake/fail-400']) await failure(client.messages.create({ model, ...prompt }));
   await failure(client.messages.stream({ model: 'fake/error-stream', ...prompt }).finalMessage());
-  await new Promise((r) => setTimeout(r, 300));
+  await settleMetadataWrites();
 
   expect(responses.join('\n')).toContain(CANARY);
-  const config = e2e.local.runtime.config;
-  const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+  const tables = await scanRuntimeTables(e2e.local);
   expect(tables.activity.length).toBeGreaterThanOrEqual(8);
   expect(JSON.stringify(tables)).not.toContain(CANARY);
   expect(output.text()).not.toContain(CANARY);

@@ -1,13 +1,10 @@
 import { APIError } from 'openai';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
-import { postChat, startE2E, type E2EContext } from '../support/e2e-setup.js';
-import { scanAllTables } from '../support/tables.js';
+import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { canaryPrompt, newCanary, recordOutcome, settleMetadataWrites } from '../support/canary.js';
 
-const CANARY = `CANARY-${crypto.randomUUID()}`;
-const prompt = [
-  { role: 'system' as const, content: `You are a test. ${CANARY}` },
-  { role: 'user' as const, content: `Repeat this: ${CANARY}` },
-];
+const CANARY = newCanary();
+const prompt = canaryPrompt(CANARY);
 
 let e2e: E2EContext;
 let output: OutputCapture;
@@ -25,24 +22,7 @@ afterAll(async () => {
   await e2e?.stop();
 });
 
-async function drive(call: () => Promise<unknown>): Promise<void> {
-  try {
-    const result = await call();
-    if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-      for await (const chunk of result as AsyncIterable<unknown>) responses.push(JSON.stringify(chunk));
-    } else {
-      responses.push(JSON.stringify(result));
-    }
-  } catch (err) {
-    if (!(err instanceof APIError)) throw err;
-    responses.push(JSON.stringify(err.error), err.message);
-  }
-}
-
-/** Lets the after-response metadata writes land before the tables are searched. */
-async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 300));
-}
+const drive = (call: () => Promise<unknown>): Promise<void> => recordOutcome(responses, APIError, call);
 
 it('P1: a canary in the prompt and in the answer reaches no table item and no log line, on every path', async () => {
   const { client } = e2e;
@@ -74,14 +54,13 @@ it('P1: a canary in the prompt and in the answer reaches no table item and no lo
   await (async () => {
     for await (const _chunk of slow) controller.abort();
   })().catch(() => undefined);
-  await settle();
+  await settleMetadataWrites();
 
   // The canary did travel: the upstream saw it and the echoed answers carried it back.
   expect(JSON.stringify(e2e.upstream.requests.map((r) => r.body))).toContain(CANARY);
   expect(responses.join('\n')).toContain(CANARY);
 
-  const config = e2e.local.runtime.config;
-  const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+  const tables = await scanRuntimeTables(e2e.local);
   expect(tables.activity.length).toBeGreaterThanOrEqual(17);
   // The capture really sees the handlers' log lines (the management access log, for one).
   expect(output.text()).toContain('"route":"/v1/provider-keys"');
@@ -93,12 +72,11 @@ it('P2: the provider key plaintext appears in no table item, log line or API res
   await drive(() => e2e.client.chat.completions.create({ model: 'fake/gpt-4o-mini', messages: prompt }));
   await drive(() => e2e.client.models.list());
   responses.push(JSON.stringify((await e2e.mgmt('GET', '/v1/provider-keys')).json));
-  await settle();
+  await settleMetadataWrites();
 
   // The key did reach the upstream, so it was really decrypted and used.
   expect(e2e.upstream.requests.some((r) => r.headers.authorization === `Bearer ${e2e.providerSecret}`)).toBe(true);
-  const config = e2e.local.runtime.config;
-  const tables = await scanAllTables(config.dynamodbEndpoint, config.tables);
+  const tables = await scanRuntimeTables(e2e.local);
   expect(tables.accounts.length).toBeGreaterThan(0);
   expect(JSON.stringify(tables)).not.toContain(e2e.providerSecret);
   expect(output.text()).not.toContain(e2e.providerSecret);

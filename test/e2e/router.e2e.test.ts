@@ -1,7 +1,7 @@
 import { APIError } from 'openai';
 import { expectValid } from '../support/openai-schema.js';
-import { postChat, startE2E, type E2EContext } from '../support/e2e-setup.js';
-import { scanAllTables } from '../support/tables.js';
+import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { rejectionOf } from '../support/thrown.js';
 
 const messages = [{ role: 'user' as const, content: 'Say hello.' }];
 
@@ -16,15 +16,7 @@ afterAll(async () => {
 });
 
 /** The error a call through the official client failed with (fails the test when the call succeeded). */
-async function failure(call: Promise<unknown>): Promise<APIError> {
-  try {
-    await call;
-  } catch (err) {
-    if (err instanceof APIError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (call: Promise<unknown>): Promise<APIError> => rejectionOf(APIError, call);
 
 describe('POST /v1/chat/completions through the official openai client', () => {
   it('answers a non-streamed request with the upstream completion and the routing headers', async () => {
@@ -294,8 +286,7 @@ describe('GET /v1/models', () => {
 });
 
 async function activityItems(): Promise<Record<string, any>[]> {
-  const config = e2e.local.runtime.config;
-  return (await scanAllTables(config.dynamodbEndpoint, config.tables)).activity;
+  return (await scanRuntimeTables(e2e.local)).activity;
 }
 
 async function waitForActivity(since: string, count: number): Promise<Record<string, any>[]> {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { lastUserMessageText, pickMode, sendJson, sleep, splitText, startEventStream, startFakeServer, type FakeRecordedRequestBase } from './fake-server.js';
 
 /**
  * A scriptable Anthropic Messages API on 127.0.0.1 for tests, speaking the documented wire format (JSON
@@ -37,11 +37,7 @@ export interface AnthropicFakeOptions {
   models: string[];
 }
 
-export interface AnthropicRecordedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: Record<string, unknown> | undefined;
+export interface AnthropicRecordedRequest extends FakeRecordedRequestBase {
   readonly mode: AnthropicFakeMode;
 }
 
@@ -73,55 +69,37 @@ export async function startFakeAnthropicUpstream(options: Partial<AnthropicFakeO
   let counter = 0;
   const blocks = (mode: AnthropicFakeMode, body?: Record<string, unknown>): FakeBlock[] => answerBlocks(mode, body, opts);
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-      const path = (req.url ?? '/').split('?')[0]!;
-      const mode = pickMode(req.headers['x-fake-mode'], body?.model);
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body, mode });
-      if (typeof req.headers['x-api-key'] !== 'string' || req.headers['anthropic-version'] !== '2023-06-01') {
-        return sendError(res, 401, 'authentication_error', 'x-api-key and anthropic-version headers are required.');
-      }
-      if (req.method === 'GET' && path === '/v1/models') {
-        return sendJson(res, 200, {
-          data: opts.models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-09-29T00:00:00Z' })),
-          has_more: false,
-          first_id: opts.models[0] ?? null,
-          last_id: opts.models.at(-1) ?? null,
-        });
-      }
-      if (req.method === 'POST' && path === '/v1/messages' && body) return void answerMessages(res, mode, body, `msg_fake_${++counter}`, blocks(mode, body), opts);
-      sendError(res, 404, 'not_found_error', 'Unknown route.');
-    });
+  const server = await startFakeServer(({ method, path, headers, body }, res) => {
+    const mode = pickMode(ANTHROPIC_FAKE_MODES, headers['x-fake-mode'], body?.model);
+    requests.push({ method, path, headers, body, mode });
+    if (typeof headers['x-api-key'] !== 'string' || headers['anthropic-version'] !== '2023-06-01') {
+      return sendError(res, 401, 'authentication_error', 'x-api-key and anthropic-version headers are required.');
+    }
+    if (method === 'GET' && path === '/v1/models') {
+      return sendJson(res, 200, {
+        data: opts.models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-09-29T00:00:00Z' })),
+        has_more: false,
+        first_id: opts.models[0] ?? null,
+        last_id: opts.models.at(-1) ?? null,
+      });
+    }
+    if (method === 'POST' && path === '/v1/messages' && body) return void answerMessages(res, mode, body, `msg_fake_${++counter}`, blocks(mode, body), opts);
+    sendError(res, 404, 'not_found_error', 'Unknown route.');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${server.origin}/v1`,
     requests,
     options: opts,
     configure: (next) => Object.assign(opts, next),
     blocks,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
-}
-
-function pickMode(header: string | string[] | undefined, model: unknown): AnthropicFakeMode {
-  const candidate = typeof header === 'string' ? header : model;
-  return (ANTHROPIC_FAKE_MODES as readonly unknown[]).includes(candidate) ? (candidate as AnthropicFakeMode) : 'ok';
 }
 
 function answerBlocks(mode: AnthropicFakeMode, body: Record<string, unknown> | undefined, opts: AnthropicFakeOptions): FakeBlock[] {
   switch (mode) {
     case 'echo':
-      return [{ type: 'text', text: lastUserText(body?.messages) }];
+      return [{ type: 'text', text: lastUserMessageText(body?.messages) }];
     case 'tool-call':
       return [
         { type: 'text', text: 'Let me check the weather.' },
@@ -180,7 +158,7 @@ async function answerMessages(res: ServerResponse, mode: AnthropicFakeMode, body
     sendJson(res, 200, { id, type: 'message', role: 'assistant', model, content: blocks, stop_reason: stop, stop_sequence: null, usage });
     return;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  startEventStream(res);
   const send = async (event: string, data: Record<string, unknown>) => {
     if (opts.chunkDelayMs > 0) await sleep(opts.chunkDelayMs);
     if (!res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
@@ -193,7 +171,7 @@ async function answerMessages(res: ServerResponse, mode: AnthropicFakeMode, body
     const block = blocks[index]!;
     if (block.type === 'text') {
       await send('content_block_start', { index, content_block: { type: 'text', text: '' } });
-      const parts = split(block.text, opts.chunkCount);
+      const parts = splitText(block.text, opts.chunkCount);
       for (let i = 0; i < parts.length; i++) {
         await send('content_block_delta', { index, delta: { type: 'text_delta', text: parts[i] } });
         if (mode === 'error-stream') {
@@ -204,13 +182,13 @@ async function answerMessages(res: ServerResponse, mode: AnthropicFakeMode, body
       }
     } else if (block.type === 'thinking') {
       await send('content_block_start', { index, content_block: { type: 'thinking', thinking: '' } });
-      for (const part of split(block.thinking, 3)) await send('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: part } });
+      for (const part of splitText(block.thinking, 3)) await send('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: part } });
       await send('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } });
     } else {
       await send('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
       // Anthropic opens with an empty partial_json, then splits the JSON anywhere (inside strings and escapes).
       await send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } });
-      for (const part of split(JSON.stringify(block.input), 9)) await send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } });
+      for (const part of splitText(JSON.stringify(block.input), 9)) await send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } });
     }
     await send('content_block_stop', { index });
   }
@@ -219,33 +197,6 @@ async function answerMessages(res: ServerResponse, mode: AnthropicFakeMode, body
   res.end();
 }
 
-/** `text` in up to `n` consecutive pieces. */
-function split(text: string, n: number): string[] {
-  const count = Math.max(1, Math.min(n, text.length || 1));
-  const size = Math.ceil(text.length / count);
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
-  return parts.length > 0 ? parts : [''];
-}
-
-function lastUserText(messages: unknown): string {
-  if (!Array.isArray(messages)) return '';
-  const last = [...messages].reverse().find((m) => (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
-  if (typeof last?.content === 'string') return last.content;
-  if (Array.isArray(last?.content)) return last.content.map((b: { text?: unknown }) => (typeof b.text === 'string' ? b.text : '')).join('');
-  return '';
-}
-
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {
   sendJson(res, status, { type: 'error', error: { type, message } });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

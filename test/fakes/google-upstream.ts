@@ -1,6 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { UpstreamResponse } from '../../lambdas/providers/types.js';
+import type { ServerResponse } from 'node:http';
+import { pickMode, sendJson, splitText, startEventStream, startFakeServer, type FakeRecordedRequestBase } from './fake-server.js';
+
+// Re-exported where the fixture tests have always imported it from.
+export { fixedResponse } from '../support/fixed-response.js';
 
 /**
  * A scriptable Gemini API (v1beta generateContent / streamGenerateContent?alt=sse / models) on 127.0.0.1 for
@@ -34,13 +36,10 @@ export interface GoogleFakeOptions {
   models: Array<{ name: string; methods: string[] }>;
 }
 
-export interface GoogleRecordedRequest {
-  readonly method: string;
+export interface GoogleRecordedRequest extends FakeRecordedRequestBase {
   /** Path without the query string, e.g. `/v1beta/models/ok:generateContent`. */
   readonly path: string;
   readonly query: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: Record<string, unknown> | undefined;
   readonly mode: GoogleFakeMode;
 }
 
@@ -80,42 +79,26 @@ export async function startFakeGoogleUpstream(options: Partial<GoogleFakeOptions
   const requests: GoogleRecordedRequest[] = [];
   let counter = 0;
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-      const [path = '/', query = ''] = (req.url ?? '/').split('?');
-      const call = CALL.exec(path);
-      const mode = pickMode(call ? decodeURIComponent(call[1]!) : undefined);
-      requests.push({ method: req.method ?? '', path, query, headers: req.headers, body, mode });
-      if (req.method === 'GET' && path === '/v1beta/models') return void answerModels(res, opts);
-      if (req.method !== 'POST' || !call || !body) return void sendError(res, 404, 'NOT_FOUND', 'Unknown route.');
-      if (failBeforeAnswer(res, mode)) return;
-      const id = `fake-response-${++counter}`;
-      if (call[2] === 'generateContent') return void sendJson(res, 200, whole(mode, body, id, opts));
-      if (!/(^|&)alt=sse(&|$)/.test(query)) return void sendError(res, 400, 'INVALID_ARGUMENT', 'Only alt=sse streams are faked.');
-      streamed(res, mode, body, id, opts);
-    });
+  const server = await startFakeServer(({ method, path, query, headers, body }, res) => {
+    const call = CALL.exec(path);
+    // RouKey forwards no client headers, so only the model name in the path picks the mode.
+    const mode = pickMode(GOOGLE_FAKE_MODES, undefined, call ? decodeURIComponent(call[1]!) : undefined);
+    requests.push({ method, path, query, headers, body, mode });
+    if (method === 'GET' && path === '/v1beta/models') return void answerModels(res, opts);
+    if (method !== 'POST' || !call || !body) return void sendError(res, 404, 'NOT_FOUND', 'Unknown route.');
+    if (failBeforeAnswer(res, mode)) return;
+    const id = `fake-response-${++counter}`;
+    if (call[2] === 'generateContent') return void sendJson(res, 200, whole(mode, body, id, opts));
+    if (!/(^|&)alt=sse(&|$)/.test(query)) return void sendError(res, 400, 'INVALID_ARGUMENT', 'Only alt=sse streams are faked.');
+    streamed(res, mode, body, id, opts);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1beta`,
+    baseUrl: `${server.origin}/v1beta`,
     requests,
     options: opts,
     configure: (next) => Object.assign(opts, next),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
-}
-
-function pickMode(model: string | undefined): GoogleFakeMode {
-  return (GOOGLE_FAKE_MODES as readonly unknown[]).includes(model) ? (model as GoogleFakeMode) : 'ok';
 }
 
 function answerModels(res: ServerResponse, opts: GoogleFakeOptions): void {
@@ -191,9 +174,9 @@ function whole(mode: GoogleFakeMode, body: Record<string, unknown>, id: string, 
 /** Gemini streams text in pieces and each function call whole; the last event carries finishReason and full usage. */
 function streamed(res: ServerResponse, mode: GoogleFakeMode, body: Record<string, unknown>, id: string, opts: GoogleFakeOptions): void {
   const pieces: Array<Record<string, unknown>> = answerParts(mode, body, opts).flatMap((part) =>
-    typeof part.text === 'string' && part.thought !== true ? split(part.text, opts.chunkCount).map((text) => ({ text })) : [part],
+    typeof part.text === 'string' && part.thought !== true ? splitText(part.text, opts.chunkCount).map((text) => ({ text })) : [part],
   );
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  startEventStream(res);
   const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\r\n\r\n`);
   pieces.forEach((part, i) => {
     const last = i === pieces.length - 1;
@@ -210,14 +193,6 @@ function streamed(res: ServerResponse, mode: GoogleFakeMode, body: Record<string
   res.end();
 }
 
-/** `text` in `n` consecutive pieces. */
-function split(text: string, n: number): string[] {
-  const size = Math.max(1, Math.ceil(text.length / Math.max(1, n)));
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
-  return parts.length > 0 ? parts : [''];
-}
-
 function lastUserText(contents: unknown): string {
   if (!Array.isArray(contents)) return '';
   const last = [...contents].reverse().find((c) => (c as { role?: unknown }).role === 'user') as { parts?: Array<{ text?: unknown }> } | undefined;
@@ -226,24 +201,4 @@ function lastUserText(contents: unknown): string {
 
 function sendError(res: ServerResponse, code: number, status: string, message: string, details?: unknown[]): void {
   sendJson(res, code, { error: { code, message, status, ...(details ? { details } : {}) } });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** An UpstreamResponse over a fixed body, as the transport hands one to an adapter (for fixture tests). */
-export function fixedResponse(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    status,
-    header: (name) => headers[name.toLowerCase()],
-    text: async () => text,
-    body: (async function* () {
-      yield new TextEncoder().encode(text);
-    })(),
-    discard: () => undefined,
-  };
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { lastUserMessageText, pickMode, sendJson, sleep, splitText, startEventStream, startFakeServer, trackConnection, waitForRequest, type ConnectionState, type FakeRecordedRequestBase } from './fake-server.js';
 
 /**
  * A scriptable OpenAI-compatible upstream on 127.0.0.1 for tests and the benchmark. Its answers are valid
@@ -40,19 +40,10 @@ export interface FakeUpstreamOptions {
   modelsMode: FakeMode;
 }
 
-export interface RecordedRequest {
-  readonly method: string;
-  readonly path: string;
+export interface RecordedRequest extends FakeRecordedRequestBase, ConnectionState {
   /** The request target with its query string (Azure's api-version travels there). */
   readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  /** The parsed JSON body (undefined for GET). */
-  readonly body: Record<string, unknown> | undefined;
   readonly mode: FakeMode;
-  /** True once the client closed the connection before the response had ended. */
-  clientAborted: boolean;
-  /** True once the response ended (normally or not). */
-  closed: boolean;
 }
 
 export interface FakeOpenAIUpstream {
@@ -83,61 +74,34 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
   const requests: RecordedRequest[] = [];
   let counter = 0;
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-      const path = (req.url ?? '/').split('?')[0]!;
-      const isModels = req.method === 'GET' && path === '/v1/models';
-      const mode = pickMode(req.headers['x-fake-mode'], isModels ? opts.modelsMode : body?.model);
-      const record: RecordedRequest = { method: req.method ?? '', path, url: req.url ?? '/', headers: req.headers, body, mode, clientAborted: false, closed: false };
+  const server = await startFakeServer(
+    ({ method, url, path, headers, body }, res) => {
+      const isModels = method === 'GET' && path === '/v1/models';
+      const mode = pickMode(FAKE_MODES, headers['x-fake-mode'], isModels ? opts.modelsMode : body?.model);
+      const record: RecordedRequest = { method, path, url, headers, body, mode, clientAborted: false, closed: false };
       requests.push(record);
-      res.on('close', () => {
-        if (!res.writableFinished) record.clientAborted = true;
-        record.closed = true;
-      });
+      trackConnection(res, record);
       const id = `chatcmpl-fake-${++counter}`;
       if (isModels) return void answerModels(res, mode, opts);
-      if (req.method === 'POST' && isChatPath(path) && body) return void answerChat(res, mode, body, id, opts);
+      if (method === 'POST' && isChatPath(path) && body) return void answerChat(res, mode, body, id, opts);
       sendJson(res, 404, errorBody('Unknown route.', 'invalid_request_error', 'not_found'));
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    { keepAliveTimeoutMs: 30_000 },
+  );
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${server.origin}/v1`,
     requests,
     options: opts,
     configure: (next) => Object.assign(opts, next),
-    async waitFor(predicate, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = requests.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error('fake upstream: awaited request state not reached');
-        await sleep(10);
-      }
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: (predicate, timeoutMs) => waitForRequest(requests, predicate, timeoutMs),
+    close: server.close,
   };
 }
 
 /** OpenAI's route, or Azure's deployment route (`/openai/deployments/<deployment>/chat/completions`). */
 function isChatPath(path: string): boolean {
   return path === '/v1/chat/completions' || /^\/openai\/deployments\/[^/]+\/chat\/completions$/.test(path);
-}
-
-function pickMode(header: string | string[] | undefined, model: unknown): FakeMode {
-  const candidate = typeof header === 'string' ? header : model;
-  return (FAKE_MODES as readonly unknown[]).includes(candidate) ? (candidate as FakeMode) : 'ok';
 }
 
 function answerModels(res: ServerResponse, mode: FakeMode, opts: FakeUpstreamOptions): void {
@@ -180,7 +144,7 @@ function failBeforeAnswer(res: ServerResponse, mode: FakeMode): boolean {
 async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<string, unknown>, id: string, opts: FakeUpstreamOptions): Promise<void> {
   if (failBeforeAnswer(res, mode)) return;
   const model = String(body.model);
-  const content = mode === 'echo' || mode === 'no-usage' ? lastUserText(body.messages) : opts.content;
+  const content = mode === 'echo' || mode === 'no-usage' ? lastUserMessageText(body.messages) : opts.content;
   const reportsUsage = mode !== 'no-usage';
   const usage = {
     prompt_tokens: opts.usage.prompt_tokens,
@@ -208,7 +172,7 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
   }
 
   const includeUsage = reportsUsage && (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-  const deltas: Array<Record<string, unknown>> = toolCall ? toolCallDeltas() : split(content, opts.chunkCount).map((c) => ({ content: c }));
+  const deltas: Array<Record<string, unknown>> = toolCall ? toolCallDeltas() : splitText(content, opts.chunkCount).map((c) => ({ content: c }));
   const finish = toolCall ? 'tool_calls' : 'stop';
   const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({
     id,
@@ -220,7 +184,7 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
     ...(includeUsage ? { usage: null } : {}),
   });
   const delay = mode === 'slow-stream' ? opts.slowDelayMs : opts.chunkDelayMs;
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  startEventStream(res);
   const send = (data: unknown) => (res.destroyed ? false : res.write(`data: ${JSON.stringify(data)}\n\n`));
 
   send(chunk({ role: 'assistant', content: '', refusal: null }, null));
@@ -248,40 +212,13 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
 const TOOL_ARGUMENTS = '{"location":"Paris, France","unit":"celsius"}';
 
 function toolCallDeltas(): Array<Record<string, unknown>> {
-  const parts = split(TOOL_ARGUMENTS, 4);
+  const parts = splitText(TOOL_ARGUMENTS, 4);
   return [
     { tool_calls: [{ index: 0, id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
     ...parts.map((arguments_) => ({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] })),
   ];
 }
 
-/** `text` in `n` consecutive pieces (at least one character each where possible). */
-function split(text: string, n: number): string[] {
-  const count = Math.max(1, Math.min(n, text.length || 1));
-  const size = Math.ceil(text.length / count);
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
-  return parts.length > 0 ? parts : [''];
-}
-
-function lastUserText(messages: unknown): string {
-  if (!Array.isArray(messages)) return '';
-  const last = [...messages].reverse().find((m) => (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
-  if (typeof last?.content === 'string') return last.content;
-  if (Array.isArray(last?.content)) return last.content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
-  return '';
-}
-
 function errorBody(message: string, type: string, code: string | null, param: string | null = null) {
   return { error: { message, type, param, code } };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream, type FakeUpstreamOptions } from '../fakes/openai-upstream.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from './local-runtime.js';
+import { scanAllTables } from './tables.js';
 
 /** A management API call as the signed-in dev user. */
 export interface ManagementCall {
@@ -83,4 +84,23 @@ export async function postChat(gatewayUrl: string, apiKey: string, body: string)
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+}
+
+/** A provider key as the management API takes it. */
+export interface ProviderKeyInput {
+  provider: string;
+  name: string;
+  apiKey: string;
+  baseUrl: string;
+}
+
+/** Adds a provider key through the management API; the HTTP status, which the caller checks (201). */
+export async function addProviderKey(mgmt: ManagementCall, key: ProviderKeyInput): Promise<number> {
+  return (await mgmt('POST', '/v1/provider-keys', key)).status;
+}
+
+/** Every table of the runtime's local DynamoDB, for the privacy and activity checks. */
+export function scanRuntimeTables(local: TestLocalRuntime): ReturnType<typeof scanAllTables> {
+  const config = local.runtime.config;
+  return scanAllTables(config.dynamodbEndpoint, config.tables);
 }

@@ -3,12 +3,14 @@ import { DEFAULT_MAX_TOKENS, THINKING_BUDGET_BY_EFFORT } from '../../../lambdas/
 import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import { chatRequestFor, credentials } from '../../support/adapter-request.js';
+import { expectThrown } from '../../support/thrown.js';
 
-const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'claude', provider: 'anthropic', baseUrl, apiKey: 'sk-ant-test-secret' });
+const creds = (baseUrl?: string): UpstreamCredentials => credentials('anthropic', 'claude', 'sk-ant-test-secret', { baseUrl });
 
 function request(fields: Record<string, unknown>, stream = false): ChatRequest {
   const body = { model: 'claude/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }], ...fields };
-  return { body, providerKeyName: 'claude', model: 'claude-sonnet-4-5', stream, includeUsage: false };
+  return chatRequestFor('claude', 'claude-sonnet-4-5', body, { stream });
 }
 
 /** The Anthropic body the adapter sends for these OpenAI fields. */
@@ -18,13 +20,7 @@ function sent(fields: Record<string, unknown>, stream = false): Record<string, a
 
 /** The ApiError the adapter throws for these fields (fails the test when it does not throw). */
 function rejection(fields: Record<string, unknown>): ApiError {
-  try {
-    anthropic.chatRequest(request(fields), creds());
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected the request to be refused');
+  return expectThrown(ApiError, () => anthropic.chatRequest(request(fields), creds()));
 }
 
 const weatherTool = { type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };

@@ -1,21 +1,11 @@
 import { anthropic } from '../../../lambdas/providers/anthropic/index.js';
 import { upstreamFailureToApiError } from '../../../lambdas/gateway/error-mapping.js';
-import { UpstreamError, type UpstreamResponse } from '../../../lambdas/providers/types.js';
+import { UpstreamError } from '../../../lambdas/providers/types.js';
 import { expectValid } from '../../support/openai-schema.js';
+import { fixedResponse } from '../../support/fixed-response.js';
 
 /** An upstream answer with a fixed body, as the transport hands it to an adapter. */
-function upstream(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    status,
-    header: (name) => headers[name.toLowerCase()],
-    text: async () => text,
-    body: (async function* () {
-      yield new TextEncoder().encode(text);
-    })(),
-    discard: () => undefined,
-  };
-}
+const upstream = fixedResponse;
 
 /** A Messages API response in the documented wire format. */
 function message(content: unknown[], stopReason: string, usage: Record<string, unknown> = { input_tokens: 10, output_tokens: 5 }) {

@@ -4,22 +4,12 @@ import { UpstreamError, type ChatChunk, type ChatRequest } from '../../../lambda
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 import { FAKE_TIME_INPUT, FAKE_WEATHER_INPUT, startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
+import { credentials } from '../../support/adapter-request.js';
+import { bytesSplitAt } from '../../support/byte-stream.js';
 
 /** An Anthropic SSE stream in the documented wire format: `event: <type>` then `data: <json with the same type>`. */
 function sse(events: Array<Record<string, unknown> & { type: string }>): string {
   return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
-}
-
-/** A ReadableStream that yields `text` as bytes cut at the given offsets. */
-function bytesSplitAt(text: string, cuts: number[] = []): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  const bounds = [0, ...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
-  return new ReadableStream({
-    start(controller) {
-      for (let i = 0; i + 1 < bounds.length; i++) controller.enqueue(bytes.slice(bounds[i], bounds[i + 1]));
-      controller.close();
-    },
-  });
 }
 
 async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
@@ -204,7 +194,7 @@ describe('anthropic adapter: stream translation', () => {
 
 describe('anthropic adapter against the fake Anthropic upstream', () => {
   let fake: FakeAnthropicUpstream;
-  const creds = (): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'claude', provider: 'anthropic', baseUrl: fake.baseUrl, apiKey: 'sk-ant-test' });
+  const creds = (): UpstreamCredentials => credentials('anthropic', 'claude', 'sk-ant-test', { baseUrl: fake.baseUrl });
   beforeAll(async () => {
     fake = await startFakeAnthropicUpstream();
   });

@@ -6,15 +6,10 @@ import type { EnvelopeCipher } from '../../../lambdas/crypto/envelope-cipher.js'
 import type { RuntimeConfig } from '../../../lambdas/runtime-config.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { validate } from '../../../lambdas/http/validation.js';
+import { thrownBy } from '../../support/thrown.js';
 
 function rejection(body: Record<string, unknown>): ApiError | undefined {
-  try {
-    validate(createProviderKeySchema, body);
-    return undefined;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
+  return thrownBy(ApiError, () => validate(createProviderKeySchema, body));
 }
 
 function memoryStore(): ProviderKeyStore & { records: ProviderKeyRecord[] } {

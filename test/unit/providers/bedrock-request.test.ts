@@ -2,12 +2,14 @@ import { bedrock } from '../../../lambdas/providers/bedrock/index.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import { chatRequestFor, credentials } from '../../support/adapter-request.js';
+import { expectThrown } from '../../support/thrown.js';
 
-const creds: UpstreamCredentials = { providerKeyId: 'pk1', name: 'aws', provider: 'bedrock', region: 'eu-central-1', apiKey: '' };
+const creds: UpstreamCredentials = credentials('bedrock', 'aws', '', { region: 'eu-central-1' });
 const CLAUDE = 'anthropic.claude-3-7-sonnet-20250219-v1:0';
 
 function chatRequest(body: Record<string, unknown>, model = CLAUDE): ChatRequest {
-  return { body: { model: `aws/${model}`, ...body }, providerKeyName: 'aws', model, stream: body.stream === true, includeUsage: false };
+  return chatRequestFor('aws', model, { model: `aws/${model}`, ...body });
 }
 
 /** The Converse body sent for an OpenAI body. */
@@ -16,13 +18,7 @@ function sent(body: Record<string, unknown>, model?: string): any {
 }
 
 function rejection(body: Record<string, unknown>, model?: string): ApiError {
-  try {
-    bedrock.chatRequest(chatRequest(body, model), creds);
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a 400');
+  return expectThrown(ApiError, () => bedrock.chatRequest(chatRequest(body, model), creds));
 }
 
 const user = (content: unknown) => ({ role: 'user', content });

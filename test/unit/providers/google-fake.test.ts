@@ -4,6 +4,7 @@ import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 import type { ChatChunk } from '../../../lambdas/providers/types.js';
 import { FAKE_FUNCTION_CALLS, startFakeGoogleUpstream, type FakeGoogleUpstream } from '../../fakes/google-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
+import { credentials } from '../../support/adapter-request.js';
 
 let fake: FakeGoogleUpstream;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const creds = (): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'gemini', provider: 'google', baseUrl: fake.baseUrl, apiKey: 'AIza-fake-key' });
+const creds = (): UpstreamCredentials => credentials('google', 'gemini', 'AIza-fake-key', { baseUrl: fake.baseUrl });
 
 function send(model: string, stream: boolean) {
   const body = { model: `gemini/${model}`, messages: [{ role: 'user', content: 'Say hello' }], stream };

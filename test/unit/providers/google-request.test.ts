@@ -3,11 +3,13 @@ import { SKIP_THOUGHT_SIGNATURE } from '../../../lambdas/providers/google/chat-r
 import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import { chatRequestFor, credentials } from '../../support/adapter-request.js';
+import { expectThrown } from '../../support/thrown.js';
 
-const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'gemini', provider: 'google', baseUrl, apiKey: 'AIza-test-secret' });
+const creds = (baseUrl?: string): UpstreamCredentials => credentials('google', 'gemini', 'AIza-test-secret', { baseUrl });
 
 function chatRequest(body: Record<string, unknown>, model = 'gemini-2.5-flash'): ChatRequest {
-  return { body: { model: `gemini/${model}`, ...body }, providerKeyName: 'gemini', model, stream: body.stream === true, includeUsage: false };
+  return chatRequestFor('gemini', model, { model: `gemini/${model}`, ...body });
 }
 
 /** The Gemini request body sent for an OpenAI body. */
@@ -16,13 +18,7 @@ function sent(body: Record<string, unknown>, model?: string): any {
 }
 
 function rejection(body: Record<string, unknown>): ApiError {
-  try {
-    google.chatRequest(chatRequest(body), creds());
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a 400');
+  return expectThrown(ApiError, () => google.chatRequest(chatRequest(body), creds()));
 }
 
 const user = (content: unknown) => ({ role: 'user', content });

@@ -1,14 +1,11 @@
 import { google } from '../../../lambdas/providers/google/index.js';
 import { UpstreamError, type ChatChunk } from '../../../lambdas/providers/types.js';
 import { expectValid } from '../../support/openai-schema.js';
+import { asyncBytesSplitAt } from '../../support/byte-stream.js';
 
 /** Gemini's SSE framing (it separates events with CRLF CRLF), cut into byte pieces at the given offsets. */
 function sse(events: unknown[], cuts: number[] = []): AsyncIterable<Uint8Array> {
-  const bytes = new TextEncoder().encode(events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\r\n\r\n`).join(''));
-  const bounds = [0, ...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
-  return (async function* () {
-    for (let i = 0; i + 1 < bounds.length; i++) yield bytes.slice(bounds[i], bounds[i + 1]);
-  })();
+  return asyncBytesSplitAt(events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\r\n\r\n`).join(''), cuts);
 }
 
 async function collect(body: AsyncIterable<Uint8Array>): Promise<ChatChunk[]> {

@@ -5,25 +5,13 @@ import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
 import { sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
+import { chatRequestFor, credentials } from '../../support/adapter-request.js';
+import { bytesSplitAt } from '../../support/byte-stream.js';
 
 const adapter = PROVIDERS.openai;
-const creds = (baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'work', provider: 'openai', baseUrl, apiKey: 'sk-test-secret' });
+const creds = (baseUrl?: string): UpstreamCredentials => credentials('openai', 'work', 'sk-test-secret', { baseUrl });
 
-function chatRequest(body: Record<string, unknown>, over: Partial<ChatRequest> = {}): ChatRequest {
-  return { body, providerKeyName: 'work', model: 'gpt-4o-mini', stream: body.stream === true, includeUsage: false, ...over };
-}
-
-/** A ReadableStream that yields `text` as bytes cut at the given offsets. */
-function bytesSplitAt(text: string, cuts: number[]): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  const bounds = [0, ...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
-  return new ReadableStream({
-    start(controller) {
-      for (let i = 0; i + 1 < bounds.length; i++) controller.enqueue(bytes.slice(bounds[i], bounds[i + 1]));
-      controller.close();
-    },
-  });
-}
+const chatRequest = (body: Record<string, unknown>, over: Partial<ChatRequest> = {}): ChatRequest => chatRequestFor('work', 'gpt-4o-mini', body, over);
 
 async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
   const out: ChatChunk[] = [];

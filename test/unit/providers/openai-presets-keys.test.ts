@@ -4,18 +4,13 @@ import type { ProviderKeyRecord, ProviderKeyStore } from '../../../lambdas/keys/
 import type { EnvelopeCipher } from '../../../lambdas/crypto/envelope-cipher.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { validate } from '../../../lambdas/http/validation.js';
+import { thrownBy } from '../../support/thrown.js';
 
 const apiKey = 'sk-key-schema-test';
 
 /** The 400 a body gets from the management API's validation, or undefined when it passes. */
 function rejection(body: Record<string, unknown>): ApiError | undefined {
-  try {
-    validate(createProviderKeySchema, body);
-    return undefined;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
+  return thrownBy(ApiError, () => validate(createProviderKeySchema, body));
 }
 
 describe('provider-key input for the OpenAI-compatible presets', () => {

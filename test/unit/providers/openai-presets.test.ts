@@ -4,13 +4,12 @@ import type { ChatChunk, ChatRequest, UpstreamResponse } from '../../../lambdas/
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 import { StreamMeter } from '../../../lambdas/gateway/stream-meter.js';
 import { clientChunks } from '../../../lambdas/gateway/stream-pipe.js';
+import { chatRequestFor, credentials } from '../../support/adapter-request.js';
 
 const SECRET = 'sk-preset-test-secret';
-const creds = (provider: OpenAiCompatibleId, baseUrl?: string): UpstreamCredentials => ({ providerKeyId: 'pk1', name: 'work', provider, baseUrl, apiKey: SECRET });
+const creds = (provider: OpenAiCompatibleId, baseUrl?: string): UpstreamCredentials => credentials(provider, 'work', SECRET, { baseUrl });
 
-function chatRequest(body: Record<string, unknown>, over: Partial<ChatRequest> = {}): ChatRequest {
-  return { body, providerKeyName: 'work', model: 'some-model', stream: body.stream === true, includeUsage: false, ...over };
-}
+const chatRequest = (body: Record<string, unknown>, over: Partial<ChatRequest> = {}): ChatRequest => chatRequestFor('work', 'some-model', body, over);
 
 const BODY = { model: 'work/some-model', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2, some_future_field: { nested: [1, 2] } };
 
