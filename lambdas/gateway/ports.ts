@@ -1,4 +1,5 @@
 import type { ProviderId } from '../providers/provider-ids.js';
+import type { RoleDefinition, RoutingConfig } from '../routing/config-schema.js';
 
 /**
  * What the router needs from the rest of RouKey. The gateway owns these interfaces; `lambdas/keys/` and
@@ -7,6 +8,8 @@ import type { ProviderId } from '../providers/provider-ids.js';
 export interface ApiKeyPrincipal {
   readonly accountId: string;
   readonly apiKeyId: string;
+  /** The routing config the key is bound to (`PATCH /v1/api-keys/{id}`), for requests that name none. */
+  readonly config?: string;
 }
 
 export interface ApiKeyAuthenticator {
@@ -32,4 +35,15 @@ export interface ProviderKeyResolver {
   byName(accountId: string, name: string): Promise<UpstreamCredentials | undefined>;
   /** All of the account's provider keys, decrypted (for `GET /v1/models`). */
   all(accountId: string): Promise<UpstreamCredentials[]>;
+}
+
+/** Routing configs and roles as the router reads them; cached briefly, so changes show within about 30 s. */
+export interface RoutingStore {
+  /** The account's config by name (validated when it was stored); undefined when there is none. */
+  config(accountId: string, name: string): Promise<RoutingConfig | undefined>;
+  /**
+   * Built-in roles (overridden where the account defined its own) followed by the account's custom roles. The
+   * same array object is returned while cached, so the classifier can cache what it derives from it.
+   */
+  roles(accountId: string): Promise<readonly RoleDefinition[]>;
 }
