@@ -74,6 +74,10 @@ export interface DecisionContext {
   readonly providerOf: (providerKeyName: string) => ProviderId | undefined;
   readonly health: TargetHealthView;
   readonly classify: ClassifyRequest;
+  /** Below this confidence a `role` config without its own `classifier.minConfidence` uses its default role. */
+  readonly defaultMinConfidence: number;
+  /** The prompt's complexity, 1-5, for the `complexity` strategy (classify/complexity.ts). */
+  readonly scoreComplexity: (request: RoutingRequest) => number;
   /** Uniform in [0, 1); injectable so tests and benchmarks are deterministic. */
   readonly random: () => number;
 }
