@@ -1,0 +1,108 @@
+import type { RoutingConfig, Strategy } from './config-schema.js';
+import type { Classification, DecisionContext, RouteDecision, RouteTarget, RoutingRequest } from './decision.js';
+import { matchRule } from './rules.js';
+import { stickyBucket, variantForBucket } from './strategies/ab.js';
+import { demoteUnservable } from './strategies/catalog-fit.js';
+import { bandFor } from './strategies/complexity.js';
+import { orderByCost } from './strategies/cost.js';
+import { orderByLatency } from './strategies/latency.js';
+import { offeredRoles, settleRole } from './strategies/role.js';
+import { parseTarget, parseTargets, withoutDuplicates } from './strategies/targets.js';
+import { orderByWeight } from './strategies/weighted.js';
+
+export { resetRoutingState } from './strategies/weighted.js';
+
+/** What a strategy or rule chose, before the config's last-resort targets, de-duplication and demotion. */
+type Choice = Omit<RouteDecision, 'strategy' | 'configName' | 'targets'> & { readonly targets: readonly RouteTarget[] };
+
+/** Strategies that choose a group of targets; the config's top-level targets follow the group as a last resort. */
+const GROUP_STRATEGIES: ReadonlySet<Strategy> = new Set(['role', 'complexity', 'ab']);
+
+/**
+ * The ordered targets for a request under a config: the first matching rule's targets (route = its name or
+ * `rule-<n>`), else the strategy's choice. Each target appears once, and those the catalog says cannot serve
+ * the request go behind those that can (the cost strategy drops them instead; see strategies/cost.ts).
+ */
+export async function decideRoute(config: RoutingConfig, request: RoutingRequest, ctx: DecisionContext): Promise<RouteDecision> {
+  return planRoute(config, request, ctx);
+}
+
+/** decideRoute without the promise where none is needed: only a `role` config with an asynchronous classifier awaits. */
+export function planRoute(config: RoutingConfig, request: RoutingRequest, ctx: DecisionContext): RouteDecision | Promise<RouteDecision> {
+  const matched = config.rules === undefined ? undefined : matchRule(config.rules, request);
+  if (matched) {
+    // A rule's targets are exactly the ones it lists: no last resort is added to them.
+    return decision(config, request, ctx, { route: matched.rule.name ?? `rule-${matched.index + 1}`, targets: parseTargets(matched.rule.targets) });
+  }
+  const choice = strategyChoice(config, request, ctx);
+  const lastResort = GROUP_STRATEGIES.has(config.strategy) && config.targets ? parseTargets(config.targets) : [];
+  const finish = (c: Choice) => decision(config, request, ctx, lastResort.length === 0 ? c : { ...c, targets: [...c.targets, ...lastResort] });
+  return choice instanceof Promise ? choice.then(finish) : finish(choice);
+}
+
+/** A single target named by the request's `model` (`<provider-key name>/<model id>`). */
+export function directDecision(model: string): RouteDecision {
+  return { strategy: 'direct', targets: [parseTarget(model)] };
+}
+
+/** The request's own fallback list (`models: [...]`), in its order. */
+export function inlineDecision(models: readonly string[]): RouteDecision {
+  return { strategy: 'inline', targets: withoutDuplicates(models.map((model) => parseTarget(model))) };
+}
+
+function decision(config: RoutingConfig, request: RoutingRequest, ctx: DecisionContext, choice: Choice): RouteDecision {
+  const targets = demoteUnservable(withoutDuplicates(choice.targets), request, ctx.providerOf);
+  return { ...choice, strategy: config.strategy, configName: config.name, targets };
+}
+
+function strategyChoice(config: RoutingConfig, request: RoutingRequest, ctx: DecisionContext): Choice | Promise<Choice> {
+  switch (config.strategy) {
+    case 'fallback':
+      return { targets: ownTargets(config) };
+    case 'weighted':
+      return { targets: orderByWeight(ownTargets(config), `${ctx.accountId}/${config.name}`) };
+    case 'cost':
+      return { targets: orderByCost(ownTargets(config), request, ctx.providerOf) };
+    case 'latency':
+      return { targets: orderByLatency(ownTargets(config), ctx.accountId, ctx.health, ctx.random) };
+    case 'role':
+      return roleChoice(config, request, ctx);
+    case 'complexity': {
+      const complexity = ctx.scoreComplexity(request);
+      const band = bandFor(required(config, 'bands'), complexity);
+      if (band === undefined) throw new Error(`config ${config.name} has no complexity bands`);
+      return { route: band, complexity, targets: parseTargets(required(config, 'bands')[band]!) };
+    }
+    case 'ab': {
+      const variant = variantForBucket(required(config, 'variants'), stickyBucket(config.name, request.stickyId));
+      return { route: variant.name, targets: parseTargets(variant.targets) };
+    }
+  }
+}
+
+function roleChoice(config: RoutingConfig, request: RoutingRequest, ctx: DecisionContext): Choice | Promise<Choice> {
+  const mapped = required(config, 'roles');
+  const defaultRole = required(config, 'defaultRole');
+  const minConfidence = config.classifier?.minConfidence ?? ctx.defaultMinConfidence;
+  const choose = (measured: Classification): Choice => {
+    const classification = settleRole(measured, mapped, defaultRole, minConfidence);
+    const systemPrompt = ctx.roles.find((role) => role.name === classification.role)?.systemPrompt;
+    return { route: classification.role, classification, targets: parseTargets(mapped[classification.role]!), ...(systemPrompt === undefined ? {} : { systemPrompt }) };
+  };
+  const offered = offeredRoles(ctx.roles, mapped);
+  // Nothing to choose between: the classifier is not asked, and the default role answers with no confidence.
+  if (offered.length === 0) return choose({ role: defaultRole, confidence: 0, method: 'default' });
+  const classified = ctx.classify(request, offered);
+  return classified instanceof Promise ? classified.then(choose) : choose(classified);
+}
+
+function ownTargets(config: RoutingConfig): RouteTarget[] {
+  return parseTargets(required(config, 'targets'));
+}
+
+/** A field the config schema requires for the config's strategy; missing only if a stored config bypassed it. */
+function required<K extends 'targets' | 'roles' | 'defaultRole' | 'bands' | 'variants'>(config: RoutingConfig, field: K): NonNullable<RoutingConfig[K]> {
+  const value = config[field];
+  if (value === undefined) throw new Error(`config ${config.name} has no ${field} for strategy ${config.strategy}`);
+  return value;
+}
