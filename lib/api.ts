@@ -65,6 +65,13 @@ const GRANTS: Record<HandlerName, Grants> = {
   'api-keys': (fn, { tables }) => {
     fn.bindTable(tables.accounts, 'readWrite');
   },
+  // Configs and roles are account data under the table's key (P6); they never touch a provider key.
+  configs: (fn, { tables }) => {
+    fn.bindTable(tables.accounts, 'readWrite');
+  },
+  roles: (fn, { tables }) => {
+    fn.bindTable(tables.accounts, 'readWrite');
+  },
   'auth-config': () => {},
 };
 

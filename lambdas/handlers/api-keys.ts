@@ -1,3 +1,4 @@
+import { bindConfigSchema } from '../configs/schemas.js';
 import { managementContext } from '../http/management-context.js';
 import { managementHandler, route } from '../http/management-handler.js';
 import { createApiKeysService, type ApiKeysService } from '../keys/api-keys-service.js';
@@ -10,12 +11,16 @@ function apiKeys(): ApiKeysService {
   return (service ??= createApiKeysService({ store: createApiKeyRepository(db, config.tables.accounts) }));
 }
 
-/** GET / POST /v1/api-keys, DELETE /v1/api-keys/{id}. */
+/** GET / POST /v1/api-keys, PATCH / DELETE /v1/api-keys/{id}. */
 export const handler = managementHandler({
   resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await apiKeys().list(accountId) } }) }),
     POST: route({ body: createApiKeySchema, handle: async ({ accountId, body }) => ({ status: 201, body: await apiKeys().create(accountId, body) }) }),
+    PATCH: route({
+      body: bindConfigSchema,
+      handle: async ({ accountId, body, pathParameters }) => ({ status: 200, body: await apiKeys().bindConfig(accountId, pathParameters.id ?? '', body.config) }),
+    }),
     DELETE: route({
       handle: async ({ accountId, pathParameters }) => {
         await apiKeys().revoke(accountId, pathParameters.id ?? '');

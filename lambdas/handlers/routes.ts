@@ -5,7 +5,7 @@
 export type RouteAuth = 'none' | 'apiKey' | 'cognito';
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway resource path; `{name}` segments become `event.pathParameters.name`. */
   readonly path: string;
   /** File name in `lambdas/handlers/` (without extension) whose `handler` export serves the route. */
@@ -21,6 +21,8 @@ export const HANDLERS = {
   'auth-config': { streaming: false },
   'provider-keys': { streaming: false },
   'api-keys': { streaming: false },
+  configs: { streaming: false },
+  roles: { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
 export type HandlerName = keyof typeof HANDLERS;
@@ -35,7 +37,18 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/v1/provider-keys/{id}', handler: 'provider-keys', auth: 'cognito' },
   { method: 'GET', path: '/v1/api-keys', handler: 'api-keys', auth: 'cognito' },
   { method: 'POST', path: '/v1/api-keys', handler: 'api-keys', auth: 'cognito' },
+  { method: 'PATCH', path: '/v1/api-keys/{id}', handler: 'api-keys', auth: 'cognito' },
   { method: 'DELETE', path: '/v1/api-keys/{id}', handler: 'api-keys', auth: 'cognito' },
+  { method: 'GET', path: '/v1/configs', handler: 'configs', auth: 'cognito' },
+  { method: 'POST', path: '/v1/configs', handler: 'configs', auth: 'cognito' },
+  { method: 'GET', path: '/v1/configs/{name}', handler: 'configs', auth: 'cognito' },
+  { method: 'PUT', path: '/v1/configs/{name}', handler: 'configs', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/configs/{name}', handler: 'configs', auth: 'cognito' },
+  { method: 'GET', path: '/v1/roles', handler: 'roles', auth: 'cognito' },
+  { method: 'POST', path: '/v1/roles', handler: 'roles', auth: 'cognito' },
+  { method: 'GET', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
+  { method: 'PUT', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
 ];
 
 /** API Gateway's largest request payload; the local server enforces it too. */

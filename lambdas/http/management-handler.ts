@@ -7,7 +7,7 @@ import { openAiErrors } from './openai-errors.js';
 import { securityHeaders } from './security-headers.js';
 import { parseJsonBody, validate } from './validation.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteRequest<Body> {
   readonly body: Body;

@@ -39,8 +39,8 @@ export function createApiKeyAuthenticator(config: RuntimeConfig, options: ApiKey
       if (!looksLikeApiKey(rawKey)) return undefined;
       const keyHash = hashApiKey(rawKey);
       if (cache.has(keyHash)) return cache.get(keyHash);
-      const found = await store.lookup(keyHash);
-      const principal = found ? { accountId: found.accountId, apiKeyId: found.apiKeyId } : undefined;
+      // The lookup item carries the key's bound config too, so a principal costs one read.
+      const principal = await store.lookup(keyHash);
       cache.set(keyHash, principal, principal ? positiveTtlMs : negativeTtlMs);
       return principal;
     },

@@ -1,3 +1,4 @@
+import { invalidField } from '../configs/references.js';
 import { ApiError } from '../http/errors.js';
 import type { CreateApiKeyInput } from './key-schemas.js';
 import { API_KEY_ID } from './key-schemas.js';
@@ -10,6 +11,8 @@ export interface ApiKeyView {
   readonly hint: string;
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
+  /** The routing config the key is bound to, for requests that name none. */
+  readonly config: string | null;
 }
 
 /** Returned once, at creation: the only time the raw key exists outside the caller. */
@@ -25,6 +28,8 @@ export interface ApiKeysService {
   list(accountId: string): Promise<ApiKeyView[]>;
   /** Revocation: the router's caches forget the key within 30 s. */
   revoke(accountId: string, id: string): Promise<void>;
+  /** Binds the key to a config of the account (null unbinds); the router sees the change within 30 s. */
+  bindConfig(accountId: string, id: string, config: string | null): Promise<ApiKeyView>;
 }
 
 export function createApiKeysService({ store, now = Date.now }: { store: ApiKeyStore; now?: () => number }): ApiKeysService {
@@ -38,13 +43,26 @@ export function createApiKeysService({ store, now = Date.now }: { store: ApiKeyS
 
     async list(accountId) {
       const records = await store.list(accountId);
-      return records
-        .map((r) => ({ id: r.id, name: r.name, hint: r.hint, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt ?? null }))
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return records.map(toView).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     },
 
     async revoke(accountId, id) {
-      if (!API_KEY_ID.test(id) || !(await store.remove(accountId, id))) throw new ApiError('not_found', 'No such API key.', { param: 'id' });
+      if (!API_KEY_ID.test(id) || !(await store.remove(accountId, id))) throw notFound();
+    },
+
+    async bindConfig(accountId, id, config) {
+      const result = API_KEY_ID.test(id) ? await store.bindConfig(accountId, id, config) : { status: 'absent' as const };
+      if (result.status === 'absent') throw notFound();
+      if (result.status === 'no_config') throw invalidField('config', `this account has no config named '${config}'.`);
+      return toView(result.record);
     },
   };
+}
+
+function toView(r: ApiKeyRecord): ApiKeyView {
+  return { id: r.id, name: r.name, hint: r.hint, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt ?? null, config: r.config ?? null };
+}
+
+function notFound(): ApiError {
+  return new ApiError('not_found', 'No such API key.', { param: 'id' });
 }

@@ -20,8 +20,8 @@ export interface ProviderKeyStore {
   create(accountId: string, record: ProviderKeyRecord): Promise<'created' | 'name_taken'>;
   list(accountId: string): Promise<ProviderKeyRecord[]>;
   findByName(accountId: string, name: string): Promise<ProviderKeyRecord | undefined>;
-  /** False when the account has no key with that id. */
-  remove(accountId: string, id: string): Promise<boolean>;
+  /** False when the account has no key with that id; its name and the configs using it when they keep it from going. */
+  remove(accountId: string, id: string): Promise<boolean | { readonly name: string; readonly usedBy: readonly string[] }>;
 }
 
 export interface ApiKeyRecord {
@@ -32,13 +32,20 @@ export interface ApiKeyRecord {
   readonly keyHash: string;
   readonly createdAt: string;
   readonly lastUsedAt?: string;
+  /** The routing config the key is bound to, by name. */
+  readonly config?: string;
 }
+
+export type BindResult = { readonly status: 'bound'; readonly record: ApiKeyRecord } | { readonly status: 'absent' } | { readonly status: 'no_config' };
 
 export interface ApiKeyStore {
   create(accountId: string, record: ApiKeyRecord): Promise<void>;
   list(accountId: string): Promise<ApiKeyRecord[]>;
+  /** False when the account has no key with that id. */
   remove(accountId: string, id: string): Promise<boolean>;
-  lookup(keyHash: string): Promise<{ accountId: string; apiKeyId: string } | undefined>;
+  /** Binds the key to the account's config of that name (null unbinds); 'no_config' when there is no such config. */
+  bindConfig(accountId: string, id: string, config: string | null): Promise<BindResult>;
+  lookup(keyHash: string): Promise<{ accountId: string; apiKeyId: string; config?: string } | undefined>;
   /** Sets lastUsedAt to `now` unless it was set after `notAfter`; resolves false when it did not write. */
   touch(accountId: string, apiKeyId: string, now: string, notAfter: string): Promise<boolean>;
 }

@@ -1,7 +1,9 @@
+import { RESERVED_PROVIDER_KEY_NAME, invalidField } from '../configs/references.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { providerKeyContext } from '../crypto/encryption-context.js';
 import { ApiError } from '../http/errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
+import { CONFIG_MODEL_PREFIX } from '../routing/config-schema.js';
 import { azureBaseUrlWithVersion } from '../providers/openai/api.js';
 import type { CreateProviderKeyInput } from './key-schemas.js';
 import { PROVIDER_KEY_ID } from './key-schemas.js';
@@ -37,6 +39,7 @@ export interface ProviderKeysDeps {
 export function createProviderKeysService({ store, cipher, checkBaseUrl, now = Date.now }: ProviderKeysDeps): ProviderKeysService {
   return {
     async create(accountId, input) {
+      if (input.name === RESERVED_PROVIDER_KEY_NAME) throw invalidField('name', `'${RESERVED_PROVIDER_KEY_NAME}' is reserved: requests name configs as "${CONFIG_MODEL_PREFIX}<config name>".`);
       if (input.baseUrl !== undefined) await checkBaseUrl(input.baseUrl);
       const id = newId('pk');
       // Azure's api-version rides on the endpoint as its query parameter, the way Azure addresses versions.
@@ -65,7 +68,11 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
 
     async remove(accountId, id) {
       // Another account's id and a made-up id look the same: 404 (P23).
-      if (!PROVIDER_KEY_ID.test(id) || !(await store.remove(accountId, id))) throw new ApiError('not_found', 'No such provider key.', { param: 'id' });
+      const removed = PROVIDER_KEY_ID.test(id) && (await store.remove(accountId, id));
+      if (!removed) throw new ApiError('not_found', 'No such provider key.', { param: 'id' });
+      if (removed !== true) {
+        throw new ApiError('conflict', `Provider key '${removed.name}' is used by configs: ${removed.usedBy.join(', ')}. Remove it from them first.`);
+      }
     },
   };
 }

@@ -1,9 +1,24 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyRecord, ApiKeyStore } from '../keys/key-stores.js';
-import { API_KEY_PREFIX, ITEM, isConditionFailure, queryAccountItems } from './accounts-items.js';
+import type { ApiKeyRecord, ApiKeyStore, BindResult } from '../keys/key-stores.js';
+import { API_KEY_PREFIX, ITEM, RACED, isConditionFailure, queryAccountItems, setMemberUpdate, transact, untilSettled } from './accounts-items.js';
+
+// A config cannot be deleted while a key is bound to it, so this means the items were changed by hand.
+const BROKEN_BINDING = 'An API key is bound to a config that does not exist';
 
 /** RouKey API keys and their hash lookup items in the `accounts` table (layout: accounts-items.ts). */
 export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string): ApiKeyStore {
+  async function get(accountId: string, id: string): Promise<ApiKeyRecord | undefined> {
+    const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.apiKey(accountId, id), ConsistentRead: true }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  /** The key's binding in a condition: the write applies only to the binding that was read. */
+  function boundTo(config: string | undefined) {
+    return config === undefined
+      ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(config)' }
+      : { ConditionExpression: 'attribute_exists(pk) AND config = :bound', ExpressionAttributeValues: { ':bound': config } };
+  }
+
   return {
     async create(accountId, record) {
       await db.send(
@@ -26,30 +41,58 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
       return (await queryAccountItems(db, table, accountId, API_KEY_PREFIX)).map(toRecord);
     },
 
-    async remove(accountId, id) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.apiKey(accountId, id), ConsistentRead: true }));
-      if (!out.Item) return false;
-      const keyHash = out.Item.keyHash as string;
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Delete: { TableName: table, Key: ITEM.apiKey(accountId, id), ConditionExpression: 'attribute_exists(pk)' } },
-              { Delete: { TableName: table, Key: ITEM.apiKeyLookup(keyHash) } },
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (isConditionFailure(err)) return false;
-        throw err;
-      }
+    remove(accountId, id) {
+      return untilSettled(async () => {
+        const old = await get(accountId, id);
+        if (!old) return false;
+        const failed = await transact(db, [
+          { Delete: { TableName: table, Key: ITEM.apiKey(accountId, id), ...boundTo(old.config) } },
+          { Delete: { TableName: table, Key: ITEM.apiKeyLookup(old.keyHash) } },
+          // The config's record of its bound keys lets it go once no key names it.
+          ...(old.config === undefined ? [] : [setMemberUpdate(table, ITEM.config(accountId, old.config), 'boundKeys', 'DELETE', id)]),
+        ]);
+        if (!failed) return true;
+        if (failed.includes(0)) return RACED;
+        throw new Error(BROKEN_BINDING);
+      });
+    },
+
+    bindConfig(accountId, id, config) {
+      return untilSettled<BindResult>(async () => {
+        const old = await get(accountId, id);
+        if (!old) return { status: 'absent' };
+        const next = config ?? undefined;
+        if (next === old.config) return { status: 'bound', record: old };
+        const set = next === undefined ? { UpdateExpression: 'REMOVE config' } : { UpdateExpression: 'SET config = :config', ExpressionAttributeValues: { ':config': next } };
+        const guard = boundTo(old.config);
+        const failed = await transact(db, [
+          {
+            Update: {
+              TableName: table,
+              Key: ITEM.apiKey(accountId, id),
+              ...set,
+              ConditionExpression: guard.ConditionExpression,
+              ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ...guard.ExpressionAttributeValues },
+            },
+          },
+          // The router's authenticator reads only the lookup item, so it carries the binding too.
+          { Update: { TableName: table, Key: ITEM.apiKeyLookup(old.keyHash), ...set, ConditionExpression: 'attribute_exists(pk)' } },
+          ...(next === undefined ? [] : [setMemberUpdate(table, ITEM.config(accountId, next), 'boundKeys', 'ADD', id)]),
+          ...(old.config === undefined ? [] : [setMemberUpdate(table, ITEM.config(accountId, old.config), 'boundKeys', 'DELETE', id)]),
+        ]);
+        if (!failed) return { status: 'bound', record: { ...old, config: next } };
+        // The key was rebound or revoked since the read.
+        if (failed.includes(0) || failed.includes(1)) return RACED;
+        if (next !== undefined && failed.includes(2)) return { status: 'no_config' };
+        throw new Error(BROKEN_BINDING);
+      });
     },
 
     async lookup(keyHash) {
       const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.apiKeyLookup(keyHash) }));
       if (!out.Item) return undefined;
-      return { accountId: out.Item.accountId as string, apiKeyId: out.Item.apiKeyId as string };
+      const config = out.Item.config as string | undefined;
+      return { accountId: out.Item.accountId as string, apiKeyId: out.Item.apiKeyId as string, ...(config === undefined ? {} : { config }) };
     },
 
     async touch(accountId, apiKeyId, now, notAfter) {

@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -9,9 +9,18 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
  * | USER#<cognito sub>       | USER                | accountId, createdAt — the sign-in identity's account             |
  * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt                                         |
  * | ACCOUNT#<accountId>      | PKEY#<providerKeyId>| id, provider, name, hint, baseUrl?, ciphertext (envelope, P2), createdAt |
- * | ACCOUNT#<accountId>      | PKEYNAME#<name>     | providerKeyId — written in the same transaction, makes names unique |
- * | ACCOUNT#<accountId>      | APIKEY#<apiKeyId>   | id, name, hint, keyHash, createdAt, lastUsedAt?                   |
- * | APIKEYHASH#<sha256 hex>  | LOOKUP              | accountId, apiKeyId — the raw rk_ key itself is never stored      |
+ * | ACCOUNT#<accountId>      | PKEYNAME#<name>     | providerKeyId, usedBy? — makes names unique (same transaction as PKEY#); usedBy: names of the configs using the key |
+ * | ACCOUNT#<accountId>      | APIKEY#<apiKeyId>   | id, name, hint, keyHash, createdAt, lastUsedAt?, config?          |
+ * | APIKEYHASH#<sha256 hex>  | LOOKUP              | accountId, apiKeyId, config? — the raw rk_ key itself is never stored; config mirrors APIKEY#'s |
+ * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
+ * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
+ * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles? — counters that hold the per-account maximums under concurrency |
+ *
+ * References are kept on the referenced item, written in the same transaction as the reference, so a referenced
+ * item cannot be deleted: `usedBy` (string set of config names) on PKEYNAME# and on custom ROLE# items, and
+ * `boundKeys` (string set of API key ids) on CONFIG#. `refs` on CONFIG# records exactly which usedBy entries the
+ * config holds ({ providerKeys, customRoles }), so a replace or delete removes exactly those. `revision` increments on
+ * every replace, for optimistic concurrency.
  *
  * Nothing here carries a TTL: account data lives while the account does (P9).
  */
@@ -22,10 +31,15 @@ export const ITEM = {
   providerKeyName: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `PKEYNAME#${name}` }),
   apiKey: (accountId: string, apiKeyId: string) => ({ pk: accountPk(accountId), sk: `${API_KEY_PREFIX}${apiKeyId}` }),
   apiKeyLookup: (keyHash: string) => ({ pk: `APIKEYHASH#${keyHash}`, sk: 'LOOKUP' }),
+  config: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `${CONFIG_PREFIX}${name}` }),
+  role: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `${ROLE_PREFIX}${name}` }),
+  counts: (accountId: string) => ({ pk: accountPk(accountId), sk: 'COUNTS' }),
 } as const;
 
 export const PROVIDER_KEY_PREFIX = 'PKEY#';
 export const API_KEY_PREFIX = 'APIKEY#';
+export const CONFIG_PREFIX = 'CONFIG#';
+export const ROLE_PREFIX = 'ROLE#';
 
 /** Every item of one kind (sk prefix) in an account's partition, all pages. */
 export async function queryAccountItems(
@@ -33,6 +47,7 @@ export async function queryAccountItems(
   table: string,
   accountId: string,
   prefix: string,
+  options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -43,6 +58,7 @@ export async function queryAccountItems(
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
         ExclusiveStartKey: startKey,
+        ConsistentRead: options.consistent ?? false,
       }),
     );
     items.push(...(out.Items ?? []));
@@ -71,4 +87,72 @@ export function isTransactionConflict(err: unknown): boolean {
   if (name !== 'TransactionCanceledException') return false;
   const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'TransactionConflict');
+}
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * Runs one transaction. Resolves undefined when it committed, or the indexes of the items whose condition failed;
+ * a lost race with another transaction is thrown (see `untilSettled`), as is anything else.
+ */
+export async function transact(db: DynamoDBDocumentClient, items: TransactItem[]): Promise<number[] | undefined> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    return undefined;
+  } catch (err) {
+    if (isTransactionConflict(err) || !isConditionFailure(err)) throw err;
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+  }
+}
+
+/** What a read-then-write attempt returns when another writer changed what it read: it runs again from its reads. */
+export const RACED = Symbol('raced');
+
+/** Runs `attempt` until it neither returns RACED nor loses a transaction race; a few tries, then the race is an error. */
+export async function untilSettled<T>(attempt: () => Promise<T | typeof RACED>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      const result = await attempt();
+      if (result !== RACED) return result;
+    } catch (err) {
+      if (!isTransactionConflict(err)) throw err;
+    }
+    if (i >= tries) throw new Error('Concurrent changes to the same items kept conflicting');
+    await new Promise((resolve) => setTimeout(resolve, 10 * i + Math.random() * 10));
+  }
+}
+
+/** Adds or deletes one member of a string-set attribute of an item that must exist (an Update would create it). */
+export function setMemberUpdate(table: string, key: Record<string, string>, attribute: string, op: 'ADD' | 'DELETE', member: string): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: `${op} #set :member`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#set': attribute },
+      ExpressionAttributeValues: { ':member': new Set([member]) },
+    },
+  };
+}
+
+/** Moves one of the account's COUNTS counters by `delta`; an increase is refused past `max`. */
+export function countUpdate(table: string, accountId: string, counter: 'configs' | 'customRoles', delta: 1 | -1, max?: number): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: ITEM.counts(accountId),
+      UpdateExpression: 'ADD #n :delta',
+      ...(delta > 0 && max !== undefined
+        ? { ConditionExpression: 'attribute_not_exists(#n) OR #n < :max', ExpressionAttributeValues: { ':delta': delta, ':max': max } }
+        : { ExpressionAttributeValues: { ':delta': delta } }),
+      ExpressionAttributeNames: { '#n': counter },
+    },
+  };
+}
+
+/** A string set as read back from DynamoDB (absent when it was emptied), as a sorted array. */
+export function setMembers(value: unknown): string[] {
+  return value instanceof Set ? [...(value as Set<string>)].sort() : [];
 }

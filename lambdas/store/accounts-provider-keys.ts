@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyRecord, ProviderKeyStore } from '../keys/key-stores.js';
-import { ITEM, PROVIDER_KEY_PREFIX, isConditionFailure, queryAccountItems } from './accounts-items.js';
+import { ITEM, PROVIDER_KEY_PREFIX, RACED, isConditionFailure, queryAccountItems, setMembers, untilSettled } from './accounts-items.js';
 
 /** Provider keys in the `accounts` table (layout: accounts-items.ts). */
 export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: string): ProviderKeyStore {
@@ -44,32 +44,37 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
       return id ? get(accountId, id) : undefined;
     },
 
-    async remove(accountId, id) {
-      const existing = await get(accountId, id, true);
-      if (!existing) return false;
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Delete: { TableName: table, Key: ITEM.providerKey(accountId, id), ConditionExpression: 'attribute_exists(pk)' } },
-              {
-                Delete: {
-                  TableName: table,
-                  Key: ITEM.providerKeyName(accountId, existing.name),
-                  ConditionExpression: 'providerKeyId = :id',
-                  ExpressionAttributeValues: { ':id': id },
+    remove(accountId, id) {
+      return untilSettled(async () => {
+        const existing = await get(accountId, id, true);
+        if (!existing) return false;
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Delete: { TableName: table, Key: ITEM.providerKey(accountId, id), ConditionExpression: 'attribute_exists(pk)' } },
+                {
+                  Delete: {
+                    TableName: table,
+                    Key: ITEM.providerKeyName(accountId, existing.name),
+                    // usedBy: configs that name the key (kept in step by lambdas/store/accounts-configs.ts).
+                    ConditionExpression: 'providerKeyId = :id AND attribute_not_exists(usedBy)',
+                    ExpressionAttributeValues: { ':id': id },
+                  },
                 },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        // A concurrent delete won; make sure the key item is gone either way.
-        await db.send(new DeleteCommand({ TableName: table, Key: ITEM.providerKey(accountId, id) }));
-        return false;
-      }
+              ],
+            }),
+          );
+          return true;
+        } catch (err) {
+          if (!isConditionFailure(err)) throw err;
+          const claim = (await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKeyName(accountId, existing.name), ConsistentRead: true }))).Item;
+          if (claim?.providerKeyId === id) return claim.usedBy ? { name: existing.name, usedBy: setMembers(claim.usedBy) } : RACED;
+          // A concurrent delete won; make sure the key item is gone either way.
+          await db.send(new DeleteCommand({ TableName: table, Key: ITEM.providerKey(accountId, id) }));
+          return false;
+        }
+      });
     },
   };
 }

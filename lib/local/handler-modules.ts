@@ -12,4 +12,6 @@ export const HANDLER_MODULES = {
   'auth-config': () => import('../../lambdas/handlers/auth-config.js'),
   'provider-keys': () => import('../../lambdas/handlers/provider-keys.js'),
   'api-keys': () => import('../../lambdas/handlers/api-keys.js'),
+  configs: () => import('../../lambdas/handlers/configs.js'),
+  roles: () => import('../../lambdas/handlers/roles.js'),
 } as const satisfies Record<HandlerName, () => Promise<{ handler: unknown }>>;

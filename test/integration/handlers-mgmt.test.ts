@@ -102,6 +102,7 @@ describe('management handlers', () => {
       [providerKeys, { provider: 'openai' }, 'apiKey'],
       [providerKeys, { provider: 'openai', apiKey: 'sk-x-1234', name: 'Not A Slug' }, 'name'],
       [providerKeys, { provider: 'openai', apiKey: 'sk-x-1234', extra: true }, 'extra'],
+      [providerKeys, { provider: 'openai', apiKey: 'sk-x-1234', name: 'roukey' }, 'name'],
       [apiKeys, {}, 'name'],
       [apiKeys, { name: '' }, 'name'],
     ];
@@ -150,7 +151,7 @@ describe('management handlers', () => {
     expect(created.key).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
     const listed = await apiKeys(event('GET', '/v1/api-keys', { sub }), ctx);
     expect(listed.body).not.toContain(created.key);
-    expect(json(listed).data).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(json(listed).data).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null }]);
   });
 
   it('a call without a sub claim is 401', async () => {

@@ -12,6 +12,7 @@ import { createProviderKeysService } from '../../lambdas/keys/provider-keys-serv
 import { loadRuntimeConfig, type RuntimeConfig } from '../../lambdas/runtime-config.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import { createApiKeyRepository } from '../../lambdas/store/accounts-api-keys.js';
+import { createConfigRepository } from '../../lambdas/store/accounts-configs.js';
 import { createProviderKeyRepository } from '../../lambdas/store/accounts-provider-keys.js';
 import { assertSafeBaseUrl } from '../../lambdas/keys/base-url-guard.js';
 import { newId } from '../../lambdas/keys/key-material.js';
@@ -135,9 +136,28 @@ describe('API keys', () => {
     const created = await service.create(accountId, { name: 'prod' });
     const scan = await db.send(new ScanCommand({ TableName: config.tables.accounts }));
     expect(JSON.stringify(scan.Items)).not.toContain(created.key.slice(3));
-    expect(await service.list(accountId)).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null }]);
+    expect(await service.list(accountId)).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null }]);
     await expect(service.revoke(newId('acc'), created.id)).rejects.toMatchObject({ status: 404 });
     expect(await service.list(accountId)).toHaveLength(1);
+  });
+
+  it('a key bound to a config authenticates with that config (the lookup item carries it); unbinding drops it', async () => {
+    const db = createDocumentClient(config);
+    const service = createApiKeysService({ store: createApiKeyRepository(db, config.tables.accounts) });
+    const accountId = newId('acc');
+    const routing = { name: 'support-bot', strategy: 'fallback' as const, targets: [{ model: 'openai/gpt-4o', weight: 1 }] };
+    await createConfigRepository(db, config.tables.accounts).create(accountId, routing, { providerKeys: [], customRoles: [] }, new Date().toISOString(), 10);
+    const created = await service.create(accountId, { name: 'bot' });
+    const fresh = () => createApiKeyAuthenticator(config).authenticate(created.key);
+
+    expect(await service.bindConfig(accountId, created.id, 'support-bot')).toMatchObject({ id: created.id, config: 'support-bot' });
+    expect(await fresh()).toEqual({ accountId, apiKeyId: created.id, config: 'support-bot' });
+    await expect(service.bindConfig(accountId, created.id, 'nope')).rejects.toMatchObject({ status: 400, options: { param: 'config' } });
+    expect(await fresh()).toEqual({ accountId, apiKeyId: created.id, config: 'support-bot' });
+    await expect(service.bindConfig(newId('acc'), created.id, null)).rejects.toMatchObject({ status: 404 });
+
+    expect(await service.bindConfig(accountId, created.id, null)).toMatchObject({ config: null });
+    expect(await fresh()).toEqual({ accountId, apiKeyId: created.id });
   });
 
   it('touch writes lastUsedAt at most once a minute per key and never throws', async () => {

@@ -29,6 +29,8 @@ function handlerModules(): Record<HandlerName, () => Promise<{ handler: unknown 
     'auth-config': async () => ({ handler: async () => ({ statusCode: 200, headers: { 'x-one': 1 }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.from('{"ok":true}').toString('base64'), isBase64Encoded: true }) }),
     'provider-keys': async () => ({ handler: async (event: APIGatewayProxyEvent) => (events.push(event), { statusCode: 204, body: '' }) }),
     'api-keys': async () => ({ handler: async () => ({ nope: true }) }),
+    configs: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    roles: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 

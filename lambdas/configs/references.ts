@@ -1,0 +1,76 @@
+import { ApiError } from '../http/errors.js';
+import { isBuiltinRole } from '../routing/classify/builtin-roles.js';
+import { CONFIG_MODEL_PREFIX, TARGET_MODEL, type RoutingConfig, type TargetSpec } from '../routing/config-schema.js';
+import type { ConfigRefs } from './config-stores.js';
+
+/** What a routing config refers to, each with the exact path a 400 names (`roles.legal.1.model`). */
+export interface Reference {
+  readonly path: string;
+  readonly name: string;
+}
+
+/** `roukey/<config>` selects a config, so `roukey` can never be a provider-key name. */
+export const RESERVED_PROVIDER_KEY_NAME = CONFIG_MODEL_PREFIX.slice(0, -1);
+
+/**
+ * A transaction holds at most 100 items, and a replace writes the config plus one item per reference added and per
+ * reference dropped; this bound keeps every config write to one transaction.
+ */
+export const MAX_REFERENCES = 49;
+
+/** Every provider-key name the config's targets and classifier use, in the order of the config's fields. */
+export function providerKeyReferences(config: RoutingConfig): Reference[] {
+  const refs: Reference[] = [];
+  const add = (path: string, model: string) => refs.push({ path, name: TARGET_MODEL.exec(model)![1]! });
+  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) => targets?.forEach((t, i) => add(`${path}.${i}.model`, t.model));
+  addTargets('targets', config.targets);
+  for (const [role, targets] of Object.entries(config.roles ?? {})) addTargets(`roles.${role}`, targets);
+  if (config.classifier?.model !== undefined) add('classifier.model', config.classifier.model);
+  for (const [band, targets] of Object.entries(config.bands ?? {})) addTargets(`bands.${band}`, targets);
+  config.variants?.forEach((v, i) => addTargets(`variants.${i}.targets`, v.targets));
+  config.rules?.forEach((r, i) => addTargets(`rules.${i}.targets`, r.targets));
+  return refs;
+}
+
+/** Every role name the config uses: the keys of `roles`, then `defaultRole`. */
+export function roleReferences(config: RoutingConfig): Reference[] {
+  const refs = Object.keys(config.roles ?? {}).map((name) => ({ path: `roles.${name}`, name }));
+  if (config.defaultRole !== undefined) refs.push({ path: 'defaultRole', name: config.defaultRole });
+  return refs;
+}
+
+/**
+ * The references a config holds on other items, after the checks that need no read: the reserved name, and the
+ * bound on references. Whether each provider key and custom role exists is checked by the write itself.
+ */
+export function configRefs(config: RoutingConfig): ConfigRefs {
+  const keys = providerKeyReferences(config);
+  const reserved = keys.find((r) => r.name === RESERVED_PROVIDER_KEY_NAME);
+  if (reserved) {
+    throw invalidField(reserved.path, `'${RESERVED_PROVIDER_KEY_NAME}' is reserved for configs ("${CONFIG_MODEL_PREFIX}<config name>") and is not a provider-key name.`);
+  }
+  const refs = { providerKeys: distinct(keys), customRoles: distinct(roleReferences(config).filter((r) => !isBuiltinRole(r.name))) };
+  if (refs.providerKeys.length + refs.customRoles.length > MAX_REFERENCES) {
+    throw new ApiError('invalid_request', `A config may use at most ${MAX_REFERENCES} distinct provider keys and custom roles together.`);
+  }
+  return refs;
+}
+
+/** The 400 for a reference to a provider key or custom role that the account does not have. */
+export function missingReference(config: RoutingConfig, kind: 'providerKey' | 'customRole', name: string): ApiError {
+  if (kind === 'providerKey') {
+    const path = providerKeyReferences(config).find((r) => r.name === name)!.path;
+    return invalidField(path, `this account has no provider key named '${name}'.`);
+  }
+  const path = roleReferences(config).find((r) => r.name === name)!.path;
+  return invalidField(path, `this account has no role named '${name}'; create it with POST /v1/roles or use a built-in role.`);
+}
+
+/** A 400 naming the field, in the management API's wording (http/zod-errors.ts). */
+export function invalidField(param: string, message: string): ApiError {
+  return new ApiError('invalid_request', `Invalid '${param}': ${message}`, { param });
+}
+
+function distinct(refs: readonly Reference[]): string[] {
+  return [...new Set(refs.map((r) => r.name))].sort();
+}

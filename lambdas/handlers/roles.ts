@@ -1,0 +1,42 @@
+import { createRolesService, type RolesService } from '../configs/roles-service.js';
+import { createRoleSchema } from '../configs/schemas.js';
+import { managementContext } from '../http/management-context.js';
+import { managementHandler, route } from '../http/management-handler.js';
+import { validate } from '../http/validation.js';
+import { roleBodySchema } from '../routing/config-schema.js';
+import { createRoleRepository } from '../store/accounts-roles.js';
+
+let service: RolesService | undefined;
+function roles(): RolesService {
+  const { config, db } = managementContext();
+  return (service ??= createRolesService({ store: createRoleRepository(db, config.tables.accounts) }));
+}
+
+/** GET / POST /v1/roles; GET / PUT / DELETE /v1/roles/{name}. */
+export const handler = managementHandler({
+  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
+  routes: {
+    GET: route({
+      handle: async ({ accountId, pathParameters: { name } }) => ({
+        status: 200,
+        body: name === undefined ? { object: 'list', data: await roles().list(accountId) } : await roles().get(accountId, name),
+      }),
+    }),
+    POST: route({ body: createRoleSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await roles().create(accountId, body) }) }),
+    PUT: route({
+      body: roleBodySchema,
+      handle: async ({ accountId, body, pathParameters }) => {
+        // PUT may create, so the path's name is checked like a POSTed one.
+        const { name } = validate(createRoleSchema.pick({ name: true }), { name: pathParameters.name });
+        const { created, role } = await roles().put(accountId, { ...body, name });
+        return { status: created ? 201 : 200, body: role };
+      },
+    }),
+    DELETE: route({
+      handle: async ({ accountId, pathParameters }) => {
+        await roles().remove(accountId, pathParameters.name ?? '');
+        return { status: 204 };
+      },
+    }),
+  },
+});
