@@ -200,6 +200,15 @@ describe('least privilege', () => {
     expect(statementsOf('auth-config').flatMap(actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
+  it('P6: configs and roles read and write the accounts table only (its KMS key, no provider-key key)', () => {
+    for (const handler of ['configs', 'roles'] as const) {
+      const statements = statementsOf(handler);
+      expect(statements.filter(onProviderKey)).toEqual([]);
+      const onTables = JSON.stringify(statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
+      for (const t of TABLE_NAMES) expect({ t, granted: onTables.includes(`"${logicalId(stack.data.tables[t])}"`) }).toEqual({ t, granted: t === 'accounts' });
+    }
+  });
+
   it('no role carries an AWS-managed policy', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
