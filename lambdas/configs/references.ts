@@ -39,11 +39,15 @@ export function roleReferences(config: RoutingConfig): Reference[] {
   return refs;
 }
 
+/** A DynamoDB item holds at most 400 KB; this leaves room for the config item's bookkeeping. */
+export const MAX_CONFIG_BYTES = 300_000;
+
 /**
- * The references a config holds on other items, after the checks that need no read: the reserved name, and the
- * bound on references. Whether each provider key and custom role exists is checked by the write itself.
+ * The references a config holds on other items, after the checks that need no read: size, the reserved name, and
+ * the bound on references. Whether each provider key and custom role exists is checked by the write itself.
  */
 export function configRefs(config: RoutingConfig): ConfigRefs {
+  if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES) throw new ApiError('invalid_request', `A config may be at most ${MAX_CONFIG_BYTES} bytes of JSON.`);
   const keys = providerKeyReferences(config);
   const reserved = keys.find((r) => r.name === RESERVED_PROVIDER_KEY_NAME);
   if (reserved) {

@@ -124,6 +124,8 @@ describe('routing configs: /v1/configs', () => {
       ['PUT', { strategy: 'fallback', targets: [{ model: 'missing/m' }] }, 'targets.0.model'],
       ['PUT', { strategy: 'role', roles: { coding: t } }, 'defaultRole'],
       ['PUT', [fallback('existing', 'openai/m')], ''],
+      // Valid but too large for one item (metadata conditions are the one unbounded field).
+      ['POST', { ...fallback('x', 'openai/m'), rules: [{ when: { metadata: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`h${i}`, Array(50).fill('v'.repeat(256))])) }, targets: t }] }, ''],
     ];
     for (const [method, body, param] of cases) {
       const res = await config(sub, method, { body, name: method === 'PUT' ? 'existing' : undefined });
