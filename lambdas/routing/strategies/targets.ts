@@ -8,17 +8,25 @@ export function parseTarget(model: string, weight = 1): RouteTarget {
   return { providerKeyName: match[1]!, model: match[2]!, weight };
 }
 
-export function parseTargets(specs: readonly TargetSpec[]): RouteTarget[] {
-  return specs.map((spec) => parseTarget(spec.model, spec.weight));
+// A config is read from a cache and reused across requests, so each list of its targets is parsed once.
+const parsed = new WeakMap<readonly TargetSpec[], readonly RouteTarget[]>();
+
+/** A config's target list, parsed; shared between decisions, so never to be changed. */
+export function parseTargets(specs: readonly TargetSpec[]): readonly RouteTarget[] {
+  let targets = parsed.get(specs);
+  if (!targets) {
+    targets = specs.map((spec) => parseTarget(spec.model, spec.weight));
+    parsed.set(specs, targets);
+  }
+  return targets;
 }
 
 /** Each provider key and model once, at its first place: a second attempt at the same target would fail alike. */
 export function withoutDuplicates(targets: readonly RouteTarget[]): RouteTarget[] {
-  const seen = new Set<string>();
-  return targets.filter((t) => {
-    const key = `${t.providerKeyName}/${t.model}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // Lists are short (at most 32 targets), so comparing pairs beats building keys for a Set.
+  const kept: RouteTarget[] = [];
+  for (const target of targets) {
+    if (!kept.some((k) => k.providerKeyName === target.providerKeyName && k.model === target.model)) kept.push(target);
+  }
+  return kept;
 }

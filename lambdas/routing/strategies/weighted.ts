@@ -10,8 +10,8 @@ interface Rotation {
 
 /** Configs whose rotation a container remembers; the least recently used is forgotten first. */
 const MAX_ROTATIONS = 10_000;
-/** An idle config's rotation is forgotten; starting it afresh costs nothing but a slightly different order. */
-const ROTATION_IDLE_MS = 60 * 60_000;
+/** A rotation is started afresh after this long; that costs nothing but a slightly different order. */
+const ROTATION_LIFETIME_MS = 60 * 60_000;
 
 // Module-level because a rotation must continue across the requests a container serves and DecisionContext has
 // no place for routing state; bounded so memory does not grow with the configs a container has seen.
@@ -27,13 +27,24 @@ export function resetRoutingState(): void {
  * heaviest first, as fallbacks.
  */
 export function orderByWeight(targets: readonly RouteTarget[], stateKey: string): RouteTarget[] {
-  const signature = targets.map((t) => `${t.providerKeyName}/${t.model}*${t.weight}`).join('\n');
+  const signature = signatureOf(targets);
   let rotation = rotations.get(stateKey);
   if (rotation?.signature !== signature) {
     rotation = { signature, robin: new SmoothWeightedRoundRobin(targets.map((t) => t.weight)) };
+    rotations.set(stateKey, rotation, ROTATION_LIFETIME_MS);
   }
-  // Set on every use so the idle lifetime counts from the last request, not the first.
-  rotations.set(stateKey, rotation, ROTATION_IDLE_MS);
   const chosen = targets[rotation.robin.next()]!;
   return [chosen, ...targets.filter((t) => t !== chosen).sort((a, b) => b.weight - a.weight)];
+}
+
+// Parsed target lists are shared across decisions (strategies/targets.ts), so each one's signature is built once.
+const signatures = new WeakMap<readonly RouteTarget[], string>();
+
+function signatureOf(targets: readonly RouteTarget[]): string {
+  let signature = signatures.get(targets);
+  if (signature === undefined) {
+    signature = targets.map((t) => `${t.providerKeyName}/${t.model}*${t.weight}`).join('\n');
+    signatures.set(targets, signature);
+  }
+  return signature;
 }
