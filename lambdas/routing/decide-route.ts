@@ -70,10 +70,11 @@ function strategyChoice(config: RoutingConfig, request: RoutingRequest, ctx: Dec
     case 'role':
       return roleChoice(config, request, ctx);
     case 'complexity': {
+      const bands = required(config, 'bands');
       const complexity = ctx.scoreComplexity(request);
-      const band = bandFor(required(config, 'bands'), complexity);
+      const band = bandFor(bands, complexity);
       if (band === undefined) throw new Error(`config ${config.name} has no complexity bands`);
-      return { route: band, complexity, targets: parseTargets(required(config, 'bands')[band]!) };
+      return { route: band, complexity, targets: parseTargets(bands[band]!) };
     }
     case 'ab': {
       const variant = variantForBucket(required(config, 'variants'), stickyBucket(config.name, request.stickyId));
@@ -97,7 +98,7 @@ function roleRoute(config: RoutingConfig, ctx: DecisionContext, measured: Classi
   const minConfidence = config.classifier?.minConfidence ?? ctx.defaultMinConfidence;
   const classification = settleRole(measured, mapped, required(config, 'defaultRole'), minConfidence);
   const systemPrompt = ctx.roles.find((role) => role.name === classification.role)?.systemPrompt;
-  return { route: classification.role, classification, targets: parseTargets(mapped[classification.role]!), ...(systemPrompt === undefined ? {} : { systemPrompt }) };
+  return { route: classification.role, classification, systemPrompt, targets: parseTargets(mapped[classification.role]!) };
 }
 
 function ownTargets(config: RoutingConfig): readonly RouteTarget[] {

@@ -53,6 +53,13 @@ describe('decideRoute', () => {
       expect(models(decision)).toEqual(['gg/gemini-2.5-flash', 'oa/gpt-5']);
     });
 
+    it('a matching rule spares the classifier (the fixture classifier throws if asked)', async () => {
+      const cfg = config({ name: 'r', strategy: 'role', roles: { chat: targets('cu/chatty') }, defaultRole: 'chat', rules: [{ when: { tools: false }, targets: targets('cu/ruled') }] });
+      const decision = await decideRoute(cfg, request(), context({ roles: [role('chat')] }));
+      expect(decision).toMatchObject({ strategy: 'role', route: 'rule-1' });
+      expect(models(decision)).toEqual(['cu/ruled']);
+    });
+
     it('without a match, the strategy decides', async () => {
       const decision = await decideRoute(withRules, request(), context());
       expect(decision.route).toBeUndefined();
