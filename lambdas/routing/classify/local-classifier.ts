@@ -1,0 +1,71 @@
+import type { RoleDefinition } from '../config-schema.js';
+import type { Classification, RoutingRequest } from '../decision.js';
+import { headAndTail, promptText } from './prompt-text.js';
+import { roleModel } from './role-model.js';
+import { addTurnFeatures, addWordFeatures } from './text-features.js';
+
+/**
+ * The built-in classifier: no network call, in memory, well under a millisecond. It scores the last user turn
+ * and the system prompt against each role's model (role-model.ts) and answers the most likely role with the
+ * model's posterior probability for it as the confidence.
+ */
+
+/** Below this confidence a `role` config without its own `classifier.minConfidence` uses its default role. */
+export const DEFAULT_MIN_CONFIDENCE = 0.4;
+
+/** Whether a classification is too unsure to act on (the config's default role applies then). */
+export function belowThreshold(confidence: number, minConfidence = DEFAULT_MIN_CONFIDENCE): boolean {
+  return confidence < minConfidence;
+}
+
+/**
+ * A 4,000-token turn is about 16 KB: only its first and last 2 KB are read (and of its pasted material, only the
+ * start: text-features.ts), which keeps classification inside its 1 ms budget whatever the length. The
+ * instruction is at one end; the middle is pasted material.
+ */
+const MAX_TURN_CHARS = 4_096;
+const MAX_SYSTEM_CHARS = 2_048;
+/** A system prompt describes the application more than this request, so its words count for less. */
+const SYSTEM_WEIGHT = 0.5;
+/**
+ * Naive Bayes treats every word as independent evidence, which makes its raw posterior overconfident on long
+ * texts; dividing the log-likelihoods by this temperature calibrates it against the labelled set.
+ */
+const TEMPERATURE = 4;
+
+export function classifyLocal(request: RoutingRequest, roles: readonly RoleDefinition[]): Classification {
+  const scores = roleScores(request, roles);
+  return { role: roles[argMax(scores)]!.name, confidence: posteriorOfBest(scores), method: 'local' };
+}
+
+/** Each role's log-likelihood of the request's features, in `roles` order. */
+function roleScores(request: RoutingRequest, roles: readonly RoleDefinition[]): Float64Array {
+  if (roles.length === 0) throw new Error('classifyLocal needs at least one role');
+  const model = roleModel(roles);
+  const { lastUser, system } = promptText(request.body);
+  const features = new Map<string, number>();
+  addTurnFeatures(headAndTail(lastUser, MAX_TURN_CHARS), features);
+  if (system) addWordFeatures(headAndTail(system, MAX_SYSTEM_CHARS), SYSTEM_WEIGHT, features);
+
+  const scores = new Float64Array(roles.length);
+  for (const [feature, weight] of features) {
+    const logLikelihood = model.logLikelihood.get(feature);
+    if (!logLikelihood) continue;
+    for (let r = 0; r < scores.length; r++) scores[r]! += weight * logLikelihood[r]!;
+  }
+  return scores;
+}
+
+function argMax(values: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** The softmax of the tempered scores at their maximum: 1/roles when nothing was recognised. */
+function posteriorOfBest(scores: Float64Array): number {
+  const max = scores[argMax(scores)]!;
+  let sum = 0;
+  for (const score of scores) sum += Math.exp((score - max) / TEMPERATURE);
+  return 1 / sum;
+}

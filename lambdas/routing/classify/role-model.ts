@@ -1,0 +1,67 @@
+import type { RoleDefinition } from '../config-schema.js';
+import { addTurnFeatures, addWordFeatures } from './text-features.js';
+
+/**
+ * A multinomial naive Bayes model of a set of roles, learned from each role's name, description, examples and
+ * keywords (nothing else: a custom role is learned exactly as a built-in one). Each example counts its distinct
+ * features once, so one long example cannot outweigh the rest; keywords count several times over, as the
+ * words an account chose to define its role by.
+ */
+export interface RoleModel {
+  readonly roleNames: readonly string[];
+  /** Per feature, log P(feature | role) for each role, in `roleNames` order. Features no role has are absent. */
+  readonly logLikelihood: ReadonlyMap<string, Float64Array>;
+}
+
+const WEIGHT = { name: 3, keyword: 3, description: 2, example: 1 } as const;
+/** Additive smoothing: how much a role is assumed to have of a feature it was never shown. */
+const SMOOTHING = 0.1;
+
+/** The router passes the same cached roles array for an account, so a model is learned once per array. */
+const models = new WeakMap<readonly RoleDefinition[], RoleModel>();
+
+export function roleModel(roles: readonly RoleDefinition[]): RoleModel {
+  let model = models.get(roles);
+  if (!model) {
+    model = learn(roles);
+    models.set(roles, model);
+  }
+  return model;
+}
+
+function learn(roles: readonly RoleDefinition[]): RoleModel {
+  const counts = roles.map(roleCounts);
+  const vocabulary = new Set(counts.flatMap((c) => [...c.keys()]));
+  const logLikelihood = new Map<string, Float64Array>();
+  for (const feature of vocabulary) logLikelihood.set(feature, new Float64Array(roles.length));
+  const totals = counts.map((count) => [...count.values()].reduce((a, b) => a + b, 0));
+  const mass = totals.reduce((a, b) => a + b, 0) / roles.length;
+  counts.forEach((count, r) => {
+    // Every role's counts are scaled to the same mass, so a role described at length is not diluted by it.
+    const scale = mass / Math.max(totals[r]!, 1);
+    const denominator = Math.log(mass + SMOOTHING * vocabulary.size);
+    for (const feature of vocabulary) logLikelihood.get(feature)![r] = Math.log((count.get(feature) ?? 0) * scale + SMOOTHING) - denominator;
+  });
+  return { roleNames: roles.map((role) => role.name), logLikelihood };
+}
+
+function roleCounts(role: RoleDefinition): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (weight: number, addTo: (features: Map<string, number>) => unknown) => {
+    const features = new Map<string, number>();
+    addTo(features);
+    for (const [feature, w] of features) counts.set(feature, (counts.get(feature) ?? 0) + weight * w);
+  };
+  // Structural cues are learned from examples only: a keyword is always short and a description is prose.
+  add(WEIGHT.name, (f) => addWordFeatures(role.name.replaceAll('-', ' '), 1, f));
+  add(WEIGHT.description, (f) => addWordFeatures(role.description, 1, f));
+  for (const keyword of role.keywords) add(WEIGHT.keyword, (f) => keywordFeatures(keyword, f));
+  for (const example of role.examples) add(WEIGHT.example, (f) => addTurnFeatures(example, f));
+  return counts;
+}
+
+/** A phrase keyword ("key points") stands for its word pairs; its single words weigh only what an example's do. */
+function keywordFeatures(keyword: string, into: Map<string, number>): void {
+  const words = addWordFeatures(keyword, 1, into);
+  if (words > 1) for (const feature of into.keys()) if (!feature.includes(' ')) into.set(feature, WEIGHT.example / WEIGHT.keyword);
+}
