@@ -38,9 +38,9 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       'git', 'commit', 'branch', 'docker', 'dockerfile', 'kubernetes', 'kubectl', 'deploy', 'ci', 'pipeline', 'workflow', 'python', 'javascript',
       'typescript', 'java', 'golang', 'rust', 'c++', 'c#', 'ruby', 'php', 'kotlin', 'swift', 'react', 'node', 'npm', 'django', 'flask',
       'spring', 'css', 'html', 'bash', 'shell', 'terminal', 'linux', 'library', 'framework', 'array', 'loop', 'async', 'await', 'thread',
-      'memory leak', 'segfault', 'null', 'undefined', 'type', 'interface', 'yaml', 'server', 'backend', 'frontend', 'terraform', 'implement',
+      'memory leak', 'segfault', 'null', 'undefined', 'interface', 'yaml', 'server', 'backend', 'frontend', 'terraform', 'implement',
       'algorithm', 'recursion', 'runtime', 'crash', 'dependency', 'package', 'migration', 'lint', 'linter', 'repo', 'middleware', 'component',
-      'hooks', 'cli', 'build', 'webhook', 'pandas', 'postgres', 'mysql', 'schema', 'index', 'performance', 'optimize',
+      'hooks', 'cli', 'build', 'webhook', 'pandas', 'postgres', 'mysql', 'schema',
     ],
   },
   {
