@@ -1,7 +1,6 @@
-import type { ChatRequest } from '../providers/types.js';
 import { midStreamFailure, type ChatAnswer } from './chat-engine.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from './chat-exchange.js';
-import { parseChatRequest } from './chat-request.js';
+import { parseChatRequest, type ClientChatRequest } from './chat-request.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { authenticateApiKey, bodyText } from './request-context.js';
 import type { RequestLog } from './request-log.js';
@@ -22,7 +21,7 @@ export function createChatCompletionsHandler(getDeps: () => GatewayDeps) {
   return createChatExchangeHandler(getDeps, openAiEdge);
 }
 
-async function deliverOpenAi(answer: ChatAnswer, _request: ChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
+async function deliverOpenAi(answer: ChatAnswer, _request: ClientChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
   if (answer.kind === 'json') {
     await writeText(open('application/json'), answer.response.json);
     return;

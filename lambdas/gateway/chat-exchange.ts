@@ -1,8 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, toApiError } from '../http/errors.js';
-import { UpstreamError, type ChatRequest } from '../providers/types.js';
+import { UpstreamError } from '../providers/types.js';
 import { routeChat, type ChatAnswer } from './chat-engine.js';
+import type { ClientChatRequest } from './chat-request.js';
 import { upstreamFailureToApiError } from './error-mapping.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import type { ApiKeyPrincipal } from './ports.js';
@@ -18,9 +19,9 @@ export interface ChatEdge {
   /** The caller, or a 401 ApiError. */
   authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal>;
   /** The request in the engine's OpenAI shape, or a 400 ApiError naming the field. */
-  parse(event: APIGatewayProxyEvent): ChatRequest;
+  parse(event: APIGatewayProxyEvent): ClientChatRequest;
   /** Writes a successful answer (mid-stream failures in-band, through `midStreamFailure`). */
-  deliver(answer: ChatAnswer, request: ChatRequest, open: OpenSuccess, log: RequestLog): Promise<void>;
+  deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess, log: RequestLog): Promise<void>;
   /** The JSON body of an error sent before the first byte. */
   errorBody(error: ApiError): string;
   /** What a failed request is called in the log line of an unexpected error. */
@@ -51,7 +52,7 @@ export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: Chat
         log.status = 200;
         return openResponse(responseStream, 200, { ...log.headers, 'content-type': contentType });
       };
-      await routeChat(deps, request, log, client.signal, (answer) => edge.deliver(answer, request, open, log));
+      await routeChat(deps, request, event.headers, log, client.signal, (answer) => edge.deliver(answer, request, open, log));
     } catch (err) {
       await answerFailure(deps, edge, err, log, responseStream);
     }

@@ -1,31 +1,49 @@
 import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import { parseOrThrow } from '../http/zod-errors.js';
-import type { ChatRequest } from '../providers/types.js';
+import { TARGET_MODEL } from '../routing/config-schema.js';
 
 /**
- * `<provider-key name>/<model id>`: a provider-key name (the slug lambdas/keys/key-schemas.ts accepts), a slash,
- * then a model id, which may itself contain slashes (`hf/meta-llama/Llama-3.1-8B`) or colons (`llama3:8b`).
+ * A chat request as the client sent it, in OpenAI's shape, before routing has chosen where it goes. `model` may
+ * name one target (`<provider-key name>/<model id>`), a config (`roukey/<config name>`), or anything at all when
+ * the API key is bound to a config (whose rules may match on it).
  */
-const MODEL_PATTERN = /^([a-z0-9-]{1,64})\/([A-Za-z0-9._:@+/-]{1,200})$/;
+export interface ClientChatRequest {
+  /** The client's body as parsed; unknown fields are kept so OpenAI-format upstreams receive them unchanged. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The `model` field as sent ('' when the body only has `models`). */
+  readonly model: string;
+  /** OpenRouter-style inline fallback list (`models: [...]`), each `<provider-key name>/<model id>`. */
+  readonly models?: readonly string[];
+  readonly stream: boolean;
+  /** Whether the client asked for the final usage chunk (`stream_options.include_usage`). */
+  readonly includeUsage: boolean;
+}
+
+const MAX_INLINE_MODELS = 16;
 
 /**
  * The fields the router reads; every other field passes through to OpenAI-format upstreams unchanged.
  * Messages are checked only for being objects with a role: their content is the provider's business.
  */
-export const chatRequestSchema = z.looseObject({
-  model: z.string({ error: 'model is required and must be a string' }).regex(MODEL_PATTERN, {
-    error: 'model must have the form "<provider-key name>/<model id>", for example "openai/gpt-4o-mini"',
-  }),
-  messages: z.array(z.looseObject({ role: z.string() }), { error: 'messages must be an array of messages' }).min(1, {
-    error: 'messages must not be empty',
-  }),
-  stream: z.boolean({ error: 'stream must be a boolean' }).nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
-});
+export const chatRequestSchema = z
+  .looseObject({
+    model: z.string({ error: 'model must be a string' }).min(1, { error: 'model must not be empty' }).max(256, { error: 'model must be at most 256 characters' }).optional(),
+    models: z
+      .array(z.string().regex(TARGET_MODEL, { error: 'each entry must have the form "<provider-key name>/<model id>"' }), { error: 'models must be an array of strings' })
+      .min(1, { error: 'models must not be empty' })
+      .max(MAX_INLINE_MODELS, { error: `models must list at most ${MAX_INLINE_MODELS} entries` })
+      .optional(),
+    messages: z.array(z.looseObject({ role: z.string() }), { error: 'messages must be an array of messages' }).min(1, {
+      error: 'messages must not be empty',
+    }),
+    stream: z.boolean({ error: 'stream must be a boolean' }).nullish(),
+    stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  })
+  .refine((body) => body.model !== undefined || body.models !== undefined, { error: 'model is required and must be a string', path: ['model'] });
 
-/** The request body (raw text) as a ChatRequest, or an ApiError naming the offending field. */
-export function parseChatRequest(text: string | null | undefined): ChatRequest {
+/** The request body (raw text) as a ClientChatRequest, or an ApiError naming the offending field. */
+export function parseChatRequest(text: string | null | undefined): ClientChatRequest {
   let json: unknown;
   try {
     json = JSON.parse(text ?? '');
@@ -35,17 +53,16 @@ export function parseChatRequest(text: string | null | undefined): ChatRequest {
   return chatRequestFromJson(json);
 }
 
-/** A parsed JSON body (OpenAI's chat shape, as sent or as translated by an inbound edge) as a ChatRequest. */
-export function chatRequestFromJson(json: unknown): ChatRequest {
+/** A parsed JSON body (OpenAI's chat shape, as sent or as translated by an inbound edge) as a ClientChatRequest. */
+export function chatRequestFromJson(json: unknown): ClientChatRequest {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ApiError('invalid_request', 'The request body must be a JSON object.');
   }
   const body = parseOrThrow(chatRequestSchema, json);
-  const [, providerKeyName, model] = MODEL_PATTERN.exec(body.model)!;
   return {
     body,
-    providerKeyName: providerKeyName!,
-    model: model!,
+    model: body.model ?? '',
+    ...(body.models ? { models: body.models } : {}),
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
   };

@@ -5,6 +5,8 @@ import { runtimeConfig } from '../runtime-config.js';
 import { createActivityRepo } from '../store/activity-repo.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { serviceLogger } from '../http/logger.js';
+import { createRoutingStore } from '../configs/routing-store.js';
+import { TargetHealth } from '../routing/target-health.js';
 import { DEFAULT_TIMEOUTS, type GatewayDeps } from './gateway-deps.js';
 
 let deps: GatewayDeps | undefined;
@@ -18,6 +20,8 @@ export function gatewayDeps(): GatewayDeps {
   deps = {
     authenticator: createApiKeyAuthenticator(config),
     providerKeys: createProviderKeyResolver(config),
+    // Health is per container: every request this container serves teaches it about the targets.
+    routing: { store: createRoutingStore(config), health: new TargetHealth() },
     activity: createActivityRepo(createDocumentClient(config), config.tables.activity, { batchWindowMs: config.activityBatchWindowMs }),
     assertSafeBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,

@@ -1,5 +1,6 @@
 import type { ActivityWriter } from '../store/activity-repo.js';
-import type { ApiKeyAuthenticator, ProviderKeyResolver } from './ports.js';
+import type { TargetHealth } from '../routing/target-health.js';
+import type { ApiKeyAuthenticator, ProviderKeyResolver, RoutingStore } from './ports.js';
 
 /** Upstream time limits. Streams must produce a first token in time; non-streamed answers arrive whole. */
 export interface GatewayTimeouts {
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   readonly authenticator: ApiKeyAuthenticator;
   readonly providerKeys: ProviderKeyResolver;
   readonly activity: ActivityWriter;
+  /** Configs and roles, and the per-target health (cooldowns, breakers, latency) this container has seen. */
+  readonly routing: { readonly store: RoutingStore; readonly health: TargetHealth };
   /** SSRF guard for provider base URLs (lambdas/keys/base-url-guard.ts with the runtime's loopback setting). */
   readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
   readonly timeouts: GatewayTimeouts;

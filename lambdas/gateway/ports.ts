@@ -35,6 +35,8 @@ export interface ProviderKeyResolver {
   byName(accountId: string, name: string): Promise<UpstreamCredentials | undefined>;
   /** All of the account's provider keys, decrypted (for `GET /v1/models`). */
   all(accountId: string): Promise<UpstreamCredentials[]>;
+  /** The provider behind each of the account's provider-key names, without decrypting anything (for routing). */
+  providers(accountId: string): Promise<ReadonlyMap<string, ProviderId>>;
 }
 
 /** Routing configs and roles as the router reads them; cached briefly, so changes show within about 30 s. */

@@ -2,8 +2,10 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError } from '../http/errors.js';
 import type { ApiKeyAuthenticator, ApiKeyPrincipal } from './ports.js';
 
+export type RequestHeaders = APIGatewayProxyEvent['headers'] | null | undefined;
+
 /** A header by name, whatever case the client (or the event shim) used. */
-export function headerValue(headers: APIGatewayProxyEvent['headers'] | null | undefined, name: string): string | undefined {
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
   if (!headers) return undefined;
   const direct = headers[name];
   if (direct !== undefined) return direct;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { estimateCost, type CatalogEntry } from '../catalog/index.js';
-import type { ActivityErrorType } from '../store/activity-record.js';
+import type { RouteDecision } from '../routing/decision.js';
+import type { ActivityErrorType, AttemptRecord } from '../store/activity-record.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import type { ApiKeyPrincipal, UpstreamCredentials } from './ports.js';
 import { usageFields, type Metering } from './stream-meter.js';
@@ -19,6 +20,9 @@ export interface RequestLog {
   catalog?: CatalogEntry;
   metering: Metering;
   errorType?: ActivityErrorType;
+  /** Where routing sent the request, and every attempt it made (gateway/attempt-run.ts). */
+  decision?: RouteDecision;
+  attempts?: AttemptRecord[];
   /** The response headers every answer carries (request id, then the routing headers once known). */
   headers: Record<string, string>;
 }
@@ -61,10 +65,25 @@ export async function recordAfterResponse(deps: GatewayDeps, log: RequestLog, la
       usageEstimated: log.metering.usage?.estimated === true ? true : undefined,
       finishReason: log.metering.finishReason,
       errorType: log.errorType,
+      ...decisionFields(log.decision),
+      attempts: log.attempts?.length ? log.attempts : undefined,
     });
   } catch (err) {
     deps.log({ level: 'error', msg: 'activity write failed', requestId: log.requestId, error: errorName(err) });
   }
+}
+
+/** The routing decision as record fields: names and numbers only (P3). */
+function decisionFields(decision: RouteDecision | undefined) {
+  if (!decision) return {};
+  return {
+    configName: decision.configName,
+    strategy: decision.strategy,
+    route: decision.route,
+    confidence: decision.classification?.confidence,
+    classifier: decision.classification?.method,
+    complexity: decision.complexity,
+  };
 }
 
 /** An error's class name only: messages of library errors may quote input (P1). */

@@ -6,6 +6,7 @@ import { createEnvelopeCipher, type EnvelopeCipher } from '../crypto/envelope-ci
 import { providerKeyContext } from '../crypto/encryption-context.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
+import type { ProviderId } from '../providers/provider-ids.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 
@@ -28,8 +29,18 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
   let cipher = options.cipher;
   const byNameCache = new TtlCache<string, ProviderKeyRecord | undefined>({ maxEntries, now });
   const allCache = new TtlCache<string, ProviderKeyRecord[]>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
+  const providersCache = new TtlCache<string, ReadonlyMap<string, ProviderId>>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
   // Keyed by key id and a digest of the ciphertext, so a replaced ciphertext is never answered with an old plaintext.
   const plaintexts = new TtlCache<string, string>({ maxEntries, now });
+
+  async function list(accountId: string): Promise<ProviderKeyRecord[]> {
+    let records = allCache.get(accountId);
+    if (!records) {
+      records = await store.list(accountId);
+      allCache.set(accountId, records, recordTtlMs);
+    }
+    return records;
+  }
 
   async function credentials(accountId: string, record: ProviderKeyRecord): Promise<UpstreamCredentials> {
     // IAM-authorised providers (bedrock) have no secret to decrypt.
@@ -59,12 +70,16 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
     },
 
     async all(accountId) {
-      let records = allCache.get(accountId);
-      if (!records) {
-        records = await store.list(accountId);
-        allCache.set(accountId, records, recordTtlMs);
+      return Promise.all((await list(accountId)).map((r) => credentials(accountId, r)));
+    },
+
+    async providers(accountId) {
+      let providers = providersCache.get(accountId);
+      if (!providers) {
+        providers = new Map((await list(accountId)).map((r) => [r.name, r.provider]));
+        providersCache.set(accountId, providers, recordTtlMs);
       }
-      return Promise.all(records.map((r) => credentials(accountId, r)));
+      return providers;
     },
   };
 }

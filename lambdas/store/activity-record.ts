@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type ErrorKind } from '../http/errors.js';
 import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-schema.js';
 
 /**
  * P3: the per-request record is a fixed schema of metadata fields. It is strict, every string is an id, a code
@@ -15,6 +16,42 @@ export type ActivityErrorType = (typeof ACTIVITY_ERROR_TYPES)[number];
 
 const id = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
 const count = z.number().int().nonnegative();
+/** A config, role, band, variant or rule name: slugs the account chose (lambdas/routing/config-schema.ts). */
+const slug = z.string().regex(SLUG);
+
+/** How one attempt of a request ended (or why a target was passed over without a call). */
+export const ATTEMPT_OUTCOMES = [
+  'ok',
+  'http_error',
+  'timeout',
+  'network',
+  /** The stream broke after its first byte reached the client: no fallback is possible then. */
+  'stream_error',
+  'client_disconnected',
+  'skipped_cooldown',
+  'skipped_circuit_open',
+  'unsupported',
+  'provider_key_not_found',
+  'base_url_refused',
+] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+export const ROUTE_STRATEGIES = [...STRATEGIES, 'direct', 'inline'] as const;
+export const CLASSIFICATION_METHODS = ['local', 'llm', 'default'] as const;
+
+/** At most 16 targets × (1 + 3 retries) attempts can happen; the record keeps them all. */
+export const MAX_RECORDED_ATTEMPTS = 64;
+
+export const attemptRecordSchema = z.strictObject({
+  /** `<provider-key name>/<model id>` as the route named it. */
+  target: z.string().regex(TARGET_MODEL),
+  provider: z.enum(PROVIDER_IDS).optional(),
+  /** The upstream's HTTP status, when it answered with one. */
+  status: z.number().int().min(100).max(599).optional(),
+  latencyMs: count,
+  outcome: z.enum(ATTEMPT_OUTCOMES),
+});
+export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
 
 export const requestActivitySchema = z.strictObject({
   kind: z.literal('request'),
@@ -42,6 +79,16 @@ export const requestActivitySchema = z.strictObject({
   usageEstimated: z.boolean().optional(),
   finishReason: z.enum(FINISH_REASONS).optional(),
   errorType: z.enum(ACTIVITY_ERROR_TYPES).optional(),
+  /** The routing decision (P3: names and numbers only). */
+  configName: slug.optional(),
+  strategy: z.enum(ROUTE_STRATEGIES).optional(),
+  /** The role, band, variant or rule chosen. */
+  route: slug.optional(),
+  /** The role classifier's confidence, 0-1, and how it decided. */
+  confidence: z.number().min(0).max(1).optional(),
+  classifier: z.enum(CLASSIFICATION_METHODS).optional(),
+  complexity: z.number().int().min(1).max(5).optional(),
+  attempts: z.array(attemptRecordSchema).max(MAX_RECORDED_ATTEMPTS).optional(),
   /** DynamoDB TTL, epoch seconds (P11). */
   expiresAt: count,
 });

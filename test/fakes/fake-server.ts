@@ -94,10 +94,10 @@ export function waitForRequest<R>(requests: readonly R[], predicate: (r: R) => b
 }
 
 /** Resolves with `probe()`'s first defined value, polling every 10 ms; rejects with `failure` after `timeoutMs`. */
-export async function pollUntil<T>(probe: () => T | undefined, timeoutMs: number, failure: string): Promise<T> {
+export async function pollUntil<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, failure: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(failure);
     await sleep(10);

@@ -23,6 +23,8 @@ export const FAKE_MODES = [
   'error-stream', // streams one chunk, then an SSE error event
   'slow-stream', // like ok, with `slowDelayMs` between chunks
   'no-usage', // like echo, but never reports usage (as some OpenAI-compatible servers do)
+  'slow-first-chunk', // like ok, but waits `slowDelayMs` before the first chunk (streamed: after the 200 status) or the answer
+  'flaky-500', // fails with 500 on the 1st, 3rd, 5th… request of this mode, answers like ok in between
 ] as const;
 export type FakeMode = (typeof FAKE_MODES)[number];
 
@@ -73,6 +75,7 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
   const opts: FakeUpstreamOptions = { ...DEFAULTS, ...options };
   const requests: RecordedRequest[] = [];
   let counter = 0;
+  let flakyCount = 0;
 
   const server = await startFakeServer(
     ({ method, url, path, headers, body }, res) => {
@@ -83,7 +86,10 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
       trackConnection(res, record);
       const id = `chatcmpl-fake-${++counter}`;
       if (isModels) return void answerModels(res, mode, opts);
-      if (method === 'POST' && isChatPath(path) && body) return void answerChat(res, mode, body, id, opts);
+      if (method === 'POST' && isChatPath(path) && body) {
+        const flakyFails = mode === 'flaky-500' && ++flakyCount % 2 === 1;
+        return void answerChat(res, flakyFails ? 'fail-500' : mode, body, id, opts);
+      }
       sendJson(res, 404, errorBody('Unknown route.', 'invalid_request_error', 'not_found'));
     },
     { keepAliveTimeoutMs: 30_000 },
@@ -154,7 +160,12 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
   const toolCall = mode === 'tool-call';
+  const firstChunkDelay = mode === 'slow-first-chunk' ? opts.slowDelayMs : 0;
   if (body.stream !== true) {
+    if (firstChunkDelay > 0) {
+    res.flushHeaders(); // the 200 status goes out now; only the first chunk is late
+    await sleep(firstChunkDelay);
+  }
     const message = toolCall
       ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGUMENTS } }], annotations: [] }
       : { role: 'assistant', content, refusal: null, annotations: [] };
@@ -186,6 +197,10 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
   const delay = mode === 'slow-stream' ? opts.slowDelayMs : opts.chunkDelayMs;
   startEventStream(res);
   const send = (data: unknown) => (res.destroyed ? false : res.write(`data: ${JSON.stringify(data)}\n\n`));
+  if (firstChunkDelay > 0) {
+    res.flushHeaders(); // the 200 status goes out now; only the first chunk is late
+    await sleep(firstChunkDelay);
+  }
 
   send(chunk({ role: 'assistant', content: '', refusal: null }, null));
   for (let i = 0; i < deltas.length; i++) {

@@ -6,6 +6,9 @@ import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/lo
 import type { GatewayDeps } from '../../lambdas/gateway/gateway-deps.js';
 import type { ApiKeyPrincipal, UpstreamCredentials } from '../../lambdas/gateway/ports.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
+import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
+import { BUILTIN_ROLES } from '../../lambdas/routing/classify/builtin-roles.js';
+import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createChatCompletionsHandler } from '../../lambdas/gateway/chat-completions-handler.js';
 import { createModelsHandler } from '../../lambdas/gateway/models-handler.js';
 
@@ -20,6 +23,8 @@ export interface PortDoubles {
   touches: ApiKeyPrincipal[];
   logs: string[];
   providerKeys: Map<string, UpstreamCredentials>;
+  /** The account's routing configs, by name. */
+  configs: Map<string, RoutingConfig>;
   /** Makes the activity write take this long, to prove it happens after the response. */
   activityDelayMs: number;
   refuseBaseUrls: Set<string>;
@@ -34,6 +39,7 @@ export function portDoubles(): PortDoubles {
     touches: [],
     logs: [],
     providerKeys: new Map(),
+    configs: new Map(),
     activityDelayMs: 0,
     refuseBaseUrls: new Set(),
     deps: undefined as unknown as GatewayDeps,
@@ -46,6 +52,14 @@ export function portDoubles(): PortDoubles {
     providerKeys: {
       byName: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.providerKeys.get(name) : undefined),
       all: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.providerKeys.values()] : []),
+      providers: async (accountId) => new Map(accountId === PRINCIPAL.accountId ? [...doubles.providerKeys].map(([name, c]) => [name, c.provider]) : []),
+    },
+    routing: {
+      store: {
+        config: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.configs.get(name) : undefined),
+        roles: async () => BUILTIN_ROLES,
+      },
+      health: new TargetHealth(),
     },
     activity: {
       recordRequest: async (record) => {

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { midStreamFailure, type ChatAnswer } from '../../gateway/chat-engine.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../../gateway/chat-exchange.js';
+import type { ClientChatRequest } from '../../gateway/chat-request.js';
 import type { GatewayDeps } from '../../gateway/gateway-deps.js';
 import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { bodyText, headerValue } from '../../gateway/request-context.js';
 import type { RequestLog } from '../../gateway/request-log.js';
 import { writeText } from '../../gateway/response-writer.js';
 import { ApiError } from '../../http/errors.js';
-import type { ChatRequest } from '../../providers/types.js';
 import { anthropicErrorBody } from './errors.js';
 import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
 import { messagesToChatRequest } from './to-chat-request.js';
@@ -45,18 +45,15 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-/** The model as the caller named it, which Anthropic's answers echo. */
-const callerModel = (request: ChatRequest) => `${request.providerKeyName}/${request.model}`;
-
-async function deliver(answer: ChatAnswer, request: ChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
+async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
   if (answer.kind === 'json') {
     // Translated before the status goes out, so an unreadable answer is still an honest error status.
-    const message = JSON.stringify(completionToMessage(answer.response.json, callerModel(request)));
+    const message = JSON.stringify(completionToMessage(answer.response.json, request.model));
     await writeText(open('application/json'), message);
     return;
   }
   const out = open('text/event-stream');
-  const translator = new AnthropicStreamTranslator(callerModel(request));
+  const translator = new AnthropicStreamTranslator(request.model);
   try {
     for await (const chunk of answer.chunks) for (const event of translator.push(chunk)) await writeText(out, encodeAnthropicEvent(event));
     for (const event of translator.end()) await writeText(out, encodeAnthropicEvent(event));

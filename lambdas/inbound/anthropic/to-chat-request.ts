@@ -1,7 +1,6 @@
-import { chatRequestFromJson } from '../../gateway/chat-request.js';
+import { chatRequestFromJson, type ClientChatRequest } from '../../gateway/chat-request.js';
 import { ApiError } from '../../http/errors.js';
 import { parseOrThrow } from '../../http/zod-errors.js';
-import type { ChatRequest } from '../../providers/types.js';
 import { messagesRequestSchema, type AnthropicContentBlock, type AnthropicInputMessage, type MessagesRequest } from './request-schema.js';
 
 type OpenAiMessage = Record<string, unknown>;
@@ -19,7 +18,7 @@ function reasoningEffort(thinking: MessagesRequest['thinking']): string | undefi
 }
 
 /** A Messages API body (parsed JSON) as the engine's OpenAI-shaped ChatRequest; a 400 naming the field otherwise. */
-export function messagesToChatRequest(json: unknown): ChatRequest {
+export function messagesToChatRequest(json: unknown): ClientChatRequest {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new ApiError('invalid_request', 'The request body must be a JSON object.');
   }

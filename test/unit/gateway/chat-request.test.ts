@@ -15,10 +15,15 @@ function rejection(body: unknown): ApiError {
 }
 
 describe('parseChatRequest', () => {
-  it('splits model into provider-key name and upstream model (the model id may contain slashes)', () => {
-    expect(parse(valid)).toMatchObject({ providerKeyName: 'work', model: 'gpt-4o-mini', stream: false, includeUsage: false });
-    expect(parse({ ...valid, model: 'hf/meta-llama/Llama-3.1-8B-Instruct' })).toMatchObject({ providerKeyName: 'hf', model: 'meta-llama/Llama-3.1-8B-Instruct' });
-    expect(parse({ ...valid, model: 'local/llama3:8b' }).model).toBe('llama3:8b');
+  it('keeps model as sent: routing decides what it names (a target, a config, or anything under a bound config)', () => {
+    expect(parse(valid)).toMatchObject({ model: 'work/gpt-4o-mini', stream: false, includeUsage: false });
+    expect(parse({ ...valid, model: 'roukey/support-bot' }).model).toBe('roukey/support-bot');
+    expect(parse({ ...valid, model: 'gpt-4o' }).model).toBe('gpt-4o');
+  });
+
+  it('reads an inline fallback list (models), with or without model', () => {
+    expect(parse({ ...valid, models: ['a/x', 'b/y'] })).toMatchObject({ model: 'work/gpt-4o-mini', models: ['a/x', 'b/y'] });
+    expect(parse({ messages: valid.messages, models: ['a/x'] })).toMatchObject({ model: '', models: ['a/x'] });
   });
 
   it('keeps unknown fields for passthrough', () => {
@@ -35,7 +40,10 @@ describe('parseChatRequest', () => {
     ['not JSON', '{"model":', undefined],
     ['a JSON array', '[1]', undefined],
     ['no model', { messages: valid.messages }, 'model'],
-    ['a model without a provider-key name', { ...valid, model: 'gpt-4o' }, 'model'],
+    ['an empty model', { ...valid, model: '' }, 'model'],
+    ['a model over 256 characters', { ...valid, model: 'x'.repeat(257) }, 'model'],
+    ['models entries that name no target', { ...valid, models: ['gpt-4o'] }, 'models.0'],
+    ['an empty models list', { ...valid, models: [] }, 'models'],
     ['a model that is not a string', { ...valid, model: 3 }, 'model'],
     ['no messages', { model: valid.model }, 'messages'],
     ['empty messages', { ...valid, messages: [] }, 'messages'],
@@ -49,7 +57,7 @@ describe('parseChatRequest', () => {
   });
 
   it('P1: a rejection never quotes the offending value', () => {
-    const err = rejection({ ...valid, model: 'CANARY-7f3a prompt text' });
+    const err = rejection({ ...valid, model: `CANARY-7f3a ${'prompt text '.repeat(30)}` });
     expect(JSON.stringify(err.toBody())).not.toContain('CANARY-7f3a');
   });
 });

@@ -39,7 +39,7 @@ const TOOL_CONVERSATION = {
 describe('Anthropic Messages request → engine ChatRequest', () => {
   it('translates system blocks, tool use and tool results, images, sampling, tools and tool_choice', () => {
     const request = messagesToChatRequest(TOOL_CONVERSATION);
-    expect(request).toMatchObject({ providerKeyName: 'claude', model: 'claude-sonnet-4-5', stream: true, includeUsage: true });
+    expect(request).toMatchObject({ model: 'claude/claude-sonnet-4-5', stream: true, includeUsage: true });
     expect(request.body).toEqual({
       model: 'claude/claude-sonnet-4-5',
       max_tokens: 1024,
@@ -110,7 +110,7 @@ describe('Anthropic Messages request → engine ChatRequest', () => {
 
   it.each([
     [{ max_tokens: undefined }, 'max_tokens'],
-    [{ model: 'claude-sonnet-4-5' }, 'model'],
+    [{ model: '' }, 'model'],
     [{ messages: [] }, 'messages'],
     [{ messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
     [{ messages: [{ role: 'user', content: [{ type: 'video' }] }] }, 'messages.0.content'],

@@ -1,0 +1,82 @@
+import type { ChatChunk, ChatRequest, ChatResponse, ProviderAdapter, UpstreamResponse } from '../providers/types.js';
+import { isFinishReason } from '../store/activity-record.js';
+import type { RequestLog } from './request-log.js';
+import { answerUsage, StreamMeter } from './stream-meter.js';
+import { clientChunks } from './stream-pipe.js';
+import type { UpstreamAttempt } from './upstream-attempt.js';
+
+/**
+ * The engine's answer, in OpenAI's shapes whatever the provider: a whole completion, or its chunks. Reading
+ * `chunks` throws ClientDisconnectedError or UpstreamError (see chat-engine.ts `midStreamFailure`).
+ */
+export type ChatAnswer = { readonly kind: 'json'; readonly response: ChatResponse } | { readonly kind: 'stream'; readonly chunks: AsyncIterable<ChatChunk> };
+
+/** Writes an answer to the client in the edge's wire format; the routing headers are in `log.headers`. */
+export type DeliverAnswer = (answer: ChatAnswer) => Promise<void>;
+
+/** An upstream answer that has started well: the whole completion, or a stream whose first chunk has arrived. */
+export interface ReadyAnswer {
+  readonly answer: ChatAnswer;
+  /** Releases the upstream stream and completes metering; call once delivery has ended. */
+  finish(): Promise<void>;
+  /** True when the stream failed after its first chunk (reported to the client in-band). */
+  brokeMidStream(): boolean;
+}
+
+/**
+ * Reads an upstream answer until it has provably started: the whole answer when not streamed, the first chunk
+ * when streamed. Failures up to here are thrown, so the attempt loop may still retry or fall back; the first
+ * chunk disarms the attempt's timeout, and from then on the stream may take as long as it needs.
+ */
+export async function openAnswer(adapter: ProviderAdapter, response: UpstreamResponse, request: ChatRequest, attempt: UpstreamAttempt, log: RequestLog): Promise<ReadyAnswer> {
+  if (!request.stream) {
+    const answer = await adapter.readChatResponse(response);
+    attempt.disarm();
+    log.metering = { usage: answerUsage(answer.usage, request.body, answer.json), ...(isFinishReason(answer.finishReason) ? { finishReason: answer.finishReason } : {}) };
+    return { answer: { kind: 'json', response: answer }, finish: async () => undefined, brokeMidStream: () => false };
+  }
+  const meter = new StreamMeter(log.startedAt);
+  const chunks = clientChunks(adapter.readChatStream(response.body), meter, request.includeUsage)[Symbol.asyncIterator]();
+  let first: IteratorResult<ChatChunk>;
+  try {
+    first = await chunks.next();
+  } catch (err) {
+    await chunks.return?.(undefined).catch(() => undefined);
+    throw err;
+  }
+  attempt.disarm();
+  log.metering = meter.metering;
+  let broke = false;
+  return {
+    answer: {
+      kind: 'stream',
+      chunks: resumed(first, chunks, attempt, () => {
+        broke = true;
+      }),
+    },
+    async finish() {
+      await chunks.return?.(undefined);
+      // Tokens were spent once the model started answering, even if the stream broke later.
+      meter.finish(request.body);
+    },
+    brokeMidStream: () => broke,
+  };
+}
+
+/** The chunks from the first one (already read) on, with read failures classified as what really happened. */
+async function* resumed(first: IteratorResult<ChatChunk>, rest: AsyncIterator<ChatChunk>, attempt: UpstreamAttempt, onBreak: () => void): AsyncGenerator<ChatChunk> {
+  if (first.done) return;
+  yield first.value;
+  for (;;) {
+    let next: IteratorResult<ChatChunk>;
+    try {
+      next = await rest.next();
+    } catch (err) {
+      const failure = attempt.classify(err);
+      onBreak();
+      throw failure;
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}

@@ -1,0 +1,112 @@
+import { estimateUsage, requiredCapabilities } from '../catalog/index.js';
+import { ApiError } from '../http/errors.js';
+import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../routing/classify/index.js';
+import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../routing/config-schema.js';
+import { decideRoute, directDecision, inlineDecision } from '../routing/decide-route.js';
+import type { RouteDecision, RoutingRequest } from '../routing/decision.js';
+import type { ClientChatRequest } from './chat-request.js';
+import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
+import type { GatewayDeps } from './gateway-deps.js';
+import type { ApiKeyPrincipal } from './ports.js';
+import { headerValue, type RequestHeaders } from './request-context.js';
+import { classifierFor } from './role-classifier.js';
+
+/** Where a request goes and how hard to try: the decision's ordered targets and the attempt policy. */
+export interface SelectedRoute {
+  readonly decision: RouteDecision;
+  readonly policy: AttemptPolicy;
+}
+
+export const CONFIG_HEADER = 'x-roukey-config';
+const METADATA_HEADER_PREFIX = 'x-roukey-metadata-';
+/** Bounds on what rules may read from metadata headers: enough for tagging, not a side channel for payloads. */
+const MAX_METADATA_HEADERS = 32;
+const MAX_METADATA_VALUE = 256;
+
+/**
+ * Chooses the route, in this order: `model: "roukey/<config>"`; the `x-roukey-config` header; an inline
+ * `models` list (with a target `model` tried first); `model: "<provider-key name>/<model>"` straight to one
+ * target; the config the API key is bound to. Anything else is a 400 naming `model`.
+ */
+export async function selectRoute(deps: GatewayDeps, request: ClientChatRequest, principal: ApiKeyPrincipal, headers: RequestHeaders): Promise<SelectedRoute> {
+  const named = configNamed(request.model, headers);
+  if (named) return configRoute(deps, named.name, named.param, request, principal, headers);
+  const direct = TARGET_MODEL.test(request.model);
+  if (request.models) {
+    return { decision: inlineDecision(direct ? [request.model, ...request.models] : [...request.models]), policy: inlinePolicy(deps.timeouts) };
+  }
+  if (direct) return { decision: directDecision(request.model), policy: directPolicy(deps.timeouts) };
+  if (principal.config) return configRoute(deps, principal.config, 'model', request, principal, headers);
+  throw new ApiError('invalid_request', 'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".', { param: 'model' });
+}
+
+function configNamed(model: string, headers: RequestHeaders): { name: string; param: string } | undefined {
+  if (model.startsWith(CONFIG_MODEL_PREFIX)) return { name: checkedName(model.slice(CONFIG_MODEL_PREFIX.length), 'model'), param: 'model' };
+  const header = headerValue(headers, CONFIG_HEADER);
+  if (header !== undefined) return { name: checkedName(header.trim(), CONFIG_HEADER), param: CONFIG_HEADER };
+  return undefined;
+}
+
+function checkedName(name: string, param: string): string {
+  if (!SLUG.test(name)) throw new ApiError('invalid_request', `${param} must name a routing config (1-64 lowercase letters, digits or hyphens).`, { param });
+  return name;
+}
+
+async function configRoute(
+  deps: GatewayDeps,
+  name: string,
+  param: string,
+  request: ClientChatRequest,
+  principal: ApiKeyPrincipal,
+  headers: RequestHeaders,
+): Promise<SelectedRoute> {
+  const { accountId } = principal;
+  const config = await deps.routing.store.config(accountId, name);
+  if (!config) throw new ApiError('not_found', `No routing config named "${name}" in this account.`, { param, code: 'config_not_found' });
+  const [providers, roles] = await Promise.all([deps.providerKeys.providers(accountId), config.strategy === 'role' ? deps.routing.store.roles(accountId) : []]);
+  const decision = await decideRoute(config, routingRequest(request, principal, headers), {
+    accountId,
+    roles,
+    providerOf: (providerKeyName) => providers.get(providerKeyName),
+    health: deps.routing.health,
+    classify: classifierFor(deps, config, accountId),
+    defaultMinConfidence: DEFAULT_MIN_CONFIDENCE,
+    scoreComplexity,
+    random: Math.random,
+  });
+  return { decision, policy: configPolicy(config) };
+}
+
+/** What strategies and rules may read of the request; built only for config routes, where they need it. */
+export function routingRequest(request: ClientChatRequest, principal: ApiKeyPrincipal, headers: RequestHeaders): RoutingRequest {
+  const { body } = request;
+  return {
+    body,
+    model: request.model,
+    promptTokens: estimateUsage(body, '').prompt_tokens,
+    needs: requiredCapabilities(body),
+    metadata: metadataHeaders(headers),
+    stickyId: stickyId(body) ?? `key:${principal.apiKeyId}`,
+  };
+}
+
+/** The end user, as OpenAI's clients name them (`user`, or its successor `safety_identifier`). */
+function stickyId(body: Readonly<Record<string, unknown>>): string | undefined {
+  for (const field of ['user', 'safety_identifier'] as const) {
+    const value = body[field];
+    if (typeof value === 'string' && value.length > 0) return `user:${value}`;
+  }
+  return undefined;
+}
+
+function metadataHeaders(headers: RequestHeaders): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  let count = 0;
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    const lower = key.toLowerCase();
+    if (!lower.startsWith(METADATA_HEADER_PREFIX) || value === undefined || value.length > MAX_METADATA_VALUE) continue;
+    metadata[lower.slice(METADATA_HEADER_PREFIX.length)] = value;
+    if (++count === MAX_METADATA_HEADERS) break;
+  }
+  return metadata;
+}

@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { APIError } from 'openai';
+import { addProviderKey, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { expectValid } from '../support/openai-schema.js';
+import { pollUntil } from '../fakes/fake-server.js';
+import { rejectionOf } from '../support/thrown.js';
+
+/**
+ * Fault injection through the local runtime: routing configs over fake upstreams that fail in every way the
+ * issue names. Each test uses provider keys of its own, so the container's cooldowns and breakers left by one
+ * test never decide another.
+ */
+const messages = [{ role: 'user' as const, content: 'Say hello.' }];
+
+let e2e: E2EContext;
+
+beforeAll(async () => {
+  e2e = await startE2E({ slowDelayMs: 3_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await e2e?.stop();
+});
+
+/** A new provider key on the fake upstream; the fake's behaviour is chosen by the model name (`<key>/fail-500`). */
+async function freshKey(): Promise<string> {
+  const name = `k${randomUUID().slice(0, 8)}`;
+  expect(await addProviderKey(e2e.mgmt, { provider: 'openai', name, apiKey: `sk-${randomUUID()}`, baseUrl: e2e.upstream.baseUrl })).toBe(201);
+  return name;
+}
+
+/** Creates a routing config through the management API and returns its name. */
+async function createConfig(config: Record<string, unknown>): Promise<string> {
+  const name = `c${randomUUID().slice(0, 8)}`;
+  const res = await e2e.mgmt('POST', '/v1/configs', { name, ...config });
+  expect(res.status).toBe(201);
+  return name;
+}
+
+const FAST = { retries: 0, timeoutMs: 1_000, firstTokenTimeoutMs: 300 };
+
+async function fallbackConfig(models: string[], reliability: Record<string, unknown> = FAST): Promise<string> {
+  return createConfig({ strategy: 'fallback', targets: models.map((model) => ({ model })), reliability });
+}
+
+/** A raw call, for statuses, headers and error bodies exactly as RouKey sent them. */
+async function post(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string; ms: number }> {
+  const started = Date.now();
+  const res = await fetch(`${e2e.gatewayUrl}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${e2e.apiKey}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, ms: Date.now() - started };
+}
+
+/** The request's activity record, once it has landed (written after the response ends). */
+async function recordOf(requestId: string | null): Promise<Record<string, any>> {
+  expect(requestId).toBeTruthy();
+  return pollUntil(
+    async () => (await scanRuntimeTables(e2e.local)).activity.find((item) => item.requestId === requestId),
+    10_000,
+    `no activity record for ${requestId}`,
+  );
+}
+
+const outcomes = (record: Record<string, any>) => (record.attempts as { target: string; outcome: string; status?: number }[]).map((a) => [a.target, a.outcome, a.status ?? null]);
+
+/** Upstream requests for one provider key's models (the fake records the model each request named). */
+const sentTo = (model: string) => e2e.upstream.requests.filter((r) => r.body?.model === model && r.method === 'POST');
+
+describe('routing configs: faults before the first byte fall back to the next target', () => {
+  it('500: the next target answers; both attempts are recorded and counted in the headers', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/fail-500`, `${b}/gpt-4o-mini`]);
+    const { data, response } = await e2e.client.chat.completions.create({ model: `roukey/${config}`, messages }).withResponse();
+    expectValid('completion', data);
+    expect(data.choices[0]?.message.content).toBe(e2e.upstream.options.content);
+    expect(response.headers.get('x-roukey-strategy')).toBe('fallback');
+    expect(response.headers.get('x-roukey-attempts')).toBe('2');
+    expect(response.headers.get('x-roukey-model')).toBe(`${b}/gpt-4o-mini`);
+    const record = await recordOf(response.headers.get('x-roukey-request-id'));
+    expect(record).toMatchObject({ status: 200, configName: config, strategy: 'fallback', model: 'gpt-4o-mini' });
+    expect(outcomes(record)).toEqual([
+      [`${a}/fail-500`, 'http_error', 500],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+  });
+
+  it('503 is retried on the same target as configured before falling back', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/fail-503`, `${b}/gpt-4o-mini`], { ...FAST, retries: 1 });
+    const res = await post({ model: `roukey/${config}`, messages });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-roukey-attempts')).toBe('3');
+    expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/fail-503`, 'http_error', 503],
+      [`${a}/fail-503`, 'http_error', 503],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+  });
+
+  it('a retry of a flaky target succeeds without falling back', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/flaky-500`, `${b}/gpt-4o-mini`], { ...FAST, retries: 1 });
+    const res = await post({ model: `roukey/${config}`, messages });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-roukey-model')).toBe(`${a}/flaky-500`);
+    expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/flaky-500`, 'http_error', 500],
+      [`${a}/flaky-500`, 'ok', 200],
+    ]);
+  });
+
+  it('429 with Retry-After: falls back at once, and the target is skipped while it cools down', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/fail-429`, `${b}/gpt-4o-mini`], { ...FAST, retries: 2 });
+    const first = await post({ model: `roukey/${config}`, messages });
+    expect(first.status).toBe(200);
+    // Never retried on the same target: it asked for 7 s.
+    expect(outcomes(await recordOf(first.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/fail-429`, 'http_error', 429],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+    const before = sentTo('fail-429').length;
+    const second = await post({ model: `roukey/${config}`, messages });
+    expect(second.status).toBe(200);
+    expect(second.headers.get('x-roukey-attempts')).toBe('1');
+    expect(sentTo('fail-429')).toHaveLength(before);
+    expect(outcomes(await recordOf(second.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/fail-429`, 'skipped_cooldown', null],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+  });
+
+  it('connection reset: the next target answers', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/reset`, `${b}/gpt-4o-mini`]);
+    const res = await post({ model: `roukey/${config}`, messages, stream: true });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data: [DONE]');
+    expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/reset`, 'network', null],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+  });
+
+  it('a hang past timeoutMs is abandoned (the upstream request aborted) and the next target answers', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/hang`, `${b}/gpt-4o-mini`]);
+    const res = await post({ model: `roukey/${config}`, messages });
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeGreaterThanOrEqual(900);
+    expect(res.ms).toBeLessThan(5_000);
+    expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/hang`, 'timeout', null],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+    await e2e.upstream.waitFor((r) => r.mode === 'hang' && r.closed, 3_000);
+  });
+
+  it('a slow first token (past firstTokenTimeoutMs, after a 200 status) falls back; the client sees only the answer that came in time', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/slow-first-chunk`, `${b}/gpt-4o-mini`]);
+    const chunks: string[] = [];
+    const started = Date.now();
+    const { data: stream, response } = await e2e.client.chat.completions.create({ model: `roukey/${config}`, messages, stream: true }).withResponse();
+    for await (const chunk of stream) {
+      expectValid('chunk', chunk);
+      chunks.push(chunk.choices[0]?.delta.content ?? '');
+    }
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(chunks.join('')).toBe(e2e.upstream.options.content);
+    expect(response.headers.get('x-roukey-model')).toBe(`${b}/gpt-4o-mini`);
+    expect(outcomes(await recordOf(response.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/slow-first-chunk`, 'timeout', null],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+  });
+});
+
+describe('routing configs: after the first byte there is no fallback', () => {
+  it('a stream cut mid-way ends with an error event; the other target is never called and the outputs never mix', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/reset-stream`, `${b}/echo`]);
+    const echoBefore = sentTo('echo').length;
+    const res = await post({ model: `roukey/${config}`, messages, stream: true });
+    expect(res.status).toBe(200);
+    const events = res.text.split('\n\n').filter((e) => e.startsWith('data: '));
+    expect(JSON.parse(events.at(-1)!.slice(6))).toMatchObject({ error: { type: 'upstream_error' } });
+    expect(res.text).not.toContain('data: [DONE]');
+    expect(res.text).not.toContain('Say hello.');
+    expect(sentTo('echo')).toHaveLength(echoBefore);
+    const record = await recordOf(res.headers.get('x-roukey-request-id'));
+    expect(record.errorType).toBe('upstream_error');
+    expect(outcomes(record)).toEqual([[`${a}/reset-stream`, 'stream_error', 200]]);
+  });
+});
+
+describe('routing configs: every target failing', () => {
+  it('answers 502 with a summary of the attempts, without hanging', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/fail-500`, `${b}/reset`]);
+    const res = await post({ model: `roukey/${config}`, messages });
+    expect(res.status).toBe(502);
+    expect(res.ms).toBeLessThan(3_000);
+    const body = JSON.parse(res.text);
+    expectValid('error', body);
+    expect(body.error.code).toBe('all_attempts_failed');
+    expect(body.error.message).toContain(`${a}/fail-500 HTTP 500`);
+    expect(body.error.message).toContain(`${b}/reset unreachable`);
+    expect(res.headers.get('x-roukey-attempts')).toBe('2');
+    expect((await recordOf(res.headers.get('x-roukey-request-id'))).status).toBe(502);
+  });
+
+  it('answers 429 with the soonest Retry-After when every target was rate limited', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/fail-429`, `${b}/fail-429`]);
+    const res = await post({ model: `roukey/${config}`, messages });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(6);
+    expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(7);
+    const err = await rejectionOf(APIError, e2e.client.chat.completions.create({ model: `roukey/${config}`, messages }));
+    // Both targets are cooling down now: RouKey answers 429 without calling either.
+    expect(err.status).toBe(429);
+  });
+
+  it('opens a target’s circuit after 3 consecutive failures and passes over it', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/fail-500`, `${b}/gpt-4o-mini`]);
+    for (let i = 0; i < 3; i++) expect((await post({ model: `roukey/${config}`, messages })).status).toBe(200);
+    const res = await post({ model: `roukey/${config}`, messages });
+    expect(res.headers.get('x-roukey-attempts')).toBe('1');
+    expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))[0]).toEqual([`${a}/fail-500`, 'skipped_circuit_open', null]);
+  });
+});
+
+describe('choosing a config', () => {
+  it('by the x-roukey-config header, by an inline models list, and by the API key’s bound config', async () => {
+    const a = await freshKey();
+    const config = await fallbackConfig([`${a}/gpt-4o-mini`]);
+    const byHeader = await post({ model: 'anything', messages }, { 'x-roukey-config': config });
+    expect(byHeader.status).toBe(200);
+    expect(byHeader.headers.get('x-roukey-strategy')).toBe('fallback');
+
+    const inline = await post({ model: `${a}/fail-500`, models: [`${a}/gpt-4o`], messages });
+    expect(inline.status).toBe(200);
+    expect(inline.headers.get('x-roukey-strategy')).toBe('inline');
+    expect(inline.headers.get('x-roukey-model')).toBe(`${a}/gpt-4o`);
+    // RouKey's own field never reaches the provider.
+    expect(sentTo('gpt-4o').at(-1)?.body).not.toHaveProperty('models');
+
+    expect((await post({ model: 'gpt-4o-mini', messages })).status).toBe(400);
+    // A key bound before its first use: its requests that name no target or config go to the bound config.
+    const key = await e2e.mgmt('POST', '/v1/api-keys', { name: 'bound' });
+    expect((await e2e.mgmt('PATCH', `/v1/api-keys/${key.json.id}`, { config })).status).toBe(200);
+    const bound = await post({ model: 'gpt-4o-mini', messages }, { authorization: `Bearer ${key.json.key}` });
+    expect(bound.status).toBe(200);
+    expect(bound.headers.get('x-roukey-strategy')).toBe('fallback');
+    expect(bound.headers.get('x-roukey-model')).toBe(`${a}/gpt-4o-mini`);
+    // A target named explicitly still goes straight there.
+    const explicit = await post({ model: `${a}/gpt-4o`, messages }, { authorization: `Bearer ${key.json.key}` });
+    expect(explicit.headers.get('x-roukey-strategy')).toBe('direct');
+  });
+
+  it('an unknown config is a 404 naming it', async () => {
+    const res = await post({ model: 'roukey/no-such-config', messages });
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.text).error).toMatchObject({ code: 'config_not_found', param: 'model' });
+  });
+});
