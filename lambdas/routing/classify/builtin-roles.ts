@@ -31,6 +31,8 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       'Convert this callback-based function to async/await and keep the error handling.',
       'What does the Big-O of quicksort look like in the worst case, and how do real implementations avoid it?',
       'Write a regular expression that validates an IPv4 address.',
+      'How do I add a composite index in MySQL, and when does the column order matter?',
+      'Profile a slow Python script and tell me which function takes the most time.',
     ],
     keywords: [
       'code', 'coding', 'program', 'programming', 'function', 'method', 'class', 'variable', 'bug', 'debug', 'error', 'exception', 'stack trace',
@@ -67,6 +69,9 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       'Write a scene of dialogue between a nervous astronaut and mission control.',
       'Can you rephrase this text message to my ex so it sounds calm and kind?',
       'Write an About Us page for a family-run vineyard.',
+      'Change the tone of this customer email from formal to warm and casual.',
+      'Write a motivational message for my team before a big launch.',
+      'Create a backstory for a retired pirate who now runs a bakery.',
     ],
     keywords: [
       'write', 'rewrite', 'draft', 'compose', 'story', 'short story', 'poem', 'poetry', 'haiku', 'sonnet', 'limerick', 'verse', 'lyrics', 'rap',
@@ -100,6 +105,9 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       'If everyone in a town started working from home, what second-order effects would local businesses see?',
       'Make a decision matrix for choosing between three cars based on cost, safety and reliability.',
       'Why do some people keep investing in a failing project, and how can a team avoid that trap?',
+      'There are three light switches outside a closed room and one bulb inside. You may enter once. How do you find which switch controls the bulb?',
+      'If a car brakes suddenly, which way does a helium balloon inside it move, and why?',
+      'Is it ever right to break a promise to prevent a greater harm? Argue both sides.',
     ],
     keywords: [
       'reason', 'reasoning', 'logic', 'logical', 'puzzle', 'riddle', 'paradox', 'deduce', 'deduction', 'infer', 'argument', 'fallacy',
@@ -270,6 +278,8 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       'See you later!',
       'How many legs does a spider have?',
       'What are good snacks for a movie night?',
+      'Why do cats purr?',
+      'What is the oldest city in the world?',
     ],
     keywords: [
       'hi', 'hello', 'hey', 'hiya', 'yo', 'thanks', 'thank you', 'thx', 'good morning', 'good evening', 'good night', 'how are you', 'what\'s up',

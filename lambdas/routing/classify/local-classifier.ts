@@ -31,7 +31,7 @@ const SYSTEM_WEIGHT = 0.5;
  * Naive Bayes treats every word as independent evidence, which makes its raw posterior overconfident on long
  * texts; dividing the log-likelihoods by this temperature calibrates it against the labelled set.
  */
-const TEMPERATURE = 4;
+const TEMPERATURE = 3;
 
 export function classifyLocal(request: RoutingRequest, roles: readonly RoleDefinition[]): Classification {
   const scores = roleScores(request, roles);

@@ -9,6 +9,8 @@ import { splitTurn } from './turn-parts.js';
 
 /** What a turn's material counts for, against its instruction (turn-parts.ts). */
 const MATERIAL_WEIGHT = 0.2;
+/** However long, material weighs in total no more than this many instruction words: it is topic, not task. */
+const MATERIAL_BUDGET = 2;
 /** Material words count for little, and its first kilobyte says as much about the task as all of it. */
 const MATERIAL_CHARS = 1_024;
 
@@ -78,8 +80,7 @@ function isPlainAscii(word: string): boolean {
 /** The stemmed content words of `text`, in order; Chinese and Japanese runs become their character pairs. */
 function contentWords(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    const raw = match[0];
+  for (const raw of text.toLowerCase().match(WORD) ?? []) {
     if (raw.charCodeAt(0) >= FIRST_CJK && SPACELESS_SCRIPT.test(raw)) {
       for (let i = 0; i + 1 < raw.length; i++) words.push(raw.slice(i, i + 2));
       continue;
@@ -96,7 +97,10 @@ function contentWords(text: string): string[] {
  * repetition does not. Word pairs are added unless `pairs` is false. Returns the number of content words.
  */
 export function addWordFeatures(text: string, weight: number, into: Map<string, number>, pairs = true): number {
-  const words = contentWords(text);
+  return addWords(contentWords(text), weight, into, pairs);
+}
+
+function addWords(words: readonly string[], weight: number, into: Map<string, number>, pairs: boolean): number {
   for (let i = 0; i < words.length; i++) {
     put(into, words[i]!, weight);
     if (pairs && i + 1 < words.length) put(into, `${words[i]} ${words[i + 1]}`, weight);
@@ -111,7 +115,9 @@ export function addWordFeatures(text: string, weight: number, into: Map<string, 
  */
 export function addTurnFeatures(text: string, into: Map<string, number>): void {
   const { instruction, material } = splitTurn(text);
-  const words = addWordFeatures(instruction, 1, into) + addWordFeatures(material.slice(0, MATERIAL_CHARS), MATERIAL_WEIGHT, into, false);
+  const materialWords = contentWords(material.slice(0, MATERIAL_CHARS));
+  const materialWeight = Math.min(MATERIAL_WEIGHT, MATERIAL_BUDGET / materialWords.length);
+  const words = addWordFeatures(instruction, 1, into) + addWords(materialWords, materialWeight, into, false);
   for (const cue of structuralCues(text, words)) put(into, cue, 1);
 }
 
