@@ -8,7 +8,7 @@ import { hasMathNotation } from './structural-cues.js';
  */
 
 /** What the scorer reads of a request; the text itself is read in memory and dropped (P1). */
-export interface ComplexityFeatures {
+interface ComplexityFeatures {
   /** Words in the last user turn. */
   readonly words: number;
   /** Separate asks: question marks, list items and clause separators. */
@@ -33,10 +33,16 @@ const DEMANDING = new RegExp(
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)])\s+/gm;
 const CLAUSE_SEPARATOR = /[,;]|\band then\b|\bthen\b|\bplus\b|\balso\b/gi;
 
+/**
+ * Least-squares weights on the labelled set (test/fixtures/complexity), rounded. Length carries most of the signal;
+ * code earned no weight of its own beyond the length it adds, so it has none.
+ */
+const WEIGHTS = { base: -0.3, length: 0.7, parts: 0.03, demanding: 0.2, math: 0.15, agentic: 0.5 } as const;
+
 /** Conversations longer than this many messages are treated as multi-step work. */
 const LONG_CONVERSATION = 8;
 
-export function complexityFeatures(request: RoutingRequest): ComplexityFeatures {
+function complexityFeatures(request: RoutingRequest): ComplexityFeatures {
   const { lastUser, messageCount } = promptText(request.body);
   const text = headAndTail(lastUser, MAX_SCAN_CHARS);
   const scanned = wordCount(text);
@@ -51,6 +57,7 @@ export function complexityFeatures(request: RoutingRequest): ComplexityFeatures 
   };
 }
 
+/** 1-5; each feature is capped, so one runaway signal (a pasted list, say) cannot decide the band alone. */
 export function scoreComplexity(request: RoutingRequest): number {
   const f = complexityFeatures(request);
   const points =
@@ -62,12 +69,6 @@ export function scoreComplexity(request: RoutingRequest): number {
     (f.agentic ? WEIGHTS.agentic : 0);
   return Math.min(5, Math.max(1, Math.round(points)));
 }
-
-/**
- * Least-squares weights on the labelled set (test/fixtures/complexity), rounded. Length carries most of the signal;
- * code earned no weight of its own beyond the length it adds, so it has none.
- */
-const WEIGHTS = { base: -0.3, length: 0.7, parts: 0.03, demanding: 0.2, math: 0.15, agentic: 0.5 } as const;
 
 function wordCount(text: string): number {
   let words = 0;

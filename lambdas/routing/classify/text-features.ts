@@ -32,7 +32,7 @@ const STOPWORDS = new Set(
 const STEM_LENGTH = 6;
 
 /** A word reduced to a stem shared with its inflections (summarise, summaries, summarizing → summar). */
-export function stem(word: string): string {
+function stem(word: string): string {
   let w = word;
   if (w.includes("'") || w.includes('’')) w = w.replace(/['’]s$/, '').replace(/['’]/g, '');
   if (w.length > 3 && isPlainAscii(w)) w = stripSuffix(w);

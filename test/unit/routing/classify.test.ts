@@ -1,6 +1,5 @@
 import { BUILTIN_ROLES, belowThreshold, classifyLocal, DEFAULT_MIN_CONFIDENCE, isBuiltinRole } from '../../../lambdas/routing/classify/index.js';
 import { roleModel } from '../../../lambdas/routing/classify/role-model.js';
-import { stem } from '../../../lambdas/routing/classify/text-features.js';
 import { BUILTIN_ROLE_NAMES, roleBodySchema, type RoleDefinition } from '../../../lambdas/routing/config-schema.js';
 import type { RoutingRequest } from '../../../lambdas/routing/decision.js';
 import { newCanary } from '../../support/canary.js';
@@ -158,7 +157,6 @@ describe('classifyLocal', () => {
     expect(JSON.stringify(result)).not.toContain(canary);
     expect(roleModel(roles)).toBe(model);
     expect([...model.logLikelihood.keys()]).toEqual(features);
-    expect(features.some((f) => f.includes(stem(canary.toLowerCase().split('-')[1]!)))).toBe(false);
   });
 
   it('classifies a 4,000-token prompt in well under a millisecond (median of 200)', () => {
