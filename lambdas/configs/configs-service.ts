@@ -69,7 +69,7 @@ export function createConfigsService({ store, apiKeys, now = Date.now }: Configs
       if (result.status === 'absent') throw notFound();
       if (result.status === 'bound') {
         const bound = new Set(result.boundKeys);
-        const keys = (await apiKeys.list(accountId)).filter((k) => bound.has(k.id)).map((k) => `${k.name} (${k.id})`);
+        const keys = (await apiKeys.list(accountId)).filter((k) => bound.has(k.id)).map((k) => `${k.name} (${k.id})`).sort();
         throw new ApiError('conflict', `Config '${name}' is bound to API keys: ${keys.join(', ')}. Unbind them first (PATCH /v1/api-keys/{id} with {"config": null}).`);
       }
     },

@@ -63,7 +63,7 @@ describe('route table', () => {
 
   it('tells a wrong method from an unknown path', () => {
     expect(match('PUT', '/v1/api-keys')).toEqual({ kind: 'method_not_allowed', allowed: ['GET', 'POST'] });
-    expect(match('GET', '/v1/api-keys/x')).toEqual({ kind: 'method_not_allowed', allowed: ['DELETE'] });
+    expect(match('GET', '/v1/api-keys/x')).toEqual({ kind: 'method_not_allowed', allowed: ['PATCH', 'DELETE'] });
     expect(match('GET', '/v1/api-keys/x/y')).toEqual({ kind: 'not_found' });
     expect(match('GET', '/v2/models')).toEqual({ kind: 'not_found' });
   });

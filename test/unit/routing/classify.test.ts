@@ -158,20 +158,6 @@ describe('classifyLocal', () => {
     expect(roleModel(roles)).toBe(model);
     expect([...model.logLikelihood.keys()]).toEqual(features);
   });
-
-  it('classifies a 4,000-token prompt in well under a millisecond (median of 200)', () => {
-    const paragraph = 'The committee reviewed the quarterly figures, the hiring plan and the supplier contracts in detail. ';
-    const request = routingRequest({ text: `Summarize the following minutes in five bullet points:\n\n${paragraph.repeat(170)}` });
-    expect(request.promptTokens).toBeGreaterThan(4_000);
-    const times: number[] = [];
-    for (let i = 0; i < 220; i++) {
-      const start = performance.now();
-      classifyLocal(request, BUILTIN_ROLES);
-      if (i >= 20) times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[times.length / 2]!).toBeLessThan(1);
-  });
 });
 
 describe('belowThreshold', () => {

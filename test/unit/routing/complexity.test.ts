@@ -56,17 +56,4 @@ describe('scoreComplexity', () => {
     expect(huge).toBe(5);
     for (const [, predicted] of scored(complexityPrompts())) expect([1, 2, 3, 4, 5]).toContain(predicted);
   });
-
-  it('scores a 4,000-token prompt in well under a millisecond (median of 200)', () => {
-    const request = routingRequest({ text: `${DESIGN_TASK}\n`.repeat(40) });
-    expect(request.promptTokens).toBeGreaterThan(4_000);
-    const times: number[] = [];
-    for (let i = 0; i < 220; i++) {
-      const start = performance.now();
-      scoreComplexity(request);
-      if (i >= 20) times.push(performance.now() - start);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[times.length / 2]!).toBeLessThan(1);
-  });
 });
