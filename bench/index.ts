@@ -1,6 +1,8 @@
 import { startE2E } from '../test/support/e2e-setup.js';
 import { measureRouterBundle } from './bundle.js';
 import { measureStreamTranslation } from './stream-translation.js';
+import { benchRouting } from './routing.js';
+import { CLASSIFICATION_TARGET_P99_MS, measureClassification } from './classification.js';
 import { percentile, runLoad, type LoadResult, type Target } from './load.js';
 
 /**
@@ -14,6 +16,8 @@ const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputS
 // the direct runs (two threads) have to themselves.
 // Measured first, before the runtime and its background work (metadata flushes, DynamoDB Local) are running.
 const translation = await measureStreamTranslation();
+const decisions = await benchRouting();
+const classification = measureClassification();
 const e2e = await startE2E({ models: ['bench-model'] });
 try {
   const body = (stream: boolean, model: string) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] });
@@ -60,6 +64,14 @@ try {
     const us = (n: number) => `${n.toFixed(1)} µs`;
     rows.push([`stream translation ${t.name}, per chunk`, '', us(t.perChunkUs), '', `≤ ${TARGETS.translationUsPerChunk} µs ${verdict(t.perChunkUs <= TARGETS.translationUsPerChunk)}`]);
     rows.push([`stream translation ${t.name}, to first chunk`, '', us(t.firstChunkUs), us(t.firstChunkUs), '']);
+  }
+
+  for (const [strategy, t] of Object.entries(decisions)) {
+    const us = (n: number) => `${n.toFixed(1)} µs`;
+    rows.push([`routing decision: ${strategy} (median / p99)`, '', `${us(t.medianUs)} / ${us(t.p99Us)}`, '', `p99 ≤ ${t.targetUs} µs ${verdict(t.p99Us <= t.targetUs)}`]);
+  }
+  for (const t of classification) {
+    rows.push([`${t.name} (median / p99)`, '', `${ms(t.medianMs)} / ${ms(t.p99Ms)}`, '', `p99 ≤ ${CLASSIFICATION_TARGET_P99_MS} ms ${verdict(t.p99Ms <= CLASSIFICATION_TARGET_P99_MS)}`]);
   }
 
   const errors = [d1, r1, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);

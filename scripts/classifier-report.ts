@@ -1,10 +1,9 @@
 /**
  * `npm run classifier-report`: the local role classifier's and the complexity scorer's figures on their labelled
- * sets (test/fixtures/roles, test/fixtures/complexity), as markdown for the README, and their latency.
+ * sets (test/fixtures/roles, test/fixtures/complexity), as markdown for the README. Their speed is in `npm run bench`.
  */
 import { BUILTIN_ROLES, classifyLocal, scoreComplexity } from '../lambdas/routing/classify/index.js';
 import { BUILTIN_ROLE_NAMES } from '../lambdas/routing/config-schema.js';
-import type { RoutingRequest } from '../lambdas/routing/decision.js';
 import {
   complexityHoldout,
   complexityPrompts,
@@ -61,45 +60,6 @@ function complexitySection(title: string, prompts: readonly ComplexityPrompt[]):
   ].join('\n');
 }
 
-/** p50 and p99 in ms of `run` over `requests`, cycled `rounds` times after a warm-up. */
-function latency(requests: readonly RoutingRequest[], run: (request: RoutingRequest) => unknown, rounds: number): { p50: number; p99: number } {
-  for (let i = 0; i < 200; i++) run(requests[i % requests.length]!);
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const request = requests[i % requests.length]!;
-    const start = process.hrtime.bigint();
-    run(request);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.floor(times.length * 0.99)]! };
-}
-
-/** A ~4,000-token prompt: an instruction above a long pasted report. */
-function longPrompt(): RoutingRequest {
-  const paragraph =
-    'Revenue for the quarter rose 12% to $18.4M while operating costs fell, helped by automation in the warehouse, a renegotiated ' +
-    'logistics contract and lower cloud spend after the move to reserved instances; headcount grew from 212 to 268.\n';
-  return routingRequest({ text: `Summarize the following report in five bullet points:\n\n${paragraph.repeat(Math.ceil(16_000 / paragraph.length))}` });
-}
-
-function latencySection(): string {
-  const fixtures = [...rolePrompts(), ...complexityPrompts()].map(routingRequest);
-  const long = [longPrompt()];
-  const classify = (r: RoutingRequest) => classifyLocal(r, BUILTIN_ROLES);
-  const rows = [
-    ['local classifier', 'labelled prompts', fixtures.length, latency(fixtures, classify, 20_000)],
-    ['local classifier', `synthetic, ~${long[0]!.promptTokens} tokens`, 1, latency(long, classify, 5_000)],
-    ['complexity scorer', 'labelled prompts', fixtures.length, latency(fixtures, scoreComplexity, 20_000)],
-    ['complexity scorer', `synthetic, ~${long[0]!.promptTokens} tokens`, 1, latency(long, scoreComplexity, 5_000)],
-  ] as const;
-  return [
-    `### Latency (Node ${process.version}, one thread, ms)`,
-    '',
-    table(['what', 'prompts', 'n', 'p50', 'p99'], rows.map(([what, prompts, n, t]) => [what, prompts, n, t.p50.toFixed(3), t.p99.toFixed(3)])),
-  ].join('\n');
-}
-
 console.log(
   [
     '## Local role classifier',
@@ -113,7 +73,5 @@ console.log(
     complexitySection('Labelled set (fitted on)', complexityPrompts()),
     '',
     complexitySection('Hold-out set (never fitted on)', complexityHoldout()),
-    '',
-    latencySection(),
   ].join('\n'),
 );
