@@ -3,6 +3,7 @@ import { APIError } from 'openai';
 import { addProviderKey, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 import { expectValid } from '../support/openai-schema.js';
 import { pollUntil } from '../fakes/fake-server.js';
+import { startFakeOpenAIUpstream } from '../fakes/openai-upstream.js';
 import { rejectionOf } from '../support/thrown.js';
 
 /**
@@ -268,5 +269,76 @@ describe('choosing a config', () => {
     const res = await post({ model: 'roukey/no-such-config', messages });
     expect(res.status).toBe(404);
     expect(JSON.parse(res.text).error).toMatchObject({ code: 'config_not_found', param: 'model' });
+  });
+});
+
+describe('strategies end to end', () => {
+  it('role: a custom role wins its prompt, its system prompt goes first, the decision is in the headers and the record', async () => {
+    const a = await freshKey();
+    const role = `r${randomUUID().slice(0, 6)}`;
+    const created = await e2e.mgmt('POST', '/v1/roles', {
+      name: role,
+      description: 'Questions about tax returns, deductions and filing deadlines.',
+      examples: ['Can I deduct my home office on my tax return?', 'When is the filing deadline for quarterly estimated tax?'],
+      keywords: ['tax', 'deduction', 'irs', 'filing'],
+      systemPrompt: 'You are a careful tax assistant.',
+    });
+    expect(created.status).toBe(201);
+    const config = await createConfig({ strategy: 'role', roles: { [role]: [{ model: `${a}/echo` }], chat: [{ model: `${a}/gpt-4o-mini` }] }, defaultRole: 'chat' });
+    const res = await post({ model: `roukey/${config}`, messages: [{ role: 'user', content: 'Which tax deductions can I claim for my home office before the filing deadline?' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-roukey-strategy')).toBe('role');
+    expect(res.headers.get('x-roukey-route')).toBe(role);
+    const sent = sentTo('echo').at(-1)!.body!.messages as { role: string; content: string }[];
+    expect(sent[0]).toEqual({ role: 'system', content: 'You are a careful tax assistant.' });
+    const record = await recordOf(res.headers.get('x-roukey-request-id'));
+    expect(record).toMatchObject({ strategy: 'role', route: role, classifier: 'local' });
+    expect(record.confidence).toBeGreaterThan(0);
+
+    const small = await post({ model: `roukey/${config}`, messages: [{ role: 'user', content: 'hey there, how is your day going?' }] });
+    expect(small.headers.get('x-roukey-route')).toBe('chat');
+  });
+
+  it('role with the LLM classifier: the account’s own model decides; past its timeout the local classifier does', async () => {
+    const classifierUpstream = await startFakeOpenAIUpstream({ content: '{"role":"math","confidence":0.93}' });
+    try {
+      const [a, judge] = [await freshKey(), `j${randomUUID().slice(0, 6)}`];
+      expect(await addProviderKey(e2e.mgmt, { provider: 'openai', name: judge, apiKey: `sk-${randomUUID()}`, baseUrl: classifierUpstream.baseUrl })).toBe(201);
+      const roles = { math: [{ model: `${a}/gpt-4o` }], chat: [{ model: `${a}/gpt-4o-mini` }] };
+      const config = await createConfig({ strategy: 'role', roles, defaultRole: 'chat', classifier: { method: 'llm', model: `${judge}/gpt-4o-mini`, timeoutMs: 300 } });
+      const res = await post({ model: `roukey/${config}`, messages: [{ role: 'user', content: 'hello!' }] });
+      expect(res.headers.get('x-roukey-route')).toBe('math');
+      expect(classifierUpstream.requests).toHaveLength(1);
+      expect(await recordOf(res.headers.get('x-roukey-request-id'))).toMatchObject({ classifier: 'llm', confidence: 0.93, route: 'math' });
+
+      const slow = await createConfig({ strategy: 'role', roles, defaultRole: 'chat', classifier: { method: 'llm', model: `${judge}/hang`, timeoutMs: 300 } });
+      const started = Date.now();
+      const fallback = await post({ model: `roukey/${slow}`, messages: [{ role: 'user', content: 'Solve 3x + 7 = 22 for x and show each step.' }] });
+      expect(fallback.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(fallback.headers.get('x-roukey-route')).toBe('math');
+      expect((await recordOf(fallback.headers.get('x-roukey-request-id'))).classifier).toBe('local');
+    } finally {
+      await classifierUpstream.close();
+    }
+  });
+
+  it('weighted spreads requests by weight; ab keeps an end user on one variant', async () => {
+    const a = await freshKey();
+    const weighted = await createConfig({ strategy: 'weighted', targets: [{ model: `${a}/gpt-4o`, weight: 3 }, { model: `${a}/gpt-4o-mini`, weight: 1 }] });
+    const models: string[] = [];
+    for (let i = 0; i < 8; i++) models.push((await post({ model: `roukey/${weighted}`, messages })).headers.get('x-roukey-model')!);
+    expect(models.filter((m) => m === `${a}/gpt-4o`)).toHaveLength(6);
+
+    const ab = await createConfig({
+      strategy: 'ab',
+      variants: [
+        { name: 'control', percent: 50, targets: [{ model: `${a}/gpt-4o` }] },
+        { name: 'candidate', percent: 50, targets: [{ model: `${a}/gpt-4o-mini` }] },
+      ],
+    });
+    const variants = new Set<string>();
+    for (let i = 0; i < 4; i++) variants.add((await post({ model: `roukey/${ab}`, messages, user: 'user-42' })).headers.get('x-roukey-route')!);
+    expect(variants.size).toBe(1);
   });
 });
