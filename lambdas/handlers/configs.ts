@@ -1,7 +1,7 @@
 import { createConfigsService, nameFromPath, type ConfigsService } from '../configs/configs-service.js';
 import { replaceConfigSchema } from '../configs/schemas.js';
 import { managementContext } from '../http/management-context.js';
-import { managementHandler, route } from '../http/management-handler.js';
+import { managementHandler, namedResourceRoutes, route } from '../http/management-handler.js';
 import { validate } from '../http/validation.js';
 import { routingConfigSchema } from '../routing/config-schema.js';
 import { createApiKeyRepository } from '../store/accounts-api-keys.js';
@@ -20,24 +20,13 @@ function configs(): ConfigsService {
 export const handler = managementHandler({
   resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
-    GET: route({
-      handle: async ({ accountId, pathParameters: { name } }) => ({
-        status: 200,
-        body: name === undefined ? { object: 'list', data: await configs().list(accountId) } : await configs().get(accountId, name),
-      }),
-    }),
+    ...namedResourceRoutes(configs),
     POST: route({ body: routingConfigSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await configs().create(accountId, body) }) }),
     PUT: route({
       body: replaceConfigSchema,
       handle: async ({ accountId, body, pathParameters }) => {
         const config = validate(routingConfigSchema, nameFromPath(pathParameters.name ?? '', body));
         return { status: 200, body: await configs().replace(accountId, config) };
-      },
-    }),
-    DELETE: route({
-      handle: async ({ accountId, pathParameters }) => {
-        await configs().remove(accountId, pathParameters.name ?? '');
-        return { status: 204 };
       },
     }),
   },

@@ -1,7 +1,7 @@
 import { createRolesService, type RolesService } from '../configs/roles-service.js';
 import { createRoleSchema } from '../configs/schemas.js';
 import { managementContext } from '../http/management-context.js';
-import { managementHandler, route } from '../http/management-handler.js';
+import { managementHandler, namedResourceRoutes, route } from '../http/management-handler.js';
 import { validate } from '../http/validation.js';
 import { roleBodySchema } from '../routing/config-schema.js';
 import { createRoleRepository } from '../store/accounts-roles.js';
@@ -16,12 +16,7 @@ function roles(): RolesService {
 export const handler = managementHandler({
   resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
-    GET: route({
-      handle: async ({ accountId, pathParameters: { name } }) => ({
-        status: 200,
-        body: name === undefined ? { object: 'list', data: await roles().list(accountId) } : await roles().get(accountId, name),
-      }),
-    }),
+    ...namedResourceRoutes(roles),
     POST: route({ body: createRoleSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await roles().create(accountId, body) }) }),
     PUT: route({
       body: roleBodySchema,
@@ -30,12 +25,6 @@ export const handler = managementHandler({
         const { name } = validate(createRoleSchema.pick({ name: true }), { name: pathParameters.name });
         const { created, role } = await roles().put(accountId, { ...body, name });
         return { status: created ? 201 : 200, body: role };
-      },
-    }),
-    DELETE: route({
-      handle: async ({ accountId, pathParameters }) => {
-        await roles().remove(accountId, pathParameters.name ?? '');
-        return { status: 204 };
       },
     }),
   },

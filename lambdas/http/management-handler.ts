@@ -40,6 +40,31 @@ export function route<S extends z.ZodType | undefined = undefined, Req extends {
   return spec as unknown as RouteSpec<Req>;
 }
 
+/** What a resource addressed by name (`/v1/configs/{name}`, `/v1/roles/{name}`) offers for listing, reading and deleting. */
+export interface NamedResources {
+  list(accountId: string): Promise<unknown[]>;
+  get(accountId: string, name: string): Promise<unknown>;
+  remove(accountId: string, name: string): Promise<void>;
+}
+
+/** GET (the list, or one by `{name}`) and DELETE `{name}` for a resource addressed by name. */
+export function namedResourceRoutes(resources: () => NamedResources): Pick<Record<HttpMethod, RouteSpec<AccountRouteRequest<unknown>>>, 'GET' | 'DELETE'> {
+  return {
+    GET: route({
+      handle: async ({ accountId, pathParameters: { name } }) => ({
+        status: 200,
+        body: name === undefined ? { object: 'list', data: await resources().list(accountId) } : await resources().get(accountId, name),
+      }),
+    }),
+    DELETE: route({
+      handle: async ({ accountId, pathParameters }) => {
+        await resources().remove(accountId, pathParameters.name ?? '');
+        return { status: 204 };
+      },
+    }),
+  };
+}
+
 export type LambdaHttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
+import { managementEvent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -42,27 +43,9 @@ afterAll(() => {
   output.restore();
 });
 
-function event(method: string, resource: string, options: { sub?: string; body?: unknown; id?: string } = {}): APIGatewayProxyEvent {
-  const path = options.id ? resource.replace('{id}', options.id) : resource;
-  return {
-    httpMethod: method,
-    resource,
-    path,
-    body: options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-    isBase64Encoded: false,
-    headers: { 'content-type': 'application/json' },
-    multiValueHeaders: {},
-    pathParameters: options.id ? { id: options.id } : null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: {
-      httpMethod: method,
-      path,
-      resourcePath: resource,
-      authorizer: options.sub ? { claims: { sub: options.sub, token_use: 'access' } } : null,
-    } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+/** A management event; `id` fills the `{id}` path parameter. */
+function event(method: string, resource: string, { id, ...options }: { sub?: string; body?: unknown; id?: string } = {}): APIGatewayProxyEvent {
+  return managementEvent(method, resource, { ...options, params: id ? { id } : undefined });
 }
 const ctx = {} as Context;
 const json = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Record<string, any>;
