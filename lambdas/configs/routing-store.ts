@@ -55,6 +55,10 @@ export function createRoutingStore(config: RuntimeConfig, options: RoutingStoreO
       const load = async () => Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition));
       return cached(rolesCache, accountId, load, () => ttlMs);
     },
+
+    async configNames(accountId) {
+      return (await configs.list(accountId)).map((record) => record.config.name).sort();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { TtlCache } from '../cache/ttl-cache.js';
 import { catalogModels } from '../catalog/index.js';
 import { providerAdapter } from '../providers/registry.js';
 import type { UpstreamModel } from '../providers/types.js';
+import { CONFIG_MODEL_PREFIX } from '../routing/config-schema.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { sendUpstream } from './upstream-http.js';
 import type { UpstreamCredentials } from './ports.js';
@@ -18,10 +19,10 @@ const CACHE_MS = 60_000;
 const MAX_CACHED_ACCOUNTS = 500;
 
 /**
- * The models an account can route to: every provider key's upstream model list, fetched in parallel with a
+ * The models an account can route to: its routing configs (`roukey/<name>`), then every provider key's upstream model list, fetched in parallel with a
  * short timeout (a failing upstream is listed from the catalog), prefixed with the key's name, cached per account briefly.
  */
-export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'assertSafeBaseUrl' | 'timeouts'>, now: () => number = Date.now) {
+export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'assertSafeBaseUrl' | 'timeouts' | 'routing'>, now: () => number = Date.now) {
   const cache = new TtlCache<string, ListedModel[]>({ maxEntries: MAX_CACHED_ACCOUNTS, now });
 
   async function modelsOf(credentials: UpstreamCredentials): Promise<ListedModel[]> {
@@ -54,8 +55,10 @@ export function createModelLister(deps: Pick<GatewayDeps, 'providerKeys' | 'asse
   return async function listModels(accountId: string): Promise<ListedModel[]> {
     const hit = cache.get(accountId);
     if (hit) return hit;
-    const keys = await deps.providerKeys.all(accountId);
-    const models = (await Promise.all(keys.map(modelsOf))).flat();
+    const [keys, configNames] = await Promise.all([deps.providerKeys.all(accountId), deps.routing.store.configNames(accountId)]);
+    // The account's configs first: `roukey/<config>` is a model a client can name like any other.
+    const configs = configNames.map((name): ListedModel => ({ id: `${CONFIG_MODEL_PREFIX}${name}`, object: 'model', created: 0, owned_by: 'roukey' }));
+    const models = [...configs, ...(await Promise.all(keys.map(modelsOf))).flat()];
     cache.set(accountId, models, CACHE_MS);
     return models;
   };

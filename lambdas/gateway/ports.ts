@@ -48,4 +48,6 @@ export interface RoutingStore {
    * same array object is returned while cached, so the classifier can cache what it derives from it.
    */
   roles(accountId: string): Promise<readonly RoleDefinition[]>;
+  /** The names of the account's configs, for `GET /v1/models` (as `roukey/<name>`). */
+  configNames(accountId: string): Promise<readonly string[]>;
 }

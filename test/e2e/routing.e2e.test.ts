@@ -265,6 +265,16 @@ describe('choosing a config', () => {
     expect(explicit.headers.get('x-roukey-strategy')).toBe('direct');
   });
 
+  it('GET /v1/models lists the account’s configs as roukey/<name>, ahead of the provider keys’ models', async () => {
+    const config = await fallbackConfig([`${await freshKey()}/gpt-4o-mini`]);
+    const page = await e2e.client.models.list();
+    expectValid('models', { object: 'list', data: page.data });
+    const ids = page.data.map((m) => m.id);
+    expect(ids).toContain(`roukey/${config}`);
+    expect(ids.indexOf(`roukey/${config}`)).toBeLessThan(ids.indexOf('fake/gpt-4o-mini'));
+    expect(page.data.find((m) => m.id === `roukey/${config}`)?.owned_by).toBe('roukey');
+  });
+
   it('an unknown config is a 404 naming it', async () => {
     const res = await post({ model: 'roukey/no-such-config', messages });
     expect(res.status).toBe(404);

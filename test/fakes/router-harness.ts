@@ -58,6 +58,7 @@ export function portDoubles(): PortDoubles {
       store: {
         config: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.configs.get(name) : undefined),
         roles: async () => BUILTIN_ROLES,
+        configNames: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.configs.keys()].sort() : []),
       },
       health: new TargetHealth(),
     },
