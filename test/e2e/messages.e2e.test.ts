@@ -54,6 +54,17 @@ describe('POST /v1/messages routed to an OpenAI-format provider', () => {
     expect(e2e.upstream.requests.at(-1)!.body).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, ...hello] });
   });
 
+  it('routes by config as chat completions do: a fallback to Claude after the first target fails', async () => {
+    const config = { name: 'messages-fallback', strategy: 'fallback', targets: [{ model: 'fake/fail-503' }, { model: 'claude/claude-sonnet-4-5' }], reliability: { retries: 0 } };
+    expect((await e2e.mgmt('POST', '/v1/configs', config)).status).toBe(201);
+    const { data, response } = await client.messages.create({ model: 'roukey/messages-fallback', max_tokens: 64, messages: hello }).withResponse();
+    expect(data.model).toBe('roukey/messages-fallback');
+    expect(data.content[0]).toMatchObject({ type: 'text' });
+    expect(response.headers.get('x-roukey-strategy')).toBe('fallback');
+    expect(response.headers.get('x-roukey-attempts')).toBe('2');
+    expect(response.headers.get('x-roukey-model')).toBe('claude/claude-sonnet-4-5');
+  });
+
   it('streams events the SDK assembles into the same Message, with usage', async () => {
     const stream = client.messages.stream({ model: 'fake/gpt-4o-mini', max_tokens: 64, messages: hello });
     const types: string[] = [];
