@@ -7,14 +7,17 @@ import type { ClassifyRequest } from '../routing/decision.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { UpstreamAttempt } from './upstream-attempt.js';
 
-/** The classifier a `role` config asks for: the local one, or a model of the account's behind a strict timeout. */
-export function classifierFor(deps: GatewayDeps, config: RoutingConfig, accountId: string): ClassifyRequest {
+/**
+ * The classifier a `role` config asks for: the local one, or a model of the account's behind a strict timeout.
+ * A client that leaves meanwhile ends the classifier's call too.
+ */
+export function classifierFor(deps: GatewayDeps, config: RoutingConfig, accountId: string, clientSignal: AbortSignal): ClassifyRequest {
   const spec = config.classifier;
   if (spec?.method !== 'llm' || spec.model === undefined) return classifyLocal;
   const model = spec.model;
   return (request, roles) =>
     classifyWithLlm(request, roles, {
-      complete: (messages, signal) => completeText(deps, accountId, model, messages, signal),
+      complete: (messages, signal) => completeText(deps, accountId, model, messages, AbortSignal.any([signal, clientSignal])),
       timeoutMs: spec.timeoutMs,
       fallback: classifyLocal,
     });

@@ -28,15 +28,21 @@ const MAX_METADATA_VALUE = 256;
  * `models` list (with a target `model` tried first); `model: "<provider-key name>/<model>"` straight to one
  * target; the config the API key is bound to. Anything else is a 400 naming `model`.
  */
-export async function selectRoute(deps: GatewayDeps, request: ClientChatRequest, principal: ApiKeyPrincipal, headers: RequestHeaders): Promise<SelectedRoute> {
+export async function selectRoute(
+  deps: GatewayDeps,
+  request: ClientChatRequest,
+  principal: ApiKeyPrincipal,
+  headers: RequestHeaders,
+  clientSignal: AbortSignal,
+): Promise<SelectedRoute> {
   const named = configNamed(request.model, headers);
-  if (named) return configRoute(deps, named.name, named.param, request, principal, headers);
+  if (named) return configRoute(deps, named.name, named.param, request, principal, headers, clientSignal);
   const direct = TARGET_MODEL.test(request.model);
   if (request.models) {
     return { decision: inlineDecision(direct ? [request.model, ...request.models] : [...request.models]), policy: inlinePolicy(deps.timeouts) };
   }
   if (direct) return { decision: directDecision(request.model), policy: directPolicy(deps.timeouts) };
-  if (principal.config) return configRoute(deps, principal.config, 'model', request, principal, headers);
+  if (principal.config) return configRoute(deps, principal.config, 'model', request, principal, headers, clientSignal);
   throw new ApiError('invalid_request', 'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".', { param: 'model' });
 }
 
@@ -59,6 +65,7 @@ async function configRoute(
   request: ClientChatRequest,
   principal: ApiKeyPrincipal,
   headers: RequestHeaders,
+  clientSignal: AbortSignal,
 ): Promise<SelectedRoute> {
   const { accountId } = principal;
   const config = await deps.routing.store.config(accountId, name);
@@ -69,7 +76,7 @@ async function configRoute(
     roles,
     providerOf: (providerKeyName) => providers.get(providerKeyName),
     health: deps.routing.health,
-    classify: classifierFor(deps, config, accountId),
+    classify: classifierFor(deps, config, accountId, clientSignal),
     defaultMinConfidence: DEFAULT_MIN_CONFIDENCE,
     scoreComplexity,
     random: Math.random,
