@@ -26,10 +26,10 @@ try {
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct' },
     body: body(stream, 'bench-model'),
   });
-  const viaRouKey = (stream: boolean): Target => ({
+  const viaRouKey = (stream: boolean, model = 'fake/bench-model'): Target => ({
     url: `${e2e.gatewayUrl}/v1/chat/completions`,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${e2e.apiKey}` },
-    body: body(stream, 'fake/bench-model'),
+    body: body(stream, model),
   });
 
   const rows: string[][] = [['measure', 'direct', 'RouKey', 'added', 'target']];
@@ -42,6 +42,11 @@ try {
   const addP99 = percentile(r1.latencies, 99) - percentile(d1.latencies, 99);
   rows.push(['latency median, c=1', ms(percentile(d1.latencies, 50)), ms(percentile(r1.latencies, 50)), ms(addMedian), `≤ ${TARGETS.addedMedianMs} ms ${verdict(addMedian <= TARGETS.addedMedianMs)}`]);
   rows.push(['latency p99, c=1', ms(percentile(d1.latencies, 99)), ms(percentile(r1.latencies, 99)), ms(addP99), `≤ ${TARGETS.addedP99Ms} ms ${verdict(addP99 <= TARGETS.addedP99Ms)}`]);
+
+  // The same target through a routing config: config lookup (cached), strategy decision, health checks.
+  await e2e.mgmt('POST', '/v1/configs', { name: 'bench', strategy: 'fallback', targets: [{ model: 'fake/bench-model' }, { model: 'fake/gpt-4o-mini' }] });
+  const rc = await runLoad(viaRouKey(false, 'roukey/bench'), c1);
+  rows.push(['latency median, c=1, via a fallback config', ms(percentile(d1.latencies, 50)), ms(percentile(rc.latencies, 50)), ms(percentile(rc.latencies, 50) - percentile(d1.latencies, 50)), '']);
 
   const c32 = { concurrency: 32, total: 10_000 };
   const [d32, r32] = [await runLoad(direct(false), c32), await runLoad(viaRouKey(false), c32)];
@@ -74,7 +79,7 @@ try {
     rows.push([`${t.name} (median / p99)`, '', `${ms(t.medianMs)} / ${ms(t.p99Ms)}`, '', `p99 ≤ ${CLASSIFICATION_TARGET_P99_MS} ms ${verdict(t.p99Ms <= CLASSIFICATION_TARGET_P99_MS)}`]);
   }
 
-  const errors = [d1, r1, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);
+  const errors = [d1, r1, rc, d32, r32, ds, rs].reduce((n, r) => n + r.errors, 0);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(`\nRouKey benchmark — node ${process.version}; gateway, fake upstream and load generator on one thread; ${errors} failed requests\n`);
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
