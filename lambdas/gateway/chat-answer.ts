@@ -1,7 +1,7 @@
 import type { ChatChunk, ChatRequest, ChatResponse, ProviderAdapter, UpstreamResponse } from '../providers/types.js';
 import { isFinishReason } from '../store/activity-record.js';
 import type { RequestLog } from './request-log.js';
-import { answerUsage, StreamMeter } from './stream-meter.js';
+import { answerUsage, hasToken, StreamMeter } from './stream-meter.js';
 import { clientChunks } from './stream-pipe.js';
 import type { UpstreamAttempt } from './upstream-attempt.js';
 
@@ -24,9 +24,10 @@ export interface ReadyAnswer {
 }
 
 /**
- * Reads an upstream answer until it has provably started: the whole answer when not streamed, the first chunk
- * when streamed. Failures up to here are thrown, so the attempt loop may still retry or fall back; the first
- * chunk disarms the attempt's timeout, and from then on the stream may take as long as it needs.
+ * Reads an upstream answer until it has provably started: the whole answer when not streamed, the first token
+ * when streamed (chunks before it, such as OpenAI's role-only first chunk, are held back). Nothing has reached
+ * the client yet, so failures up to here are thrown and the attempt loop may still retry or fall back; the first
+ * token disarms the attempt's timeout, and from then on the stream may take as long as it needs.
  */
 export async function openAnswer(adapter: ProviderAdapter, response: UpstreamResponse, request: ChatRequest, attempt: UpstreamAttempt, log: RequestLog): Promise<ReadyAnswer> {
   if (!request.stream) {
@@ -37,20 +38,23 @@ export async function openAnswer(adapter: ProviderAdapter, response: UpstreamRes
   }
   const meter = new StreamMeter(log.startedAt);
   const chunks = clientChunks(adapter.readChatStream(response.body), meter, request.includeUsage)[Symbol.asyncIterator]();
-  let first: IteratorResult<ChatChunk>;
+  const held: ChatChunk[] = [];
+  let next: IteratorResult<ChatChunk>;
   try {
-    first = await chunks.next();
+    // A stream that ends without any token is answered as it is.
+    while (!(next = await chunks.next()).done && !hasToken(next.value)) held.push(next.value);
   } catch (err) {
     await chunks.return?.(undefined).catch(() => undefined);
     throw err;
   }
+  if (!next.done) held.push(next.value);
   attempt.disarm();
   log.metering = meter.metering;
   let broke = false;
   return {
     answer: {
       kind: 'stream',
-      chunks: resumed(first, chunks, attempt, () => {
+      chunks: resumed(held, next.done === true, chunks, attempt, () => {
         broke = true;
       }),
     },
@@ -63,10 +67,10 @@ export async function openAnswer(adapter: ProviderAdapter, response: UpstreamRes
   };
 }
 
-/** The chunks from the first one (already read) on, with read failures classified as what really happened. */
-async function* resumed(first: IteratorResult<ChatChunk>, rest: AsyncIterator<ChatChunk>, attempt: UpstreamAttempt, onBreak: () => void): AsyncGenerator<ChatChunk> {
-  if (first.done) return;
-  yield first.value;
+/** The chunks read so far, then the rest of the stream, with read failures classified as what really happened. */
+async function* resumed(held: readonly ChatChunk[], ended: boolean, rest: AsyncIterator<ChatChunk>, attempt: UpstreamAttempt, onBreak: () => void): AsyncGenerator<ChatChunk> {
+  yield* held;
+  if (ended) return;
   for (;;) {
     let next: IteratorResult<ChatChunk>;
     try {

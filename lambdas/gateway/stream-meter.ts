@@ -30,7 +30,7 @@ export class StreamMeter {
   observe(chunk: ChatChunk): void {
     const m = this.metering;
     const choice = chunk.choices?.[0];
-    if (m.ttftMs === undefined && choice && hasToken(choice.delta)) m.ttftMs = Math.max(0, this.now() - this.startedAt);
+    if (m.ttftMs === undefined && hasToken(chunk)) m.ttftMs = Math.max(0, this.now() - this.startedAt);
     if (choice?.finish_reason && isFinishReason(choice.finish_reason)) m.finishReason = choice.finish_reason;
     if (chunk.usage) m.usage = chunk.usage;
     else if (choice) this.#generated += generatedText(choice.delta);
@@ -43,9 +43,12 @@ export class StreamMeter {
   }
 }
 
-function hasToken(delta: Record<string, unknown> | undefined): boolean {
+/** Whether a chunk carries generated output: text, reasoning, a refusal or a tool call (not just a role or finish). */
+export function hasToken(chunk: ChatChunk): boolean {
+  const delta = chunk.choices?.[0]?.delta;
   if (!delta) return false;
-  return (typeof delta.content === 'string' && delta.content.length > 0) || delta.tool_calls !== undefined || typeof delta.refusal === 'string';
+  const text = (value: unknown) => typeof value === 'string' && value.length > 0;
+  return text(delta.content) || text(delta.reasoning_content) || delta.tool_calls !== undefined || typeof delta.refusal === 'string';
 }
 
 /** Token counts of a usage object as the activity record's fields. */

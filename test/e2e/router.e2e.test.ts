@@ -144,7 +144,9 @@ describe('POST /v1/chat/completions through the official openai client', () => {
         controller.abort();
       }
     })().catch(() => undefined);
-    expect(received).toBe(1);
+    // The role-only chunk is held back until the first token, so the two come together; the rest never do.
+    expect(received).toBeGreaterThanOrEqual(1);
+    expect(received).toBeLessThanOrEqual(2);
     // The upstream answers slowly (200 ms a chunk): only RouKey passing the abort on makes it see the disconnect.
     const upstreamSide = await e2e.upstream.waitFor((r) => r.mode === 'slow-stream' && r.closed, 5_000);
     expect(upstreamSide.clientAborted).toBe(true);

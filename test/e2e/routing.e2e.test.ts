@@ -179,6 +179,24 @@ describe('routing configs: faults before the first byte fall back to the next ta
       [`${b}/gpt-4o-mini`, 'ok', 200],
     ]);
   });
+
+  it('a first token later than firstTokenTimeoutMs falls back, though a role-only chunk came in time (none of it reaches the client)', async () => {
+    const [a, b] = [await freshKey(), await freshKey()];
+    const config = await fallbackConfig([`${a}/slow-first-token`, `${b}/gpt-4o-mini`]);
+    const res = await post({ model: `roukey/${config}`, messages, stream: true });
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(2_500);
+    const models = res.text
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => JSON.parse(e.slice(6)).model as string);
+    // Every chunk the client got came from the target that answered in time.
+    expect(new Set(models)).toEqual(new Set(['gpt-4o-mini']));
+    expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))).toEqual([
+      [`${a}/slow-first-token`, 'timeout', null],
+      [`${b}/gpt-4o-mini`, 'ok', 200],
+    ]);
+  });
 });
 
 describe('routing configs: after the first byte there is no fallback', () => {

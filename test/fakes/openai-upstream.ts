@@ -24,6 +24,7 @@ export const FAKE_MODES = [
   'slow-stream', // like ok, with `slowDelayMs` between chunks
   'no-usage', // like echo, but never reports usage (as some OpenAI-compatible servers do)
   'slow-first-chunk', // like ok, but waits `slowDelayMs` before the first chunk (streamed: after the 200 status) or the answer
+  'slow-first-token', // streamed: the role-only chunk at once, then `slowDelayMs` before the first token
   'flaky-500', // fails with 500 on the 1st, 3rd, 5th… request of this mode, answers like ok in between
 ] as const;
 export type FakeMode = (typeof FAKE_MODES)[number];
@@ -203,6 +204,7 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
   }
 
   send(chunk({ role: 'assistant', content: '', refusal: null }, null));
+  if (mode === 'slow-first-token') await sleep(opts.slowDelayMs);
   for (let i = 0; i < deltas.length; i++) {
     if (res.destroyed) return;
     if (delay > 0) await sleep(delay);

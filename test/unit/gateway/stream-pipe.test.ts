@@ -78,6 +78,14 @@ describe('StreamMeter', () => {
     expect(meter.metering).toEqual({ ttftMs: 5 });
   });
 
+  it('counts streamed reasoning as the first token (a reasoning model thinks out loud before it answers)', () => {
+    const meter = new StreamMeter(0, () => 7);
+    meter.observe(chunk({ role: 'assistant', content: '' }));
+    expect(meter.metering.ttftMs).toBeUndefined();
+    meter.observe(chunk({ reasoning_content: 'Let me think' }));
+    expect(meter.metering.ttftMs).toBe(7);
+  });
+
   it('ignores malformed token counts', () => {
     expect(usageFields({ prompt_tokens: -1, completion_tokens: 1.5, total_tokens: 3 })).toEqual({ promptTokens: undefined, completionTokens: undefined, totalTokens: 3, cachedTokens: undefined });
   });
