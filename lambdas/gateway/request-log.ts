@@ -23,6 +23,8 @@ export interface RequestLog {
   /** Where routing sent the request, and every attempt it made (gateway/attempt-run.ts). */
   decision?: RouteDecision;
   attempts?: AttemptRecord[];
+  /** What the LLM role classifier's call used, when one was made. */
+  classifierUsage?: { readonly tokens: number; readonly costUsd?: number };
   /** The response headers every answer carries (request id, then the routing headers once known). */
   headers: Record<string, string>;
 }
@@ -67,6 +69,8 @@ export async function recordAfterResponse(deps: GatewayDeps, log: RequestLog, la
       errorType: log.errorType,
       ...decisionFields(log.decision),
       attempts: log.attempts?.length ? log.attempts : undefined,
+      classifierTokens: log.classifierUsage?.tokens,
+      classifierCostUsd: log.classifierUsage?.costUsd,
     });
   } catch (err) {
     deps.log({ level: 'error', msg: 'activity write failed', requestId: log.requestId, error: errorName(err) });

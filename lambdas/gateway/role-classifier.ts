@@ -1,3 +1,4 @@
+import { catalogEntry, estimateCost } from '../catalog/index.js';
 import { ApiError } from '../http/errors.js';
 import { providerAdapter } from '../providers/registry.js';
 import type { ChatRequest } from '../providers/types.js';
@@ -5,19 +6,22 @@ import { classifyLocal, classifyWithLlm } from '../routing/classify/index.js';
 import { TARGET_MODEL, type RoutingConfig } from '../routing/config-schema.js';
 import type { ClassifyRequest } from '../routing/decision.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import type { RequestLog } from './request-log.js';
+import { answerUsage } from './stream-meter.js';
 import { UpstreamAttempt } from './upstream-attempt.js';
 
 /**
  * The classifier a `role` config asks for: the local one, or a model of the account's behind a strict timeout.
- * A client that leaves meanwhile ends the classifier's call too.
+ * A client that leaves meanwhile ends the classifier's call too. The call's tokens and cost go into `log`: the
+ * account pays its provider for them.
  */
-export function classifierFor(deps: GatewayDeps, config: RoutingConfig, accountId: string, clientSignal: AbortSignal): ClassifyRequest {
+export function classifierFor(deps: GatewayDeps, config: RoutingConfig, log: RequestLog, clientSignal: AbortSignal): ClassifyRequest {
   const spec = config.classifier;
   if (spec?.method !== 'llm' || spec.model === undefined) return classifyLocal;
   const model = spec.model;
   return (request, roles) =>
     classifyWithLlm(request, roles, {
-      complete: (messages, signal) => completeText(deps, accountId, model, messages, AbortSignal.any([signal, clientSignal])),
+      complete: (messages, signal) => completeText(deps, log, model, messages, AbortSignal.any([signal, clientSignal])),
       timeoutMs: spec.timeoutMs,
       fallback: classifyLocal,
     });
@@ -30,9 +34,9 @@ const CLASSIFIER_MAX_TOKENS = 64;
  * One short non-streamed completion through the account's own provider key, for the LLM classifier. The text
  * goes to the account's provider and back into memory only: never logged, never stored (P1).
  */
-async function completeText(deps: GatewayDeps, accountId: string, model: string, messages: readonly { role: 'system' | 'user'; content: string }[], signal: AbortSignal): Promise<string> {
+async function completeText(deps: GatewayDeps, log: RequestLog, model: string, messages: readonly { role: 'system' | 'user'; content: string }[], signal: AbortSignal): Promise<string> {
   const [, providerKeyName, modelId] = TARGET_MODEL.exec(model)!;
-  const credentials = await deps.providerKeys.byName(accountId, providerKeyName!);
+  const credentials = await deps.providerKeys.byName(log.principal!.accountId, providerKeyName!);
   if (!credentials) throw new ApiError('not_found', 'The classifier model names no provider key of this account.');
   if (credentials.baseUrl !== undefined) await deps.assertSafeBaseUrl(credentials.baseUrl);
   const adapter = providerAdapter(credentials.provider);
@@ -48,6 +52,8 @@ async function completeText(deps: GatewayDeps, accountId: string, model: string,
   try {
     const response = await attempt.send(adapter.chatRequest(request, credentials), adapter);
     const answer = await adapter.readChatResponse(response);
+    const usage = answerUsage(answer.usage, request.body, answer.json);
+    log.classifierUsage = { tokens: usage.total_tokens, costUsd: estimateCost(usage, catalogEntry(credentials.provider, modelId!)) };
     const content: unknown = (JSON.parse(answer.json) as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
     return typeof content === 'string' ? content : '';
   } finally {

@@ -9,6 +9,7 @@ import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './
 import type { GatewayDeps } from './gateway-deps.js';
 import type { ApiKeyPrincipal } from './ports.js';
 import { headerValue, type RequestHeaders } from './request-context.js';
+import type { RequestLog } from './request-log.js';
 import { classifierFor } from './role-classifier.js';
 
 /** Where a request goes and how hard to try: the decision's ordered targets and the attempt policy. */
@@ -31,18 +32,19 @@ const MAX_METADATA_VALUE = 256;
 export async function selectRoute(
   deps: GatewayDeps,
   request: ClientChatRequest,
-  principal: ApiKeyPrincipal,
+  log: RequestLog,
   headers: RequestHeaders,
   clientSignal: AbortSignal,
 ): Promise<SelectedRoute> {
+  const principal = log.principal!;
   const named = configNamed(request.model, headers);
-  if (named) return configRoute(deps, named.name, named.param, request, principal, headers, clientSignal);
+  if (named) return configRoute(deps, named.name, named.param, request, log, headers, clientSignal);
   const direct = TARGET_MODEL.test(request.model);
   if (request.models) {
     return { decision: inlineDecision(direct ? [request.model, ...request.models] : [...request.models]), policy: inlinePolicy(deps.timeouts) };
   }
   if (direct) return { decision: directDecision(request.model), policy: directPolicy(deps.timeouts) };
-  if (principal.config) return configRoute(deps, principal.config, 'model', request, principal, headers, clientSignal);
+  if (principal.config) return configRoute(deps, principal.config, 'model', request, log, headers, clientSignal);
   throw new ApiError('invalid_request', 'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".', { param: 'model' });
 }
 
@@ -63,10 +65,11 @@ async function configRoute(
   name: string,
   param: string,
   request: ClientChatRequest,
-  principal: ApiKeyPrincipal,
+  log: RequestLog,
   headers: RequestHeaders,
   clientSignal: AbortSignal,
 ): Promise<SelectedRoute> {
+  const principal = log.principal!;
   const { accountId } = principal;
   const config = await deps.routing.store.config(accountId, name);
   if (!config) throw new ApiError('not_found', `No routing config named "${name}" in this account.`, { param, code: 'config_not_found' });
@@ -76,7 +79,7 @@ async function configRoute(
     roles,
     providerOf: (providerKeyName) => providers.get(providerKeyName),
     health: deps.routing.health,
-    classify: classifierFor(deps, config, accountId, clientSignal),
+    classify: classifierFor(deps, config, log, clientSignal),
     defaultMinConfidence: DEFAULT_MIN_CONFIDENCE,
     scoreComplexity,
     random: Math.random,

@@ -89,6 +89,9 @@ export const requestActivitySchema = z.strictObject({
   classifier: z.enum(CLASSIFICATION_METHODS).optional(),
   complexity: z.number().int().min(1).max(5).optional(),
   attempts: z.array(attemptRecordSchema).max(MAX_RECORDED_ATTEMPTS).optional(),
+  /** The LLM role classifier's own call: its tokens, and their cost by the catalog's prices. */
+  classifierTokens: count.optional(),
+  classifierCostUsd: z.number().nonnegative().finite().optional(),
   /** DynamoDB TTL, epoch seconds (P11). */
   expiresAt: count,
 });

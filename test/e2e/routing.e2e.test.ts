@@ -337,7 +337,11 @@ describe('strategies end to end', () => {
       const res = await post({ model: `roukey/${config}`, messages: [{ role: 'user', content: 'hello!' }] });
       expect(res.headers.get('x-roukey-route')).toBe('math');
       expect(classifierUpstream.requests).toHaveLength(1);
-      expect(await recordOf(res.headers.get('x-roukey-request-id'))).toMatchObject({ classifier: 'llm', confidence: 0.93, route: 'math' });
+      const record = await recordOf(res.headers.get('x-roukey-request-id'));
+      expect(record).toMatchObject({ classifier: 'llm', confidence: 0.93, route: 'math' });
+      // The classifier's own call is metered too (the fake reports 11 + 7 tokens; gpt-4o-mini is in the catalog).
+      expect(record.classifierTokens).toBe(18);
+      expect(record.classifierCostUsd).toBeGreaterThan(0);
 
       const slow = await createConfig({ strategy: 'role', roles, defaultRole: 'chat', classifier: { method: 'llm', model: `${judge}/hang`, timeoutMs: 300 } });
       const started = Date.now();
