@@ -19,7 +19,7 @@ export type { ChatAnswer, DeliverAnswer } from './chat-answer.js';
  * ClientDisconnectedError).
  */
 export async function routeChat(deps: GatewayDeps, request: ClientChatRequest, headers: RequestHeaders, log: RequestLog, clientSignal: AbortSignal, deliver: DeliverAnswer): Promise<void> {
-  const { decision, policy } = await selectRoute(deps, request, log, headers, clientSignal);
+  const { decision, policy } = await selectRoute(deps, { request, log, headers, clientSignal });
   await new AttemptRun(deps, decision, policy, request, log, clientSignal).run(deliver);
 }
 

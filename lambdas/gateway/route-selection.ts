@@ -18,6 +18,15 @@ export interface SelectedRoute {
   readonly policy: AttemptPolicy;
 }
 
+/** A request as it reached the router: its body, its log (with the caller), its headers and the client's signal. */
+export interface InboundRequest {
+  readonly request: ClientChatRequest;
+  readonly log: RequestLog;
+  readonly headers: RequestHeaders;
+  /** Aborts when the client leaves: ends an LLM classifier call in flight too. */
+  readonly clientSignal: AbortSignal;
+}
+
 export const CONFIG_HEADER = 'x-roukey-config';
 const METADATA_HEADER_PREFIX = 'x-roukey-metadata-';
 /** Bounds on what rules may read from metadata headers: enough for tagging, not a side channel for payloads. */
@@ -29,22 +38,17 @@ const MAX_METADATA_VALUE = 256;
  * `models` list (with a target `model` tried first); `model: "<provider-key name>/<model>"` straight to one
  * target; the config the API key is bound to. Anything else is a 400 naming `model`.
  */
-export async function selectRoute(
-  deps: GatewayDeps,
-  request: ClientChatRequest,
-  log: RequestLog,
-  headers: RequestHeaders,
-  clientSignal: AbortSignal,
-): Promise<SelectedRoute> {
+export async function selectRoute(deps: GatewayDeps, inbound: InboundRequest): Promise<SelectedRoute> {
+  const { request, log, headers } = inbound;
   const principal = log.principal!;
   const named = configNamed(request.model, headers);
-  if (named) return configRoute(deps, named.name, named.param, request, log, headers, clientSignal);
+  if (named) return configRoute(deps, named.name, named.param, inbound);
   const direct = TARGET_MODEL.test(request.model);
   if (request.models) {
     return { decision: inlineDecision(direct ? [request.model, ...request.models] : [...request.models]), policy: inlinePolicy(deps.timeouts) };
   }
   if (direct) return { decision: directDecision(request.model), policy: directPolicy(deps.timeouts) };
-  if (principal.config) return configRoute(deps, principal.config, 'model', request, log, headers, clientSignal);
+  if (principal.config) return configRoute(deps, principal.config, 'model', inbound);
   throw new ApiError('invalid_request', 'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".', { param: 'model' });
 }
 
@@ -60,15 +64,7 @@ function checkedName(name: string, param: string): string {
   return name;
 }
 
-async function configRoute(
-  deps: GatewayDeps,
-  name: string,
-  param: string,
-  request: ClientChatRequest,
-  log: RequestLog,
-  headers: RequestHeaders,
-  clientSignal: AbortSignal,
-): Promise<SelectedRoute> {
+async function configRoute(deps: GatewayDeps, name: string, param: string, { request, log, headers, clientSignal }: InboundRequest): Promise<SelectedRoute> {
   const principal = log.principal!;
   const { accountId } = principal;
   const config = await deps.routing.store.config(accountId, name);
