@@ -13,11 +13,13 @@ export interface AttemptPolicy {
   readonly firstTokenTimeoutMs: number;
   /** A non-streamed attempt's limit until its whole answer. */
   readonly responseTimeoutMs: number;
+  /** The pause before retry `n` (0-based) of the same target. */
+  readonly backoffMs: (n: number) => number;
 }
 
 /** `<provider-key name>/<model>`: one attempt, the client decides about retries (as without a gateway). */
 export function directPolicy(timeouts: GatewayTimeouts): AttemptPolicy {
-  return { retries: 0, fallbackOn: new Set(), skipUnhealthy: false, firstTokenTimeoutMs: timeouts.streamFirstTokenMs, responseTimeoutMs: timeouts.responseMs };
+  return { retries: 0, fallbackOn: new Set(), skipUnhealthy: false, firstTokenTimeoutMs: timeouts.streamFirstTokenMs, responseTimeoutMs: timeouts.responseMs, backoffMs };
 }
 
 /** An inline `models` list: each model once, moving on for the usual failure classes. */
@@ -34,6 +36,7 @@ export function configPolicy(config: RoutingConfig): AttemptPolicy {
     // `timeoutMs` bounds every attempt until it answers; a stream's first token may have a tighter limit.
     firstTokenTimeoutMs: Math.min(r.firstTokenTimeoutMs, r.timeoutMs),
     responseTimeoutMs: r.timeoutMs,
+    backoffMs,
   };
 }
 

@@ -4,8 +4,8 @@ import { providerAdapter } from '../providers/registry.js';
 import { UpstreamError, type ChatRequest, type UpstreamFailure, type UpstreamHttpRequest } from '../providers/types.js';
 import { targetKey, type RouteDecision, type RouteTarget } from '../routing/decision.js';
 import type { FailureKind } from '../routing/target-health.js';
-import type { AttemptOutcome, AttemptRecord } from '../store/activity-record.js';
-import { backoffMs, failureClass, retryAfterMs, type AttemptPolicy } from './attempt-policy.js';
+import { MAX_RECORDED_ATTEMPTS, type AttemptOutcome, type AttemptRecord } from '../store/activity-record.js';
+import { failureClass, retryAfterMs, type AttemptPolicy } from './attempt-policy.js';
 import { openAnswer, type DeliverAnswer } from './chat-answer.js';
 import type { ClientChatRequest } from './chat-request.js';
 import { upstreamFailureToApiError } from './error-mapping.js';
@@ -57,6 +57,7 @@ export class AttemptRun {
   /** Runs the loop; resolves once an answer has been delivered, or throws the error the client should see. */
   async run(deliver: DeliverAnswer): Promise<void> {
     for (const target of this.decision.targets) {
+      if (this.exhausted()) break;
       if (await this.tryTarget(target, deliver)) return;
     }
     throw this.failure();
@@ -137,8 +138,8 @@ export class AttemptRun {
         }
         if (!(failure instanceof UpstreamError)) throw failure;
         if (!this.afterFailure(name, credentials, key, startedAt, failure.failure)) return false;
-        if (retry >= this.policy.retries) return false;
-        await pause(backoffMs(retry), this.clientSignal);
+        if (retry >= this.policy.retries || this.exhausted()) return false;
+        await pause(this.policy.backoffMs(retry), this.clientSignal);
         continue;
       }
       const record = this.record(name, credentials, startedAt, 'ok', 200);
@@ -173,6 +174,14 @@ export class AttemptRun {
     if (cls === undefined || !this.policy.fallbackOn.has(cls)) throw error;
     // A rate-limited target is cooling down: retrying it now would only be refused again.
     return cls !== '429';
+  }
+
+  /**
+   * A request's attempts are bounded, so it cannot go on for long and its record always fits its schema: a group
+   * of 16 targets, 16 last-resort targets and 3 retries each could otherwise make 128.
+   */
+  private exhausted(): boolean {
+    return this.attempts.length >= MAX_RECORDED_ATTEMPTS;
   }
 
   /** A target passed over without an upstream call. */

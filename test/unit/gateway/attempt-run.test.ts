@@ -1,0 +1,56 @@
+import { configPolicy } from '../../../lambdas/gateway/attempt-policy.js';
+import { AttemptRun } from '../../../lambdas/gateway/attempt-run.js';
+import { newRequestLog } from '../../../lambdas/gateway/request-log.js';
+import { ApiError } from '../../../lambdas/http/errors.js';
+import { routingConfigSchema } from '../../../lambdas/routing/config-schema.js';
+import { decideRoute } from '../../../lambdas/routing/decide-route.js';
+import { BUILTIN_ROLES, scoreComplexity } from '../../../lambdas/routing/classify/index.js';
+import { attemptRecordSchema, MAX_RECORDED_ATTEMPTS } from '../../../lambdas/store/activity-record.js';
+import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
+import { PRINCIPAL, portDoubles } from '../../fakes/router-harness.js';
+import { rejectionOf } from '../../support/thrown.js';
+
+let fake: FakeOpenAIUpstream;
+beforeAll(async () => {
+  fake = await startFakeOpenAIUpstream();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('AttemptRun', () => {
+  it('stops at the record’s bound of attempts, however many targets and retries a config allows', async () => {
+    const ports = portDoubles();
+    const keys = Array.from({ length: 32 }, (_, i) => `k${i}`);
+    for (const name of keys) ports.providerKeys.set(name, { providerKeyId: `pk_${name}`, name, provider: 'openai', baseUrl: fake.baseUrl, apiKey: 'sk-x' });
+    const targets = (names: string[]) => names.map((name) => ({ model: `${name}/fail-500` }));
+    // A role group of 16 targets, 16 more as the last resort, 3 retries each: 128 calls without the bound.
+    const config = routingConfigSchema.parse({
+      name: 'wide',
+      strategy: 'role',
+      roles: { chat: targets(keys.slice(0, 16)) },
+      defaultRole: 'chat',
+      targets: targets(keys.slice(16)),
+      reliability: { retries: 3 },
+    });
+    const request = { body: { messages: [{ role: 'user', content: 'hi' }] }, model: 'roukey/wide', stream: false, includeUsage: false };
+    const decision = await decideRoute(config, { ...request, promptTokens: 5, needs: { tools: false, vision: false, jsonSchema: false, reasoning: false }, metadata: {}, stickyId: 'u' }, {
+      accountId: PRINCIPAL.accountId,
+      roles: BUILTIN_ROLES,
+      providerOf: () => 'openai',
+      health: ports.deps.routing.health,
+      classify: () => ({ role: 'chat', confidence: 1, method: 'local' }),
+      defaultMinConfidence: 0.4,
+      scoreComplexity,
+      random: Math.random,
+    });
+    expect(decision.targets).toHaveLength(32);
+    const log = { ...newRequestLog({ requestContext: undefined as never }), principal: PRINCIPAL };
+    const run = new AttemptRun(ports.deps, decision, { ...configPolicy(config), backoffMs: () => 0 }, request, log, new AbortController().signal);
+    const err = await rejectionOf(ApiError, run.run(async () => undefined));
+    expect(err.status).toBe(502);
+    expect(log.attempts).toHaveLength(MAX_RECORDED_ATTEMPTS);
+    for (const attempt of log.attempts!) attemptRecordSchema.parse(attempt);
+    expect(log.headers['x-roukey-attempts']).toBe(String(log.attempts!.filter((a) => a.outcome === 'http_error').length));
+  });
+});
