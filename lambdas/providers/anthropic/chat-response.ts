@@ -1,19 +1,13 @@
-import { UpstreamError, type ChatResponse, type UpstreamResponse } from '../types.js';
+import { parseAnswer } from '../answer-json.js';
+import type { ChatResponse, UpstreamResponse } from '../types.js';
 import { finishReason, openaiUsage } from './usage.js';
 import { anthropicMessageSchema, type AnthropicMessage } from './wire.js';
 
 /** A non-streamed Anthropic message as an OpenAI chat.completion. */
 export async function readChatResponse(response: UpstreamResponse): Promise<ChatResponse> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await response.text());
-  } catch {
-    throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with invalid JSON.' });
-  }
-  const parsed = anthropicMessageSchema.safeParse(json);
-  if (!parsed.success) throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with an unexpected shape.' });
-  const completion = toCompletion(parsed.data, Math.floor(Date.now() / 1000));
-  return { json: JSON.stringify(completion), usage: completion.usage, finishReason: finishReason(parsed.data.stop_reason) };
+  const message = parseAnswer(await response.text(), anthropicMessageSchema);
+  const completion = toCompletion(message, Math.floor(Date.now() / 1000));
+  return { json: JSON.stringify(completion), usage: completion.usage, finishReason: finishReason(message.stop_reason) };
 }
 
 export function toCompletion(message: AnthropicMessage, created: number) {

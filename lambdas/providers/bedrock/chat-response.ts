@@ -1,18 +1,11 @@
-import { UpstreamError, type ChatResponse, type UpstreamResponse } from '../types.js';
+import { parseAnswer } from '../answer-json.js';
+import type { ChatResponse, UpstreamResponse } from '../types.js';
 import { completionId, openaiFinishReason, openaiUsage } from './translate.js';
 import { converseOutputSchema, type ContentBlock } from './wire.js';
 
 /** A ConverseCommandOutput (as send.ts encodes it) → OpenAI chat.completion. */
 export async function readChatResponse(response: UpstreamResponse): Promise<ChatResponse> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await response.text());
-  } catch {
-    throw new UpstreamError({ kind: 'stream', message: 'Bedrock answered with invalid JSON.' });
-  }
-  const parsed = converseOutputSchema.safeParse(json);
-  if (!parsed.success) throw new UpstreamError({ kind: 'stream', message: 'Bedrock answered with an unexpected shape.' });
-  const output = parsed.data;
+  const output = parseAnswer(await response.text(), converseOutputSchema, 'Bedrock');
   const { text, reasoning, toolCalls } = splitContent(output.output?.message?.content ?? []);
   const message: Record<string, unknown> = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null, refusal: null, annotations: [] };
   if (reasoning.length > 0) message.reasoning_content = reasoning;

@@ -1,18 +1,11 @@
-import { UpstreamError, type ChatResponse, type UpstreamResponse } from '../types.js';
+import { parseAnswer } from '../answer-json.js';
+import type { ChatResponse, UpstreamResponse } from '../types.js';
 import { completionId, openaiFinishReason, openaiUsage, splitParts } from './candidate.js';
 import { generateContentResponseSchema, type GenerateContentResponse } from './wire.js';
 
 /** A GenerateContentResponse (JSON text) as the parsed object, or an UpstreamError naming no content. */
 export function parseGenerateContentResponse(text: string): GenerateContentResponse {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with invalid JSON.' });
-  }
-  const parsed = generateContentResponseSchema.safeParse(json);
-  if (!parsed.success) throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with an unexpected shape.' });
-  return parsed.data;
+  return parseAnswer(text, generateContentResponseSchema);
 }
 
 /** Gemini generateContent → OpenAI chat.completion; one choice per candidate. */

@@ -1,4 +1,6 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
+import { z } from 'zod';
+import { parseAnswer } from '../answer-json.js';
 import { readSseEvents } from '../sse-reader.js';
 import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type UpstreamFailure, type UpstreamHttpRequest, type UpstreamResponse, type Usage } from '../types.js';
 import { chatCompletionsUrl, openaiHeaders } from './api.js';
@@ -25,17 +27,15 @@ export function buildChatRequest(preset: OpenAiPreset, request: ChatRequest, cre
   };
 }
 
+/** What the gateway reads of an OpenAI answer; the answer's text itself goes to the client unchanged. */
+const answerSchema = z.looseObject({
+  choices: z.array(z.looseObject({ finish_reason: z.string().nullish().catch(undefined) })),
+  usage: z.custom<Usage>().nullish(),
+});
+
 export async function readChatResponse(response: UpstreamResponse): Promise<ChatResponse> {
   const json = await response.text();
-  let parsed: { usage?: Usage; choices?: Array<{ finish_reason?: string | null }> };
-  try {
-    parsed = JSON.parse(json) as typeof parsed;
-  } catch {
-    throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with invalid JSON.' });
-  }
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.choices)) {
-    throw new UpstreamError({ kind: 'stream', message: 'The upstream answered with an unexpected shape.' });
-  }
+  const parsed = parseAnswer(json, answerSchema);
   return { json, usage: parsed.usage ?? undefined, finishReason: parsed.choices[0]?.finish_reason ?? undefined };
 }
 
