@@ -44,7 +44,7 @@ export function openAiMessageSchema<T extends z.ZodType>(provider: string, toolC
   );
 }
 
-export function openAiFunctionToolSchema(provider: string) {
+function openAiFunctionToolSchema(provider: string) {
   return z.looseObject({
     type: z.literal('function', { error: `only function tools are supported for ${provider}` }),
     function: z.looseObject({
@@ -57,12 +57,31 @@ export function openAiFunctionToolSchema(provider: string) {
 
 const namedToolChoice = z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) });
 
-export const openAiToolChoiceSchema = z.union([z.enum(['auto', 'none', 'required']), namedToolChoice], { error: 'must be auto, none, required or a named function' });
+const openAiToolChoiceSchema = z.union([z.enum(['auto', 'none', 'required']), namedToolChoice], { error: 'must be auto, none, required or a named function' });
 
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
-export const reasoningEffortSchema = z.enum(REASONING_EFFORTS, { error: `must be one of: ${REASONING_EFFORTS.join(', ')}` });
+const reasoningEffortSchema = z.enum(REASONING_EFFORTS, { error: `must be one of: ${REASONING_EFFORTS.join(', ')}` });
+
+/**
+ * The body fields google and bedrock translate alike: messages (in the adapter's message schema), sampling and
+ * length limits, reasoning effort and function tools. Each adapter adds the fields it treats its own way.
+ */
+export function translatedBodyFields<M extends z.ZodType>(provider: string, messageSchema: M) {
+  return {
+    messages: z.array(messageSchema),
+    temperature: z.number().min(0).max(2).nullish(),
+    top_p: z.number().min(0).max(1).nullish(),
+    max_tokens: z.number().int().positive().nullish(),
+    max_completion_tokens: z.number().int().positive().nullish(),
+    reasoning_effort: reasoningEffortSchema.nullish(),
+    tools: z.array(openAiFunctionToolSchema(provider)).nullish(),
+    tool_choice: openAiToolChoiceSchema.nullish(),
+    // `false` is the only value with no effect; true would ask for logprobs these adapters do not translate.
+    logprobs: z.literal(false, { error: `is not supported for ${provider}` }).nullish(),
+  };
+}
 
 /**
  * OpenAI fields with nothing to translate and no effect on the answer's content, dropped silently by the

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 
-import {
-  openAiFunctionToolSchema,
-  openAiMessageSchema,
-  openAiToolCallSchema,
-  openAiToolChoiceSchema,
-  reasoningEffortSchema,
-  unsupportedFieldFinder,
-} from '../openai-request-schema.js';
+import { openAiMessageSchema, openAiToolCallSchema, translatedBodyFields, unsupportedFieldFinder } from '../openai-request-schema.js';
 
 /**
  * The OpenAI chat request fields the bedrock adapter translates to Converse, as zod shapes. Messages are checked
@@ -20,19 +13,10 @@ export const messageSchema = openAiMessageSchema('bedrock', toolCallSchema);
 export type Message = z.infer<typeof messageSchema>;
 
 export const bedrockChatBodySchema = z.looseObject({
-  messages: z.array(messageSchema),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
+  ...translatedBodyFields('bedrock', messageSchema),
   stop: z.union([z.string(), z.array(z.string())], { error: 'must be a string or an array of strings' }).nullish(),
   n: z.literal(1, { error: 'must be 1 for bedrock (one choice per request)' }).nullish(),
   response_format: z.looseObject({ type: z.literal('text', { error: 'only text is supported for bedrock' }) }).nullish(),
-  reasoning_effort: reasoningEffortSchema.nullish(),
-  tools: z.array(openAiFunctionToolSchema('bedrock')).nullish(),
-  tool_choice: openAiToolChoiceSchema.nullish(),
-  // `false` is the only value with no effect; true would ask for logprobs Converse does not return.
-  logprobs: z.literal(false, { error: 'is not supported for bedrock' }).nullish(),
 });
 export type BedrockChatBody = z.infer<typeof bedrockChatBodySchema>;
 

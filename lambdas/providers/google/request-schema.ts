@@ -1,13 +1,6 @@
 import { z } from 'zod';
 
-import {
-  openAiFunctionToolSchema,
-  openAiMessageSchema,
-  openAiToolCallSchema,
-  openAiToolChoiceSchema,
-  reasoningEffortSchema,
-  unsupportedFieldFinder,
-} from '../openai-request-schema.js';
+import { openAiMessageSchema, openAiToolCallSchema, translatedBodyFields, unsupportedFieldFinder } from '../openai-request-schema.js';
 
 export type { ReasoningEffort } from '../openai-request-schema.js';
 
@@ -25,11 +18,7 @@ export const messageSchema = openAiMessageSchema('google', toolCallSchema);
 export type Message = z.infer<typeof messageSchema>;
 
 export const googleChatBodySchema = z.looseObject({
-  messages: z.array(messageSchema),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
+  ...translatedBodyFields('google', messageSchema),
   stop: z.union([z.string(), z.array(z.string()).max(5)], { error: 'must be a string or up to 5 strings' }).nullish(),
   seed: z.number().int().nullish(),
   n: z.number().int().min(1).max(8).nullish(),
@@ -49,11 +38,6 @@ export const googleChatBodySchema = z.looseObject({
       { error: 'type must be text, json_object or json_schema' },
     )
     .nullish(),
-  reasoning_effort: reasoningEffortSchema.nullish(),
-  tools: z.array(openAiFunctionToolSchema('google')).nullish(),
-  tool_choice: openAiToolChoiceSchema.nullish(),
-  // `false` is the only value with no effect; true would ask for logprobs this adapter does not translate.
-  logprobs: z.literal(false, { error: 'is not supported for google' }).nullish(),
 });
 export type GoogleChatBody = z.infer<typeof googleChatBodySchema>;
 
