@@ -1,5 +1,5 @@
 import { invalidParam } from '../../http/zod-errors.js';
-import { appendTurn } from '../turns.js';
+import { appendTurn, userItems } from '../turns.js';
 import type { OpenAIMessage } from './request-schema.js';
 
 type Block = Record<string, unknown>;
@@ -29,7 +29,7 @@ export function toAnthropicConversation(messages: readonly OpenAIMessage[]): Ant
         system.push(...textBlocks(message.content));
         break;
       case 'user':
-        append('user', typeof message.content === 'string' ? [textBlock(message.content)] : message.content.map((part, j) => (part.type === 'text' ? textBlock(part.text) : imageBlock(part.image_url.url, `messages.${i}.content.${j}.image_url.url`))));
+        append('user', userItems(message.content, i, textBlock, imageBlock));
         break;
       case 'assistant':
         append('assistant', [...assistantText(message.content), ...(message.tool_calls ?? []).map((call, j) => toolUseBlock(call, `messages.${i}.tool_calls.${j}.function.arguments`))]);

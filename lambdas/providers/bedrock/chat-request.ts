@@ -1,7 +1,7 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { ApiError } from '../../http/errors.js';
 import { invalidParam, parseOrThrow } from '../../http/zod-errors.js';
-import { appendTurn } from '../turns.js';
+import { appendTurn, joinedText, userItems } from '../turns.js';
 import type { ChatRequest, UpstreamHttpRequest } from '../types.js';
 import { converseUrl, isClaudeModel } from './api.js';
 import { bedrockChatBodySchema, firstUnsupportedField, type BedrockChatBody, type Message, type ToolCall } from './request-schema.js';
@@ -55,13 +55,11 @@ function turns(messages: Message[]): Turn[] {
       case 'developer':
         return;
       case 'user':
-        return push('user', typeof m.content === 'string' ? [{ text: m.content }] : m.content.map((p, j) => (p.type === 'text' ? { text: p.text } : imageBlock(p.image_url.url, `messages.${i}.content.${j}.image_url.url`))));
+        return push('user', userItems<Block>(m.content, i, (text) => ({ text }), imageBlock));
       case 'assistant':
         return push('assistant', [...assistantText(m.content), ...(m.tool_calls ?? []).map((call, j) => toolUse(call, `messages.${i}.tool_calls.${j}.function.arguments`))]);
-      case 'tool': {
-        const text = typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('');
-        return push('user', [{ toolResult: { toolUseId: m.tool_call_id, content: [{ text }] } }]);
-      }
+      case 'tool':
+        return push('user', [{ toolResult: { toolUseId: m.tool_call_id, content: [{ text: joinedText(m.content) }] } }]);
     }
   });
   return out;

@@ -1,7 +1,7 @@
 import type { UpstreamCredentials } from '../../gateway/ports.js';
 import { ApiError } from '../../http/errors.js';
 import { invalidParam, parseOrThrow } from '../../http/zod-errors.js';
-import { appendTurn } from '../turns.js';
+import { appendTurn, joinedText, userItems } from '../turns.js';
 import type { ChatRequest, UpstreamHttpRequest } from '../types.js';
 import { generateContentUrl, googleHeaders, isLegacyGeminiModel } from './api.js';
 import { fitsOpenApiSubset } from './json-schema.js';
@@ -62,7 +62,7 @@ function contents(messages: Message[], model: string): Content[] {
       case 'developer':
         return;
       case 'user':
-        return push('user', typeof m.content === 'string' ? [{ text: m.content }] : m.content.map((p, j) => (p.type === 'text' ? { text: p.text } : imagePart(p.image_url.url, `messages.${i}.content.${j}.image_url.url`))));
+        return push('user', userItems<Part>(m.content, i, (text) => ({ text }), imagePart));
       case 'assistant': {
         const parts: Part[] = assistantText(m.content);
         (m.tool_calls ?? []).forEach((call, j) => {
@@ -74,8 +74,7 @@ function contents(messages: Message[], model: string): Content[] {
       case 'tool': {
         const name = callNames.get(m.tool_call_id);
         if (name === undefined) throw invalidParam(`messages.${i}.tool_call_id`, 'does not match a tool call of an earlier assistant message');
-        const text = typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('');
-        return push('user', [{ functionResponse: { name, response: functionResponse(text) } }]);
+        return push('user', [{ functionResponse: { name, response: functionResponse(joinedText(m.content)) } }]);
       }
     }
   });
