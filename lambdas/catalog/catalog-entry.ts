@@ -39,8 +39,31 @@ export function modelIdCandidates(model: string): string[] {
   return candidates;
 }
 
+// A lookup tries several snapshot-suffix patterns (about 1 µs), and the router makes one per target per request,
+// for the same few models every time. The catalog is fixed for the process; the bound keeps odd model ids in check.
+// Nested by provider so no key string is built per lookup.
+const MAX_REMEMBERED = 1_000;
+const remembered = new Map<ProviderId, Map<string, CatalogEntry | null>>();
+let rememberedCount = 0;
+
 /** The catalog's entry for a provider's model, matching dated snapshots to their family; undefined if unknown. */
 export function catalogEntry(provider: ProviderId, model: string): CatalogEntry | undefined {
+  let models = remembered.get(provider);
+  const known = models?.get(model);
+  if (known !== undefined) return known ?? undefined;
+  if (rememberedCount >= MAX_REMEMBERED) {
+    remembered.clear();
+    rememberedCount = 0;
+    models = undefined;
+  }
+  if (!models) remembered.set(provider, (models = new Map()));
+  const entry = lookUp(provider, model);
+  models.set(model, entry ?? null);
+  rememberedCount++;
+  return entry;
+}
+
+function lookUp(provider: ProviderId, model: string): CatalogEntry | undefined {
   for (const id of modelIdCandidates(model)) {
     const entry = byKey.get(key(provider, id));
     if (entry) return entry;

@@ -83,13 +83,19 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { req
   return { decision, policy: configPolicy(config) };
 }
 
-/** What strategies and rules may read of the request; built only for config routes, where they need it. */
+/**
+ * What strategies and rules may read of the request; built only for config routes. The prompt's tokens (~0.1 ms
+ * for a long prompt) are counted once, when a rule or a catalog check first asks.
+ */
 export function routingRequest(request: ClientChatRequest, principal: ApiKeyPrincipal, headers: RequestHeaders): RoutingRequest {
   const { body } = request;
+  let promptTokens: number | undefined;
   return {
     body,
     model: request.model,
-    promptTokens: estimateUsage(body, '').prompt_tokens,
+    get promptTokens() {
+      return (promptTokens ??= estimateUsage(body, '').prompt_tokens);
+    },
     needs: requiredCapabilities(body),
     metadata: metadataHeaders(headers),
     stickyId: stickyId(body) ?? `key:${principal.apiKeyId}`,

@@ -1,34 +1,13 @@
 import { catalogEntry, checkCapabilities, type CatalogEntry } from '../../catalog/index.js';
-import type { ProviderId } from '../../providers/provider-ids.js';
 import type { DecisionContext, RouteTarget, RoutingRequest } from '../decision.js';
 import { expectedOutputTokens } from '../request-features.js';
 
 type ProviderOf = DecisionContext['providerOf'];
 
-// A catalog lookup tries several snapshot-suffix patterns (about 1 µs); a decision makes one per target, for the
-// same few models on every request. The catalog is fixed for the process; the bound keeps odd model ids in check.
-// Nested by provider so no key string is built per lookup (a parsed target's model string keeps its hash).
-const MAX_REMEMBERED = 1_000;
-const remembered = new Map<ProviderId, Map<string, CatalogEntry | null>>();
-let rememberedCount = 0;
-
 /** The catalog's entry for a target; undefined when the account has no such provider key or the catalog lacks the model. */
 export function targetEntry(target: RouteTarget, providerOf: ProviderOf): CatalogEntry | undefined {
   const provider = providerOf(target.providerKeyName);
-  if (provider === undefined) return undefined;
-  let models = remembered.get(provider);
-  const known = models?.get(target.model);
-  if (known !== undefined) return known ?? undefined;
-  if (rememberedCount >= MAX_REMEMBERED) {
-    remembered.clear();
-    rememberedCount = 0;
-    models = undefined;
-  }
-  if (!models) remembered.set(provider, (models = new Map()));
-  const entry = catalogEntry(provider, target.model);
-  models.set(target.model, entry ?? null);
-  rememberedCount++;
-  return entry;
+  return provider === undefined ? undefined : catalogEntry(provider, target.model);
 }
 
 /**
