@@ -22,24 +22,31 @@ export interface ProviderKeyResolverOptions {
   readonly db?: DynamoDBDocumentClient;
 }
 
+interface AccountKeys {
+  readonly records: readonly ProviderKeyRecord[];
+  readonly byName: ReadonlyMap<string, ProviderKeyRecord>;
+  readonly providers: ReadonlyMap<string, ProviderId>;
+}
+
 /** The router's view of provider keys: decrypted on demand, plaintext cached in memory only, never logged. */
 export function createProviderKeyResolver(config: RuntimeConfig, options: ProviderKeyResolverOptions = {}): ProviderKeyResolver {
   const { recordTtlMs = 20_000, plaintextTtlMs = 5 * 60_000, maxEntries = 5_000, now = Date.now } = options;
   const store = options.store ?? createProviderKeyRepository(options.db ?? createDocumentClient(config), config.tables.accounts);
   let cipher = options.cipher;
   const byNameCache = new TtlCache<string, ProviderKeyRecord | undefined>({ maxEntries, now });
-  const allCache = new TtlCache<string, ProviderKeyRecord[]>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
-  const providersCache = new TtlCache<string, ReadonlyMap<string, ProviderId>>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
+  // An account's whole key list, read once for `all` and `providers`, and then serving `byName` too.
+  const listCache = new TtlCache<string, AccountKeys>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
   // Keyed by key id and a digest of the ciphertext, so a replaced ciphertext is never answered with an old plaintext.
   const plaintexts = new TtlCache<string, string>({ maxEntries, now });
 
-  async function list(accountId: string): Promise<ProviderKeyRecord[]> {
-    let records = allCache.get(accountId);
-    if (!records) {
-      records = await store.list(accountId);
-      allCache.set(accountId, records, recordTtlMs);
+  async function list(accountId: string): Promise<AccountKeys> {
+    let keys = listCache.get(accountId);
+    if (!keys) {
+      const records = await store.list(accountId);
+      keys = { records, byName: new Map(records.map((r) => [r.name, r])), providers: new Map(records.map((r) => [r.name, r.provider])) };
+      listCache.set(accountId, keys, recordTtlMs);
     }
-    return records;
+    return keys;
   }
 
   async function credentials(accountId: string, record: ProviderKeyRecord): Promise<UpstreamCredentials> {
@@ -57,6 +64,9 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
 
   return {
     async byName(accountId, name) {
+      // A listed key needs no read of its own; a name not in the list may have been created since: look it up.
+      const listed = listCache.get(accountId)?.byName.get(name);
+      if (listed) return credentials(accountId, listed);
       const cacheKey = `${accountId}#${name}`;
       let record: ProviderKeyRecord | undefined;
       if (byNameCache.has(cacheKey)) {
@@ -70,16 +80,11 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
     },
 
     async all(accountId) {
-      return Promise.all((await list(accountId)).map((r) => credentials(accountId, r)));
+      return Promise.all((await list(accountId)).records.map((r) => credentials(accountId, r)));
     },
 
     async providers(accountId) {
-      let providers = providersCache.get(accountId);
-      if (!providers) {
-        providers = new Map((await list(accountId)).map((r) => [r.name, r.provider]));
-        providersCache.set(accountId, providers, recordTtlMs);
-      }
-      return providers;
+      return (await list(accountId)).providers;
     },
   };
 }

@@ -57,6 +57,21 @@ describe('provider keys', () => {
     expect(await resolver.byName(newId('acc'), 'openai')).toBeUndefined();
   });
 
+  it('the router resolves a listed key without a read of its own, and still finds a key created after the list', async () => {
+    const accountId = newId('acc');
+    await providerKeys().create(accountId, { provider: 'openai', name: 'first', apiKey: 'sk-first-1111' });
+    const repo = createProviderKeyRepository(createDocumentClient(config), config.tables.accounts);
+    let lookups = 0;
+    const store = { ...repo, findByName: (account: string, name: string) => (lookups++, repo.findByName(account, name)) };
+    const resolver = createProviderKeyResolver(config, { store });
+    expect([...(await resolver.providers(accountId))]).toEqual([['first', 'openai']]);
+    expect((await resolver.byName(accountId, 'first'))?.apiKey).toBe('sk-first-1111');
+    expect(lookups).toBe(0);
+    await providerKeys().create(accountId, { provider: 'groq', name: 'second', apiKey: 'sk-second-2222' });
+    expect((await resolver.byName(accountId, 'second'))?.provider).toBe('groq');
+    expect(lookups).toBe(1);
+  });
+
   it('P2: a ciphertext copied into another account does not decrypt', async () => {
     const db = createDocumentClient(config);
     const a = newId('acc');
