@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../providers/provider-ids.js';
 import { openAiPreset } from '../providers/openai/presets.js';
+import { PROVIDER_KEY_NAME } from '../routing/config-schema.js';
 
 /** Wire shapes of the key management routes; request types are inferred from them. */
 export const createProviderKeySchema = z.strictObject({
   provider: z.enum(PROVIDER_IDS, { error: `must be one of: ${PROVIDER_IDS.join(', ')}` }),
   name: z
     .string({ error: 'must be a string' })
-    .regex(/^[a-z0-9-]{1,64}$/, { error: 'must be 1-64 lowercase letters, digits or hyphens' })
+    .regex(PROVIDER_KEY_NAME, { error: 'must be 1-64 lowercase letters, digits or hyphens' })
     .optional(),
   // Printable ASCII without spaces: it ends up in an HTTP header.
   apiKey: z

@@ -9,8 +9,17 @@ import { z } from 'zod';
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const slug = z.string({ error: 'must be a string' }).regex(SLUG, { error: 'must be 1-64 lowercase letters, digits or hyphens, starting with a letter or digit' });
 
+const PROVIDER_KEY_NAME_SOURCE = '[a-z0-9-]{1,64}';
+const MODEL_ID_SOURCE = '[A-Za-z0-9._:@+/-]{1,200}';
+
+/** A provider key's name (`POST /v1/provider-keys`), the first part of every target. */
+export const PROVIDER_KEY_NAME = new RegExp(`^${PROVIDER_KEY_NAME_SOURCE}$`);
+
+/** A model id as a target names it: may contain slashes (`hf/meta-llama/Llama-3.1-8B`) or colons (`llama3:8b`). */
+export const MODEL_ID = new RegExp(`^${MODEL_ID_SOURCE}$`);
+
 /** `<provider-key name>/<model id>`, as a request's `model` names one target (gateway/chat-request.ts). */
-export const TARGET_MODEL = /^([a-z0-9-]{1,64})\/([A-Za-z0-9._:@+/-]{1,200})$/;
+export const TARGET_MODEL = new RegExp(`^(${PROVIDER_KEY_NAME_SOURCE})\\/(${MODEL_ID_SOURCE})$`);
 
 /** `model: "roukey/<config name>"` selects a config; `roukey` is therefore not available as a provider-key name. */
 export const CONFIG_MODEL_PREFIX = 'roukey/';

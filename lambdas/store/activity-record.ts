@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type ErrorKind } from '../http/errors.js';
 import { PROVIDER_IDS } from '../providers/provider-ids.js';
-import { SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-schema.js';
+import { MODEL_ID, SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-schema.js';
 
 /**
  * P3: the per-request record is a fixed schema of metadata fields. It is strict, every string is an id, a code
@@ -68,7 +68,7 @@ export const requestActivitySchema = z.strictObject({
   provider: z.enum(PROVIDER_IDS).optional(),
   providerKeyId: id.optional(),
   /** The upstream model id, as validated by the request parser's model pattern. */
-  model: z.string().regex(/^[A-Za-z0-9._:@+/-]{1,200}$/).optional(),
+  model: z.string().regex(MODEL_ID).optional(),
   promptTokens: count.optional(),
   completionTokens: count.optional(),
   totalTokens: count.optional(),
