@@ -6,6 +6,7 @@ import { addProviderKey, scanRuntimeTables, startE2E, type E2EContext } from '..
 import { expectValid } from '../support/openai-schema.js';
 import { canaryPrompt, newCanary, recordOutcome, settleMetadataWrites } from '../support/canary.js';
 import { rejectionOf } from '../support/thrown.js';
+import { expectMappedFailure } from '../support/mapped-failure.js';
 
 const messages = [{ role: 'user' as const, content: 'Say hello.' }];
 const weatherTool = {
@@ -113,13 +114,7 @@ describe('the anthropic provider through RouKey with the official openai client'
     ['fail-401', 424],
     ['fail-400', 400],
   ])('upstream %s → %i, streamed or not', async (mode, status) => {
-    for (const stream of [false, true]) {
-      const err = await failure(e2e.client.chat.completions.create({ model: `claude/${mode}`, messages, stream }));
-      expect(err.status).toBe(status);
-      expectValid('error', { error: err.error });
-      if (mode === 'fail-429') expect(err.headers?.get('retry-after')).toBe('13');
-      if (status === 424) expect(err.message).toMatch(/provider key/i);
-    }
+    await expectMappedFailure(e2e.client, `claude/${mode}`, status, '13');
   });
 
   it('refuses response_format json_schema with a 400 naming it, before calling Anthropic', async () => {

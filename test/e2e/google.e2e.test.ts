@@ -6,6 +6,7 @@ import { addProviderKey, provisionGateway, scanRuntimeTables, type ProvisionedGa
 import { canaryPrompt, newCanary, recordOutcome, settleMetadataWrites } from '../support/canary.js';
 import { rejectionOf } from '../support/thrown.js';
 import { FAKE_FUNCTION_CALLS, FAKE_THOUGHT, FAKE_THOUGHT_SIGNATURE, startFakeGoogleUpstream, type FakeGoogleUpstream } from '../fakes/google-upstream.js';
+import { expectMappedFailure } from '../support/mapped-failure.js';
 
 /** The local runtime with a `google` provider key named `gemini` pointing at the fake Gemini server. */
 let ctx: ProvisionedGateway;
@@ -141,12 +142,7 @@ describe('the google provider through RouKey with the official openai client', (
     ['fail-500', 502],
     ['fail-503', 502],
   ])('answers Gemini\'s %s with HTTP %i, streamed or not', async (mode, status) => {
-    for (const stream of [false, true]) {
-      const err = await failure(ctx.client.chat.completions.create({ model: `gemini/${mode}`, messages, stream }));
-      expect(err.status).toBe(status);
-      expectValid('error', err.error === undefined ? undefined : { error: err.error });
-      if (status === 429) expect(err.headers?.get('retry-after')).toBe('9');
-    }
+    await expectMappedFailure(ctx.client, `gemini/${mode}`, status, '9');
   });
 
   it('400 naming the field for a parameter Gemini cannot take, before any upstream call', async () => {

@@ -2,6 +2,7 @@ import { APIError } from 'openai';
 import { expectValid } from '../support/openai-schema.js';
 import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 import { rejectionOf } from '../support/thrown.js';
+import { expectMappedFailure } from '../support/mapped-failure.js';
 
 const messages = [{ role: 'user' as const, content: 'Say hello.' }];
 
@@ -192,13 +193,7 @@ describe('errors: OpenAI shape, faithful status, never a 200', () => {
     ['reset', 502],
     ['fail-400', 400],
   ])('upstream %s → %i, streamed or not', async (mode, status) => {
-    for (const stream of [false, true]) {
-      const err = await failure(e2e.client.chat.completions.create({ model: `fake/${mode}`, messages, stream }));
-      expect(err.status).toBe(status);
-      expectValid('error', { error: err.error });
-      if (mode === 'fail-429') expect(err.headers?.get('retry-after')).toBe('7');
-      if (status === 424) expect(err.message).toMatch(/provider/i);
-    }
+    await expectMappedFailure(e2e.client, `fake/${mode}`, status, '7');
   });
 
   it.each(['reset-stream', 'cut-stream', 'error-stream'])(
