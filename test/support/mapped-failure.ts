@@ -22,3 +22,19 @@ export async function expectMappedFailure(client: OpenAI, model: string, status:
     if (status === 424) expect(err.message).toMatch(/provider key/i);
   }
 }
+
+/**
+ * Reads a stream that breaks after it started: the text that arrived, and the error the client raised (never a
+ * clean end). For the "no silent truncation" checks.
+ */
+export async function readBrokenStream(client: OpenAI, model: string): Promise<{ text: string; error: APIError }> {
+  const stream = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hello.' }], stream: true });
+  let text = '';
+  const error = await rejectionOf(
+    APIError,
+    (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    })(),
+  );
+  return { text, error };
+}
