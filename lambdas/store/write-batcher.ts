@@ -5,6 +5,8 @@
  * sets a window (ACTIVITY_BATCH_WINDOW_MS) so metadata writes do not compete with the responses.
  */
 export const MAX_BATCH_ITEMS = 25;
+/** Calls to the table at once; beyond that, items wait in the queue (and so go in full batches). */
+export const MAX_IN_FLIGHT = 4;
 
 /** Writes `items`; returns those the table left unprocessed (to be retried). */
 export type BatchWrite<T> = (items: T[]) => Promise<T[]>;
@@ -20,7 +22,9 @@ const RETRY_DELAYS_MS = [25, 100, 400] as const;
 export function createWriteBatcher<T>(write: BatchWrite<T>, options: { windowMs: number }): (item: T) => Promise<void> {
   const queue: Pending<T>[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let flushing = false;
+  /** The oldest queued item has waited its window: a partial batch may go. */
+  let due = false;
+  let inFlight = 0;
 
   async function writeWithRetries(items: T[]): Promise<void> {
     let left = await write(items);
@@ -32,32 +36,39 @@ export function createWriteBatcher<T>(write: BatchWrite<T>, options: { windowMs:
     if (left.length > 0) throw new Error(`${left.length} items left unprocessed after retries`);
   }
 
-  async function flush(): Promise<void> {
-    timer = undefined;
-    flushing = true;
-    try {
-      // Items queued while a batch is in flight go out in the next one, without waiting for another window.
-      while (queue.length > 0) {
-        const batch = queue.splice(0, MAX_BATCH_ITEMS);
-        await writeWithRetries(batch.map((p) => p.item)).then(
+  // A full batch goes at once; a partial one only once its window has passed. Sending whatever trickled in
+  // during the previous call made batches of 2–5 items under steady load, and the SDK's cost is mostly per call.
+  // At most MAX_IN_FLIGHT calls run at once, so a table slower than the traffic gets full batches, not a pile-up.
+  function pump(): void {
+    while (inFlight < MAX_IN_FLIGHT && queue.length > 0 && (queue.length >= MAX_BATCH_ITEMS || due || options.windowMs <= 0)) {
+      const batch = queue.splice(0, MAX_BATCH_ITEMS);
+      inFlight++;
+      writeWithRetries(batch.map((p) => p.item))
+        .then(
           () => batch.forEach((p) => p.resolve()),
           (err: unknown) => batch.forEach((p) => p.reject(err)),
-        );
-      }
-    } finally {
-      flushing = false;
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+    if (queue.length === 0) {
+      due = false;
+      clearTimeout(timer);
+      timer = undefined;
+    } else if (!due) {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        due = true;
+        pump();
+      }, options.windowMs);
     }
   }
 
   return (item) =>
     new Promise<void>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (flushing) return;
-      if (queue.length >= MAX_BATCH_ITEMS || options.windowMs <= 0) {
-        clearTimeout(timer);
-        void flush();
-      } else {
-        timer ??= setTimeout(() => void flush(), options.windowMs);
-      }
+      pump();
     });
 }

@@ -1,4 +1,4 @@
-import { createWriteBatcher, MAX_BATCH_ITEMS } from '../../../lambdas/store/write-batcher.js';
+import { createWriteBatcher, MAX_BATCH_ITEMS, MAX_IN_FLIGHT } from '../../../lambdas/store/write-batcher.js';
 
 describe('write batcher', () => {
   it('writes at once, one item per call, when there is no window (as in a Lambda container)', async () => {
@@ -16,6 +16,37 @@ describe('write batcher', () => {
     expect(calls.flat()).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(calls.every((c) => c.length <= MAX_BATCH_ITEMS)).toBe(true);
     expect(calls.length).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps batches full under steady load: a partial batch waits for its window even while a call is in flight', async () => {
+    const calls: number[][] = [];
+    // Each call takes longer than items take to trickle in, as a busy table would.
+    const add = createWriteBatcher<number>(async (items) => (calls.push(items), await new Promise((r) => setTimeout(r, 4)), []), { windowMs: 30 });
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      writes.push(add(i));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(writes);
+    expect(calls.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // 100 items over ≥ 100 ms: full batches and a few windows' worth, never a call per trickle.
+    expect(calls.length).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps at most MAX_IN_FLIGHT calls open when the table is slower than the traffic, and loses nothing', async () => {
+    let open = 0;
+    let most = 0;
+    const written: number[] = [];
+    const add = createWriteBatcher<number>(async (items) => {
+      most = Math.max(most, ++open);
+      await new Promise((r) => setTimeout(r, 10));
+      written.push(...items);
+      open--;
+      return [];
+    }, { windowMs: 5 });
+    await Promise.all(Array.from({ length: 500 }, (_, i) => add(i)));
+    expect(most).toBe(MAX_IN_FLIGHT);
+    expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
   });
 
   it('retries unprocessed items and rejects the writes that never went through', async () => {
