@@ -17,6 +17,8 @@ const STREAMING = Symbol.for('roukey.streamifyResponse');
 
 /** A writable that sends the prelude as the status line and headers, then the body bytes as they come. */
 export class LocalResponseStream extends Writable {
+  private corked = false;
+
   constructor(private readonly res: ServerResponse) {
     super();
     // A client that goes away ends the stream the handler writes to, as it does in Lambda.
@@ -31,7 +33,25 @@ export class LocalResponseStream extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!this.res.headersSent) this.res.writeHead(200);
-    this.res.write(chunk, (err) => callback(err ?? null));
+    this.corkUntilNextTurn();
+    // Done once the response holds it; waiting for the socket flush would keep `end()` out of the corked turn.
+    if (this.res.write(chunk)) callback();
+    else this.res.once('drain', () => callback());
+  }
+
+  /**
+   * Writes made in one turn of the event loop (a whole JSON answer and its end, or SSE chunks that arrived
+   * together from the upstream) leave in one socket write: each write is a syscall, dear on small VMs.
+   * Nothing waits longer than the current turn.
+   */
+  private corkUntilNextTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.res.cork();
+    setImmediate(() => {
+      this.corked = false;
+      this.res.uncork();
+    });
   }
 
   override _final(callback: (error?: Error | null) => void): void {

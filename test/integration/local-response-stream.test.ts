@@ -53,6 +53,25 @@ describe('LocalResponseStream', () => {
     await close(server);
   });
 
+  it('sends what is written in one turn of the event loop, end included, in one socket write', async () => {
+    let socketWrites = 0;
+    const { server, url } = await serve((stream, res) => {
+      const socket = res.socket as unknown as { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+      for (const name of ['_write', '_writev'] as const) {
+        const original = socket[name].bind(socket);
+        socket[name] = (...args: unknown[]) => (socketWrites++, original(...args));
+      }
+      stream.setPrelude({ statusCode: 200, headers: { 'content-type': 'text/event-stream' } });
+      // As a stream whose chunks arrived together from the upstream: each write would otherwise be a syscall.
+      for (let i = 0; i < 5; i++) stream.write(`data: ${i}\n\n`);
+      stream.end();
+    });
+    const res = await fetch(url);
+    expect(await res.text()).toBe([0, 1, 2, 3, 4].map((i) => `data: ${i}\n\n`).join(''));
+    expect(socketWrites).toBe(1);
+    await close(server);
+  });
+
   it('is destroyed when the client disconnects mid-stream', async () => {
     let streamed: LocalResponseStream | undefined;
     const { server, url } = await serve((stream) => {
