@@ -78,3 +78,59 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+
+/** One side of a paired comparison: medians over the rounds of each round's figures. */
+export interface SideFigures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly rps: number;
+}
+
+export interface Paired {
+  readonly direct: SideFigures;
+  readonly rouKey: SideFigures;
+  /** Medians over the rounds of each round's difference (RouKey − direct) and ratio (RouKey / direct). */
+  readonly addedP50: number;
+  readonly addedP99: number;
+  readonly rpsShare: number;
+  readonly errors: number;
+}
+
+/**
+ * Runs the two targets in alternating rounds and compares them round by round. This machine's speed drifts by
+ * tens of percent over seconds; rounds side by side see the same drift, so their differences hold still where
+ * two long runs one after the other do not.
+ */
+export async function runPaired(direct: Target, rouKey: Target, options: LoadOptions & { readonly rounds: number }): Promise<Paired> {
+  const rounds: { d: SideFigures; r: SideFigures }[] = [];
+  let errors = 0;
+  for (let i = 0; i < options.rounds; i++) {
+    const run = async (target: Target) => {
+      const result = await runLoad(target, { ...options, warmup: options.warmup ?? 50 });
+      errors += result.errors;
+      return { p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), rps: result.latencies.length / result.seconds };
+    };
+    // Alternate which goes first, so neither always runs right after the other's background work.
+    if (i % 2 === 0) {
+      const d = await run(direct);
+      rounds.push({ d, r: await run(rouKey) });
+    } else {
+      const r = await run(rouKey);
+      rounds.push({ d: await run(direct), r });
+    }
+  }
+  const median = (f: (x: { d: SideFigures; r: SideFigures }) => number) => percentile(rounds.map(f), 50);
+  const side = (pick: (x: { d: SideFigures; r: SideFigures }) => SideFigures): SideFigures => ({
+    p50: median((x) => pick(x).p50),
+    p99: median((x) => pick(x).p99),
+    rps: median((x) => pick(x).rps),
+  });
+  return {
+    direct: side((x) => x.d),
+    rouKey: side((x) => x.r),
+    addedP50: median((x) => x.r.p50 - x.d.p50),
+    addedP99: median((x) => x.r.p99 - x.d.p99),
+    rpsShare: median((x) => x.r.rps / x.d.rps),
+    errors,
+  };
+}

@@ -41,6 +41,8 @@ export interface FakeUpstreamOptions {
   models: string[];
   /** Mode for GET /v1/models (e.g. 'fail-500', 'hang'). */
   modelsMode: FakeMode;
+  /** Keep every request for `requests` and `waitFor`; the benchmark turns it off, as memory that only grows slows the garbage collector for everyone in the process. */
+  recordRequests: boolean;
 }
 
 export interface RecordedRequest extends FakeRecordedRequestBase, ConnectionState {
@@ -68,6 +70,7 @@ const DEFAULTS: FakeUpstreamOptions = {
   usage: { prompt_tokens: 11, completion_tokens: 7, cached_tokens: 3 },
   models: ['gpt-4o-mini', 'gpt-4o'],
   modelsMode: 'ok',
+  recordRequests: true,
 };
 
 const CREATED = 1_700_000_000;
@@ -83,7 +86,7 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
       const isModels = method === 'GET' && path === '/v1/models';
       const mode = pickMode(FAKE_MODES, headers['x-fake-mode'], isModels ? opts.modelsMode : body?.model);
       const record: RecordedRequest = { method, path, url, headers, body, mode, clientAborted: false, closed: false };
-      requests.push(record);
+      if (opts.recordRequests) requests.push(record);
       trackConnection(res, record);
       const id = `chatcmpl-fake-${++counter}`;
       if (isModels) return void answerModels(res, mode, opts);
