@@ -19,12 +19,20 @@ interface Pending<T> {
 
 const RETRY_DELAYS_MS = [25, 100, 400] as const;
 
+/** Every batcher's flush, for a process that is about to stop (the local runtime's Ctrl-C). */
+const flushes = new Set<() => Promise<void>>();
+
+/** Sends what every batcher has queued without waiting for its window; resolves once none has a call in flight. */
+export async function flushWriteBatchers(): Promise<void> {
+  await Promise.all([...flushes].map((flush) => flush()));
+}
+
 export function createWriteBatcher<T>(write: BatchWrite<T>, options: { windowMs: number }): (item: T) => Promise<void> {
   const queue: Pending<T>[] = [];
   let timer: NodeJS.Timeout | undefined;
   /** The oldest queued item has waited its window: a partial batch may go. */
   let due = false;
-  let inFlight = 0;
+  const inFlight = new Set<Promise<void>>();
 
   async function writeWithRetries(items: T[]): Promise<void> {
     let left = await write(items);
@@ -40,18 +48,18 @@ export function createWriteBatcher<T>(write: BatchWrite<T>, options: { windowMs:
   // during the previous call made batches of 2–5 items under steady load, and the SDK's cost is mostly per call.
   // At most MAX_IN_FLIGHT calls run at once, so a table slower than the traffic gets full batches, not a pile-up.
   function pump(): void {
-    while (inFlight < MAX_IN_FLIGHT && queue.length > 0 && (queue.length >= MAX_BATCH_ITEMS || due || options.windowMs <= 0)) {
+    while (inFlight.size < MAX_IN_FLIGHT && queue.length > 0 && (queue.length >= MAX_BATCH_ITEMS || due || options.windowMs <= 0)) {
       const batch = queue.splice(0, MAX_BATCH_ITEMS);
-      inFlight++;
-      writeWithRetries(batch.map((p) => p.item))
+      const call: Promise<void> = writeWithRetries(batch.map((p) => p.item))
         .then(
           () => batch.forEach((p) => p.resolve()),
           (err: unknown) => batch.forEach((p) => p.reject(err)),
         )
         .finally(() => {
-          inFlight--;
+          inFlight.delete(call);
           pump();
         });
+      inFlight.add(call);
     }
     if (queue.length === 0) {
       due = false;
@@ -65,6 +73,16 @@ export function createWriteBatcher<T>(write: BatchWrite<T>, options: { windowMs:
       }, options.windowMs);
     }
   }
+
+  flushes.add(async () => {
+    while (queue.length > 0 || inFlight.size > 0) {
+      if (queue.length > 0) {
+        due = true;
+        pump();
+      }
+      await Promise.race(inFlight);
+    }
+  });
 
   return (item) =>
     new Promise<void>((resolve, reject) => {

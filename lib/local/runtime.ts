@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { flushWriteBatchers } from '../../lambdas/store/write-batcher.js';
 import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
@@ -71,6 +72,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       issuer: cognitoIssuer(cognitoSetup.userPoolId, { region: LOCAL_REGION, endpoint: cognito.endpoint }),
       clientId: cognitoSetup.userPoolClientId,
     });
+    // Stopping runs this stack backwards: the server closes, then the metadata still queued is written, then
+    // cognito-local and DynamoDB Local stop.
+    stack.push(flushWriteBatchers);
     const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet });
     stack.push(() => server.close());
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.

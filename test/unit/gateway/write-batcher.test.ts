@@ -1,4 +1,4 @@
-import { createWriteBatcher, MAX_BATCH_ITEMS, MAX_IN_FLIGHT } from '../../../lambdas/store/write-batcher.js';
+import { createWriteBatcher, flushWriteBatchers, MAX_BATCH_ITEMS, MAX_IN_FLIGHT } from '../../../lambdas/store/write-batcher.js';
 
 describe('write batcher', () => {
   it('writes at once, one item per call, when there is no window (as in a Lambda container)', async () => {
@@ -47,6 +47,18 @@ describe('write batcher', () => {
     await Promise.all(Array.from({ length: 500 }, (_, i) => add(i)));
     expect(most).toBe(MAX_IN_FLIGHT);
     expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+
+  it('flushes what is queued at once when the process is stopping, and waits for the calls in flight', async () => {
+    const written: number[] = [];
+    const add = createWriteBatcher<number>(async (items) => (await new Promise((r) => setTimeout(r, 5)), written.push(...items), []), { windowMs: 60_000 });
+    const writes = Array.from({ length: 60 }, (_, i) => add(i));
+    // Two full batches went at once; the last 10 would otherwise wait a minute for their window.
+    const started = Date.now();
+    await flushWriteBatchers();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    await Promise.all(writes);
   });
 
   it('retries unprocessed items and rejects the writes that never went through', async () => {
