@@ -4,7 +4,7 @@ import { measureStreamTranslation } from './stream-translation.js';
 import { benchRouting } from './routing.js';
 import { CLASSIFICATION_TARGET_P99_MS, measureClassification } from './classification.js';
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
-import { runLoad, runPaired, type Target } from './load.js';
+import { chatTarget, PAIRED_C1, PAIRED_C32, runLoad, runPaired, WARM_UP, type Target } from './load.js';
 import { startRemoteDynamoDb } from './remote-dynamodb.js';
 
 /**
@@ -27,17 +27,8 @@ const e2e = await startE2E({ models: ['bench-model'], recordRequests: false });
 const rows: string[][] = [['measure', 'direct', 'RouKey', 'added', 'target']];
 let errors = 0;
 try {
-  const body = (stream: boolean, model: string) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] });
-  const direct = (stream: boolean): Target => ({
-    url: `${e2e.upstream.baseUrl}/chat/completions`,
-    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct' },
-    body: body(stream, 'bench-model'),
-  });
-  const viaRouKey = (stream: boolean, model = 'fake/bench-model'): Target => ({
-    url: `${e2e.gatewayUrl}/v1/chat/completions`,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${e2e.apiKey}` },
-    body: body(stream, model),
-  });
+  const direct = (stream: boolean): Target => chatTarget(`${e2e.upstream.baseUrl}/chat/completions`, 'Bearer sk-direct', 'bench-model', { stream });
+  const viaRouKey = (stream: boolean, model = 'fake/bench-model'): Target => chatTarget(`${e2e.gatewayUrl}/v1/chat/completions`, `Bearer ${e2e.apiKey}`, model, { stream });
   const ms = (n: number) => `${n.toFixed(3)} ms`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   await e2e.mgmt('POST', '/v1/configs', { name: 'bench', strategy: 'fallback', targets: [{ model: 'fake/bench-model' }, { model: 'fake/gpt-4o-mini' }] });
@@ -49,23 +40,23 @@ try {
     // Every path at length, unmeasured, so the JIT, the caches and, in the second mode, DynamoDB Local's JVM are
     // warm when the first round starts.
     for (const target of [direct(false), viaRouKey(false), viaRouKey(false, 'roukey/bench'), direct(true), viaRouKey(true)]) {
-      errors += (await runLoad(target, { concurrency: 8, total: 3_000, warmup: 0 })).errors;
+      errors += (await runLoad(target, WARM_UP)).errors;
     }
-    const c1 = await runPaired(direct(false), viaRouKey(false), { concurrency: 1, total: 300, rounds: 7 });
-    rows.push(['latency median, c=1', ms(c1.direct.p50), ms(c1.rouKey.p50), ms(c1.addedP50), `≤ ${TARGETS.addedMedianMs} ms ${verdict(c1.addedP50 <= TARGETS.addedMedianMs)}`]);
-    rows.push(['latency p99, c=1', ms(c1.direct.p99), ms(c1.rouKey.p99), ms(c1.addedP99), `≤ ${TARGETS.addedP99Ms} ms ${verdict(c1.addedP99 <= TARGETS.addedP99Ms)}`]);
+    const c1 = await runPaired(direct(false), viaRouKey(false), PAIRED_C1);
+    rows.push(['latency median, c=1', ms(c1.direct.p50), ms(c1.gateway.p50), ms(c1.addedP50), `≤ ${TARGETS.addedMedianMs} ms ${verdict(c1.addedP50 <= TARGETS.addedMedianMs)}`]);
+    rows.push(['latency p99, c=1', ms(c1.direct.p99), ms(c1.gateway.p99), ms(c1.addedP99), `≤ ${TARGETS.addedP99Ms} ms ${verdict(c1.addedP99 <= TARGETS.addedP99Ms)}`]);
     if (mode === 'remote') {
       // The same target through a routing config: config lookup (cached), strategy decision, health checks.
-      const rc = await runPaired(direct(false), viaRouKey(false, 'roukey/bench'), { concurrency: 1, total: 300, rounds: 7 });
-      rows.push(['latency median, c=1, via a fallback config', ms(rc.direct.p50), ms(rc.rouKey.p50), ms(rc.addedP50), '']);
+      const rc = await runPaired(direct(false), viaRouKey(false, 'roukey/bench'), PAIRED_C1);
+      rows.push(['latency median, c=1, via a fallback config', ms(rc.direct.p50), ms(rc.gateway.p50), ms(rc.addedP50), '']);
       errors += rc.errors;
     }
-    const c32 = await runPaired(direct(false), viaRouKey(false), { concurrency: 32, total: 2_000, rounds: 5 });
-    rows.push(['latency median, c=32', ms(c32.direct.p50), ms(c32.rouKey.p50), ms(c32.addedP50), '']);
-    rows.push(['latency p99, c=32', ms(c32.direct.p99), ms(c32.rouKey.p99), ms(c32.addedP99), '']);
-    rows.push(['requests/s, c=32', c32.direct.rps.toFixed(0), c32.rouKey.rps.toFixed(0), `${(c32.rpsShare * 100).toFixed(0)}% of direct`, `≥ 33% ${verdict(c32.rpsShare >= TARGETS.throughputShare)} (aim 50%)`]);
+    const c32 = await runPaired(direct(false), viaRouKey(false), PAIRED_C32);
+    rows.push(['latency median, c=32', ms(c32.direct.p50), ms(c32.gateway.p50), ms(c32.addedP50), '']);
+    rows.push(['latency p99, c=32', ms(c32.direct.p99), ms(c32.gateway.p99), ms(c32.addedP99), '']);
+    rows.push(['requests/s, c=32', c32.direct.rps.toFixed(0), c32.gateway.rps.toFixed(0), `${(c32.rpsShare * 100).toFixed(0)}% of direct`, `≥ 33% ${verdict(c32.rpsShare >= TARGETS.throughputShare)} (aim 50%)`]);
     const s1 = await runPaired(direct(true), viaRouKey(true), { concurrency: 1, total: 200, rounds: 7, firstByte: true });
-    rows.push(['stream first byte median, c=1', ms(s1.direct.p50), ms(s1.rouKey.p50), ms(s1.addedP50), `≤ ${TARGETS.addedTtfbMs} ms ${verdict(s1.addedP50 <= TARGETS.addedTtfbMs)}`]);
+    rows.push(['stream first byte median, c=1', ms(s1.direct.p50), ms(s1.gateway.p50), ms(s1.addedP50), `≤ ${TARGETS.addedTtfbMs} ms ${verdict(s1.addedP50 <= TARGETS.addedTtfbMs)}`]);
     errors += c1.errors + c32.errors + s1.errors;
     if (mode === 'remote') rows.push([`metadata write calls sent (acknowledged by the stand-in)`, '', String(remote.absorbed), '', '']);
   }

@@ -14,6 +14,20 @@ export interface LoadResult {
   readonly errors: number;
 }
 
+/** The bench's chat request, the same typical prompt to every target (an upstream directly or a gateway). */
+export function chatTarget(url: string, authorization: string, model: string, options: { stream?: boolean; headers?: Record<string, string> } = {}): Target {
+  return {
+    url,
+    headers: { 'content-type': 'application/json', authorization, ...options.headers },
+    body: JSON.stringify({ model, stream: options.stream ?? false, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] }),
+  };
+}
+
+/** The runs every comparison makes: an unmeasured warm-up, then paired rounds at concurrency 1 and 32. */
+export const WARM_UP: LoadOptions = { concurrency: 8, total: 3_000, warmup: 0 };
+export const PAIRED_C1 = { concurrency: 1, total: 300, rounds: 7 } as const;
+export const PAIRED_C32 = { concurrency: 32, total: 2_000, rounds: 5 } as const;
+
 /** A keep-alive agent per run so both targets are measured over warm connections. */
 function agentFor(concurrency: number): Agent {
   return new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -88,8 +102,8 @@ export interface SideFigures {
 
 export interface Paired {
   readonly direct: SideFigures;
-  readonly rouKey: SideFigures;
-  /** Medians over the rounds of each round's difference (RouKey − direct) and ratio (RouKey / direct). */
+  readonly gateway: SideFigures;
+  /** Medians over the rounds of each round's difference (gateway − direct) and ratio (gateway / direct). */
   readonly addedP50: number;
   readonly addedP99: number;
   readonly rpsShare: number;
@@ -101,7 +115,7 @@ export interface Paired {
  * tens of percent over seconds; rounds side by side see the same drift, so their differences hold still where
  * two long runs one after the other do not.
  */
-export async function runPaired(direct: Target, rouKey: Target, options: LoadOptions & { readonly rounds: number }): Promise<Paired> {
+export async function runPaired(direct: Target, gateway: Target, options: LoadOptions & { readonly rounds: number }): Promise<Paired> {
   const rounds: { d: SideFigures; r: SideFigures }[] = [];
   let errors = 0;
   for (let i = 0; i < options.rounds; i++) {
@@ -113,9 +127,9 @@ export async function runPaired(direct: Target, rouKey: Target, options: LoadOpt
     // Alternate which goes first, so neither always runs right after the other's background work.
     if (i % 2 === 0) {
       const d = await run(direct);
-      rounds.push({ d, r: await run(rouKey) });
+      rounds.push({ d, r: await run(gateway) });
     } else {
-      const r = await run(rouKey);
+      const r = await run(gateway);
       rounds.push({ d: await run(direct), r });
     }
   }
@@ -127,7 +141,7 @@ export async function runPaired(direct: Target, rouKey: Target, options: LoadOpt
   });
   return {
     direct: side((x) => x.d),
-    rouKey: side((x) => x.r),
+    gateway: side((x) => x.r),
     addedP50: median((x) => x.r.p50 - x.d.p50),
     addedP99: median((x) => x.r.p99 - x.d.p99),
     rpsShare: median((x) => x.r.rps / x.d.rps),

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startFakeOpenAIUpstream } from '../test/fakes/openai-upstream.js';
-import { runLoad, runPaired, type Target } from './load.js';
+import { chatTarget, PAIRED_C1, PAIRED_C32, runLoad, runPaired, WARM_UP, type Target } from './load.js';
 
 /**
  * `npm run bench:peer [portkey-server-script]`: RouKey and, when its server script is given, Portkey's
@@ -17,22 +17,19 @@ const PORTKEY_PORT = 18_787;
 const upstream = await startFakeOpenAIUpstream({ models: ['bench-model'], recordRequests: false });
 const children: ChildProcess[] = [];
 try {
-  const body = (model: string) => JSON.stringify({ model, stream: false, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] });
-  const direct: Target = { url: `${upstream.baseUrl}/chat/completions`, headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct' }, body: body('bench-model') };
+  const direct = chatTarget(`${upstream.baseUrl}/chat/completions`, 'Bearer sk-direct', 'bench-model');
   const peers: { name: string; target: Target }[] = [];
 
   const rouKey = spawn(process.execPath, ['--import', 'tsx', 'bench/gateway-process.ts', upstream.baseUrl], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(rouKey);
   const { gatewayUrl, apiKey } = await readyLine<{ gatewayUrl: string; apiKey: string }>(rouKey);
-  peers.push({ name: 'RouKey', target: { url: `${gatewayUrl}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: body('fake/bench-model') } });
+  peers.push({ name: 'RouKey', target: chatTarget(`${gatewayUrl}/v1/chat/completions`, `Bearer ${apiKey}`, 'fake/bench-model') });
 
   if (portkeyScript) {
     children.push(spawn(process.execPath, [portkeyScript, `--port=${PORTKEY_PORT}`, '--headless'], { stdio: 'ignore' }));
-    const target: Target = {
-      url: `http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`,
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-direct', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream.baseUrl },
-      body: body('bench-model'),
-    };
+    const target = chatTarget(`http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`, 'Bearer sk-direct', 'bench-model', {
+      headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream.baseUrl },
+    });
     await waitUntilServing(target);
     peers.push({ name: 'Portkey', target });
   }
@@ -40,10 +37,10 @@ try {
   const ms = (n: number) => `${n.toFixed(3)} ms`;
   console.log(`\nEach gateway in its own process — node ${process.version}; medians of alternating rounds\n`);
   for (const { name, target } of peers) {
-    for (const t of [direct, target]) await runLoad(t, { concurrency: 8, total: 3_000, warmup: 0 });
-    const c1 = await runPaired(direct, target, { concurrency: 1, total: 300, rounds: 7 });
-    const c32 = await runPaired(direct, target, { concurrency: 32, total: 2_000, rounds: 5 });
-    console.log(`${name}: added median ${ms(c1.addedP50)}, added p99 ${ms(c1.addedP99)} at c=1; ${(c32.rpsShare * 100).toFixed(0)}% of direct throughput at c=32 (${c32.rouKey.rps.toFixed(0)} vs ${c32.direct.rps.toFixed(0)} req/s); ${c1.errors + c32.errors} failed requests`);
+    for (const t of [direct, target]) await runLoad(t, WARM_UP);
+    const c1 = await runPaired(direct, target, PAIRED_C1);
+    const c32 = await runPaired(direct, target, PAIRED_C32);
+    console.log(`${name}: added median ${ms(c1.addedP50)}, added p99 ${ms(c1.addedP99)} at c=1; ${(c32.rpsShare * 100).toFixed(0)}% of direct throughput at c=32 (${c32.gateway.rps.toFixed(0)} vs ${c32.direct.rps.toFixed(0)} req/s); ${c1.errors + c32.errors} failed requests`);
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
