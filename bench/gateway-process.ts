@@ -6,5 +6,5 @@ import { provisionGateway } from '../test/support/e2e-setup.js';
  * Prints `ready {"gatewayUrl":…,"apiKey":…}` once it serves (its other output is the runtime's logs); SIGTERM stops it.
  */
 const gateway = await provisionGateway(process.argv[2] ?? '');
-process.stdout.write(`ready ${JSON.stringify({ gatewayUrl: gateway.gatewayUrl, apiKey: gateway.apiKey })}\n`);
+process.stdout.write(`ready ${JSON.stringify({ gatewayUrl: gateway.gatewayUrl, apiKey: gateway.apiKey, activityTable: gateway.local.runtime.config.tables.activity })}\n`);
 process.once('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

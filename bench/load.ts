@@ -27,6 +27,8 @@ export function chatTarget(url: string, authorization: string, model: string, op
 export const WARM_UP: LoadOptions = { concurrency: 8, total: 3_000, warmup: 0 };
 export const PAIRED_C1 = { concurrency: 1, total: 300, rounds: 7 } as const;
 export const PAIRED_C32 = { concurrency: 32, total: 2_000, rounds: 5 } as const;
+/** Unmeasured requests before each round of a paired run. */
+export const ROUND_WARM_UP = 50;
 
 /** A keep-alive agent per run so both targets are measured over warm connections. */
 function agentFor(concurrency: number): Agent {
@@ -120,7 +122,7 @@ export async function runPaired(direct: Target, gateway: Target, options: LoadOp
   let errors = 0;
   for (let i = 0; i < options.rounds; i++) {
     const run = async (target: Target) => {
-      const result = await runLoad(target, { ...options, warmup: options.warmup ?? 50 });
+      const result = await runLoad(target, { ...options, warmup: options.warmup ?? ROUND_WARM_UP });
       errors += result.errors;
       return { p50: percentile(result.latencies, 50), p99: percentile(result.latencies, 99), rps: result.latencies.length / result.seconds };
     };
