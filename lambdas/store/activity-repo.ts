@@ -66,6 +66,7 @@ export function createActivityRepo(
 /** The fields that have a value: the schema checks half as many keys, at half the cost, without the unset ones. */
 function definedFields<T extends object>(fields: T): T {
   const defined: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) defined[key] = value;
+  // for…in rather than Object.entries: no array per field, on a path every request takes.
+  for (const key in fields) if (fields[key] !== undefined) defined[key] = fields[key];
   return defined as T;
 }
