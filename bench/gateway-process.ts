@@ -3,7 +3,8 @@ import { provisionGateway } from '../test/support/e2e-setup.js';
 /**
  * The local runtime in a process of its own, provisioned like the bench's (a provider key `fake` for the
  * upstream given as argument, an API key), for comparisons where every gateway runs in its own process.
- * Prints `ready {"gatewayUrl":…,"apiKey":…}` once it serves (its other output is the runtime's logs); SIGTERM stops it.
+ * Prints `ready {"gatewayUrl":…,"apiKey":…,"activityTable":…}` once it serves, the table so a stand-in can take its
+ * writes (its other output is the runtime's logs); SIGTERM stops it.
  */
 const gateway = await provisionGateway(process.argv[2] ?? '');
 process.stdout.write(`ready ${JSON.stringify({ gatewayUrl: gateway.gatewayUrl, apiKey: gateway.apiKey, activityTable: gateway.local.runtime.config.tables.activity })}\n`);

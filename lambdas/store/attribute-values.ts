@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 /** A record made only of what `toAttributeMap` encodes: the activity table's metadata items. */
-export type FlatValue = string | number | boolean | undefined | readonly FlatValue[] | { readonly [key: string]: FlatValue };
+type FlatValue = string | number | boolean | undefined | readonly FlatValue[] | { readonly [key: string]: FlatValue };
 
 /**
  * A metadata record as DynamoDB attribute values, undefined fields left out — what the document client's
