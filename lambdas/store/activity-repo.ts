@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETENTION, expiresAfterDays } from './retention.js';
 import { requestActivitySchema, type RequestActivity } from './activity-record.js';
@@ -18,27 +18,50 @@ export interface ActivityRepo extends ActivityWriter {
   listRequests(accountId: string, options?: { limit?: number }): Promise<RequestActivity[]>;
 }
 
+/** One encoded activity item, as `toAttributeMap` makes it. */
+export type ActivityItem = Record<string, AttributeValue>;
+
+/** Sends one batch of encoded items to the activity table; resolves with those the table left unprocessed. */
+export type ActivityBatchSend = (items: ActivityItem[]) => Promise<ActivityItem[]>;
+
+/** The batch sender over a DynamoDB client: what the router uses in AWS, and the local runtime's writer thread. */
+export function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: string): ActivityBatchSend {
+  return async (items) => {
+    // A Lambda container only ever has one item to write: PutItem keeps the router's role free of
+    // BatchWriteItem, which would also allow deletes.
+    if (items.length === 1) {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: items[0] }));
+      return [];
+    }
+    const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }));
+    return (out.UnprocessedItems?.[tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
+  };
+}
+
+let localSender: ((tableName: string) => ActivityBatchSend) | undefined;
+
+/**
+ * How the router's batches are sent when not over its own client: the local runtime, serving every request in
+ * one process, sends them from a thread of its own (lib/local/activity-writer-thread.ts). Undefined restores
+ * the default.
+ */
+export function sendActivityBatchesWith(sender: ((tableName: string) => ActivityBatchSend) | undefined): void {
+  localSender = sender;
+}
+
+/** The sender `sendActivityBatchesWith` installed for `tableName`, if any. */
+export function installedActivityBatchSender(tableName: string): ActivityBatchSend | undefined {
+  return localSender?.(tableName);
+}
+
 export function createActivityRepo(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  options: { now?: () => number; batchWindowMs?: number } = {},
+  options: { now?: () => number; batchWindowMs?: number; send?: ActivityBatchSend } = {},
 ): ActivityRepo {
   const now = options.now ?? Date.now;
   // Items go out already encoded (attribute-values.ts), so the document client sends its base client's commands.
-  type Item = Record<string, AttributeValue>;
-  const put = createWriteBatcher<Item>(
-    async (items) => {
-      // A Lambda container only ever has one item to write: PutItem keeps the router's role free of
-      // BatchWriteItem, which would also allow deletes.
-      if (items.length === 1) {
-        await doc.send(new PutItemCommand({ TableName: tableName, Item: items[0] }));
-        return [];
-      }
-      const out = await doc.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }));
-      return (out.UnprocessedItems?.[tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
-    },
-    { windowMs: options.batchWindowMs ?? 0 },
-  );
+  const put = createWriteBatcher<ActivityItem>(options.send ?? activityBatchSender(doc, tableName), { windowMs: options.batchWindowMs ?? 0 });
   return {
     async recordRequest(fields) {
       // Parsing the strict schema here is the P3 guard: an extra or free-form field fails instead of being stored.

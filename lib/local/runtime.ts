@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { sendActivityBatchesWith } from '../../lambdas/store/activity-repo.js';
 import { flushWriteBatchers } from '../../lambdas/store/write-batcher.js';
+import { startActivityWriterThread } from './activity-writer-thread.js';
 import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
@@ -72,8 +74,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       issuer: cognitoIssuer(cognitoSetup.userPoolId, { region: LOCAL_REGION, endpoint: cognito.endpoint }),
       clientId: cognitoSetup.userPoolClientId,
     });
+    const writer = startActivityWriterThread({ region: LOCAL_REGION, dynamodbEndpoint: dynamo.endpoint });
+    sendActivityBatchesWith(writer.sender);
+    stack.push(async () => {
+      sendActivityBatchesWith(undefined);
+      await writer.stop();
+    });
     // Stopping runs this stack backwards: the server closes, then the metadata still queued is written, then
-    // cognito-local and DynamoDB Local stop.
+    // the writer thread, cognito-local and DynamoDB Local stop.
     stack.push(flushWriteBatchers);
     const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet });
     stack.push(() => server.close());
