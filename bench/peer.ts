@@ -18,6 +18,8 @@ import { startRemoteDynamoDb } from './remote-dynamodb.js';
  */
 const portkeyScript = process.argv[2];
 const PORTKEY_PORT = 18_787;
+/** The young-generation size this script runs with (package.json), given to each gateway process alike. */
+const GATEWAY_NODE_FLAGS = process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size'));
 
 const dynamo = await startDynamoDbLocal();
 const remote = await startRemoteDynamoDb(dynamo.endpoint);
@@ -27,17 +29,17 @@ try {
   const direct = chatTarget(`${upstream.baseUrl}/chat/completions`, 'Bearer sk-direct', 'bench-model');
   const peers: { name: string; target: Target; process: ChildProcess }[] = [];
 
-  const rouKey = spawn(process.execPath, ['--import', 'tsx', 'bench/gateway-process.ts', upstream.baseUrl], {
+  const rouKey = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'bench/gateway-process.ts', upstream.baseUrl], {
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, DYNAMODB_ENDPOINT: remote.endpoint },
   });
   children.push(rouKey);
   const { gatewayUrl, apiKey, activityTable } = await readyLine<{ gatewayUrl: string; apiKey: string; activityTable: string }>(rouKey);
-  remote.absorbWritesTo(activityTable);
+  await remote.absorbWritesTo(activityTable);
   peers.push({ name: 'RouKey', target: chatTarget(`${gatewayUrl}/v1/chat/completions`, `Bearer ${apiKey}`, 'fake/bench-model'), process: rouKey });
 
   if (portkeyScript) {
-    const portkey = spawn(process.execPath, [portkeyScript, `--port=${PORTKEY_PORT}`, '--headless'], { stdio: 'ignore' });
+    const portkey = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, portkeyScript, `--port=${PORTKEY_PORT}`, '--headless'], { stdio: 'ignore' });
     children.push(portkey);
     const target = chatTarget(`http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`, 'Bearer sk-direct', 'bench-model', {
       headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': upstream.baseUrl },
