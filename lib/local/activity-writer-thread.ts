@@ -28,7 +28,7 @@ export interface ActivityWriterThread {
 export function startActivityWriterThread(data: WriterThreadData): ActivityWriterThread {
   // No inherited execArgv: the entry registers tsx itself (a second registration from `npm start`'s flags is not wanted).
   const worker = new Worker(new URL('./activity-writer-entry.mjs', import.meta.url), { workerData: data, execArgv: [] });
-  // An idle writer must not keep the process alive; one with batches in flight must (see `track`).
+  // An idle writer must not keep the process alive; one with batches in flight must (ref while any is waiting).
   worker.unref();
   const waiting = new Map<number, { resolve: (unprocessed: ActivityItem[]) => void; reject: (err: Error) => void }>();
   let nextId = 0;
