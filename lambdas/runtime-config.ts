@@ -19,8 +19,6 @@ const envSchema = z.object({
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
   /** Locally: cognito-local's URL. In AWS the issuer is derived from region and pool id. */
   COGNITO_ENDPOINT: z.url().optional(),
-  /** How long the router gathers metadata writes into one batch; 0 (one request per Lambda container) in AWS. */
-  ACTIVITY_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(0),
 });
 
 export interface RuntimeConfig {
@@ -30,7 +28,6 @@ export interface RuntimeConfig {
   readonly keyring: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly file: string };
   readonly allowLoopbackBaseUrl: boolean;
   readonly cognito: { readonly userPoolId?: string; readonly clientId?: string; readonly endpoint?: string };
-  readonly activityBatchWindowMs: number;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -48,7 +45,6 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     keyring,
     allowLoopbackBaseUrl: parsed.ALLOW_LOOPBACK_BASE_URL === 'true',
     cognito: { userPoolId: parsed.COGNITO_USER_POOL_ID, clientId: parsed.COGNITO_CLIENT_ID, endpoint: parsed.COGNITO_ENDPOINT },
-    activityBatchWindowMs: parsed.ACTIVITY_BATCH_WINDOW_MS,
   };
 }
 

@@ -2,7 +2,7 @@ import { createApiKeyAuthenticator } from '../keys/api-key-authenticator.js';
 import { assertSafeBaseUrl } from '../keys/base-url-guard.js';
 import { createProviderKeyResolver } from '../keys/provider-key-resolver.js';
 import { runtimeConfig } from '../runtime-config.js';
-import { createActivityRepo, installedActivityBatchSender } from '../store/activity-repo.js';
+import { createActivityRepo, installedActivityWriter } from '../store/activity-repo.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { serviceLogger } from '../http/logger.js';
 import { createRoutingStore } from '../configs/routing-store.js';
@@ -22,10 +22,7 @@ export function gatewayDeps(): GatewayDeps {
     providerKeys: createProviderKeyResolver(config),
     // Health is per container: every request this container serves teaches it about the targets.
     routing: { store: createRoutingStore(config), health: new TargetHealth() },
-    activity: createActivityRepo(createDocumentClient(config), config.tables.activity, {
-      batchWindowMs: config.activityBatchWindowMs,
-      send: installedActivityBatchSender(config.tables.activity),
-    }),
+    activity: installedActivityWriter(config.tables.activity) ?? createActivityRepo(createDocumentClient(config), config.tables.activity),
     assertSafeBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     log: ({ level, msg, ...fields }) => logger[level](msg, fields),

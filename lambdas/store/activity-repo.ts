@@ -19,13 +19,10 @@ export interface ActivityRepo extends ActivityWriter {
 }
 
 /** One encoded activity item, as `toAttributeMap` makes it. */
-export type ActivityItem = Record<string, AttributeValue>;
+type ActivityItem = Record<string, AttributeValue>;
 
 /** Sends one batch of encoded items to the activity table; resolves with those the table left unprocessed. */
-export type ActivityBatchSend = (items: ActivityItem[]) => Promise<ActivityItem[]>;
-
-/** The batch sender over a DynamoDB client: what the router uses in AWS, and the local runtime's writer thread. */
-export function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: string): ActivityBatchSend {
+function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: string): (items: ActivityItem[]) => Promise<ActivityItem[]> {
   return async (items) => {
     // A Lambda container only ever has one item to write: PutItem keeps the router's role free of
     // BatchWriteItem, which would also allow deletes.
@@ -38,30 +35,30 @@ export function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableN
   };
 }
 
-let localSender: ((tableName: string) => ActivityBatchSend) | undefined;
+let localWriter: ((tableName: string) => ActivityWriter) | undefined;
 
 /**
- * How the router's batches are sent when not over its own client: the local runtime, serving every request in
- * one process, sends them from a thread of its own (lib/local/activity-writer-thread.ts). Undefined restores
+ * Who records the router's requests when not its own repository: the local runtime, serving every request in
+ * one process, records them on a thread of its own (lib/local/activity-writer-thread.ts). Undefined restores
  * the default.
  */
-export function sendActivityBatchesWith(sender: ((tableName: string) => ActivityBatchSend) | undefined): void {
-  localSender = sender;
+export function recordActivityWith(writer: ((tableName: string) => ActivityWriter) | undefined): void {
+  localWriter = writer;
 }
 
-/** The sender `sendActivityBatchesWith` installed for `tableName`, if any. */
-export function installedActivityBatchSender(tableName: string): ActivityBatchSend | undefined {
-  return localSender?.(tableName);
+/** The writer `recordActivityWith` installed for `tableName`, if any. */
+export function installedActivityWriter(tableName: string): ActivityWriter | undefined {
+  return localWriter?.(tableName);
 }
 
 export function createActivityRepo(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  options: { now?: () => number; batchWindowMs?: number; send?: ActivityBatchSend } = {},
+  options: { now?: () => number; batchWindowMs?: number } = {},
 ): ActivityRepo {
   const now = options.now ?? Date.now;
   // Items go out already encoded (attribute-values.ts), so the document client sends its base client's commands.
-  const put = createWriteBatcher<ActivityItem>(options.send ?? activityBatchSender(doc, tableName), { windowMs: options.batchWindowMs ?? 0 });
+  const put = createWriteBatcher<ActivityItem>(activityBatchSender(doc, tableName), { windowMs: options.batchWindowMs ?? 0 });
   return {
     async recordRequest(fields) {
       // Parsing the strict schema here is the P3 guard: an extra or free-form field fails instead of being stored.

@@ -2,7 +2,7 @@
  * Groups item writes that arrive close together into one BatchWriteItem call (up to 25 items), so the per-call
  * cost of the SDK and the table is paid once per batch. A Lambda container serves one request at a time, so
  * there each batch holds one item and `windowMs` is 0; the local runtime, serving many requests in one process,
- * sets a window (ACTIVITY_BATCH_WINDOW_MS) so metadata writes do not compete with the responses.
+ * sets a window (lib/local/activity-writer-thread.ts) so metadata writes do not compete with the responses.
  */
 export const MAX_BATCH_ITEMS = 25;
 /** Calls to the table at once; beyond that, items wait in the queue (and so go in full batches). */

@@ -1,70 +1,102 @@
 import { Worker } from 'node:worker_threads';
-import type { ActivityBatchSend, ActivityItem } from '../../lambdas/store/activity-repo.js';
+import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
+
+export type ActivityFields = Parameters<ActivityWriter['recordRequest']>[0];
 
 export interface WriterThreadData {
   readonly region: string;
   readonly dynamodbEndpoint: string;
+  /** How long the thread gathers records into one BatchWriteItem (lambdas/store/write-batcher.ts). */
+  readonly batchWindowMs: number;
 }
-export interface WriterRequest {
+/** The records one turn of the serving thread's event loop produced for a table, or a request to flush. */
+export type WriterRequest = { readonly id: number; readonly tableName: string; readonly records: ActivityFields[] } | { readonly id: number; readonly flush: true };
+/** Per record of the request, in order: undefined once stored, else the error's class name. */
+export interface WriterResponse {
   readonly id: number;
-  readonly tableName: string;
-  readonly items: ActivityItem[];
+  readonly errors: (string | undefined)[];
 }
-export type WriterResponse = { readonly id: number; readonly unprocessed: ActivityItem[] } | { readonly id: number; readonly error: string };
 
 export interface ActivityWriterThread {
-  /** The batch sender for `tableName`, for `sendActivityBatchesWith`. */
-  sender(tableName: string): ActivityBatchSend;
-  /** Ends the thread; batches still in flight fail (flush the batchers first). */
+  /** What records the router's requests to `tableName`, for `recordActivityWith`. */
+  writer(tableName: string): ActivityWriter;
+  /** Writes what the thread still holds, then ends it; records sent after that fail. */
   stop(): Promise<void>;
 }
 
+interface Waiting {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
 /**
- * The local runtime serves every request in one process, so its metadata batches are sent from a thread of
- * their own: the AWS SDK spends 1–2 ms of CPU on each BatchWriteItem, and on the serving thread that landed on
- * whichever request was in flight (one in 25 at concurrency 1). In AWS each container writes its one item after
- * its own response, on no other request's time. The thread runs from source, like the rest of the local runtime.
+ * The local runtime serves every request in one process, so a thread of its own records their metadata: the
+ * P3 schema check, the encoding and the AWS SDK's calls (1–2 ms of CPU per BatchWriteItem) took about a tenth of
+ * the serving thread's CPU. The thread runs the router's own repository (lambdas/store/activity-repo.ts); in AWS
+ * each container runs it after its own response, on no other request's time. Records go over in one message
+ * per turn of the event loop, not one each.
  */
 export function startActivityWriterThread(data: WriterThreadData): ActivityWriterThread {
   // No inherited execArgv: the entry registers tsx itself (a second registration from `npm start`'s flags is not wanted).
   const worker = new Worker(new URL('./activity-writer-entry.mjs', import.meta.url), { workerData: data, execArgv: [] });
-  // An idle writer must not keep the process alive; one with batches in flight must (ref while any is waiting).
+  // An idle writer must not keep the process alive; one with records in flight must (ref while any is waiting).
   worker.unref();
-  const waiting = new Map<number, { resolve: (unprocessed: ActivityItem[]) => void; reject: (err: Error) => void }>();
+  const waiting = new Map<number, Waiting[]>();
+  const queued = new Map<string, { records: ActivityFields[]; waiting: Waiting[] }>();
+  let posting: NodeJS.Immediate | undefined;
   let nextId = 0;
   let ended: Error | undefined;
-  const failAll = (err: Error) => {
-    ended = err;
-    for (const [id, { reject }] of waiting) {
-      settle(id);
-      reject(err);
-    }
+
+  const post = (request: WriterRequest, forRequest: Waiting[]) => {
+    if (waiting.size === 0) worker.ref();
+    waiting.set(request.id, forRequest);
+    worker.postMessage(request);
+  };
+  const postQueued = () => {
+    clearImmediate(posting);
+    posting = undefined;
+    for (const [tableName, batch] of queued) post({ id: ++nextId, tableName, records: batch.records }, batch.waiting);
+    queued.clear();
   };
   const settle = (id: number) => {
     const pending = waiting.get(id);
     waiting.delete(id);
     if (waiting.size === 0) worker.unref();
-    return pending;
+    return pending ?? [];
   };
-  worker.on('message', (response: WriterResponse) => {
-    const pending = settle(response.id);
-    if (!pending) return;
-    if ('error' in response) pending.reject(Object.assign(new Error('activity batch write failed'), { name: response.error }));
-    else pending.resolve(response.unprocessed);
+  const failAll = (err: Error) => {
+    ended = err;
+    for (const batch of queued.values()) batch.waiting.forEach((w) => w.reject(err));
+    queued.clear();
+    for (const id of [...waiting.keys()]) settle(id).forEach((w) => w.reject(err));
+  };
+  worker.on('message', ({ id, errors }: WriterResponse) => {
+    settle(id).forEach((w, i) => {
+      const name = errors[i];
+      if (name === undefined) w.resolve();
+      else w.reject(Object.assign(new Error('activity write failed'), { name }));
+    });
   });
   worker.on('error', (err) => failAll(err));
   worker.on('exit', () => failAll(ended ?? new Error('the activity writer thread has stopped')));
 
   return {
-    sender: (tableName) => (items) =>
-      new Promise((resolve, reject) => {
-        if (ended) return reject(ended);
-        const id = ++nextId;
-        if (waiting.size === 0) worker.ref();
-        waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, tableName, items } satisfies WriterRequest);
-      }),
+    writer: (tableName) => ({
+      recordRequest: (record) =>
+        new Promise((resolve, reject) => {
+          if (ended) return reject(ended);
+          let batch = queued.get(tableName);
+          if (!batch) queued.set(tableName, (batch = { records: [], waiting: [] }));
+          batch.records.push(record);
+          batch.waiting.push({ resolve, reject });
+          posting ??= setImmediate(postQueued);
+        }),
+    }),
     stop: async () => {
+      if (!ended) {
+        postQueued();
+        await new Promise<void>((resolve) => post({ id: ++nextId, flush: true }, [{ resolve, reject: () => resolve() }]));
+      }
       await worker.terminate();
     },
   };

@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
-import { sendActivityBatchesWith } from '../../lambdas/store/activity-repo.js';
-import { flushWriteBatchers } from '../../lambdas/store/write-batcher.js';
+import { recordActivityWith } from '../../lambdas/store/activity-repo.js';
 import { startActivityWriterThread } from './activity-writer-thread.js';
 import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
@@ -15,6 +14,8 @@ import { startLocalServer, type LocalServer } from './server.js';
 
 export type { LocalConfig } from './local-config.js';
 
+/** How long the writer thread gathers metadata records into one batch: many requests share this process. */
+const ACTIVITY_BATCH_WINDOW_MS = 50;
 
 export interface LocalRuntimeOptions {
   /** Gateway port; 0 (the default) lets the OS pick. */
@@ -74,15 +75,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       issuer: cognitoIssuer(cognitoSetup.userPoolId, { region: LOCAL_REGION, endpoint: cognito.endpoint }),
       clientId: cognitoSetup.userPoolClientId,
     });
-    const writer = startActivityWriterThread({ region: LOCAL_REGION, dynamodbEndpoint: dynamo.endpoint });
-    sendActivityBatchesWith(writer.sender);
+    const writer = startActivityWriterThread({ region: LOCAL_REGION, dynamodbEndpoint: dynamo.endpoint, batchWindowMs: ACTIVITY_BATCH_WINDOW_MS });
+    recordActivityWith(writer.writer);
     stack.push(async () => {
-      sendActivityBatchesWith(undefined);
+      recordActivityWith(undefined);
       await writer.stop();
     });
-    // Stopping runs this stack backwards: the server closes, then the metadata still queued is written, then
-    // the writer thread, cognito-local and DynamoDB Local stop.
-    stack.push(flushWriteBatchers);
+    // Stopping runs this stack backwards: the server closes, then the writer thread writes what it still holds
+    // and stops, then cognito-local and DynamoDB Local stop.
     const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet });
     stack.push(() => server.close());
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
@@ -132,8 +132,6 @@ function setHandlerEnvironment(env: {
   process.env.COGNITO_USER_POOL_ID = env.userPoolId;
   process.env.COGNITO_CLIENT_ID = env.userPoolClientId;
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
-  // One process serves every request here, so metadata writes are gathered into batches (lambdas/store/write-batcher.ts).
-  process.env.ACTIVITY_BATCH_WINDOW_MS = '50';
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }
