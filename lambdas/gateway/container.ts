@@ -1,5 +1,5 @@
 import { createApiKeyAuthenticator } from '../keys/api-key-authenticator.js';
-import { assertSafeBaseUrl } from '../keys/base-url-guard.js';
+import { routerBaseUrlGuard } from '../keys/base-url-guard.js';
 import { createProviderKeyResolver } from '../keys/provider-key-resolver.js';
 import { runtimeConfig } from '../runtime-config.js';
 import { createActivityRepo, installedActivityWriter } from '../store/activity-repo.js';
@@ -23,7 +23,7 @@ export function gatewayDeps(): GatewayDeps {
     // Health is per container: every request this container serves teaches it about the targets.
     routing: { store: createRoutingStore(config), health: new TargetHealth() },
     activity: installedActivityWriter(config.tables.activity) ?? createActivityRepo(createDocumentClient(config), config.tables.activity),
-    assertSafeBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback }),
+    assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     log: ({ level, msg, ...fields }) => logger[level](msg, fields),
   };

@@ -18,7 +18,7 @@ export interface BaseUrlGuardOptions {
 const RESOLVE_CACHE_MS = 15_000;
 const resolveCache = new TtlCache<string, string[]>({ maxEntries: 1_000 });
 
-export async function assertSafeBaseUrl(url: string, options: { allowLoopback: boolean; resolve?: (host: string) => Promise<string[]> }): Promise<URL> {
+export async function assertSafeBaseUrl(url: string, options: BaseUrlGuardOptions): Promise<URL> {
   const parsed = parseUrl(url);
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') reject('must use https');
   if (parsed.username || parsed.password) reject('must not contain credentials');
@@ -34,6 +34,19 @@ export async function assertSafeBaseUrl(url: string, options: { allowLoopback: b
   }
   if (parsed.protocol === 'http:' && !(options.allowLoopback && allLoopback)) reject('must use https');
   return parsed;
+}
+
+/**
+ * The guard as the router calls it, before every upstream call: a URL that passed is not checked again while
+ * its host's resolution would still be cached, so the check costs a map lookup on the hot path.
+ */
+export function routerBaseUrlGuard(options: BaseUrlGuardOptions): (url: string) => Promise<void> {
+  const passed = new TtlCache<string, true>({ maxEntries: 1_000 });
+  return async (url) => {
+    if (passed.has(url)) return;
+    await assertSafeBaseUrl(url, options);
+    passed.set(url, true, RESOLVE_CACHE_MS);
+  };
 }
 
 function parseUrl(url: string): URL {

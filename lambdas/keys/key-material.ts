@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Random, unguessable ids (128 bits, base64url) with a readable prefix. */
 export function newId(prefix: 'acc' | 'pk' | 'key'): string {
@@ -14,7 +14,7 @@ export function newApiKey(): string {
 
 /** What is stored and looked up instead of the key itself. */
 export function hashApiKey(rawKey: string): string {
-  return createHash('sha256').update(rawKey, 'utf8').digest('hex');
+  return hash('sha256', rawKey, 'hex');
 }
 
 /** Shape check before any lookup, so garbage never costs a database read. */

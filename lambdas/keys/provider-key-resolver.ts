@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyResolver, UpstreamCredentials } from '../gateway/ports.js';
 import type { RuntimeConfig } from '../runtime-config.js';
@@ -52,7 +52,7 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
   async function credentials(accountId: string, record: ProviderKeyRecord): Promise<UpstreamCredentials> {
     // IAM-authorised providers (bedrock) have no secret to decrypt.
     if (record.ciphertext === undefined) return { providerKeyId: record.id, name: record.name, provider: record.provider, region: record.region, apiKey: '' };
-    const cacheKey = `${accountId}#${record.id}#${createHash('sha256').update(record.ciphertext).digest('base64url')}`;
+    const cacheKey = `${accountId}#${record.id}#${hash('sha256', record.ciphertext, 'base64url')}`;
     let apiKey = plaintexts.get(cacheKey);
     if (apiKey === undefined) {
       cipher ??= createEnvelopeCipher(config);

@@ -1,4 +1,4 @@
-import { assertSafeBaseUrl, classifyAddress } from '../../../lambdas/keys/base-url-guard.js';
+import { assertSafeBaseUrl, classifyAddress, routerBaseUrlGuard } from '../../../lambdas/keys/base-url-guard.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 
 const resolveTo = (...addresses: string[]) => async () => addresses;
@@ -81,5 +81,20 @@ describe('assertSafeBaseUrl', () => {
     expect(classifyAddress('::ffff:192.168.0.1')).toBe('private');
     expect(classifyAddress('169.254.169.254')).toBe('metadata');
     expect(classifyAddress('fe80::1%eth0')).toBe('link-local');
+  });
+});
+
+describe('routerBaseUrlGuard', () => {
+  it('checks a URL that passed only once while its resolution would be cached, and a refused one every time', async () => {
+    const resolved: string[] = [];
+    const guard = routerBaseUrlGuard({
+      allowLoopback: false,
+      resolve: async (host) => (resolved.push(host), host === 'api.example.com' ? ['93.184.216.34'] : ['10.0.0.5']),
+    });
+    await guard('https://api.example.com/v1');
+    await guard('https://api.example.com/v1');
+    expect(resolved).toEqual(['api.example.com']);
+    for (let i = 0; i < 2; i++) await expect(guard('https://internal.example.com/v1')).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    expect(resolved).toEqual(['api.example.com', 'internal.example.com', 'internal.example.com']);
   });
 });
