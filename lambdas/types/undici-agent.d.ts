@@ -1,13 +1,5 @@
-/**
- * undici's Agent and its request API as modules of their own (lambdas/gateway/upstream-http.ts); the types are
- * the package index's. The index attaches `request` to every dispatcher; these modules alone do not.
- */
+/** undici's Agent as a module of its own (lambdas/gateway/upstream-http.ts); its types are the package index's. */
 declare module 'undici/lib/dispatcher/agent.js' {
   import { Agent } from 'undici';
   export default Agent;
-}
-
-declare module 'undici/lib/api/api-request.js' {
-  import type { Dispatcher } from 'undici';
-  export default function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
 }
