@@ -8,6 +8,7 @@ import { serviceLogger } from '../http/logger.js';
 import { createRoutingStore } from '../configs/routing-store.js';
 import { TargetHealth } from '../routing/target-health.js';
 import { DEFAULT_TIMEOUTS, type GatewayDeps } from './gateway-deps.js';
+import { allowLoopbackUpstreams } from './upstream-http.js';
 
 let deps: GatewayDeps | undefined;
 
@@ -16,6 +17,7 @@ export function gatewayDeps(): GatewayDeps {
   if (deps) return deps;
   const config = runtimeConfig();
   const allowLoopback = config.allowLoopbackBaseUrl;
+  allowLoopbackUpstreams(allowLoopback);
   const logger = serviceLogger('roukey-router');
   deps = {
     authenticator: createApiKeyAuthenticator(config),

@@ -2,6 +2,7 @@
 // bundle past 1 MB.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { Dispatcher } from 'undici';
+import { connectTimeLookup } from '../keys/base-url-guard.js';
 import type { UpstreamHttpRequest, UpstreamResponse } from '../providers/types.js';
 
 /**
@@ -13,7 +14,22 @@ import type { UpstreamHttpRequest, UpstreamResponse } from '../providers/types.j
  * own timeouts are off: UpstreamAttempt bounds the wait for the first byte, and a stream may then run as long
  * as Lambda allows, as with any streaming client.
  */
-const AGENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+let agent: Agent | undefined;
+/** Strict until the router's container says otherwise: only the local runtime lets upstreams be on loopback. */
+let allowLoopback = false;
+
+/** Which addresses upstream connections may reach, checked at connect time (keys/base-url-guard.ts). */
+export function allowLoopbackUpstreams(allow: boolean): void {
+  if (allow === allowLoopback) return;
+  allowLoopback = allow;
+  // Connections already open were checked under the old rule: close them once their calls are done.
+  void agent?.close().catch(() => undefined);
+  agent = undefined;
+}
+
+function upstreamAgent(): Agent {
+  return (agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { lookup: connectTimeLookup({ allowLoopback }) } }));
+}
 
 /** Unread bytes at which a streamed body pauses its upstream, so a slow client slows the upstream down. */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -24,7 +40,7 @@ export function sendUpstream(upstream: UpstreamHttpRequest, signal: AbortSignal)
   const url = new URL(upstream.url);
   return new Promise((resolve, reject) => {
     const options = { origin: url.origin, path: url.pathname + url.search, method: upstream.method, headers: upstream.headers, body: upstream.body };
-    AGENT.dispatch(options, new UpstreamExchange(signal, resolve, reject));
+    upstreamAgent().dispatch(options, new UpstreamExchange(signal, resolve, reject));
   });
 }
 

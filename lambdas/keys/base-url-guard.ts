@@ -1,5 +1,6 @@
+import { lookup as lookupCallback, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { ApiError } from '../http/errors.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 
@@ -8,7 +9,8 @@ import { TtlCache } from '../cache/ttl-cache.js';
  * nor anything its name resolves to may be private, loopback, link-local, CGNAT, the instance metadata
  * service, unique-local IPv6 or an IPv4 address smuggled inside IPv6. Locally (`allowLoopback`) loopback
  * hosts are allowed, over http or https. The router calls this before every upstream call, because DNS can
- * change after the key was created, so resolutions are cached briefly.
+ * change after the key was created, so resolutions are cached briefly; and its upstream connections check the
+ * addresses they really connect to (`connectTimeLookup`), so a name cannot resolve one way here and another there.
  */
 export interface BaseUrlGuardOptions {
   readonly allowLoopback: boolean;
@@ -47,6 +49,29 @@ export function routerBaseUrlGuard(options: BaseUrlGuardOptions): (url: string) 
     await assertSafeBaseUrl(url, options);
     passed.set(url, true, RESOLVE_CACHE_MS);
   };
+}
+
+/**
+ * The same rule once more at connect time, on the addresses the connection really uses (the upstream agent's
+ * `lookup`, gateway/upstream-http.ts): a name that resolved to a public address when the URL was checked and
+ * to a private one a moment later (DNS rebinding) is refused here. IP literals never reach a lookup; the
+ * URL check has judged them already.
+ */
+export function connectTimeLookup(options: { allowLoopback: boolean }): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
+    lookupCallback(hostname, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const refused = addresses.length === 0 || addresses.some(({ address }) => !addressAllowed(address, options.allowLoopback));
+      if (refused) return callback(Object.assign(new Error('The upstream host resolves to an address RouKey may not call.'), { code: 'EADDRNOTALLOWED' }), '', 0);
+      if (lookupOptions.all) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+function addressAllowed(address: string, allowLoopback: boolean): boolean {
+  const kind = classifyAddress(address);
+  return kind === 'public' || (kind === 'loopback' && allowLoopback);
 }
 
 function parseUrl(url: string): URL {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
+import { allowLoopbackUpstreams, sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -125,5 +125,17 @@ describe('sendUpstream (undici dispatch)', () => {
     route = (_req, res) => res.end('ok');
     expect(await (await post('/after')).text()).toBe('ok');
     expect(connections).toBe(before);
+  });
+
+  it('connects to a host name only where its addresses are allowed, checked at connect time (DNS rebinding)', async () => {
+    route = (_req, res) => res.end('reached');
+    const byName = () => sendUpstream({ method: 'GET', url: base.replace('127.0.0.1', 'localhost'), headers: {} }, new AbortController().signal);
+    await expect(byName()).rejects.toMatchObject({ code: 'EADDRNOTALLOWED' });
+    allowLoopbackUpstreams(true);
+    try {
+      expect(await (await byName()).text()).toBe('reached');
+    } finally {
+      allowLoopbackUpstreams(false);
+    }
   });
 });

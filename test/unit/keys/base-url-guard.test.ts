@@ -1,4 +1,4 @@
-import { assertSafeBaseUrl, classifyAddress, routerBaseUrlGuard } from '../../../lambdas/keys/base-url-guard.js';
+import { assertSafeBaseUrl, classifyAddress, connectTimeLookup, routerBaseUrlGuard } from '../../../lambdas/keys/base-url-guard.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 
 const resolveTo = (...addresses: string[]) => async () => addresses;
@@ -96,5 +96,22 @@ describe('routerBaseUrlGuard', () => {
     expect(resolved).toEqual(['api.example.com']);
     for (let i = 0; i < 2; i++) await expect(guard('https://internal.example.com/v1')).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
     expect(resolved).toEqual(['api.example.com', 'internal.example.com', 'internal.example.com']);
+  });
+});
+
+describe('connectTimeLookup', () => {
+  const lookup = (allowLoopback: boolean, all: boolean) =>
+    new Promise<{ err: NodeJS.ErrnoException | null; result: unknown }>((resolve) =>
+      connectTimeLookup({ allowLoopback })('localhost', { all }, (err, result) => resolve({ err, result })),
+    );
+
+  it('refuses at connect time a name that resolves to a loopback address, unless loopback is allowed', async () => {
+    const strict = await lookup(false, true);
+    expect(strict.err?.code).toBe('EADDRNOTALLOWED');
+    const local = await lookup(true, true);
+    expect(local.err).toBeNull();
+    expect((local.result as { address: string }[]).every(({ address }) => classifyAddress(address) === 'loopback')).toBe(true);
+    const single = await lookup(true, false);
+    expect(classifyAddress(single.result as string)).toBe('loopback');
   });
 });
