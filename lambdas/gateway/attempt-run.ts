@@ -12,7 +12,7 @@ import { upstreamFailureToApiError } from './error-mapping.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import type { UpstreamCredentials } from './ports.js';
 import type { RequestLog } from './request-log.js';
-import { ClientDisconnectedError, UpstreamAttempt } from './upstream-attempt.js';
+import { AddressRefusedError, ClientDisconnectedError, UpstreamAttempt } from './upstream-attempt.js';
 
 /** A target passed over or an attempt that failed, as the final error will summarise it. */
 interface Miss {
@@ -97,8 +97,7 @@ export class AttemptRun {
     }
     if (credentials.baseUrl !== undefined && !(await this.baseUrlAllowed(credentials.baseUrl))) {
       release();
-      const error = new ApiError('upstream_error', "The provider key's base URL is not allowed (it must be public and use https).", { code: 'base_url_refused' });
-      return this.pass(name, provider, 'base_url_refused', { error });
+      return this.pass(name, provider, 'base_url_refused', { error: baseUrlRefused() });
     }
 
     const adapter = providerAdapter(provider);
@@ -135,6 +134,10 @@ export class AttemptRun {
           release();
           this.record(name, credentials, startedAt, 'client_disconnected');
           throw failure;
+        }
+        if (failure instanceof AddressRefusedError) {
+          release();
+          return this.pass(name, provider, 'base_url_refused', { error: baseUrlRefused() });
         }
         if (!(failure instanceof UpstreamError)) throw failure;
         if (!this.afterFailure(name, credentials, key, startedAt, failure.failure)) return false;
@@ -281,6 +284,11 @@ function describe(record: AttemptRecord): string {
 }
 
 /** Waits before a retry; a client that leaves meanwhile ends the wait (and the request). */
+/** A target whose base URL the SSRF guard refused, before the call or at connect time. */
+function baseUrlRefused(): ApiError {
+  return new ApiError('upstream_error', "The provider key's base URL is not allowed (it must be public and use https).", { code: 'base_url_refused' });
+}
+
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ClientDisconnectedError());

@@ -1,4 +1,5 @@
 import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../providers/types.js';
+import { ADDRESS_REFUSED } from '../keys/base-url-guard.js';
 import { sendUpstream } from './upstream-http.js';
 
 /** The client went away: nothing more can be sent, and the upstream request has been aborted. */
@@ -6,6 +7,14 @@ export class ClientDisconnectedError extends Error {
   constructor() {
     super('client disconnected');
     this.name = 'ClientDisconnectedError';
+  }
+}
+
+/** The base URL's host resolved, at connect time, to an address upstream calls may not reach (DNS rebinding). */
+export class AddressRefusedError extends Error {
+  constructor() {
+    super('upstream address refused');
+    this.name = 'AddressRefusedError';
   }
 }
 
@@ -58,7 +67,8 @@ export class UpstreamAttempt {
   classify(err: unknown): Error {
     if (this.clientSignal.aborted) return new ClientDisconnectedError();
     if (this.timedOut) return new UpstreamError({ kind: 'timeout' });
-    if (err instanceof UpstreamError) return err;
+    if (err instanceof UpstreamError || err instanceof AddressRefusedError) return err;
+    if ((err as { code?: unknown } | undefined)?.code === ADDRESS_REFUSED) return new AddressRefusedError();
     return new UpstreamError({ kind: 'network' });
   }
 

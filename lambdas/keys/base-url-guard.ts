@@ -57,12 +57,15 @@ export function routerBaseUrlGuard(options: BaseUrlGuardOptions): (url: string) 
  * to a private one a moment later (DNS rebinding) is refused here. IP literals never reach a lookup; the
  * URL check has judged them already.
  */
+/** The error code of a connection `connectTimeLookup` refused. */
+export const ADDRESS_REFUSED = 'EADDRNOTALLOWED';
+
 export function connectTimeLookup(options: { allowLoopback: boolean }): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     lookupCallback(hostname, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       const refused = addresses.length === 0 || addresses.some(({ address }) => !addressAllowed(address, options.allowLoopback));
-      if (refused) return callback(Object.assign(new Error('The upstream host resolves to an address RouKey may not call.'), { code: 'EADDRNOTALLOWED' }), '', 0);
+      if (refused) return callback(Object.assign(new Error('The upstream host resolves to an address RouKey may not call.'), { code: ADDRESS_REFUSED }), '', 0);
       if (lookupOptions.all) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
       else callback(null, addresses[0]!.address, addresses[0]!.family);
     });

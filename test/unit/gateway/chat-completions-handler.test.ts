@@ -17,6 +17,9 @@ beforeAll(async () => {
   ports.providerKeys.set('work', { providerKeyId: 'pk_work', name: 'work', provider: 'openai', baseUrl: fake.baseUrl, apiKey: PROVIDER_KEY });
   ports.providerKeys.set('evil', { providerKeyId: 'pk_evil', name: 'evil', provider: 'openai', baseUrl: 'http://169.254.169.254/v1', apiKey: 'x' });
   ports.refuseBaseUrls.add('http://169.254.169.254/v1');
+  // Passes the URL check (as a name first resolving to a public address would), then resolves to loopback when
+  // connecting, which the router (outside the local runtime) refuses: DNS rebinding.
+  ports.providerKeys.set('rebound', { providerKeyId: 'pk_rebound', name: 'rebound', provider: 'openai', baseUrl: fake.baseUrl.replace('127.0.0.1', 'localhost'), apiKey: 'x' });
   server = await startHandlerServer(ports.deps);
   client = new OpenAI({ apiKey: RK_KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
 });
@@ -209,6 +212,16 @@ describe('POST /v1/chat/completions, errors (OpenAI shape, faithful status, neve
       const record = await recordOf(err.headers?.get('x-roukey-request-id') ?? null);
       expect(record).toMatchObject({ status, stream, errorType });
     }
+  });
+
+  it('refuses a base URL whose name resolves to a forbidden address at connect time, as the URL check would (DNS rebinding)', async () => {
+    const before = fake.requests.length;
+    const err = await failure('rebound/gpt-4o-mini');
+    expect(err.status).toBe(502);
+    expect(err.code).toBe('base_url_refused');
+    expect(fake.requests.length).toBe(before);
+    const record = await recordOf(err.headers?.get('x-roukey-request-id') ?? null);
+    expect(record?.attempts).toEqual([{ target: 'rebound/gpt-4o-mini', provider: 'openai', latencyMs: 0, outcome: 'base_url_refused' }]);
   });
 
   it('says the provider rejected the provider key (424)', async () => {
