@@ -283,12 +283,12 @@ function describe(record: AttemptRecord): string {
   return `${record.target} ${DESCRIBE[record.outcome](record)}`;
 }
 
-/** Waits before a retry; a client that leaves meanwhile ends the wait (and the request). */
 /** A target whose base URL the SSRF guard refused, before the call or at connect time. */
 function baseUrlRefused(): ApiError {
   return new ApiError('upstream_error', "The provider key's base URL is not allowed (it must be public and use https).", { code: 'base_url_refused' });
 }
 
+/** Waits before a retry; a client that leaves meanwhile ends the wait (and the request). */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ClientDisconnectedError());

@@ -30,9 +30,8 @@ export async function assertSafeBaseUrl(url: string, options: BaseUrlGuardOption
   let allLoopback = true;
   for (const address of addresses) {
     const kind = classifyAddress(address);
-    if (kind === 'loopback' && options.allowLoopback) continue;
-    allLoopback = false;
-    if (kind !== 'public') reject(`must not point to a ${kind} address`);
+    if (!kindAllowed(kind, options.allowLoopback)) reject(`must not point to a ${kind} address`);
+    if (kind !== 'loopback') allLoopback = false;
   }
   if (parsed.protocol === 'http:' && !(options.allowLoopback && allLoopback)) reject('must use https');
   return parsed;
@@ -51,20 +50,20 @@ export function routerBaseUrlGuard(options: BaseUrlGuardOptions): (url: string) 
   };
 }
 
+/** The error code of a connection `connectTimeLookup` refused. */
+export const ADDRESS_REFUSED = 'EADDRNOTALLOWED';
+
 /**
  * The same rule once more at connect time, on the addresses the connection really uses (the upstream agent's
  * `lookup`, gateway/upstream-http.ts): a name that resolved to a public address when the URL was checked and
  * to a private one a moment later (DNS rebinding) is refused here. IP literals never reach a lookup; the
  * URL check has judged them already.
  */
-/** The error code of a connection `connectTimeLookup` refused. */
-export const ADDRESS_REFUSED = 'EADDRNOTALLOWED';
-
 export function connectTimeLookup(options: { allowLoopback: boolean }): LookupFunction {
   return (hostname, lookupOptions, callback) => {
     lookupCallback(hostname, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
-      const refused = addresses.length === 0 || addresses.some(({ address }) => !addressAllowed(address, options.allowLoopback));
+      const refused = addresses.length === 0 || addresses.some(({ address }) => !kindAllowed(classifyAddress(address), options.allowLoopback));
       if (refused) return callback(Object.assign(new Error('The upstream host resolves to an address RouKey may not call.'), { code: ADDRESS_REFUSED }), '', 0);
       if (lookupOptions.all) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
       else callback(null, addresses[0]!.address, addresses[0]!.family);
@@ -72,8 +71,8 @@ export function connectTimeLookup(options: { allowLoopback: boolean }): LookupFu
   };
 }
 
-function addressAllowed(address: string, allowLoopback: boolean): boolean {
-  const kind = classifyAddress(address);
+/** The one rule, for the URL check and the connect-time check alike: public addresses, loopback where allowed. */
+function kindAllowed(kind: AddressKind, allowLoopback: boolean): boolean {
   return kind === 'public' || (kind === 'loopback' && allowLoopback);
 }
 
