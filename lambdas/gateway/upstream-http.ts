@@ -36,7 +36,14 @@ const HIGH_WATER_BYTES = 64 * 1024;
 /** How much of an unwanted body is read to its end to keep the connection; past this it is closed instead. */
 const DISCARD_LIMIT_BYTES = 128 * 1024;
 
-export function sendUpstream(upstream: UpstreamHttpRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+/** What the transport needs of an abort signal: an `AbortSignal` fits, and so does an attempt's lighter one. */
+export interface AbortHook {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export function sendUpstream(upstream: UpstreamHttpRequest, signal: AbortHook): Promise<UpstreamResponse> {
   const url = new URL(upstream.url);
   return new Promise((resolve, reject) => {
     const options = { origin: url.origin, path: url.pathname + url.search, method: upstream.method, headers: upstream.headers, body: upstream.body };
@@ -63,7 +70,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse {
   #wake: (() => void) | undefined;
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortHook,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (err: Error) => void,
   ) {
