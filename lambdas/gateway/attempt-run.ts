@@ -5,6 +5,7 @@ import { UpstreamError, type ChatRequest, type UpstreamFailure, type UpstreamHtt
 import { targetKey, type RouteDecision, type RouteTarget } from '../routing/decision.js';
 import type { FailureKind } from '../routing/target-health.js';
 import { MAX_RECORDED_ATTEMPTS, type AttemptOutcome, type AttemptRecord } from '../store/activity-record.js';
+import type { AbortHook } from './abort-switch.js';
 import { failureClass, retryAfterMs, type AttemptPolicy } from './attempt-policy.js';
 import { openAnswer, type DeliverAnswer } from './chat-answer.js';
 import type { ClientChatRequest } from './chat-request.js';
@@ -43,7 +44,7 @@ export class AttemptRun {
     private readonly policy: AttemptPolicy,
     private readonly request: ClientChatRequest,
     private readonly log: RequestLog,
-    private readonly clientSignal: AbortSignal,
+    private readonly clientSignal: AbortHook,
   ) {
     this.accountId = log.principal!.accountId;
     this.body = upstreamBody(request.body, decision.systemPrompt);
@@ -289,7 +290,7 @@ function baseUrlRefused(): ApiError {
 }
 
 /** Waits before a retry; a client that leaves meanwhile ends the wait (and the request). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+function pause(ms: number, signal: AbortHook): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new ClientDisconnectedError());
     const onAbort = () => {

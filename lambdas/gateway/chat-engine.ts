@@ -1,5 +1,6 @@
 import { ApiError, toApiError } from '../http/errors.js';
 import { UpstreamError } from '../providers/types.js';
+import type { AbortSwitch } from './abort-switch.js';
 import { AttemptRun } from './attempt-run.js';
 import type { DeliverAnswer } from './chat-answer.js';
 import type { ClientChatRequest } from './chat-request.js';
@@ -18,7 +19,7 @@ export type { ChatAnswer, DeliverAnswer } from './chat-answer.js';
  * The upstream call ends when `deliver` returns. Failures before the answer are thrown (ApiError, UpstreamError,
  * ClientDisconnectedError).
  */
-export async function routeChat(deps: GatewayDeps, request: ClientChatRequest, headers: RequestHeaders, log: RequestLog, clientSignal: AbortSignal, deliver: DeliverAnswer): Promise<void> {
+export async function routeChat(deps: GatewayDeps, request: ClientChatRequest, headers: RequestHeaders, log: RequestLog, clientSignal: AbortSwitch, deliver: DeliverAnswer): Promise<void> {
   const { decision, policy } = await selectRoute(deps, { request, log, headers, clientSignal });
   await new AttemptRun(deps, decision, policy, request, log, clientSignal).run(deliver);
 }

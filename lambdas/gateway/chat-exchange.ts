@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, toApiError } from '../http/errors.js';
+import { AbortSwitch } from './abort-switch.js';
 import { UpstreamError } from '../providers/types.js';
 import { routeChat, type ChatAnswer } from './chat-engine.js';
 import type { ClientChatRequest } from './chat-request.js';
@@ -37,7 +38,7 @@ export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: Chat
     const deps = getDeps();
     const log = newRequestLog(event);
     // A client that goes away aborts the upstream request (the responseStream closes or errors first).
-    const client = new AbortController();
+    const client = new AbortSwitch();
     const onClientGone = () => {
       if (!responseStream.writableFinished) client.abort();
     };
@@ -52,7 +53,7 @@ export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: Chat
         log.status = 200;
         return openResponse(responseStream, 200, { ...log.headers, 'content-type': contentType });
       };
-      await routeChat(deps, request, event.headers, log, client.signal, (answer) => edge.deliver(answer, request, open, log));
+      await routeChat(deps, request, event.headers, log, client, (answer) => edge.deliver(answer, request, open, log));
     } catch (err) {
       await answerFailure(deps, edge, err, log, responseStream);
     }

@@ -5,6 +5,7 @@ import type { ChatRequest } from '../providers/types.js';
 import { classifyLocal, classifyWithLlm } from '../routing/classify/index.js';
 import { TARGET_MODEL, type RoutingConfig } from '../routing/config-schema.js';
 import type { ClassifyRequest } from '../routing/decision.js';
+import type { AbortSwitch } from './abort-switch.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import type { RequestLog } from './request-log.js';
 import { answerUsage } from './stream-meter.js';
@@ -15,13 +16,13 @@ import { UpstreamAttempt } from './upstream-attempt.js';
  * A client that leaves meanwhile ends the classifier's call too. The call's tokens and cost go into `log`: the
  * account pays its provider for them.
  */
-export function classifierFor(deps: GatewayDeps, config: RoutingConfig, log: RequestLog, clientSignal: AbortSignal): ClassifyRequest {
+export function classifierFor(deps: GatewayDeps, config: RoutingConfig, log: RequestLog, clientSignal: AbortSwitch): ClassifyRequest {
   const spec = config.classifier;
   if (spec?.method !== 'llm' || spec.model === undefined) return classifyLocal;
   const model = spec.model;
   return (request, roles) =>
     classifyWithLlm(request, roles, {
-      complete: (messages, signal) => completeText(deps, log, model, messages, AbortSignal.any([signal, clientSignal])),
+      complete: (messages, signal) => completeText(deps, log, model, messages, AbortSignal.any([signal, clientSignal.asAbortSignal()])),
       timeoutMs: spec.timeoutMs,
       fallback: classifyLocal,
     });

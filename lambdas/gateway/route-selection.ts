@@ -4,6 +4,7 @@ import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../routing/classify/ind
 import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../routing/config-schema.js';
 import { decideRoute, directDecision, inlineDecision } from '../routing/decide-route.js';
 import type { RouteDecision, RoutingRequest } from '../routing/decision.js';
+import type { AbortSwitch } from './abort-switch.js';
 import type { ClientChatRequest } from './chat-request.js';
 import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -24,7 +25,7 @@ export interface InboundRequest {
   readonly log: RequestLog;
   readonly headers: RequestHeaders;
   /** Aborts when the client leaves: ends an LLM classifier call in flight too. */
-  readonly clientSignal: AbortSignal;
+  readonly clientSignal: AbortSwitch;
 }
 
 export const CONFIG_HEADER = 'x-roukey-config';

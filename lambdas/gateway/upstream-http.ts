@@ -4,6 +4,7 @@ import Agent from 'undici/lib/dispatcher/agent.js';
 import type { Dispatcher } from 'undici';
 import { connectTimeLookup } from '../keys/base-url-guard.js';
 import type { UpstreamHttpRequest, UpstreamResponse } from '../providers/types.js';
+import type { AbortHook } from './abort-switch.js';
 
 /**
  * The router's one way to call an upstream: undici's HTTP/1.1 client over keep-alive connections, through its
@@ -35,13 +36,6 @@ function upstreamAgent(): Agent {
 const HIGH_WATER_BYTES = 64 * 1024;
 /** How much of an unwanted body is read to its end to keep the connection; past this it is closed instead. */
 const DISCARD_LIMIT_BYTES = 128 * 1024;
-
-/** What the transport needs of an abort signal: an `AbortSignal` fits, and so does an attempt's lighter one. */
-export interface AbortHook {
-  readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
 
 export function sendUpstream(upstream: UpstreamHttpRequest, signal: AbortHook): Promise<UpstreamResponse> {
   const url = new URL(upstream.url);
