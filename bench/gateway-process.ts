@@ -1,4 +1,5 @@
 import { provisionGateway } from '../test/support/e2e-setup.js';
+import { buildRouterBundle, servingRouterBundle } from './bundle.js';
 
 /**
  * The local runtime in a process of its own, provisioned like the bench's (a provider key `fake` for the
@@ -6,6 +7,6 @@ import { provisionGateway } from '../test/support/e2e-setup.js';
  * Prints `ready {"gatewayUrl":…,"apiKey":…,"activityTable":…}` once it serves, the table so a stand-in can take its
  * writes (its other output is the runtime's logs); SIGTERM stops it.
  */
-const gateway = await provisionGateway(process.argv[2] ?? '');
+const gateway = await provisionGateway(process.argv[2] ?? '', { handlerModules: servingRouterBundle(await buildRouterBundle('.roukey/bench-peer')) });
 process.stdout.write(`ready ${JSON.stringify({ gatewayUrl: gateway.gatewayUrl, apiKey: gateway.apiKey, activityTable: gateway.local.runtime.config.tables.activity })}\n`);
 process.once('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

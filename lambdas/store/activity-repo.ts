@@ -35,20 +35,25 @@ function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: st
   };
 }
 
-let localWriter: ((tableName: string) => ActivityWriter) | undefined;
+/**
+ * Where the installed writer lives: on the global object, like the `awslambda` globals, so that a router loaded
+ * from its deploy bundle (its own copy of this module; the benchmark serves one) finds it too.
+ */
+const LOCAL_WRITER = Symbol.for('roukey.activityWriter');
+type WriterFor = (tableName: string) => ActivityWriter;
 
 /**
  * Who records the router's requests when not its own repository: the local runtime, serving every request in
  * one process, records them on a thread of its own (lib/local/activity-writer-thread.ts). Undefined restores
  * the default.
  */
-export function recordActivityWith(writer: ((tableName: string) => ActivityWriter) | undefined): void {
-  localWriter = writer;
+export function recordActivityWith(writer: WriterFor | undefined): void {
+  (globalThis as { [LOCAL_WRITER]?: WriterFor })[LOCAL_WRITER] = writer;
 }
 
 /** The writer `recordActivityWith` installed for `tableName`, if any. */
 export function installedActivityWriter(tableName: string): ActivityWriter | undefined {
-  return localWriter?.(tableName);
+  return (globalThis as { [LOCAL_WRITER]?: WriterFor })[LOCAL_WRITER]?.(tableName);
 }
 
 export function createActivityRepo(

@@ -10,7 +10,7 @@ import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, ta
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
 import { readLocalConfig, writeLocalConfig, type LocalConfig } from './local-config.js';
 import { ensureMasterKey } from './master-key.js';
-import { startLocalServer, type LocalServer } from './server.js';
+import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 
 export type { LocalConfig } from './local-config.js';
 
@@ -29,6 +29,8 @@ export interface LocalRuntimeOptions {
   /** Prefix of the physical table names; tests sharing one DynamoDB Local pass a unique one. */
   readonly tablePrefix?: string;
   readonly quiet?: boolean;
+  /** Where each handler module comes from (lib/local/handler-modules.ts by default); the benchmark serves the router's deploy bundle. */
+  readonly handlerModules?: LocalServerOptions['handlerModules'];
 }
 
 export interface LocalRuntime {
@@ -83,7 +85,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     // Stopping runs this stack backwards: the server closes, then the writer thread writes what it still holds
     // and stops, then cognito-local and DynamoDB Local stop.
-    const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet });
+    const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet, handlerModules: options.handlerModules });
     stack.push(() => server.close());
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
     void server.warmUp().catch(() => undefined);

@@ -236,11 +236,14 @@ function lambdaContext(name: HandlerName, awsRequestId: string): Context {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    done: ignore,
+    fail: ignore,
+    succeed: ignore,
   };
 }
+
+/** The context's legacy callbacks; one function for every request rather than three new ones each. */
+function ignore(): void {}
 
 /** One JSON line with the error's class name only: messages can quote request content, so they are not logged. */
 function logFailure(quiet: boolean | undefined, message: string, err: unknown): void {

@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream, type FakeUpstreamOptions } from '../fakes/openai-upstream.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from './local-runtime.js';
+
+type RuntimeOptions = Parameters<typeof startTestLocalRuntime>[0];
 import { scanAllTables } from './tables.js';
 
 /** A management API call as the signed-in dev user. */
@@ -31,9 +33,9 @@ export interface E2EContext extends ProvisionedGateway {
  * Everything an end-to-end test needs: the local runtime with the dev user signed in, a fake OpenAI upstream,
  * a provider key named `fake` pointing at it, and an API key — all made through the public API.
  */
-export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {}): Promise<E2EContext> {
+export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {}, runtimeOptions: RuntimeOptions = {}): Promise<E2EContext> {
   const upstream = await startFakeOpenAIUpstream(upstreamOptions);
-  const gateway = await provisionGateway(upstream.baseUrl);
+  const gateway = await provisionGateway(upstream.baseUrl, runtimeOptions);
   return {
     ...gateway,
     upstream,
@@ -45,8 +47,8 @@ export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {
 }
 
 /** The local runtime, signed in, with a provider key named `fake` for `upstreamBaseUrl` and a RouKey API key. */
-export async function provisionGateway(upstreamBaseUrl: string): Promise<ProvisionedGateway> {
-  const local = await startTestLocalRuntime();
+export async function provisionGateway(upstreamBaseUrl: string, runtimeOptions: RuntimeOptions = {}): Promise<ProvisionedGateway> {
+  const local = await startTestLocalRuntime(runtimeOptions);
   const gatewayUrl = local.runtime.gatewayUrl;
   const mgmt: ManagementCall = async (method, path, body) => {
     const res = await fetch(`${gatewayUrl}${path}`, {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signIn } from '../../lib/local/cognito-bootstrap.js';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime.js';
 
 export { signIn };
 
@@ -20,7 +20,7 @@ export interface TestLocalRuntime {
  * shared DynamoDB Local (DYNAMODB_ENDPOINT from global setup; an in-memory one of its own otherwise), and the
  * dev user signed in. Start one per test file: handler modules are shared by the whole process.
  */
-export async function startTestLocalRuntime(options: { quiet?: boolean } = {}): Promise<TestLocalRuntime> {
+export async function startTestLocalRuntime(options: Pick<LocalRuntimeOptions, 'quiet' | 'handlerModules'> = {}): Promise<TestLocalRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'roukey-local-'));
   const runtime = await startLocalRuntime({
     port: 0,
@@ -29,6 +29,7 @@ export async function startTestLocalRuntime(options: { quiet?: boolean } = {}): 
     dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT,
     tablePrefix: `e2e${randomUUID().slice(0, 8)}`,
     quiet: options.quiet ?? true,
+    handlerModules: options.handlerModules,
   });
   const accessToken = await signIn(runtime.config).catch(async (err: unknown) => {
     await runtime.stop();
