@@ -20,7 +20,8 @@ export class LocalResponseStream extends Writable {
   private corked = false;
 
   constructor(private readonly res: ServerResponse) {
-    super();
+    // Text goes to the response as text: it encodes it into the socket write itself, without a Buffer per chunk.
+    super({ decodeStrings: false });
     // A client that goes away ends the stream the handler writes to, as it does in Lambda.
     res.on('close', () => {
       if (!res.writableFinished) this.destroy(new Error('client disconnected'));
@@ -31,11 +32,11 @@ export class LocalResponseStream extends Writable {
     if (!this.res.headersSent) this.res.writeHead(prelude.statusCode ?? 200, prelude.headers ?? {});
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (!this.res.headersSent) this.res.writeHead(200);
     this.corkUntilNextTurn();
     // Done once the response holds it; waiting for the socket flush would keep `end()` out of the corked turn.
-    if (this.res.write(chunk)) callback();
+    if (this.res.write(chunk, encoding)) callback();
     else this.res.once('drain', () => callback());
   }
 
