@@ -12,39 +12,55 @@ export class TtlCache<K, V> {
   readonly #entries = new Map<K, { value: V; expiresAt: number }>();
   readonly #maxEntries: number;
   readonly #now: () => number;
+  /** The key at the back of the Map's order, if known. */
+  #newest: K | undefined;
 
   constructor({ maxEntries, now = Date.now }: TtlCacheOptions) {
     this.#maxEntries = maxEntries;
     this.#now = now;
   }
 
-  get(key: K): V | undefined {
+  /** The live entry for `key` (its value may be `undefined`, a negative entry), now the most recently used. */
+  entry(key: K): { readonly value: V } | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= this.#now()) return undefined;
-    this.#entries.set(key, entry);
-    return entry.value;
+    if (entry.expiresAt <= this.#now()) {
+      this.delete(key);
+      return undefined;
+    }
+    // Re-inserting moves a key to the back (most recent). A hot key is usually there already: left alone, a hit
+    // on it is one lookup instead of a delete and an insert, which also churn the Map's table.
+    if (this.#newest !== key) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      this.#newest = key;
+    }
+    return entry;
+  }
+
+  get(key: K): V | undefined {
+    return this.entry(key)?.value;
   }
 
   /** Whether a live entry exists (an entry may hold `undefined`, e.g. a negative cache entry). */
   has(key: K): boolean {
-    const entry = this.#entries.get(key);
-    return entry !== undefined && entry.expiresAt > this.#now();
+    return this.entry(key) !== undefined;
   }
 
   set(key: K, value: V, ttlMs: number): void {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.#now() + ttlMs });
+    this.#newest = key;
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done) break;
-      this.#entries.delete(oldest.value);
+      this.delete(oldest.value);
     }
   }
 
   delete(key: K): void {
     this.#entries.delete(key);
+    if (this.#newest === key) this.#newest = undefined;
   }
 
   get size(): number {

@@ -38,7 +38,8 @@ export function createApiKeyAuthenticator(config: RuntimeConfig, options: ApiKey
     async authenticate(rawKey) {
       if (!looksLikeApiKey(rawKey)) return undefined;
       const keyHash = hashApiKey(rawKey);
-      if (cache.has(keyHash)) return cache.get(keyHash);
+      const cached = cache.entry(keyHash);
+      if (cached) return cached.value;
       // The lookup item carries the key's bound config too, so a principal costs one read.
       const principal = await store.lookup(keyHash);
       cache.set(keyHash, principal, principal ? positiveTtlMs : negativeTtlMs);

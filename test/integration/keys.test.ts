@@ -81,6 +81,10 @@ describe('provider keys', () => {
     const repo = createProviderKeyRepository(db, config.tables.accounts);
     await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext });
     await expect(createProviderKeyResolver(config).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
+    // Nor from the plaintext cache of a resolver that has just decrypted it for its own account.
+    const warm = createProviderKeyResolver(config);
+    expect((await warm.byName(a, 'victim'))?.apiKey).toBe('sk-victim-secret-1234');
+    await expect(warm.byName(b, 'copied')).rejects.toThrow('could not be decrypted');
   });
 
   it('names are unique per account (409 naming "name"), not across accounts', async () => {

@@ -28,6 +28,25 @@ describe('TtlCache', () => {
     const cache = new TtlCache<string, number | undefined>({ maxEntries: 2 });
     cache.set('miss', undefined, 10_000);
     expect(cache.has('miss')).toBe(true);
+    expect(cache.entry('miss')).toEqual(expect.objectContaining({ value: undefined }));
+    expect(cache.entry('never set')).toBeUndefined();
+  });
+
+  it('keeps the recency order through repeated hits on the newest key and deletes of it', () => {
+    const cache = new TtlCache<string, number>({ maxEntries: 2 });
+    cache.set('a', 1, 10_000);
+    cache.set('b', 2, 10_000);
+    cache.get('b');
+    cache.get('b');
+    cache.get('a');
+    cache.set('c', 3, 10_000); // b is now the least recently used
+    expect([cache.has('a'), cache.has('b'), cache.has('c')]).toEqual([true, false, true]);
+
+    cache.delete('a'); // 'a' was the newest: the next hit on it must not be taken for one on the newest key
+    cache.set('a', 4, 10_000);
+    cache.get('c');
+    cache.set('d', 5, 10_000); // a is now the least recently used
+    expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([undefined, 3, 5]);
   });
 });
 
