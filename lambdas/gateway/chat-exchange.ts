@@ -51,7 +51,9 @@ export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: Chat
       log.stream = request.stream;
       const open: OpenSuccess = (contentType) => {
         log.status = 200;
-        return openResponse(responseStream, 200, { ...log.headers, 'content-type': contentType });
+        // The headers as they are, not a copy: nothing adds to them once the answer is open.
+        log.headers['content-type'] = contentType;
+        return openResponse(responseStream, 200, log.headers);
       };
       await routeChat(deps, request, event.headers, log, client, (answer) => edge.deliver(answer, request, open, log));
     } catch (err) {
