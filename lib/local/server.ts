@@ -76,12 +76,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (m.kind === 'method_not_allowed') {
       return rejectRequest(req, res, new ApiError('method_not_allowed', `Method ${method} is not allowed on ${path}`, { headers: { allow: m.allowed.join(', ') } }));
     }
-    const declared = Number(rawHeader(req, 'content-length') ?? 0);
+    const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_REQUEST_BYTES) return rejectRequest(req, res, tooLarge());
 
     let claims: AuthorizerClaims | undefined;
     if (m.route.auth === 'cognito') {
-      const header = rawHeader(req, 'authorization');
+      const header = req.headers.authorization;
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
       claims = token ? await options.verifier.verify(token) : undefined;
       if (!claims) return rejectRequest(req, res, new ApiError('unauthenticated', token ? 'Invalid or expired access token.' : 'Missing bearer access token.'));
@@ -163,21 +163,8 @@ function tooLarge(): ApiError {
 }
 
 function hasBody(req: IncomingMessage): boolean {
-  const length = rawHeader(req, 'content-length');
-  return (length !== undefined && length !== '0') || rawHeader(req, 'transfer-encoding') !== undefined;
-}
-
-/**
- * A request header by its lower-case name, the first if repeated. Read from the raw pairs: `req.headers` builds
- * an object of every header on first use, work the handlers never see (their event carries its own).
- */
-function rawHeader(req: IncomingMessage, name: string): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i]!;
-    if (key.length === name.length && key.toLowerCase() === name) return raw[i + 1];
-  }
-  return undefined;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** The body as UTF-8, or undefined as soon as it grows past API Gateway's limit (the rest is not read). */
