@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, toApiError } from '../http/errors.js';
-import { AbortSwitch } from './abort-switch.js';
 import { UpstreamError } from '../providers/types.js';
+import { AbortSwitch } from './abort-switch.js';
 import { routeChat, type ChatAnswer } from './chat-engine.js';
 import type { ClientChatRequest } from './chat-request.js';
 import { upstreamFailureToApiError } from './error-mapping.js';

@@ -41,6 +41,7 @@ function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: st
  */
 const LOCAL_WRITER = Symbol.for('roukey.activityWriter');
 type WriterFor = (tableName: string) => ActivityWriter;
+const processWide = globalThis as { [LOCAL_WRITER]?: WriterFor };
 
 /**
  * Who records the router's requests when not its own repository: the local runtime, serving every request in
@@ -48,12 +49,12 @@ type WriterFor = (tableName: string) => ActivityWriter;
  * the default.
  */
 export function recordActivityWith(writer: WriterFor | undefined): void {
-  (globalThis as { [LOCAL_WRITER]?: WriterFor })[LOCAL_WRITER] = writer;
+  processWide[LOCAL_WRITER] = writer;
 }
 
 /** The writer `recordActivityWith` installed for `tableName`, if any. */
 export function installedActivityWriter(tableName: string): ActivityWriter | undefined {
-  return (globalThis as { [LOCAL_WRITER]?: WriterFor })[LOCAL_WRITER]?.(tableName);
+  return processWide[LOCAL_WRITER]?.(tableName);
 }
 
 export function createActivityRepo(

@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream, type FakeUpstreamOptions } from '../fakes/openai-upstream.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from './local-runtime.js';
+import { scanAllTables } from './tables.js';
 
 type RuntimeOptions = Parameters<typeof startTestLocalRuntime>[0];
-import { scanAllTables } from './tables.js';
 
 /** A management API call as the signed-in dev user. */
 export interface ManagementCall {
