@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { planCatalog, planIdSchema, planOverridesSchema, type PlanCatalog } from './plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from './store/tables.js';
 
 /**
@@ -19,6 +20,20 @@ const envSchema = z.object({
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
   /** Locally: cognito-local's URL. In AWS the issuer is derived from region and pool id. */
   COGNITO_ENDPOINT: z.url().optional(),
+  /** The operator's changes to the plan catalog (`roukey:plans`), as JSON. */
+  ROUKEY_PLANS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'ROUKEY_PLANS is not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(planOverridesSchema),
+  ROUKEY_DEFAULT_PLAN: planIdSchema.default('free'),
 });
 
 export interface RuntimeConfig {
@@ -28,6 +43,7 @@ export interface RuntimeConfig {
   readonly keyring: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly file: string };
   readonly allowLoopbackBaseUrl: boolean;
   readonly cognito: { readonly userPoolId?: string; readonly clientId?: string; readonly endpoint?: string };
+  readonly plans: PlanCatalog;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -45,6 +61,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     keyring,
     allowLoopbackBaseUrl: parsed.ALLOW_LOOPBACK_BASE_URL === 'true',
     cognito: { userPoolId: parsed.COGNITO_USER_POOL_ID, clientId: parsed.COGNITO_CLIENT_ID, endpoint: parsed.COGNITO_ENDPOINT },
+    plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
   };
 }
 

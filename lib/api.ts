@@ -15,6 +15,7 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HANDLERS, ROUTES, type HandlerName, type Route } from '../lambdas/handlers/routes.js';
+import { planEnvironment, type PlanId, type PlanOverrides } from '../lambdas/plans/catalog.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
 import type { Auth } from './auth.js';
@@ -38,6 +39,8 @@ export interface ApiProps {
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
   /** Whether the router may call Bedrock (context `roukey:enableBedrock`). */
   readonly enableBedrock?: boolean;
+  /** The operator's plan catalog changes and the plan new accounts start on (`roukey:plans`, `roukey:defaultPlan`). */
+  readonly plans: { readonly overrides: PlanOverrides; readonly defaultPlan: PlanId };
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -156,12 +159,13 @@ function integrationFor(name: HandlerName, fn: RouKeyFunction): LambdaIntegratio
  * Every function reads its whole configuration at cold start (lambdas/runtime-config.ts), so all of them get the
  * names and ids; names and ids are not permissions — those are granted per function in GRANTS.
  */
-function runtimeEnvironment({ tables, providerKeys, auth }: ApiProps): Record<string, string> {
+function runtimeEnvironment({ tables, providerKeys, auth, plans }: ApiProps): Record<string, string> {
   return {
     ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), tables[t].tableName])),
     KMS_KEY_ID: providerKeys.key.keyArn,
     COGNITO_USER_POOL_ID: auth.userPool.userPoolId,
     COGNITO_CLIENT_ID: auth.client.userPoolClientId,
+    ...planEnvironment(plans.overrides, plans.defaultPlan),
   };
 }
 

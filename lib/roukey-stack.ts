@@ -25,6 +25,7 @@ export class RouKeyStack extends Stack {
       auth: this.auth,
       throttling: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
       enableBedrock: config.enableBedrock,
+      plans: { overrides: config.plans, defaultPlan: config.defaultPlan },
     });
 
     new CfnOutput(this, 'GatewayUrl', { value: this.api.restApi.url, description: 'OpenAI base URL: append v1' });

@@ -1,15 +1,35 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Construct } from 'constructs';
+import { planIdSchema, planOverridesSchema } from '../lambdas/plans/catalog.js';
 
-/** Stack inputs from cdk.json context or `cdk deploy -c key=value` (which passes strings), validated at synth. */
+/** `cdk deploy -c key=value` passes strings: JSON-valued keys accept their JSON text too. */
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, schema);
+
+const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'must be true or false' });
+
+/**
+ * Operator choices from cdk.json context or `cdk deploy -c key=value`, validated at synth. `npm start` reads the
+ * same keys from cdk.json (`readCdkJsonConfig`), so one file configures both runtimes.
+ */
 const stackConfigSchema = z.object({
   /** Steady-state requests per second across the stage, before API Gateway answers 429. */
   throttleRateLimit: z.coerce.number().int().positive().default(100),
   throttleBurstLimit: z.coerce.number().int().positive().default(200),
   /** Grants the router Bedrock's invoke actions; off unless the deployer opts in (`-c roukey:enableBedrock=true`). */
-  enableBedrock: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'must be true or false' })
-    .optional(),
+  enableBedrock: booleanFlag.optional(),
+  /** Changes to the plan catalog's limits (lambdas/plans/catalog.ts), per plan. */
+  plans: jsonText(planOverridesSchema).default({}),
+  /** The plan every new account starts on. */
+  defaultPlan: planIdSchema.default('free'),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -18,15 +38,30 @@ export const CONTEXT_KEYS = {
   throttleRateLimit: 'roukey:throttleRateLimit',
   throttleBurstLimit: 'roukey:throttleBurstLimit',
   enableBedrock: 'roukey:enableBedrock',
+  plans: 'roukey:plans',
+  defaultPlan: 'roukey:defaultPlan',
 } as const satisfies Record<keyof StackConfig, string>;
 
+/** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */
 export function readStackConfig(scope: Construct): StackConfig {
-  const raw = Object.fromEntries(
-    Object.entries(CONTEXT_KEYS).map(([field, key]) => [field, scope.node.tryGetContext(key) as unknown]),
-  );
+  return parseStackConfig((key) => scope.node.tryGetContext(key) as unknown);
+}
+
+/** The same config from a cdk.json file's `context`, for `npm start`. */
+export function readCdkJsonConfig(path: string): StackConfig {
+  const context = (JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  return parseStackConfig((key) => context[key]);
+}
+
+export function parseStackConfig(get: (contextKey: string) => unknown): StackConfig {
+  const raw = Object.fromEntries(Object.entries(CONTEXT_KEYS).map(([field, key]) => [field, get(key)]));
   const parsed = stackConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${CONTEXT_KEYS[i.path[0] as keyof StackConfig] ?? i.path.join('.')}: ${i.message}`);
+    const issues = parsed.error.issues.map((issue) => {
+      const [field, ...inner] = issue.path.map(String);
+      const key = CONTEXT_KEYS[field as keyof StackConfig] ?? field;
+      return `${[key, ...inner].join('.')}: ${issue.message}`;
+    });
     throw new Error(`Invalid RouKey context: ${issues.join('; ')}`);
   }
   return parsed.data;

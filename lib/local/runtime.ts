@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
+import { planEnvironment } from '../../lambdas/plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { readCdkJsonConfig, type StackConfig } from '../stack-config.js';
 import { recordActivityWith } from '../../lambdas/store/activity-repo.js';
 import { startActivityWriterThread } from './activity-writer-thread.js';
 import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
@@ -13,6 +16,9 @@ import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 
 export type { LocalConfig } from './local-config.js';
+
+/** The project's cdk.json: `npm start` reads the operator's `roukey:*` choices from it, as `cdk deploy` does. */
+const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
 /** How long the writer thread gathers metadata records into one batch: many requests share this process. */
 const ACTIVITY_BATCH_WINDOW_MS = 50;
@@ -31,6 +37,8 @@ export interface LocalRuntimeOptions {
   readonly quiet?: boolean;
   /** Where each handler module comes from (lib/local/handler-modules.ts by default); the benchmark serves the router's deploy bundle. */
   readonly handlerModules?: LocalServerOptions['handlerModules'];
+  /** The operator's choices; by default the `roukey:*` context of the project's cdk.json, as `cdk deploy` reads it. */
+  readonly stackConfig?: StackConfig;
 }
 
 export interface LocalRuntime {
@@ -70,7 +78,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       () => cognitoClient.destroy(),
     );
 
-    setHandlerEnvironment({ tables, dynamodbEndpoint: dynamo.endpoint, keyFile, cognitoEndpoint: cognito.endpoint, ...cognitoSetup });
+    const stackConfig = options.stackConfig ?? readCdkJsonConfig(CDK_JSON);
+    setHandlerEnvironment({ tables, dynamodbEndpoint: dynamo.endpoint, keyFile, cognitoEndpoint: cognito.endpoint, ...cognitoSetup, stackConfig });
     installLambdaStreamingGlobals();
 
     const verifier = createAccessTokenVerifier({
@@ -125,6 +134,7 @@ function setHandlerEnvironment(env: {
   cognitoEndpoint: string;
   userPoolId: string;
   userPoolClientId: string;
+  stackConfig: StackConfig;
 }): void {
   for (const t of TABLE_NAMES) process.env[tableEnvVar(t)] = env.tables[t];
   process.env.AWS_REGION = LOCAL_REGION;
@@ -134,6 +144,7 @@ function setHandlerEnvironment(env: {
   process.env.COGNITO_USER_POOL_ID = env.userPoolId;
   process.env.COGNITO_CLIENT_ID = env.userPoolClientId;
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
+  Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

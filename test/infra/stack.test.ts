@@ -274,6 +274,30 @@ describe('stack context', () => {
 
   it('accepts string numbers as `cdk -c` passes them', () => {
     const scope = new Stack(new App({ context: { 'roukey:throttleBurstLimit': '50' } }), 'Ok');
-    expect(readStackConfig(scope)).toEqual({ throttleRateLimit: 100, throttleBurstLimit: 50 });
+    expect(readStackConfig(scope)).toMatchObject({ throttleRateLimit: 100, throttleBurstLimit: 50 });
+  });
+
+  it('P15: a bad plan override fails synth naming the key and the path of the field', () => {
+    const app = new App({ context: { 'roukey:plans': { starter: { requestsPerMonth: -5, strategies: ['fallback', 'fastest'] } } } });
+    expect(() => new RouKeyStack(app, 'BadPlans')).toThrow(/roukey:plans\.starter\.requestsPerMonth: must be a positive integer.*roukey:plans\.starter\.strategies\.1: must be one of/);
+  });
+
+  it('P15: an unknown plan or limit name in roukey:plans is refused, as is an unknown default plan', () => {
+    const config = (context: Record<string, unknown>) => readStackConfig(new Stack(new App({ context }), 'S'));
+    expect(() => config({ 'roukey:plans': { gold: {} } })).toThrow(/roukey:plans/);
+    expect(() => config({ 'roukey:plans': { free: { requestsPerHour: 5 } } })).toThrow(/roukey:plans\.free/);
+    expect(() => config({ 'roukey:defaultPlan': 'gold' })).toThrow(/roukey:defaultPlan: must be one of: free, starter, professional, enterprise/);
+  });
+
+  it('P15: plan overrides given as JSON text (`cdk deploy -c`) reach every function as the same catalog', () => {
+    const app = new App({ context: { 'roukey:plans': '{"free":{"requestsPerMonth":50000}}', 'roukey:defaultPlan': 'starter' } });
+    const plansStack = new RouKeyStack(app, 'Plans');
+    const functions = Object.values(Template.fromStack(plansStack).findResources('AWS::Lambda::Function'));
+    const routerEnv = functions.map((f) => f.Properties.Environment?.Variables).filter((v) => v?.ROUKEY_PLANS !== undefined);
+    expect(routerEnv.length).toBeGreaterThan(0);
+    for (const env of routerEnv) {
+      expect(JSON.parse(env.ROUKEY_PLANS)).toEqual({ free: { requestsPerMonth: 50000 } });
+      expect(env.ROUKEY_DEFAULT_PLAN).toBe('starter');
+    }
   });
 });
