@@ -18,6 +18,6 @@ export function managementContext(): ManagementContext {
   if (context) return context;
   const config = runtimeConfig();
   const db = createDocumentClient(config);
-  context = { config, db, accounts: createAccountService(createAccountRepository(db, config.tables.accounts)) };
+  context = { config, db, accounts: createAccountService(createAccountRepository(db, config.tables.accounts, { defaultPlan: config.plans.defaultPlan })) };
   return context;
 }

@@ -1,0 +1,51 @@
+import { TtlCache } from '../cache/ttl-cache.js';
+import { effectiveLimits, type LimitOverrides, type PlanCatalog, type PlanId, type PlanLimits } from '../plans/catalog.js';
+
+export const ACCOUNT_STATUSES = ['active', 'suspended'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** What an account's PROFILE item says about its plan and standing (lambdas/store/accounts-profiles.ts). */
+export interface AccountStanding {
+  readonly plan: PlanId;
+  readonly status: AccountStatus;
+  /** An admin's changes to the plan's limits for this one account. */
+  readonly limitOverrides: LimitOverrides;
+}
+
+/** An account's standing with its limits worked out: what every request and every create call is checked against. */
+export interface AccountState extends AccountStanding {
+  readonly accountId: string;
+  readonly limits: PlanLimits;
+}
+
+export interface AccountStandingStore {
+  /** The account's standing; undefined when the account does not exist (deleted, or never created). */
+  standing(accountId: string): Promise<AccountStanding | undefined>;
+}
+
+export interface AccountStateReader {
+  state(accountId: string): Promise<AccountState | undefined>;
+}
+
+/**
+ * How long a container trusts what it read. Together with the API-key cache it bounds how long a suspension or a
+ * plan change takes to reach every container: the promise is 30 s.
+ */
+export const ACCOUNT_STATE_TTL_MS = 5_000;
+
+/** Standing → state through the deployment's plan catalog, cached per container for a few seconds. */
+export function createAccountStateReader(store: AccountStandingStore, catalog: PlanCatalog, options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): AccountStateReader {
+  const { ttlMs = ACCOUNT_STATE_TTL_MS, maxEntries = 10_000, now = Date.now } = options;
+  const cache = new TtlCache<string, Promise<AccountState | undefined>>({ maxEntries, now });
+  return {
+    state(accountId) {
+      const cached = cache.entry(accountId);
+      if (cached) return cached.value;
+      const read = store.standing(accountId).then((standing) => standing && { accountId, ...standing, limits: effectiveLimits(catalog, standing.plan, standing.limitOverrides) });
+      // A failed read is not remembered: the next request asks again.
+      read.catch(() => cache.delete(accountId));
+      cache.set(accountId, read, ttlMs);
+      return read;
+    },
+  };
+}
