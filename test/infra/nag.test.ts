@@ -3,10 +3,10 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../lib/app.js';
+import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
 
-// Bundling is irrelevant to cdk-nag's rules, so this file synthesizes without it (test/infra/stack.test.ts bundles).
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-const { app } = createApp({ context: NO_BUNDLING });
+// Bundling is irrelevant to cdk-nag's rules.
+const { app } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
 
 /** Every acknowledgment recorded in the tree: rule id → reasons. */
 function acknowledgments(root: IConstruct): { id: string; reason: string; path: string }[] {

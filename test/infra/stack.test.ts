@@ -12,12 +12,13 @@ import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { readStackConfig } from '../../lib/stack-config.js';
+import { CDK_JSON_CONTEXT } from './synth-context.js';
 
 type Json = Record<string, any>;
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: Json; Effect: string };
 
 // One synthesis (with real esbuild bundling) shared by every test in this file: bundling is the slow part.
-const app = new App();
+const app = new App({ context: CDK_JSON_CONTEXT });
 const stack = new RouKeyStack(app, 'RouKey');
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Json>;
