@@ -41,6 +41,10 @@ export interface ApiProps {
   readonly enableBedrock?: boolean;
   /** The operator's plan catalog changes and the plan new accounts start on (`roukey:plans`, `roukey:defaultPlan`). */
   readonly plans: { readonly overrides: PlanOverrides; readonly defaultPlan: PlanId };
+  /** X-Ray tracing of the stage (`roukey:tracing`); its traces record callers' IPs, so it is off unless asked for (P7). */
+  readonly tracing: boolean;
+  /** Reserved concurrency of each router function (`roukey:routerConcurrency`); unset, none is reserved. */
+  readonly routerConcurrency?: number;
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -97,7 +101,8 @@ export class Api extends Construct {
       cloudWatchRole: false,
       deployOptions: {
         stageName: 'prod',
-        tracingEnabled: true,
+        // The functions keep Lambda's default (PassThrough): they join only traces that a traced stage started.
+        tracingEnabled: props.tracing,
         throttlingRateLimit: props.throttling.rateLimit,
         throttlingBurstLimit: props.throttling.burstLimit,
         loggingLevel: MethodLoggingLevel.OFF,
@@ -108,17 +113,19 @@ export class Api extends Construct {
       },
     });
     addOpenAIGatewayResponses(this.restApi);
-    acknowledgeApiFindings(this.restApi);
+    acknowledgeApiFindings(this.restApi, props.tracing);
 
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.auth.userPool] });
     const environment = runtimeEnvironment(props);
     this.functions = Object.fromEntries(
       (Object.keys(HANDLERS) as HandlerName[]).map((name) => {
+        // The streaming handlers are the router: each holds a connection (and a unit of concurrency) for a whole answer.
         const streaming = HANDLERS[name].streaming;
         const fn = new RouKeyFunction(this, functionId(name), {
           handler: name,
           timeout: streaming ? STREAM_TIMEOUT : undefined,
           memorySize: streaming ? 1024 : undefined,
+          reservedConcurrentExecutions: streaming ? props.routerConcurrency : undefined,
           environment,
         });
         GRANTS[name](fn, props);
@@ -194,12 +201,13 @@ function functionId(name: HandlerName): string {
 function acknowledgeUnauthorized(method: Method, route: Route): void {
   const reason =
     route.auth === 'apiKey'
-      ? `${route.method} ${route.path} is OpenAI/Anthropic-compatible: clients send their rk_ key ("Authorization: Bearer" or "x-api-key") and the handler verifies the key's SHA-256 hash (revocation within 30 s); a Cognito or IAM authorizer would reject every such client.`
-      : `${route.method} ${route.path} is public by design: it returns only the user pool and client ids a sign-in page needs, before anyone can have a token.`;
+      ? `${route.method} ${route.path} is OpenAI/Anthropic-compatible: clients send their rk_ key as their SDK does ("Authorization: Bearer", or "x-api-key" on Anthropic's messages route) and the handler verifies the key's SHA-256 hash (revocation within 30 s); a Cognito or IAM authorizer would reject every such client.`
+      : `${route.method} ${route.path} is public by design: it returns only the public settings a sign-in page needs (region, user pool and client ids, issuer), before anyone can have a token.`;
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }
 
-function acknowledgeApiFindings(api: RestApi): void {
+function acknowledgeApiFindings(api: RestApi, tracing: boolean): void {
+  const traces = tracing ? ', X-Ray traces of sampled requests (roukey:tracing)' : '';
   Validations.of(api).acknowledge(
     {
       id: 'AwsSolutions-APIG2',
@@ -208,13 +216,7 @@ function acknowledgeApiFindings(api: RestApi): void {
     },
     {
       id: 'AwsSolutions-APIG6',
-      reason:
-        'Execution logging needs the account-wide API Gateway CloudWatch role (a per-Region singleton) that a stack deployed into a customer\'s account must not overwrite; JSON access logs (metadata only, 90 days), X-Ray tracing and the functions\' own JSON logs cover each request.',
-    },
-    {
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'WAF is left to the deployer (a web ACL costs a monthly fee per API); stage throttling is on, and the router enforces per-key and per-IP rate limits and plan quotas itself.',
+      reason: `Execution logging needs the account-wide API Gateway CloudWatch role (a per-Region singleton) that a stack deployed into a customer's account must not overwrite; JSON access logs (metadata only, ${RETENTION.errorLogDays} days)${traces} and the functions' own JSON logs cover each request.`,
     },
   );
 }

@@ -15,7 +15,7 @@ export function grantBedrockInvoke(fn: RouKeyFunction): void {
   const inferenceProfiles = stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   fn.addToRolePolicy(new PolicyStatement({ actions: [...BEDROCK_INVOKE_ACTIONS], resources: [foundationModels, inferenceProfiles] }));
   const reason =
-    'The model is chosen per request by the caller (the part of "model" after the provider-key name), so the router may invoke any Bedrock foundation model or inference profile of this region; the wildcard is limited to those two resource types, to this region and account, and to the two invoke actions.';
+    'The model is chosen per request by the caller (the part of "model" after the provider-key name), so the router may invoke any Bedrock foundation model or inference profile of this region; the wildcard is limited to those two resource types, to this region (and this account for inference profiles; foundation-model ARNs name no account), and to the two invoke actions.';
   // The role is the policy's parent (lib/function.ts creates it beside the function), so the finding is acknowledged there.
   Validations.of(fn.role ?? fn).acknowledge(
     { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/*]', reason },

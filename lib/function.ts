@@ -39,6 +39,8 @@ export interface RouKeyFunctionProps {
   /** @default 512 */
   readonly memorySize?: number;
   readonly environment?: Record<string, string>;
+  /** Caps the function's concurrency and sets that much aside for it; @default none */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -70,6 +72,7 @@ export class RouKeyFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

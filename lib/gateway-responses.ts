@@ -29,6 +29,8 @@ export const GATEWAY_ERRORS: readonly GatewayError[] = [
   },
   { type: ResponseType.THROTTLED, kind: 'rate_limited', message: 'Too many requests; retry later.', overrideStatus: true },
   { type: ResponseType.QUOTA_EXCEEDED, kind: 'rate_limited', message: 'Request quota exceeded.', overrideStatus: true },
+  // A managed WAF rule's block (lib/edge.ts); the per-IP rate limit answers with WAF's own 429 body instead.
+  { type: ResponseType.WAF_FILTERED, kind: 'forbidden', message: 'The request was refused by the firewall.', overrideStatus: true },
   { type: ResponseType.BAD_REQUEST_BODY, kind: 'invalid_request', overrideStatus: true },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, kind: 'invalid_request', overrideStatus: true },
   { type: ResponseType.INTEGRATION_TIMEOUT, kind: 'upstream_timeout', message: 'The request timed out.', overrideStatus: true },

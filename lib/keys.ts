@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../lambdas/crypto/encryption-context.js';
+import { ENCRYPTION_CONTEXT_KEYS, ENDPOINT_CONTEXT_KEY, PROVIDER_KEY_PURPOSE } from '../lambdas/crypto/encryption-context.js';
 import type { RouKeyFunction } from './function.js';
 
 /**
@@ -12,6 +12,12 @@ import type { RouKeyFunction } from './function.js';
 export const PROVIDER_KEY_CONDITIONS = {
   StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_KEY_PURPOSE },
   'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ENCRYPTION_CONTEXT_KEYS] },
+} as const;
+
+/** New ciphertexts must bind the endpoint the key may be sent to (lambdas/keys/provider-key-context.ts). */
+export const WRAP_CONDITIONS = {
+  ...PROVIDER_KEY_CONDITIONS,
+  Null: { [`kms:EncryptionContext:${ENDPOINT_CONTEXT_KEY}`]: 'false' },
 } as const;
 
 /** The customer-managed key that wraps provider-key data keys (P2); separate from the table key. */
@@ -29,18 +35,16 @@ export class ProviderKeyKey extends Construct {
 
   /** Lets `fn` create data keys for new provider keys (and sets KMS_KEY_ID). */
   grantWrap(fn: RouKeyFunction): void {
-    this.grant(fn, 'kms:GenerateDataKey');
+    this.grant(fn, 'kms:GenerateDataKey', WRAP_CONDITIONS);
   }
 
   /** Lets `fn` open provider-key ciphertexts (and sets KMS_KEY_ID). */
   grantUnwrap(fn: RouKeyFunction): void {
-    this.grant(fn, 'kms:Decrypt');
+    this.grant(fn, 'kms:Decrypt', PROVIDER_KEY_CONDITIONS);
   }
 
-  private grant(fn: RouKeyFunction, action: string): void {
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: [action], resources: [this.key.keyArn], conditions: PROVIDER_KEY_CONDITIONS }),
-    );
+  private grant(fn: RouKeyFunction, action: string, conditions: Record<string, unknown>): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources: [this.key.keyArn], conditions }));
     fn.addEnvironment('KMS_KEY_ID', this.key.keyArn);
   }
 }

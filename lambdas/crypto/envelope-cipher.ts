@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { RuntimeConfig } from '../runtime-config.js';
+import { assertGcmLengths, open, seal } from './aes-gcm.js';
 import type { DataKeyProvider } from './data-key-provider.js';
 import { canonicalContext } from './encryption-context.js';
 import { createKmsDataKeyProvider } from './kms-data-key-provider.js';
@@ -9,7 +9,7 @@ import { createLocalDataKeyProvider, readMasterKeyFile } from './local-data-key-
 /**
  * Envelope encryption (P2): a fresh data key per secret, AES-256-GCM over the payload with the canonical
  * encryption context as AAD, and the data key wrapped by KMS (or the local keyring) under the same context.
- * A ciphertext copied to another account or key id therefore fails twice: at unwrap and at the payload tag.
+ * A ciphertext copied to another account, key id or endpoint therefore fails twice: at unwrap and at the payload tag.
  *
  * Format (versioned, self-describing, ASCII): `rkenc.v1.<keyring>.<wrapped key>.<iv>.<payload>.<tag>`,
  * each binary part base64url.
@@ -21,7 +21,6 @@ export interface EnvelopeCipher {
 
 const FORMAT_TAG = 'rkenc';
 const VERSION = 'v1';
-const IV_BYTES = 12;
 
 export class EnvelopeDecryptError extends Error {
   constructor(reason: string) {
@@ -34,11 +33,8 @@ export function createEnvelopeCipherWith(provider: DataKeyProvider): EnvelopeCip
   return {
     async encrypt(plaintext, context) {
       const dataKey = await provider.generateDataKey(context);
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', dataKey.plaintext, iv);
-      cipher.setAAD(canonicalContext(context));
-      const payload = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      const parts = [dataKey.encrypted, iv, payload, cipher.getAuthTag()].map((b) => Buffer.from(b).toString('base64url'));
+      const { iv, body, tag } = seal(dataKey.plaintext, Buffer.from(plaintext, 'utf8'), canonicalContext(context));
+      const parts = [dataKey.encrypted, iv, body, tag].map((b) => Buffer.from(b).toString('base64url'));
       return [FORMAT_TAG, VERSION, provider.kind, ...parts].join('.');
     },
     async decrypt(ciphertext, context) {
@@ -47,12 +43,12 @@ export function createEnvelopeCipherWith(provider: DataKeyProvider): EnvelopeCip
         throw new EnvelopeDecryptError('unknown format');
       }
       if (kind !== provider.kind) throw new EnvelopeDecryptError(`wrapped by the ${kind} keyring`);
+      const sealed = { iv: Buffer.from(iv, 'base64url'), body: Buffer.from(payload, 'base64url'), tag: Buffer.from(authTag, 'base64url') };
       try {
+        // Before the keyring is asked: a truncated tag or odd IV costs no KMS call.
+        assertGcmLengths(sealed);
         const dataKey = await provider.decryptDataKey(Buffer.from(wrapped, 'base64url'), context);
-        const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(iv, 'base64url'));
-        decipher.setAAD(canonicalContext(context));
-        decipher.setAuthTag(Buffer.from(authTag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(payload, 'base64url')), decipher.final()]).toString('utf8');
+        return open(dataKey, sealed, canonicalContext(context)).toString('utf8');
       } catch (err) {
         // The cause's name only: an SDK or crypto message is not worth the risk of echoing anything.
         throw new EnvelopeDecryptError((err as Error)?.name ?? 'failed');

@@ -13,7 +13,8 @@ export const createProviderKeySchema = z.strictObject({
   // Printable ASCII without spaces: it ends up in an HTTP header.
   apiKey: z
     .string({ error: 'is required and must be a string' })
-    .min(1, { error: 'must not be empty' })
+    // The hint shows the last 4 characters: of a shorter key that would be half of it or all of it.
+    .min(8, { error: 'must be at least 8 characters' })
     .max(4096, { error: 'must be at most 4096 characters' })
     .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
     .optional(),

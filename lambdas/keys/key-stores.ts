@@ -11,8 +11,10 @@ export interface ProviderKeyRecord {
   readonly createdAt: string;
   /** The AWS region of an IAM-authorised provider (bedrock); such keys hold no secret and so no ciphertext. */
   readonly region?: string;
-  /** Envelope ciphertext bound to (accountId, id); see lambdas/crypto/envelope-cipher.ts. */
+  /** Envelope ciphertext bound to (accountId, id) and, from context version 2, to provider and baseUrl; see provider-key-context.ts. */
   readonly ciphertext?: string;
+  /** Which encryption context the ciphertext was made under; absent on keys stored before the endpoint was bound. */
+  readonly contextVersion?: number;
 }
 
 export interface ProviderKeyStore {

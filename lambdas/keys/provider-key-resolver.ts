@@ -2,11 +2,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyResolver, UpstreamCredentials } from '../gateway/ports.js';
 import type { RuntimeConfig } from '../runtime-config.js';
 import { createEnvelopeCipher, type EnvelopeCipher } from '../crypto/envelope-cipher.js';
-import { providerKeyContext } from '../crypto/encryption-context.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
+import { sameContext, storedKeyContext } from './provider-key-context.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 
 export interface ProviderKeyResolverOptions {
@@ -36,10 +36,11 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
   // An account's whole key list, read once for `all` and `providers`, and then serving `byName` too.
   const listCache = new TtlCache<string, AccountKeys>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
   // Keyed by the ciphertext itself: envelope encryption never makes the same one twice, so a replaced key is never
-  // answered with an old plaintext, and each entry names the account and key its encryption context bound. The
-  // cached record's ciphertext is one string object from hit to hit, which V8 hashes once (a SHA-256 digest of it
+  // answered with an old plaintext, and each entry keeps the account and record it was decrypted for: it serves only
+  // a record that would open under the same context (a baseUrl changed in the table misses and fails to decrypt).
+  // The cached record's ciphertext is one string object from hit to hit, which V8 hashes once (a SHA-256 digest of it
   // per request had cost about 4 µs).
-  const plaintexts = new TtlCache<string, { readonly accountId: string; readonly keyId: string; readonly apiKey: string }>({ maxEntries, now });
+  const plaintexts = new TtlCache<string, { readonly accountId: string; readonly record: ProviderKeyRecord; readonly apiKey: string }>({ maxEntries, now });
 
   async function list(accountId: string): Promise<AccountKeys> {
     let keys = listCache.get(accountId);
@@ -55,11 +56,11 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
     // IAM-authorised providers (bedrock) have no secret to decrypt.
     if (record.ciphertext === undefined) return { providerKeyId: record.id, name: record.name, provider: record.provider, region: record.region, apiKey: '' };
     const cached = plaintexts.get(record.ciphertext);
-    let apiKey = cached?.accountId === accountId && cached.keyId === record.id ? cached.apiKey : undefined;
+    let apiKey = cached && sameContext(cached.accountId, cached.record, accountId, record) ? cached.apiKey : undefined;
     if (apiKey === undefined) {
       cipher ??= createEnvelopeCipher(config);
-      apiKey = await cipher.decrypt(record.ciphertext, providerKeyContext(accountId, record.id));
-      plaintexts.set(record.ciphertext, { accountId, keyId: record.id, apiKey }, plaintextTtlMs);
+      apiKey = await cipher.decrypt(record.ciphertext, storedKeyContext(accountId, record));
+      plaintexts.set(record.ciphertext, { accountId, record, apiKey }, plaintextTtlMs);
     }
     return { providerKeyId: record.id, name: record.name, provider: record.provider, baseUrl: record.baseUrl, apiKey };
   }

@@ -1,6 +1,5 @@
 import { RESERVED_PROVIDER_KEY_NAME, invalidField } from '../configs/references.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
-import { providerKeyContext } from '../crypto/encryption-context.js';
 import { ApiError } from '../http/errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import { CONFIG_MODEL_PREFIX } from '../routing/config-schema.js';
@@ -9,6 +8,7 @@ import type { CreateProviderKeyInput } from './key-schemas.js';
 import { PROVIDER_KEY_ID } from './key-schemas.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
 import { newId, providerKeyHint } from './key-material.js';
+import { ENDPOINT_BOUND_CONTEXT, storedKeyContext } from './provider-key-context.js';
 
 /** What clients see of a provider key: never the key, never its ciphertext (P2). */
 export interface ProviderKeyView {
@@ -44,7 +44,7 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
       const id = newId('pk');
       // Azure's api-version rides on the endpoint as its query parameter, the way Azure addresses versions.
       const baseUrl = input.baseUrl !== undefined && input.apiVersion !== undefined ? azureBaseUrlWithVersion(input.baseUrl, input.apiVersion) : input.baseUrl;
-      const record: ProviderKeyRecord = {
+      const fields: ProviderKeyRecord = {
         id,
         provider: input.provider,
         name: input.name ?? input.provider,
@@ -53,8 +53,10 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
         baseUrl,
         region: input.region,
         createdAt: new Date(now()).toISOString(),
-        ciphertext: input.apiKey === undefined ? undefined : await cipher.encrypt(input.apiKey, providerKeyContext(accountId, id)),
+        contextVersion: input.apiKey === undefined ? undefined : ENDPOINT_BOUND_CONTEXT,
       };
+      const record: ProviderKeyRecord =
+        input.apiKey === undefined ? fields : { ...fields, ciphertext: await cipher.encrypt(input.apiKey, storedKeyContext(accountId, fields)) };
       if ((await store.create(accountId, record)) === 'name_taken') {
         throw new ApiError('conflict', `A provider key named '${record.name}' already exists.`, { param: 'name' });
       }

@@ -8,7 +8,7 @@ import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from 
  * |--------------------------|---------------------|-------------------------------------------------------------------|
  * | USER#<cognito sub>       | USER                | accountId, createdAt — the sign-in identity's account             |
  * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt                                         |
- * | ACCOUNT#<accountId>      | PKEY#<providerKeyId>| id, provider, name, hint, baseUrl?, ciphertext (envelope, P2), createdAt |
+ * | ACCOUNT#<accountId>      | PKEY#<providerKeyId>| id, provider, name, hint, baseUrl?, ciphertext (envelope, P2), contextVersion? (2: bound to provider and baseUrl), createdAt |
  * | ACCOUNT#<accountId>      | PKEYNAME#<name>     | providerKeyId, usedBy? — makes names unique (same transaction as PKEY#); usedBy: names of the configs using the key |
  * | ACCOUNT#<accountId>      | APIKEY#<apiKeyId>   | id, name, hint, keyHash, createdAt, lastUsedAt?, config?          |
  * | APIKEYHASH#<sha256 hex>  | LOOKUP              | accountId, apiKeyId, config? — the raw rk_ key itself is never stored; config mirrors APIKEY#'s |

@@ -85,9 +85,9 @@ describe('azure preset through the official openai client', () => {
 
 describe('provider-key creation for the presets', () => {
   it.each([
-    [{ provider: 'custom', name: 'no-base', apiKey: 'sk-x' }, 'baseUrl'],
-    [{ provider: 'azure', name: 'no-base', apiKey: 'sk-x', apiVersion: '2024-10-21' }, 'baseUrl'],
-    [{ provider: 'groq', name: 'no-base', apiKey: 'sk-x', apiVersion: '2024-10-21' }, 'apiVersion'],
+    [{ provider: 'custom', name: 'no-base', apiKey: 'sk-x-12345' }, 'baseUrl'],
+    [{ provider: 'azure', name: 'no-base', apiKey: 'sk-x-12345', apiVersion: '2024-10-21' }, 'baseUrl'],
+    [{ provider: 'groq', name: 'no-base', apiKey: 'sk-x-12345', apiVersion: '2024-10-21' }, 'apiVersion'],
   ])('%j is a 400 naming %s and writes nothing', async (body, param) => {
     const res = await e2e.mgmt('POST', '/v1/provider-keys', body);
     expect(res.status).toBe(400);

@@ -4,7 +4,7 @@ import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
-import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
+import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
 import { TABLES, TABLE_NAMES, tableEnvVar, type TableSpec } from '../../lambdas/store/tables.js';
 import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
@@ -39,8 +39,10 @@ const providerKeyArn = () => ref(stack.providerKeys.key as never);
 const onProviderKey = (s: Statement) => JSON.stringify(s.Resource) === JSON.stringify(providerKeyArn());
 const PROVIDER_KEY_CONDITION = {
   StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_KEY_PURPOSE },
-  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ENCRYPTION_CONTEXT_KEYS] },
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['purpose', 'accountId', 'providerKeyId', 'endpoint'] },
 };
+// New ciphertexts must be bound to the endpoint their key may be sent to.
+const WRAP_CONDITION = { ...PROVIDER_KEY_CONDITION, Null: { 'kms:EncryptionContext:endpoint': 'false' } };
 
 describe('streaming router integration', () => {
   it('POST /v1/chat/completions streams through response-streaming-invocations with a 15-minute timeout', () => {
@@ -181,18 +183,18 @@ describe('least privilege', () => {
     expect(update.Resource).toEqual(ref(stack.data.tables.accounts));
   });
 
-  it('P2: provider-keys may only wrap (GenerateDataKey under the condition), never decrypt a provider key', () => {
+  it('P2: provider-keys may only wrap (GenerateDataKey under the condition, endpoint bound), never decrypt a provider key', () => {
     const onKey = statementsOf('provider-keys').filter(onProviderKey);
     expect(onKey).toHaveLength(1);
     expect(actions(onKey[0]!)).toEqual(['kms:GenerateDataKey']);
-    expect(onKey[0]!.Condition).toEqual(PROVIDER_KEY_CONDITION);
+    expect(onKey[0]!.Condition).toEqual(WRAP_CONDITION);
   });
 
   it('P2: no statement anywhere touches the provider-key key without the condition', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]).filter(onProviderKey);
     expect(statements.length).toBeGreaterThan(0);
-    for (const s of statements) expect(s.Condition).toEqual(PROVIDER_KEY_CONDITION);
+    for (const s of statements) expect(s.Condition).toEqual(actions(s).includes('kms:GenerateDataKey') ? WRAP_CONDITION : PROVIDER_KEY_CONDITION);
   });
 
   it('models reads accounts; api-keys has no KMS provider-key access; auth-config can only write its logs', () => {
@@ -232,12 +234,12 @@ describe('API Gateway', () => {
 
   it('covers the responses a client can hit before a Lambda runs', () => {
     const types = GATEWAY_ERRORS.map((e) => e.type.responseType);
-    for (const t of ['UNAUTHORIZED', 'ACCESS_DENIED', 'REQUEST_TOO_LARGE', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']) expect(types).toContain(t);
+    for (const t of ['UNAUTHORIZED', 'ACCESS_DENIED', 'REQUEST_TOO_LARGE', 'THROTTLED', 'WAF_FILTERED', 'DEFAULT_4XX', 'DEFAULT_5XX']) expect(types).toContain(t);
   });
 
-  it('P7: the stage traces, throttles and access-logs metadata without source IPs or bodies', () => {
+  it('P7: the stage throttles and access-logs metadata without source IPs or bodies, and is not traced', () => {
     const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0]!;
-    expect(stage.Properties.TracingEnabled).toBe(true);
+    expect(stage.Properties.TracingEnabled).toBe(false);
     const format: string = stage.Properties.AccessLogSetting.Format;
     expect(format).toContain('$context.requestId');
     expect(format).not.toContain('sourceIp');

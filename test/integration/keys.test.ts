@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createEnvelopeCipher } from '../../lambdas/crypto/envelope-cipher.js';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createEnvelopeCipher, type EnvelopeCipher } from '../../lambdas/crypto/envelope-cipher.js';
+import { providerKeyContext } from '../../lambdas/crypto/encryption-context.js';
 import { createApiKeyAuthenticator } from '../../lambdas/keys/api-key-authenticator.js';
 import { createApiKeysService } from '../../lambdas/keys/api-keys-service.js';
 import { ITEM } from '../../lambdas/store/accounts-items.js';
@@ -79,7 +80,7 @@ describe('provider keys', () => {
     const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' });
     const stolen = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(a, created.id) }))).Item!;
     const repo = createProviderKeyRepository(db, config.tables.accounts);
-    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext });
+    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext, contextVersion: stolen.contextVersion });
     await expect(createProviderKeyResolver(config).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
     // Nor from the plaintext cache of a resolver that has just decrypted it for its own account.
     const warm = createProviderKeyResolver(config);
@@ -120,6 +121,103 @@ describe('provider keys', () => {
     });
     await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' })).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
     expect(await service.list(accountId)).toEqual([]);
+  });
+});
+
+/** Changes one attribute of a stored provider key, as anyone who can write the table could. */
+async function tamper(accountId: string, providerKeyId: string, attribute: string, value: unknown): Promise<void> {
+  await createDocumentClient(config).send(
+    new UpdateCommand({
+      TableName: config.tables.accounts,
+      Key: ITEM.providerKey(accountId, providerKeyId),
+      ...(value === undefined
+        ? { UpdateExpression: 'REMOVE #a', ExpressionAttributeNames: { '#a': attribute } }
+        : { UpdateExpression: 'SET #a = :v', ExpressionAttributeNames: { '#a': attribute }, ExpressionAttributeValues: { ':v': value } }),
+    }),
+  );
+}
+
+/** The real cipher, counting decryptions: a refusal before decrypting shows as zero. */
+function countingCipher(): EnvelopeCipher & { decrypts: number } {
+  const real = createEnvelopeCipher(config);
+  const counted = { decrypts: 0, encrypt: real.encrypt, decrypt: (c: string, ctx: Readonly<Record<string, string>>) => (counted.decrypts++, real.decrypt(c, ctx)) };
+  return counted;
+}
+
+describe('provider keys are bound to their endpoint', () => {
+  const secret = 'sk-bound-secret-5678';
+
+  it('P2: new keys are stored with context version 2; a baseUrl, provider or missing baseUrl changed in the table fails to decrypt', async () => {
+    const accountId = newId('acc');
+    const created = await providerKeys().create(accountId, { provider: 'custom', name: 'vllm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    const item = (await createDocumentClient(config).send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) }))).Item!;
+    expect(item.contextVersion).toBe(2);
+    expect(JSON.stringify(item)).not.toContain(secret);
+    expect((await createProviderKeyResolver(config).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
+
+    for (const [attribute, value] of [
+      ['baseUrl', 'http://127.0.0.1:10/v1'],
+      ['baseUrl', undefined],
+      ['provider', 'openai'],
+    ] as const) {
+      await tamper(accountId, created.id, attribute, value);
+      await expect(createProviderKeyResolver(config).byName(accountId, 'vllm')).rejects.toThrow('could not be decrypted');
+      await expect(createProviderKeyResolver(config).all(accountId)).rejects.toThrow('could not be decrypted');
+      await tamper(accountId, created.id, attribute, attribute === 'provider' ? 'custom' : 'http://127.0.0.1:9/v1');
+    }
+    expect((await createProviderKeyResolver(config).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
+  });
+
+  it('P2: a warm resolver does not serve its cached plaintext once the record it reads names another baseUrl', async () => {
+    const accountId = newId('acc');
+    const created = await providerKeys().create(accountId, { provider: 'openai', name: 'warm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    let t = Date.now();
+    const resolver = createProviderKeyResolver(config, { now: () => t });
+    expect(await resolver.byName(accountId, 'warm')).toMatchObject({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: secret });
+    await tamper(accountId, created.id, 'baseUrl', 'http://127.0.0.1:10/v1');
+    // Past the record's lifetime, well inside the plaintext's.
+    t += 60_000;
+    await expect(resolver.byName(accountId, 'warm')).rejects.toThrow('could not be decrypted');
+  });
+
+  it('P2: a key stored before the binding still works without a baseUrl, and with one is refused before any decryption', async () => {
+    const accountId = newId('acc');
+    const repo = createProviderKeyRepository(createDocumentClient(config), config.tables.accounts);
+    const legacy = async (name: string, baseUrl?: string) => {
+      const id = newId('pk');
+      // What the previous release wrote: the context of account and key id only, and no contextVersion.
+      const ciphertext = await createEnvelopeCipher(config).encrypt(secret, providerKeyContext(accountId, id));
+      await repo.create(accountId, { id, provider: 'openai', name, hint: '…5678', baseUrl, createdAt: new Date().toISOString(), ciphertext });
+      return id;
+    };
+    const publicHost = await legacy('old-public');
+    const ownHost = await legacy('old-own-host', 'http://127.0.0.1:9/v1');
+
+    const cipher = countingCipher();
+    expect((await createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-public'))?.apiKey).toBe(secret);
+    expect(cipher.decrypts).toBe(1);
+    await expect(createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-own-host')).rejects.toMatchObject({
+      status: 424,
+      options: { code: 'provider_key_unbound' },
+    });
+    expect(cipher.decrypts).toBe(1);
+
+    // Pointing an old key without a baseUrl at a host: refused the same way.
+    await tamper(accountId, publicHost, 'baseUrl', 'http://127.0.0.1:10/v1');
+    await expect(createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-public')).rejects.toMatchObject({ status: 424 });
+    // Claiming the new version for an old ciphertext does not help: it was not made under the endpoint.
+    await tamper(accountId, ownHost, 'contextVersion', 2);
+    await expect(createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-own-host')).rejects.toThrow('could not be decrypted');
+  });
+
+  it('P2: dropping the version from a bound key does not unbind it', async () => {
+    const accountId = newId('acc');
+    const withHost = await providerKeys().create(accountId, { provider: 'openai', name: 'a', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    const publicHost = await providerKeys().create(accountId, { provider: 'openai', name: 'b', apiKey: secret });
+    await tamper(accountId, withHost.id, 'contextVersion', undefined);
+    await tamper(accountId, publicHost.id, 'contextVersion', undefined);
+    await expect(createProviderKeyResolver(config).byName(accountId, 'a')).rejects.toMatchObject({ status: 424 });
+    await expect(createProviderKeyResolver(config).byName(accountId, 'b')).rejects.toThrow('could not be decrypted');
   });
 });
 

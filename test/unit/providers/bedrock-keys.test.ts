@@ -49,7 +49,7 @@ describe('bedrock provider keys: a region, no key', () => {
   it('refuses an apiKey or baseUrl for bedrock, and a region for other providers; others still need their key', () => {
     expect(rejection({ provider: 'bedrock', region: 'us-east-1', apiKey: 'AKIA-secret' })?.options.param).toBe('apiKey');
     expect(rejection({ provider: 'bedrock', region: 'us-east-1', baseUrl: 'https://example.com' })?.options.param).toBe('baseUrl');
-    expect(rejection({ provider: 'openai', apiKey: 'sk-x', region: 'us-east-1' })?.options.param).toBe('region');
+    expect(rejection({ provider: 'openai', apiKey: 'sk-x-12345', region: 'us-east-1' })?.options.param).toBe('region');
     expect(rejection({ provider: 'openai' })?.options.param).toBe('apiKey');
   });
 
