@@ -7,8 +7,8 @@ import { createDocumentClient } from '../store/dynamo.js';
 import { serviceLogger } from '../http/logger.js';
 import { createRoutingStore } from '../configs/routing-store.js';
 import { TargetHealth } from '../routing/target-health.js';
-import { DEFAULT_TIMEOUTS, type GatewayDeps } from './gateway-deps.js';
-import { allowLoopbackUpstreams } from './upstream-http.js';
+import { DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
+import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
 let deps: GatewayDeps | undefined;
 

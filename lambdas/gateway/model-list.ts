@@ -3,8 +3,8 @@ import { catalogModels } from '../catalog/index.js';
 import { providerAdapter } from '../providers/registry.js';
 import type { UpstreamModel } from '../providers/types.js';
 import { CONFIG_MODEL_PREFIX } from '../routing/config-schema.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import { sendUpstream } from './upstream-http.js';
+import type { GatewayDeps } from './deps.js';
+import { sendUpstream } from './transport/upstream-http.js';
 import type { UpstreamCredentials } from './ports.js';
 
 /** One entry of `GET /v1/models`, in OpenAI's Model shape. */

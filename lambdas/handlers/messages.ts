@@ -1,5 +1,5 @@
 import { gatewayDeps } from '../gateway/container.js';
-import { createMessagesHandler } from '../inbound/anthropic/messages-edge.js';
+import { createMessagesHandler } from '../inbound/anthropic/messages.js';
 
 /** `POST /v1/messages` (Anthropic's Messages API): streamed by Lambda response streaming, for `stream` true and false alike. */
 export const handler = awslambda.streamifyResponse(createMessagesHandler(gatewayDeps));

@@ -59,7 +59,7 @@ export interface UpstreamModel {
   readonly ownedBy?: string;
 }
 
-/** What went wrong upstream, before the gateway decides which status the client sees (gateway/error-mapping.ts). */
+/** What went wrong upstream, before the gateway decides which status the client sees (gateway/client-errors.ts). */
 export type UpstreamFailure =
   | { readonly kind: 'http'; readonly status: number; readonly message?: string; readonly retryAfter?: string }
   | { readonly kind: 'network' }
@@ -75,7 +75,7 @@ export class UpstreamError extends Error {
   }
 }
 
-/** An upstream's HTTP answer as the transport (gateway/upstream-http.ts) hands it to an adapter. */
+/** An upstream's HTTP answer as the transport (gateway/transport/upstream-http.ts) hands it to an adapter. */
 export interface UpstreamResponse {
   readonly status: number;
   header(name: string): string | undefined;

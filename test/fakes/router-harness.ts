@@ -3,14 +3,14 @@ import { createServer, type Server } from 'node:http';
 import { listenOnLoopback, pollUntil } from './fake-server.js';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
-import type { GatewayDeps } from '../../lambdas/gateway/gateway-deps.js';
+import type { GatewayDeps } from '../../lambdas/gateway/deps.js';
 import type { ApiKeyPrincipal, UpstreamCredentials } from '../../lambdas/gateway/ports.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
 import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
 import { BUILTIN_ROLES } from '../../lambdas/routing/classify/builtin-roles.js';
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
-import { createChatCompletionsHandler } from '../../lambdas/gateway/chat-completions-handler.js';
-import { createModelsHandler } from '../../lambdas/gateway/models-handler.js';
+import { createChatCompletionsHandler } from '../../lambdas/inbound/openai/chat-completions.js';
+import { createModelsHandler } from '../../lambdas/inbound/openai/models.js';
 
 installLambdaStreamingGlobals();
 

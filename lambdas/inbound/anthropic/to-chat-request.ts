@@ -1,4 +1,4 @@
-import { chatRequestFromJson, type ClientChatRequest } from '../../gateway/chat-request.js';
+import { chatRequestFromJson, type ClientChatRequest } from '../openai/chat-request.js';
 import { ApiError } from '../../http/errors.js';
 import { parseOrThrow } from '../../http/zod-errors.js';
 import { messagesRequestSchema, type AnthropicContentBlock, type AnthropicInputMessage, type MessagesRequest } from './request-schema.js';

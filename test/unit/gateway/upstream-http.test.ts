@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allowLoopbackUpstreams, sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
+import { allowLoopbackUpstreams, sendUpstream } from '../../../lambdas/gateway/transport/upstream-http.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -4,7 +4,7 @@ import { UpstreamError, type ChatChunk, type ChatRequest } from '../../../lambda
 import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
-import { sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
+import { sendUpstream } from '../../../lambdas/gateway/transport/upstream-http.js';
 import { chatRequestFor, credentials } from '../../support/adapter-request.js';
 import { bytesSplitAt } from '../../support/byte-stream.js';
 

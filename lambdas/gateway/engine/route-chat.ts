@@ -1,17 +1,17 @@
-import { ApiError, toApiError } from '../http/errors.js';
-import { UpstreamError } from '../providers/types.js';
-import type { AbortSwitch } from './abort-switch.js';
-import { AttemptRun } from './attempt-run.js';
-import type { DeliverAnswer } from './chat-answer.js';
-import type { ClientChatRequest } from './chat-request.js';
-import { upstreamFailureToApiError } from './error-mapping.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import type { RequestHeaders } from './request-context.js';
-import type { RequestLog } from './request-log.js';
+import { ApiError, toApiError } from '../../http/errors.js';
+import { UpstreamError } from '../../providers/types.js';
+import type { AbortSwitch } from '../transport/abort-switch.js';
+import { AttemptRun } from './attempt-loop.js';
+import type { DeliverAnswer } from './answer.js';
+import type { ClientChatRequest } from '../../inbound/openai/chat-request.js';
+import { upstreamFailureToApiError } from '../client-errors.js';
+import type { GatewayDeps } from '../deps.js';
+import type { RequestHeaders } from '../../http/request-event.js';
+import type { RequestLog } from '../../inbound/request-record.js';
 import { selectRoute } from './route-selection.js';
-import { ClientDisconnectedError } from './upstream-attempt.js';
+import { ClientDisconnectedError } from '../transport/upstream-call.js';
 
-export type { ChatAnswer, DeliverAnswer } from './chat-answer.js';
+export type { ChatAnswer, DeliverAnswer } from './answer.js';
 
 /**
  * Routes an authenticated caller's request: chooses the route (a config's strategy, an inline list or one

@@ -1,13 +1,13 @@
-import type { ChatChunk, ChatRequest, ChatResponse, ProviderAdapter, UpstreamResponse } from '../providers/types.js';
-import { isFinishReason } from '../store/activity-record.js';
-import type { RequestLog } from './request-log.js';
+import type { ChatChunk, ChatRequest, ChatResponse, ProviderAdapter, UpstreamResponse } from '../../providers/types.js';
+import { isFinishReason } from '../../store/activity-record.js';
+import type { RequestLog } from '../../inbound/request-record.js';
 import { answerUsage, hasToken, StreamMeter } from './stream-meter.js';
-import { clientChunks } from './stream-pipe.js';
-import type { UpstreamAttempt } from './upstream-attempt.js';
+import { clientChunks } from './client-chunks.js';
+import type { UpstreamAttempt } from '../transport/upstream-call.js';
 
 /**
  * The engine's answer, in OpenAI's shapes whatever the provider: a whole completion, or its chunks. Reading
- * `chunks` throws ClientDisconnectedError or UpstreamError (see chat-engine.ts `midStreamFailure`).
+ * `chunks` throws ClientDisconnectedError or UpstreamError (see route-chat.ts `midStreamFailure`).
  */
 export type ChatAnswer = { readonly kind: 'json'; readonly response: ChatResponse } | { readonly kind: 'stream'; readonly chunks: AsyncIterable<ChatChunk> };
 

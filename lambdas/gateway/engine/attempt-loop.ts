@@ -1,19 +1,19 @@
-import { catalogEntry, checkCapabilities, requiredCapabilities } from '../catalog/index.js';
-import { ApiError, type ErrorKind } from '../http/errors.js';
-import { providerAdapter } from '../providers/registry.js';
-import { UpstreamError, type ChatRequest, type UpstreamFailure, type UpstreamHttpRequest } from '../providers/types.js';
-import { targetKey, type RouteDecision, type RouteTarget } from '../routing/decision.js';
-import type { FailureKind } from '../routing/target-health.js';
-import { MAX_RECORDED_ATTEMPTS, type AttemptOutcome, type AttemptRecord } from '../store/activity-record.js';
-import type { AbortHook } from './abort-switch.js';
+import { catalogEntry, checkCapabilities, requiredCapabilities } from '../../catalog/index.js';
+import { ApiError, type ErrorKind } from '../../http/errors.js';
+import { providerAdapter } from '../../providers/registry.js';
+import { UpstreamError, type ChatRequest, type UpstreamFailure, type UpstreamHttpRequest } from '../../providers/types.js';
+import { targetKey, type RouteDecision, type RouteTarget } from '../../routing/decision.js';
+import type { FailureKind } from '../../routing/target-health.js';
+import { MAX_RECORDED_ATTEMPTS, type AttemptOutcome, type AttemptRecord } from '../../store/activity-record.js';
+import type { AbortHook } from '../transport/abort-switch.js';
 import { failureClass, retryAfterMs, type AttemptPolicy } from './attempt-policy.js';
-import { openAnswer, type DeliverAnswer } from './chat-answer.js';
-import type { ClientChatRequest } from './chat-request.js';
-import { upstreamFailureToApiError } from './error-mapping.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import type { UpstreamCredentials } from './ports.js';
-import type { RequestLog } from './request-log.js';
-import { AddressRefusedError, ClientDisconnectedError, UpstreamAttempt } from './upstream-attempt.js';
+import { openAnswer, type DeliverAnswer } from './answer.js';
+import type { ClientChatRequest } from '../../inbound/openai/chat-request.js';
+import { upstreamFailureToApiError } from '../client-errors.js';
+import type { GatewayDeps } from '../deps.js';
+import type { UpstreamCredentials } from '../ports.js';
+import type { RequestLog } from '../../inbound/request-record.js';
+import { AddressRefusedError, ClientDisconnectedError, UpstreamAttempt } from '../transport/upstream-call.js';
 
 /** A target passed over or an attempt that failed, as the final error will summarise it. */
 interface Miss {
@@ -28,7 +28,7 @@ const DEFAULT_COOLDOWN_MS = 1_000;
 /**
  * The attempt loop for one request: each target of the decision in order, each retried per the policy, until
  * one answers. Retries and fallbacks happen only before the first byte reaches the client; once an answer is
- * handed to `deliver`, a failure goes in-band (see chat-engine.ts `midStreamFailure`).
+ * handed to `deliver`, a failure goes in-band (see route-chat.ts `midStreamFailure`).
  */
 export class AttemptRun {
   private readonly attempts: AttemptRecord[] = [];

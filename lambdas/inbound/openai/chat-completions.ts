@@ -1,11 +1,11 @@
-import { midStreamFailure, type ChatAnswer } from './chat-engine.js';
-import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from './chat-exchange.js';
+import { midStreamFailure, type ChatAnswer } from '../../gateway/engine/route-chat.js';
+import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
 import { parseChatRequest, type ClientChatRequest } from './chat-request.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import { authenticateApiKey, bodyText } from './request-context.js';
-import type { RequestLog } from './request-log.js';
-import { writeText } from './response-writer.js';
-import { encodeSseChunk, encodeSseError, SSE_DONE } from './sse-encoder.js';
+import type { GatewayDeps } from '../../gateway/deps.js';
+import { authenticateApiKey, bodyText } from '../../http/request-event.js';
+import type { RequestLog } from '../request-record.js';
+import { writeText } from '../../gateway/transport/response-writer.js';
+import { encodeSseChunk, encodeSseError, SSE_DONE } from './sse.js';
 
 /** OpenAI's wire format at the edge: `Authorization: Bearer rk_…`, chat completion JSON or SSE chunks, OpenAI errors. */
 export const openAiEdge: ChatEdge = {

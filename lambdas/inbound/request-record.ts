@@ -3,9 +3,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { estimateCost, type CatalogEntry } from '../catalog/index.js';
 import type { RouteDecision } from '../routing/decision.js';
 import type { ActivityErrorType, AttemptRecord } from '../store/activity-record.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import type { ApiKeyPrincipal, UpstreamCredentials } from './ports.js';
-import { usageFields, type Metering } from './stream-meter.js';
+import type { GatewayDeps } from '../gateway/deps.js';
+import type { ApiKeyPrincipal, UpstreamCredentials } from '../gateway/ports.js';
+import { usageFields, type Metering } from '../gateway/engine/stream-meter.js';
 
 /** What is known about a request as it goes; becomes its activity record once the response has ended. */
 export interface RequestLog {
@@ -20,7 +20,7 @@ export interface RequestLog {
   catalog?: CatalogEntry;
   metering: Metering;
   errorType?: ActivityErrorType;
-  /** Where routing sent the request, and every attempt it made (gateway/attempt-run.ts). */
+  /** Where routing sent the request, and every attempt it made (gateway/engine/attempt-loop.ts). */
   decision?: RouteDecision;
   attempts?: AttemptRecord[];
   /** What the LLM role classifier's call used, when one was made. */

@@ -1,6 +1,6 @@
-import { clientChunks, forwardableChunk } from '../../../lambdas/gateway/stream-pipe.js';
-import { StreamMeter, usageFields } from '../../../lambdas/gateway/stream-meter.js';
-import { encodeSseChunk, encodeSseError, SSE_DONE } from '../../../lambdas/gateway/sse-encoder.js';
+import { clientChunks, forwardableChunk } from '../../../lambdas/gateway/engine/client-chunks.js';
+import { StreamMeter, usageFields } from '../../../lambdas/gateway/engine/stream-meter.js';
+import { encodeSseChunk, encodeSseError, SSE_DONE } from '../../../lambdas/inbound/openai/sse.js';
 import type { ChatChunk } from '../../../lambdas/providers/types.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { expectValid } from '../../support/openai-schema.js';

@@ -1,5 +1,5 @@
-import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../providers/types.js';
-import { ADDRESS_REFUSED } from '../keys/base-url-guard.js';
+import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../../providers/types.js';
+import { ADDRESS_REFUSED } from '../../keys/base-url-guard.js';
 import { AbortSwitch, type AbortHook } from './abort-switch.js';
 import { sendUpstream } from './upstream-http.js';
 

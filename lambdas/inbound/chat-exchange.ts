@@ -2,15 +2,15 @@ import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, toApiError } from '../http/errors.js';
 import { UpstreamError } from '../providers/types.js';
-import { AbortSwitch } from './abort-switch.js';
-import { routeChat, type ChatAnswer } from './chat-engine.js';
-import type { ClientChatRequest } from './chat-request.js';
-import { upstreamFailureToApiError } from './error-mapping.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import type { ApiKeyPrincipal } from './ports.js';
-import { CLIENT_CLOSED_REQUEST, errorName, newRequestLog, recordAfterResponse, type RequestLog } from './request-log.js';
-import { endResponse, openResponse, writeText } from './response-writer.js';
-import { ClientDisconnectedError } from './upstream-attempt.js';
+import { AbortSwitch } from '../gateway/transport/abort-switch.js';
+import { routeChat, type ChatAnswer } from '../gateway/engine/route-chat.js';
+import type { ClientChatRequest } from './openai/chat-request.js';
+import { upstreamFailureToApiError } from '../gateway/client-errors.js';
+import type { GatewayDeps } from '../gateway/deps.js';
+import type { ApiKeyPrincipal } from '../gateway/ports.js';
+import { CLIENT_CLOSED_REQUEST, errorName, newRequestLog, recordAfterResponse, type RequestLog } from './request-record.js';
+import { endResponse, openResponse, writeText } from '../gateway/transport/response-writer.js';
+import { ClientDisconnectedError } from '../gateway/transport/upstream-call.js';
 
 /** Sends the 200 status line with the routing headers and returns the stream to write the body to. */
 export type OpenSuccess = (contentType: string) => Writable;

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { toApiError } from '../http/errors.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import { createModelLister } from './model-list.js';
-import { authenticateApiKey } from './request-context.js';
+import { toApiError } from '../../http/errors.js';
+import type { GatewayDeps } from '../../gateway/deps.js';
+import { createModelLister } from '../../gateway/model-list.js';
+import { authenticateApiKey } from '../../http/request-event.js';
 
 /** `GET /v1/models` with a RouKey API key: `<provider-key name>/<model>` ids in OpenAI's list shape. */
 export function createModelsHandler(getDeps: () => GatewayDeps) {

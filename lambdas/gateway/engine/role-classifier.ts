@@ -1,15 +1,15 @@
-import { catalogEntry, estimateCost } from '../catalog/index.js';
-import { ApiError } from '../http/errors.js';
-import { providerAdapter } from '../providers/registry.js';
-import type { ChatRequest } from '../providers/types.js';
-import { classifyLocal, classifyWithLlm } from '../routing/classify/index.js';
-import { TARGET_MODEL, type RoutingConfig } from '../routing/config-schema.js';
-import type { ClassifyRequest } from '../routing/decision.js';
-import type { AbortSwitch } from './abort-switch.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import type { RequestLog } from './request-log.js';
+import { catalogEntry, estimateCost } from '../../catalog/index.js';
+import { ApiError } from '../../http/errors.js';
+import { providerAdapter } from '../../providers/registry.js';
+import type { ChatRequest } from '../../providers/types.js';
+import { classifyLocal, classifyWithLlm } from '../../routing/classify/index.js';
+import { TARGET_MODEL, type RoutingConfig } from '../../routing/config-schema.js';
+import type { ClassifyRequest } from '../../routing/decision.js';
+import type { AbortSwitch } from '../transport/abort-switch.js';
+import type { GatewayDeps } from '../deps.js';
+import type { RequestLog } from '../../inbound/request-record.js';
 import { answerUsage } from './stream-meter.js';
-import { UpstreamAttempt } from './upstream-attempt.js';
+import { UpstreamAttempt } from '../transport/upstream-call.js';
 
 /**
  * The classifier a `role` config asks for: the local one, or a model of the account's behind a strict timeout.

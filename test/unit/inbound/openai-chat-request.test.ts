@@ -1,5 +1,5 @@
 import { ApiError } from '../../../lambdas/http/errors.js';
-import { parseChatRequest } from '../../../lambdas/gateway/chat-request.js';
+import { parseChatRequest } from '../../../lambdas/inbound/openai/chat-request.js';
 
 const valid = { model: 'work/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
 const parse = (body: unknown) => parseChatRequest(typeof body === 'string' ? body : JSON.stringify(body));

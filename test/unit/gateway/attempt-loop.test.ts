@@ -1,6 +1,6 @@
-import { configPolicy } from '../../../lambdas/gateway/attempt-policy.js';
-import { AttemptRun } from '../../../lambdas/gateway/attempt-run.js';
-import { newRequestLog } from '../../../lambdas/gateway/request-log.js';
+import { configPolicy } from '../../../lambdas/gateway/engine/attempt-policy.js';
+import { AttemptRun } from '../../../lambdas/gateway/engine/attempt-loop.js';
+import { newRequestLog } from '../../../lambdas/inbound/request-record.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { routingConfigSchema } from '../../../lambdas/routing/config-schema.js';
 import { decideRoute } from '../../../lambdas/routing/decide-route.js';

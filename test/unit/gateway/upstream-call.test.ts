@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClientDisconnectedError, UpstreamAttempt } from '../../../lambdas/gateway/upstream-attempt.js';
-import { allowLoopbackUpstreams } from '../../../lambdas/gateway/upstream-http.js';
+import { ClientDisconnectedError, UpstreamAttempt } from '../../../lambdas/gateway/transport/upstream-call.js';
+import { allowLoopbackUpstreams } from '../../../lambdas/gateway/transport/upstream-http.js';
 import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../../../lambdas/providers/types.js';
 
 /** An adapter that only sends, over the gateway's transport unless it brings its own `send` (as Bedrock's does). */

@@ -1,4 +1,4 @@
-import { upstreamFailureToApiError } from '../../../lambdas/gateway/error-mapping.js';
+import { upstreamFailureToApiError } from '../../../lambdas/gateway/client-errors.js';
 import type { UpstreamFailure } from '../../../lambdas/providers/types.js';
 import { expectValid } from '../../support/openai-schema.js';
 

@@ -1,6 +1,6 @@
-import { DEFAULT_RELIABILITY, type FallbackOn, type RoutingConfig } from '../routing/config-schema.js';
-import type { UpstreamFailure } from '../providers/types.js';
-import type { GatewayTimeouts } from './gateway-deps.js';
+import { DEFAULT_RELIABILITY, type FallbackOn, type RoutingConfig } from '../../routing/config-schema.js';
+import type { UpstreamFailure } from '../../providers/types.js';
+import type { GatewayTimeouts } from '../deps.js';
 
 /** How hard the attempt loop tries: retries of one target, which failures move on, and each attempt's time limits. */
 export interface AttemptPolicy {

@@ -2,8 +2,8 @@
 // bundle past 1 MB.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { Dispatcher } from 'undici';
-import { connectTimeLookup } from '../keys/base-url-guard.js';
-import type { UpstreamHttpRequest, UpstreamResponse } from '../providers/types.js';
+import { connectTimeLookup } from '../../keys/base-url-guard.js';
+import type { UpstreamHttpRequest, UpstreamResponse } from '../../providers/types.js';
 import type { AbortHook } from './abort-switch.js';
 
 /**

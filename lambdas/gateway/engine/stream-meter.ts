@@ -1,6 +1,6 @@
-import { isFinishReason, type FinishReason } from '../store/activity-record.js';
-import { estimateUsage, generatedText } from '../catalog/index.js';
-import type { ChatChunk, Usage } from '../providers/types.js';
+import { isFinishReason, type FinishReason } from '../../store/activity-record.js';
+import { estimateUsage, generatedText } from '../../catalog/index.js';
+import type { ChatChunk, Usage } from '../../providers/types.js';
 
 /** What a response tells about itself, for the activity record; never any content. */
 export interface Metering {

@@ -1,16 +1,16 @@
-import { estimateUsage, requiredCapabilities } from '../catalog/index.js';
-import { ApiError } from '../http/errors.js';
-import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../routing/classify/index.js';
-import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../routing/config-schema.js';
-import { decideRoute, directDecision, inlineDecision } from '../routing/decide-route.js';
-import type { RouteDecision, RoutingRequest } from '../routing/decision.js';
-import type { AbortSwitch } from './abort-switch.js';
-import type { ClientChatRequest } from './chat-request.js';
+import { estimateUsage, requiredCapabilities } from '../../catalog/index.js';
+import { ApiError } from '../../http/errors.js';
+import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../../routing/classify/index.js';
+import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../../routing/config-schema.js';
+import { decideRoute, directDecision, inlineDecision } from '../../routing/decide-route.js';
+import type { RouteDecision, RoutingRequest } from '../../routing/decision.js';
+import type { AbortSwitch } from '../transport/abort-switch.js';
+import type { ClientChatRequest } from '../../inbound/openai/chat-request.js';
 import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import type { ApiKeyPrincipal } from './ports.js';
-import { headerValue, type RequestHeaders } from './request-context.js';
-import type { RequestLog } from './request-log.js';
+import type { GatewayDeps } from '../deps.js';
+import type { ApiKeyPrincipal } from '../ports.js';
+import { headerValue, type RequestHeaders } from '../../http/request-event.js';
+import type { RequestLog } from '../../inbound/request-record.js';
 import { classifierFor } from './role-classifier.js';
 
 /** Where a request goes and how hard to try: the decision's ordered targets and the attempt policy. */

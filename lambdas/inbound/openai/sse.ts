@@ -1,5 +1,5 @@
-import type { OpenAIErrorBody } from '../http/errors.js';
-import type { ChatChunk } from '../providers/types.js';
+import type { OpenAIErrorBody } from '../../http/errors.js';
+import type { ChatChunk } from '../../providers/types.js';
 
 /** Server-sent-events framing, done once at the edge: adapters and the pipe deal in chunk objects only. */
 export function encodeSseChunk(chunk: ChatChunk): string {

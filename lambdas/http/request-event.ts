@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ApiError } from '../http/errors.js';
-import type { ApiKeyAuthenticator, ApiKeyPrincipal } from './ports.js';
+import { ApiError } from './errors.js';
+import type { ApiKeyAuthenticator, ApiKeyPrincipal } from '../gateway/ports.js';
 
 export type RequestHeaders = APIGatewayProxyEvent['headers'] | null | undefined;
 

@@ -1,4 +1,4 @@
-import type { ChatChunk } from '../providers/types.js';
+import type { ChatChunk } from '../../providers/types.js';
 import type { StreamMeter } from './stream-meter.js';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ApiError } from '../http/errors.js';
-import { parseOrThrow } from '../http/zod-errors.js';
-import { TARGET_MODEL } from '../routing/config-schema.js';
+import { ApiError } from '../../http/errors.js';
+import { parseOrThrow } from '../../http/zod-errors.js';
+import { TARGET_MODEL } from '../../routing/config-schema.js';
 
 /**
  * A chat request as the client sent it, in OpenAI's shape, before routing has chosen where it goes. `model` may
