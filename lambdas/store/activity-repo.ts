@@ -1,16 +1,19 @@
 import { BatchWriteItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETENTION, expiresAfterDays } from './retention.js';
-import { requestActivitySchema, type RequestActivity } from './activity-record.js';
+import { requestActivitySchema, type AttemptRecord, type RequestActivity } from './activity-record.js';
 import { createWriteBatcher } from './write-batcher.js';
 import { accountPk } from './accounts-items.js';
 import { toAttributeMap } from './attribute-values.js';
 
 export const requestSk = (startedAt: string, requestId: string): string => `REQ#${startedAt}#${requestId}`;
 
+/** A request's metadata as the router hands it over; the repository adds its kind and expiry. */
+export type RequestFields = Omit<RequestActivity, 'kind' | 'expiresAt' | 'attempts'> & { readonly attempts?: readonly AttemptRecord[] };
+
 /** What the router writes after each response; the gateway depends on this, not on DynamoDB. */
 export interface ActivityWriter {
-  recordRequest(record: Omit<RequestActivity, 'kind' | 'expiresAt'>): Promise<void>;
+  recordRequest(record: RequestFields): Promise<void>;
 }
 
 export interface ActivityRepo extends ActivityWriter {

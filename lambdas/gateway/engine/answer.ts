@@ -1,22 +1,20 @@
 import type { ChatChunk, ChatRequest, ChatResponse, ProviderAdapter, UpstreamResponse } from '../../providers/types.js';
 import { isFinishReason } from '../../store/activity-record.js';
-import type { RequestLog } from '../../inbound/request-record.js';
-import { answerUsage, hasToken, StreamMeter } from './stream-meter.js';
+import type { UpstreamCall } from '../transport/upstream-call.js';
 import { clientChunks } from './client-chunks.js';
-import type { UpstreamAttempt } from '../transport/upstream-call.js';
+import { answerUsage, hasToken, StreamMeter, type Metering } from './stream-meter.js';
 
 /**
  * The engine's answer, in OpenAI's shapes whatever the provider: a whole completion, or its chunks. Reading
- * `chunks` throws ClientDisconnectedError or UpstreamError (see route-chat.ts `midStreamFailure`).
+ * `chunks` throws ClientDisconnectedError or UpstreamError (see client-errors.ts `inBandError`).
  */
 export type ChatAnswer = { readonly kind: 'json'; readonly response: ChatResponse } | { readonly kind: 'stream'; readonly chunks: AsyncIterable<ChatChunk> };
 
-/** Writes an answer to the client in the edge's wire format; the routing headers are in `log.headers`. */
-export type DeliverAnswer = (answer: ChatAnswer) => Promise<void>;
-
-/** An upstream answer that has started well: the whole completion, or a stream whose first chunk has arrived. */
-export interface ReadyAnswer {
+/** An upstream answer that has started well: the whole completion, or a stream whose first token has arrived. */
+export interface StartedAnswer {
   readonly answer: ChatAnswer;
+  /** What the answer tells about itself: complete once `finish` has run. */
+  readonly metering: Metering;
   /** Releases the upstream stream and completes metering; call once delivery has ended. */
   finish(): Promise<void>;
   /** True when the stream failed after its first chunk (reported to the client in-band). */
@@ -27,16 +25,17 @@ export interface ReadyAnswer {
  * Reads an upstream answer until it has provably started: the whole answer when not streamed, the first token
  * when streamed (chunks before it, such as OpenAI's role-only first chunk, are held back). Nothing has reached
  * the client yet, so failures up to here are thrown and the attempt loop may still retry or fall back; the first
- * token disarms the attempt's timeout, and from then on the stream may take as long as it needs.
+ * token disarms the call's timeout, and from then on the stream may take as long as it needs. The time to first
+ * token counts from `receivedAt`, when the request arrived.
  */
-export async function openAnswer(adapter: ProviderAdapter, response: UpstreamResponse, request: ChatRequest, attempt: UpstreamAttempt, log: RequestLog): Promise<ReadyAnswer> {
+export async function openAnswer(adapter: ProviderAdapter, response: UpstreamResponse, request: ChatRequest, call: UpstreamCall, receivedAt: number): Promise<StartedAnswer> {
   if (!request.stream) {
     const answer = await adapter.readChatResponse(response);
-    attempt.disarm();
-    log.metering = { usage: answerUsage(answer.usage, request.body, answer.json), ...(isFinishReason(answer.finishReason) ? { finishReason: answer.finishReason } : {}) };
-    return { answer: { kind: 'json', response: answer }, finish: async () => undefined, brokeMidStream: () => false };
+    call.disarm();
+    const metering: Metering = { usage: answerUsage(answer.usage, request.body, answer.json), ...(isFinishReason(answer.finishReason) ? { finishReason: answer.finishReason } : {}) };
+    return { answer: { kind: 'json', response: answer }, metering, finish: async () => undefined, brokeMidStream: () => false };
   }
-  const meter = new StreamMeter(log.startedAt);
+  const meter = new StreamMeter(receivedAt);
   const chunks = clientChunks(adapter.readChatStream(response.body), meter, request.includeUsage)[Symbol.asyncIterator]();
   const held: ChatChunk[] = [];
   let next: IteratorResult<ChatChunk>;
@@ -48,16 +47,16 @@ export async function openAnswer(adapter: ProviderAdapter, response: UpstreamRes
     throw err;
   }
   if (!next.done) held.push(next.value);
-  attempt.disarm();
-  log.metering = meter.metering;
+  call.disarm();
   let broke = false;
   return {
     answer: {
       kind: 'stream',
-      chunks: resumed(held, next.done === true, chunks, attempt, () => {
+      chunks: resumed(held, next.done === true, chunks, call, () => {
         broke = true;
       }),
     },
+    metering: meter.metering,
     async finish() {
       await chunks.return?.(undefined);
       // Tokens were spent once the model started answering, even if the stream broke later.
@@ -68,7 +67,7 @@ export async function openAnswer(adapter: ProviderAdapter, response: UpstreamRes
 }
 
 /** The chunks read so far, then the rest of the stream, with read failures classified as what really happened. */
-async function* resumed(held: readonly ChatChunk[], ended: boolean, rest: AsyncIterator<ChatChunk>, attempt: UpstreamAttempt, onBreak: () => void): AsyncGenerator<ChatChunk> {
+async function* resumed(held: readonly ChatChunk[], ended: boolean, rest: AsyncIterator<ChatChunk>, call: UpstreamCall, onBreak: () => void): AsyncGenerator<ChatChunk> {
   yield* held;
   if (ended) return;
   for (;;) {
@@ -76,7 +75,7 @@ async function* resumed(held: readonly ChatChunk[], ended: boolean, rest: AsyncI
     try {
       next = await rest.next();
     } catch (err) {
-      const failure = attempt.classify(err);
+      const failure = call.classify(err);
       onBreak();
       throw failure;
     }

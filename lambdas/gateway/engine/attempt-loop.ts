@@ -1,19 +1,24 @@
 import { catalogEntry, checkCapabilities, requiredCapabilities } from '../../catalog/index.js';
 import { ApiError, type ErrorKind } from '../../http/errors.js';
+import type { ProviderId } from '../../providers/provider-ids.js';
 import { providerAdapter } from '../../providers/registry.js';
-import { UpstreamError, type ChatRequest, type UpstreamFailure, type UpstreamHttpRequest } from '../../providers/types.js';
-import { targetKey, type RouteDecision, type RouteTarget } from '../../routing/decision.js';
+import { UpstreamError, type ChatRequest, type ProviderAdapter, type UpstreamFailure, type UpstreamHttpRequest } from '../../providers/types.js';
+import { targetKey, type RouteTarget } from '../../routing/decision.js';
 import type { FailureKind } from '../../routing/target-health.js';
 import { MAX_RECORDED_ATTEMPTS, type AttemptOutcome, type AttemptRecord } from '../../store/activity-record.js';
-import type { AbortHook } from '../transport/abort-switch.js';
-import { failureClass, retryAfterMs, type AttemptPolicy } from './attempt-policy.js';
-import { openAnswer, type DeliverAnswer } from './answer.js';
-import type { ClientChatRequest } from '../../inbound/openai/chat-request.js';
-import { upstreamFailureToApiError } from '../client-errors.js';
+import { baseUrlRefused, ClientDisconnectedError, providerKeyNotFound, targetCircuitOpen, targetCoolingDown, upstreamFailureToApiError } from '../client-errors.js';
 import type { GatewayDeps } from '../deps.js';
-import type { UpstreamCredentials } from '../ports.js';
-import type { RequestLog } from '../../inbound/request-record.js';
-import { AddressRefusedError, ClientDisconnectedError, UpstreamAttempt } from '../transport/upstream-call.js';
+import type { AbortHook } from '../transport/abort-switch.js';
+import { AddressRefusedError, UpstreamCall } from '../transport/upstream-call.js';
+import { failureClass, retryAfterMs } from './attempt-policy.js';
+import { openAnswer, type ChatAnswer, type StartedAnswer } from './answer.js';
+import type { ChosenTarget, RouteOutcome, Routed } from './outcome.js';
+import type { ClientChatRequest, InboundRequest } from './request.js';
+import type { SelectedRoute } from './route-selection.js';
+import type { Metering } from './stream-meter.js';
+
+/** Writes the answer to the client; the status line goes out then, with headers built from `outcome`. */
+export type DeliverAnswer<T> = (answer: ChatAnswer, outcome: RouteOutcome) => Promise<T>;
 
 /** A target passed over or an attempt that failed, as the final error will summarise it. */
 interface Miss {
@@ -22,85 +27,111 @@ interface Miss {
   readonly retryAtMs?: number;
 }
 
+/** A target passed over without an upstream call, and why. */
+interface Skip {
+  readonly target: string;
+  readonly provider?: ProviderId;
+  readonly outcome: AttemptOutcome;
+  readonly miss: Miss;
+}
+
+/** A target ready to call: its adapter and the request in its provider's format. */
+interface ReadyTarget {
+  readonly chosen: ChosenTarget;
+  /** The target's key in the container's health (cooldowns, breakers, latency). */
+  readonly healthKey: string;
+  readonly adapter: ProviderAdapter;
+  readonly chatRequest: ChatRequest;
+  readonly upstreamRequest: UpstreamHttpRequest;
+}
+
+/** What `deliver` returned, once a target has answered. */
+interface Answered<T> {
+  readonly delivered: T;
+}
+
 /** How long a target cools down after a 429 that names no Retry-After. */
 const DEFAULT_COOLDOWN_MS = 1_000;
 
 /**
  * The attempt loop for one request: each target of the decision in order, each retried per the policy, until
  * one answers. Retries and fallbacks happen only before the first byte reaches the client; once an answer is
- * handed to `deliver`, a failure goes in-band (see route-chat.ts `midStreamFailure`).
+ * handed to `deliver`, a failure goes in-band (client-errors.ts `inBandError`). It returns what it did, for the
+ * response headers and the activity record: the answer delivered, or the error the client should see.
  */
-export class AttemptRun {
+export class AttemptLoop {
   private readonly attempts: AttemptRecord[] = [];
   private readonly misses: Miss[] = [];
   private calls = 0;
+  private target: ChosenTarget | undefined;
+  private metering: Metering | undefined;
   private readonly accountId: string;
-  private readonly needs;
+  private readonly request: ClientChatRequest;
+  private readonly clientSignal: AbortHook;
+  private readonly receivedAt: number;
   private readonly body: Readonly<Record<string, unknown>>;
+  private readonly needs;
 
   constructor(
     private readonly deps: GatewayDeps,
-    private readonly decision: RouteDecision,
-    private readonly policy: AttemptPolicy,
-    private readonly request: ClientChatRequest,
-    private readonly log: RequestLog,
-    private readonly clientSignal: AbortHook,
+    private readonly route: SelectedRoute,
+    inbound: InboundRequest,
   ) {
-    this.accountId = log.principal!.accountId;
-    this.body = upstreamBody(request.body, decision.systemPrompt);
+    this.accountId = inbound.caller.accountId;
+    this.request = inbound.request;
+    this.clientSignal = inbound.clientSignal;
+    this.receivedAt = inbound.receivedAt;
+    this.body = upstreamBody(inbound.request.body, route.decision.systemPrompt);
     this.needs = requiredCapabilities(this.body);
-    log.attempts = this.attempts;
-    log.decision = decision;
-    log.headers['x-roukey-strategy'] = decision.strategy;
-    if (decision.route !== undefined) log.headers['x-roukey-route'] = decision.route;
   }
 
-  /** Runs the loop; resolves once an answer has been delivered, or throws the error the client should see. */
-  async run(deliver: DeliverAnswer): Promise<void> {
-    for (const target of this.decision.targets) {
-      if (this.exhausted()) break;
-      if (await this.tryTarget(target, deliver)) return;
+  async run<T>(deliver: DeliverAnswer<T>): Promise<Routed<T>> {
+    try {
+      for (const target of this.route.decision.targets) {
+        if (this.exhausted()) break;
+        const answered = await this.tryTarget(target, deliver);
+        if (answered) return { ok: true, delivered: answered.delivered, outcome: this.outcome() };
+      }
+      return { ok: false, error: this.failure(), outcome: this.outcome() };
+    } catch (error) {
+      return { ok: false, error, outcome: this.outcome() };
     }
-    throw this.failure();
   }
 
-  /** True when the target answered (and the answer was delivered); false to move on to the next target. */
-  private async tryTarget(target: RouteTarget, deliver: DeliverAnswer): Promise<boolean> {
+  /** The target's answer once delivered; undefined to move on to the next target. */
+  private async tryTarget<T>(target: RouteTarget, deliver: DeliverAnswer<T>): Promise<Answered<T> | undefined> {
+    const ready = await this.prepare(target);
+    if ('miss' in ready) return this.skip(ready);
+    const health = this.deps.routing.health;
+    const admitted = this.route.policy.skipUnhealthy ? health.admit(ready.healthKey) : undefined;
+    if (admitted && !admitted.ok) {
+      const { name, provider } = ready.chosen;
+      const cooling = admitted.reason === 'cooldown';
+      const error = cooling ? targetCoolingDown(name) : targetCircuitOpen(name);
+      return this.skip({ target: name, provider, outcome: cooling ? 'skipped_cooldown' : 'skipped_circuit_open', miss: { error, retryAtMs: admitted.retryAtMs } });
+    }
+    this.target = ready.chosen;
+    try {
+      return await this.callWithRetries(ready, deliver);
+    } finally {
+      // A half-open breaker's one trial goes back when the calls end without a verdict (after one, this is a no-op).
+      if (admitted?.probe) health.released(ready.healthKey);
+    }
+  }
+
+  /** Everything before the first call: the provider key, the model's capabilities, the base URL, the provider's request. */
+  private async prepare(target: RouteTarget): Promise<ReadyTarget | Skip> {
     const name = `${target.providerKeyName}/${target.model}`;
     const credentials = await this.deps.providerKeys.byName(this.accountId, target.providerKeyName);
-    if (!credentials) {
-      const error = new ApiError('not_found', `No provider key named "${target.providerKeyName}" in this account.`, { param: 'model', code: 'provider_key_not_found' });
-      return this.pass(name, undefined, 'provider_key_not_found', { error });
-    }
+    if (!credentials) return { target: name, outcome: 'provider_key_not_found', miss: { error: providerKeyNotFound(target.providerKeyName) } };
     const provider = credentials.provider;
     // A request the model cannot serve (an image to a text-only model, say) is refused before any upstream call.
     const catalog = catalogEntry(provider, target.model);
     const unsupported = checkCapabilities(this.needs, catalog);
-    if (unsupported) return this.pass(name, provider, 'unsupported', { error: unsupported });
-
-    const key = targetKey(this.accountId, target);
-    const health = this.deps.routing.health;
-    // A run admitted as the half-open probe must give the probe back when it ends without a verdict.
-    let probe = false;
-    const release = () => {
-      if (probe) health.released(key);
-    };
-    if (this.policy.skipUnhealthy) {
-      const admitted = health.admit(key);
-      if (!admitted.ok) {
-        const cooling = admitted.reason === 'cooldown';
-        const error = cooling
-          ? new ApiError('rate_limited', `${name} is cooling down after a rate limit.`, { code: 'upstream_rate_limited' })
-          : new ApiError('upstream_error', `${name} is failing (circuit open).`, { code: 'circuit_open' });
-        return this.pass(name, provider, cooling ? 'skipped_cooldown' : 'skipped_circuit_open', { error, retryAtMs: admitted.retryAtMs });
-      }
-      probe = admitted.probe;
-    }
+    if (unsupported) return { target: name, provider, outcome: 'unsupported', miss: { error: unsupported } };
     if (credentials.baseUrl !== undefined && !(await this.baseUrlAllowed(credentials.baseUrl))) {
-      release();
-      return this.pass(name, provider, 'base_url_refused', { error: baseUrlRefused() });
+      return { target: name, provider, outcome: 'base_url_refused', miss: { error: baseUrlRefused() } };
     }
-
     const adapter = providerAdapter(provider);
     const chatRequest: ChatRequest = { body: this.body, providerKeyName: target.providerKeyName, model: target.model, stream: this.request.stream, includeUsage: this.request.includeUsage };
     let upstreamRequest: UpstreamHttpRequest;
@@ -108,74 +139,78 @@ export class AttemptRun {
       upstreamRequest = adapter.chatRequest(chatRequest, credentials);
     } catch (err) {
       // The adapter cannot express this request in its provider's format (a 400 naming the field): another target may.
-      release();
-      if (err instanceof ApiError) return this.pass(name, provider, 'unsupported', { error: err });
+      if (err instanceof ApiError) return { target: name, provider, outcome: 'unsupported', miss: { error: err } };
       throw err;
     }
+    const chosen: ChosenTarget = { name, provider, providerKeyId: credentials.providerKeyId, model: target.model, catalog };
+    return { chosen, healthKey: targetKey(this.accountId, target), adapter, chatRequest, upstreamRequest };
+  }
 
-    this.log.credentials = credentials;
-    this.log.model = target.model;
-    this.log.catalog = catalog;
-    this.log.headers['x-roukey-provider'] = provider;
-    // As the caller names models (`<provider-key name>/<model>`), so it can be sent back as is.
-    this.log.headers['x-roukey-model'] = name;
-
+  /** Calls a ready target, again after a retryable failure as the policy allows; its answer once delivered. */
+  private async callWithRetries<T>(ready: ReadyTarget, deliver: DeliverAnswer<T>): Promise<Answered<T> | undefined> {
+    const { policy } = this.route;
     for (let retry = 0; ; retry++) {
       const startedAt = Date.now();
-      this.log.headers['x-roukey-attempts'] = String(++this.calls);
-      const attempt = new UpstreamAttempt(this.clientSignal, this.request.stream ? this.policy.firstTokenTimeoutMs : this.policy.responseTimeoutMs);
-      let ready;
+      this.calls++;
+      const call = new UpstreamCall(this.clientSignal, this.request.stream ? policy.firstTokenTimeoutMs : policy.responseTimeoutMs);
+      let started: StartedAnswer;
       try {
-        const response = await attempt.send(upstreamRequest, adapter);
-        ready = await openAnswer(adapter, response, chatRequest, attempt, this.log);
+        const response = await call.send(ready.upstreamRequest, ready.adapter);
+        started = await openAnswer(ready.adapter, response, ready.chatRequest, call, this.receivedAt);
       } catch (err) {
-        attempt.close();
-        const failure = attempt.classify(err);
+        call.close();
+        const failure = call.classify(err);
         if (failure instanceof ClientDisconnectedError) {
-          release();
-          this.record(name, credentials, startedAt, 'client_disconnected');
+          this.record(ready, startedAt, 'client_disconnected');
           throw failure;
         }
         if (failure instanceof AddressRefusedError) {
-          release();
-          return this.pass(name, provider, 'base_url_refused', { error: baseUrlRefused() });
+          return this.skip({ target: ready.chosen.name, provider: ready.chosen.provider, outcome: 'base_url_refused', miss: { error: baseUrlRefused() } });
         }
         if (!(failure instanceof UpstreamError)) throw failure;
-        if (!this.afterFailure(name, credentials, key, startedAt, failure.failure)) return false;
-        if (retry >= this.policy.retries || this.exhausted()) return false;
-        await pause(this.policy.backoffMs(retry), this.clientSignal);
+        if (!this.afterFailure(ready, startedAt, failure.failure)) return undefined;
+        if (retry >= policy.retries || this.exhausted()) return undefined;
+        await pause(policy.backoffMs(retry), this.clientSignal);
         continue;
       }
-      const record = this.record(name, credentials, startedAt, 'ok', 200);
-      health.succeeded(key, record.latencyMs);
-      try {
-        await deliver(ready.answer);
-      } finally {
-        await ready.finish();
-        attempt.close();
-      }
-      if (ready.brokeMidStream()) {
-        this.attempts[this.attempts.length - 1] = { ...record, outcome: 'stream_error' };
-        health.failed(key, 'network');
-      }
-      return true;
+      return this.deliverAnswer(ready, call, started, startedAt, deliver);
     }
+  }
+
+  /** Hands a started answer to `deliver`; the upstream call ends when delivery has. */
+  private async deliverAnswer<T>(ready: ReadyTarget, call: UpstreamCall, started: StartedAnswer, startedAt: number, deliver: DeliverAnswer<T>): Promise<Answered<T>> {
+    const health = this.deps.routing.health;
+    const record = this.record(ready, startedAt, 'ok', 200);
+    health.succeeded(ready.healthKey, record.latencyMs);
+    this.metering = started.metering;
+    let delivered: T;
+    try {
+      delivered = await deliver(started.answer, this.outcome());
+    } finally {
+      await started.finish();
+      call.close();
+    }
+    if (started.brokeMidStream()) {
+      this.attempts[this.attempts.length - 1] = { ...record, outcome: 'stream_error' };
+      health.failed(ready.healthKey, 'network');
+    }
+    return { delivered };
   }
 
   /**
    * Records a failed attempt and updates the target's health. Throws the client's error when the failure is not
    * one to move on from (a 400 from upstream is the request's fault, not the target's); else true to go on.
    */
-  private afterFailure(name: string, credentials: UpstreamCredentials, key: string, startedAt: number, failure: UpstreamFailure): boolean {
+  private afterFailure(ready: ReadyTarget, startedAt: number, failure: UpstreamFailure): boolean {
     const error = upstreamFailureToApiError(failure);
     const status = failure.kind === 'http' ? failure.status : undefined;
-    this.record(name, credentials, startedAt, outcomeOf(failure), status);
+    this.record(ready, startedAt, outcomeOf(failure), status);
     const cls = failureClass(failure);
     const wait = failure.kind === 'http' && failure.status === 429 ? (retryAfterMs(failure.retryAfter) ?? DEFAULT_COOLDOWN_MS) : undefined;
     const kind = healthKind(cls);
-    if (kind) this.deps.routing.health.failed(key, kind, wait);
+    if (kind) this.deps.routing.health.failed(ready.healthKey, kind, wait);
     this.misses.push({ error, retryAtMs: wait === undefined ? undefined : Date.now() + wait });
-    if (cls === undefined || !this.policy.fallbackOn.has(cls)) throw error;
+    if (cls === undefined || !this.route.policy.fallbackOn.has(cls)) throw error;
     // A rate-limited target is cooling down: retrying it now would only be refused again.
     return cls !== '429';
   }
@@ -188,15 +223,15 @@ export class AttemptRun {
     return this.attempts.length >= MAX_RECORDED_ATTEMPTS;
   }
 
-  /** A target passed over without an upstream call. */
-  private pass(target: string, provider: UpstreamCredentials['provider'] | undefined, outcome: AttemptOutcome, miss: Miss): false {
-    this.attempts.push({ target, ...(provider ? { provider } : {}), latencyMs: 0, outcome });
-    this.misses.push(miss);
-    return false;
+  /** Passes a target over without an upstream call: recorded, and remembered for the final error. */
+  private skip(skip: Skip): undefined {
+    this.attempts.push({ target: skip.target, ...(skip.provider ? { provider: skip.provider } : {}), latencyMs: 0, outcome: skip.outcome });
+    this.misses.push(skip.miss);
+    return undefined;
   }
 
-  private record(target: string, credentials: UpstreamCredentials, startedAt: number, outcome: AttemptOutcome, status?: number): AttemptRecord {
-    const record: AttemptRecord = { target, provider: credentials.provider, ...(status !== undefined ? { status } : {}), latencyMs: Math.max(0, Date.now() - startedAt), outcome };
+  private record(ready: ReadyTarget, startedAt: number, outcome: AttemptOutcome, status?: number): AttemptRecord {
+    const record: AttemptRecord = { target: ready.chosen.name, provider: ready.chosen.provider, ...(status !== undefined ? { status } : {}), latencyMs: Math.max(0, Date.now() - startedAt), outcome };
     this.attempts.push(record);
     return record;
   }
@@ -210,14 +245,20 @@ export class AttemptRun {
     }
   }
 
+  private outcome(): RouteOutcome {
+    const { decision, classifierUsage } = this.route;
+    return { decision, classifierUsage, attempts: this.attempts, calls: this.calls, target: this.target, metering: this.metering };
+  }
+
   /**
    * Every target failed or was passed over. One miss is answered as it was; several are summarised: 429 when
    * all were rate limits (with the soonest Retry-After), the shared status when all failed alike, else 502.
    */
   private failure(): ApiError {
+    const [first, ...rest] = this.misses;
+    if (!first) return new ApiError('upstream_error', 'The route has no targets.', { code: 'no_targets' });
+    if (rest.length === 0) return first.error;
     const misses = this.misses;
-    if (misses.length === 0) return new ApiError('upstream_error', 'The route has no targets.', { code: 'no_targets' });
-    if (misses.length === 1) return misses[0]!.error;
     const summary = `All ${misses.length} attempts failed: ${this.attempts.map(describe).join('; ')}.`;
     const kinds = new Set<ErrorKind>(misses.map((m) => m.error.kind));
     const [kind] = kinds;
@@ -226,7 +267,7 @@ export class AttemptRun {
       const seconds = Math.max(1, Math.ceil((soonest - Date.now()) / 1000));
       return new ApiError('rate_limited', summary, { code: 'all_attempts_failed', headers: { 'retry-after': String(seconds) } });
     }
-    if (kinds.size === 1 && kind !== undefined) return new ApiError(kind, summary, { code: 'all_attempts_failed', param: misses[0]!.error.options.param });
+    if (kinds.size === 1 && kind !== undefined) return new ApiError(kind, summary, { code: 'all_attempts_failed', param: first.error.options.param });
     return new ApiError('upstream_error', summary, { code: 'all_attempts_failed' });
   }
 }
@@ -282,11 +323,6 @@ const DESCRIBE: Record<AttemptOutcome, (r: AttemptRecord) => string> = {
 
 function describe(record: AttemptRecord): string {
   return `${record.target} ${DESCRIBE[record.outcome](record)}`;
-}
-
-/** A target whose base URL the SSRF guard refused, before the call or at connect time. */
-function baseUrlRefused(): ApiError {
-  return new ApiError('upstream_error', "The provider key's base URL is not allowed (it must be public and use https).", { code: 'base_url_refused' });
 }
 
 /** Waits before a retry; a client that leaves meanwhile ends the wait (and the request). */

@@ -1,31 +1,23 @@
 import { estimateUsage, requiredCapabilities } from '../../catalog/index.js';
 import { ApiError } from '../../http/errors.js';
+import { headerValue, type RequestHeaders } from '../../http/request-event.js';
 import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../../routing/classify/index.js';
 import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../../routing/config-schema.js';
 import { decideRoute, directDecision, inlineDecision } from '../../routing/decide-route.js';
 import type { RouteDecision, RoutingRequest } from '../../routing/decision.js';
-import type { AbortSwitch } from '../transport/abort-switch.js';
-import type { ClientChatRequest } from '../../inbound/openai/chat-request.js';
-import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
 import type { GatewayDeps } from '../deps.js';
 import type { ApiKeyPrincipal } from '../ports.js';
-import { headerValue, type RequestHeaders } from '../../http/request-event.js';
-import type { RequestLog } from '../../inbound/request-record.js';
+import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
+import type { ClassifierUsage } from './outcome.js';
+import type { ClientChatRequest, InboundRequest } from './request.js';
 import { classifierFor } from './role-classifier.js';
 
 /** Where a request goes and how hard to try: the decision's ordered targets and the attempt policy. */
 export interface SelectedRoute {
   readonly decision: RouteDecision;
   readonly policy: AttemptPolicy;
-}
-
-/** A request as it reached the router: its body, its log (with the caller), its headers and the client's signal. */
-export interface InboundRequest {
-  readonly request: ClientChatRequest;
-  readonly log: RequestLog;
-  readonly headers: RequestHeaders;
-  /** Aborts when the client leaves: ends an LLM classifier call in flight too. */
-  readonly clientSignal: AbortSwitch;
+  /** What the LLM role classifier's call used, when the decision asked one. */
+  readonly classifierUsage?: ClassifierUsage;
 }
 
 export const CONFIG_HEADER = 'x-roukey-config';
@@ -40,8 +32,7 @@ const MAX_METADATA_VALUE = 256;
  * target; the config the API key is bound to. Anything else is a 400 naming `model`.
  */
 export async function selectRoute(deps: GatewayDeps, inbound: InboundRequest): Promise<SelectedRoute> {
-  const { request, log, headers } = inbound;
-  const principal = log.principal!;
+  const { request, caller, headers } = inbound;
   const named = configNamed(request.model, headers);
   if (named) return configRoute(deps, named.name, named.param, inbound);
   const direct = TARGET_MODEL.test(request.model);
@@ -49,7 +40,7 @@ export async function selectRoute(deps: GatewayDeps, inbound: InboundRequest): P
     return { decision: inlineDecision(direct ? [request.model, ...request.models] : [...request.models]), policy: inlinePolicy(deps.timeouts) };
   }
   if (direct) return { decision: directDecision(request.model), policy: directPolicy(deps.timeouts) };
-  if (principal.config) return configRoute(deps, principal.config, 'model', inbound);
+  if (caller.config) return configRoute(deps, caller.config, 'model', inbound);
   throw new ApiError('invalid_request', 'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".', { param: 'model' });
 }
 
@@ -65,30 +56,30 @@ function checkedName(name: string, param: string): string {
   return name;
 }
 
-async function configRoute(deps: GatewayDeps, name: string, param: string, { request, log, headers, clientSignal }: InboundRequest): Promise<SelectedRoute> {
-  const principal = log.principal!;
-  const { accountId } = principal;
+async function configRoute(deps: GatewayDeps, name: string, param: string, { caller, request, headers, clientSignal }: InboundRequest): Promise<SelectedRoute> {
+  const { accountId } = caller;
   const config = await deps.routing.store.config(accountId, name);
   if (!config) throw new ApiError('not_found', `No routing config named "${name}" in this account.`, { param, code: 'config_not_found' });
   const [providers, roles] = await Promise.all([deps.providerKeys.providers(accountId), config.strategy === 'role' ? deps.routing.store.roles(accountId) : []]);
-  const decision = await decideRoute(config, routingRequest(request, principal, headers), {
+  const classifier = classifierFor(deps, accountId, config, clientSignal);
+  const decision = await decideRoute(config, routingRequest(request, caller, headers), {
     accountId,
     roles,
     providerOf: (providerKeyName) => providers.get(providerKeyName),
     health: deps.routing.health,
-    classify: classifierFor(deps, config, log, clientSignal),
+    classify: classifier.classify,
     defaultMinConfidence: DEFAULT_MIN_CONFIDENCE,
     scoreComplexity,
     random: Math.random,
   });
-  return { decision, policy: configPolicy(config) };
+  return { decision, policy: configPolicy(config), classifierUsage: classifier.usage() };
 }
 
 /**
- * What strategies and rules may read of the request; built only for config routes. The prompt's tokens (~0.1 ms
- * for a long prompt) are counted once, when a rule or a catalog check first asks.
+ * What strategies and rules may read of the request; built only for config routes. The prompt's tokens, costly
+ * to count for a long prompt, are counted once, when a rule or a catalog check first asks.
  */
-export function routingRequest(request: ClientChatRequest, principal: ApiKeyPrincipal, headers: RequestHeaders): RoutingRequest {
+function routingRequest(request: ClientChatRequest, caller: ApiKeyPrincipal, headers: RequestHeaders): RoutingRequest {
   const { body } = request;
   let promptTokens: number | undefined;
   return {
@@ -99,7 +90,7 @@ export function routingRequest(request: ClientChatRequest, principal: ApiKeyPrin
     },
     needs: requiredCapabilities(body),
     metadata: metadataHeaders(headers),
-    stickyId: stickyId(body) ?? `key:${principal.apiKeyId}`,
+    stickyId: stickyId(body) ?? `key:${caller.apiKeyId}`,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { ClientDisconnectedError } from './upstream-call.js';
+import { ClientDisconnectedError } from '../client-errors.js';
 
 /** Sends status and headers (API Gateway's streaming prelude) and returns the stream to write the body to. */
 export function openResponse(responseStream: Writable, statusCode: number, headers: Record<string, string>): Writable {

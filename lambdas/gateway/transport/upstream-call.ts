@@ -1,15 +1,8 @@
-import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../../providers/types.js';
 import { ADDRESS_REFUSED } from '../../keys/base-url-guard.js';
+import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../../providers/types.js';
+import { ClientDisconnectedError } from '../client-errors.js';
 import { AbortSwitch, type AbortHook } from './abort-switch.js';
 import { sendUpstream } from './upstream-http.js';
-
-/** The client went away: nothing more can be sent, and the upstream request has been aborted. */
-export class ClientDisconnectedError extends Error {
-  constructor() {
-    super('client disconnected');
-    this.name = 'ClientDisconnectedError';
-  }
-}
 
 /** The base URL's host resolved, at connect time, to an address upstream calls may not reach (DNS rebinding). */
 export class AddressRefusedError extends Error {
@@ -23,7 +16,7 @@ export class AddressRefusedError extends Error {
  * One upstream call: aborted when the client disconnects, and bounded by a first-byte
  * timeout that the caller disarms once the first token (or the whole non-streamed answer) has arrived.
  */
-export class UpstreamAttempt {
+export class UpstreamCall {
   private readonly abortHook = new AbortSwitch();
   private timer: NodeJS.Timeout | undefined;
   private timedOut = false;
@@ -58,7 +51,7 @@ export class UpstreamAttempt {
     this.timer = undefined;
   }
 
-  /** Ends the attempt; call once the response is finished or abandoned. */
+  /** Ends the call, once its response is finished or abandoned. */
   close(): void {
     this.disarm();
     this.clientSignal.removeEventListener('abort', this.abort);

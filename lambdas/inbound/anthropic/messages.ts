@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { midStreamFailure, type ChatAnswer } from '../../gateway/engine/route-chat.js';
-import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
-import type { ClientChatRequest } from '../openai/chat-request.js';
+import { inBandError } from '../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../gateway/deps.js';
+import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
 import type { ApiKeyPrincipal } from '../../gateway/ports.js';
-import { bodyText, headerValue } from '../../http/request-event.js';
-import type { RequestLog } from '../request-record.js';
 import { writeText } from '../../gateway/transport/response-writer.js';
 import { ApiError } from '../../http/errors.js';
+import { bodyText, headerValue } from '../../http/request-event.js';
+import { bearerToken, callerOf } from '../api-key.js';
+import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
 import { anthropicErrorBody } from './errors.js';
 import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
 import { messagesToChatRequest } from './to-chat-request.js';
@@ -28,13 +28,9 @@ export function createMessagesHandler(getDeps: () => GatewayDeps) {
 }
 
 /** Anthropic's SDK sends `x-api-key`; tools built for OpenAI-style gateways send a Bearer token. Either is accepted. */
-async function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(event.headers, 'authorization') ?? '')?.[1];
-  const key = headerValue(event.headers, 'x-api-key')?.trim() || bearer;
-  if (!key) throw new ApiError('unauthenticated', 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".', { code: 'missing_api_key' });
-  const principal = await deps.authenticator.authenticate(key);
-  if (!principal) throw new ApiError('unauthenticated', 'Invalid or revoked API key.', { code: 'invalid_api_key' });
-  return principal;
+function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
+  const key = headerValue(event.headers, 'x-api-key')?.trim() || bearerToken(event.headers);
+  return callerOf(deps.authenticator, key, 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
 }
 
 function parseJson(text: string | null): unknown {
@@ -45,19 +41,22 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
+async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {
   if (answer.kind === 'json') {
     // Translated before the status goes out, so an unreadable answer is still an honest error status.
     const message = JSON.stringify(completionToMessage(answer.response.json, request.model));
     await writeText(open('application/json'), message);
-    return;
+    return undefined;
   }
   const out = open('text/event-stream');
   const translator = new AnthropicStreamTranslator(request.model);
   try {
     for await (const chunk of answer.chunks) for (const event of translator.push(chunk)) await writeText(out, encodeAnthropicEvent(event));
     for (const event of translator.end()) await writeText(out, encodeAnthropicEvent(event));
+    return undefined;
   } catch (err) {
-    await writeText(out, encodeAnthropicEvent(anthropicErrorBody(midStreamFailure(err, log))));
+    const error = inBandError(err);
+    await writeText(out, encodeAnthropicEvent(anthropicErrorBody(error)));
+    return error;
   }
 }

@@ -1,18 +1,20 @@
-import { midStreamFailure, type ChatAnswer } from '../../gateway/engine/route-chat.js';
-import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
-import { parseChatRequest, type ClientChatRequest } from './chat-request.js';
+import { inBandError } from '../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../gateway/deps.js';
-import { authenticateApiKey, bodyText } from '../../http/request-event.js';
-import type { RequestLog } from '../request-record.js';
+import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
 import { writeText } from '../../gateway/transport/response-writer.js';
+import type { ApiError } from '../../http/errors.js';
+import { bodyText } from '../../http/request-event.js';
+import { bearerCaller } from '../api-key.js';
+import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
+import { parseChatRequest } from './chat-request.js';
 import { encodeSseChunk, encodeSseError, SSE_DONE } from './sse.js';
 
 /** OpenAI's wire format at the edge: `Authorization: Bearer rk_…`, chat completion JSON or SSE chunks, OpenAI errors. */
 export const openAiEdge: ChatEdge = {
   name: 'chat completion',
-  authenticate: (deps, event) => authenticateApiKey(deps.authenticator, event),
+  authenticate: (deps, event) => bearerCaller(deps.authenticator, event.headers),
   parse: (event) => parseChatRequest(bodyText(event)),
-  deliver: deliverOpenAi,
+  deliver,
   errorBody: (error) => JSON.stringify(error.toBody()),
 };
 
@@ -21,16 +23,19 @@ export function createChatCompletionsHandler(getDeps: () => GatewayDeps) {
   return createChatExchangeHandler(getDeps, openAiEdge);
 }
 
-async function deliverOpenAi(answer: ChatAnswer, _request: ClientChatRequest, open: OpenSuccess, log: RequestLog): Promise<void> {
+async function deliver(answer: ChatAnswer, _request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {
   if (answer.kind === 'json') {
     await writeText(open('application/json'), answer.response.json);
-    return;
+    return undefined;
   }
   const out = open('text/event-stream');
   try {
     for await (const chunk of answer.chunks) await writeText(out, encodeSseChunk(chunk));
     await writeText(out, SSE_DONE);
+    return undefined;
   } catch (err) {
-    await writeText(out, encodeSseError(midStreamFailure(err, log).toBody()));
+    const error = inBandError(err);
+    await writeText(out, encodeSseError(error.toBody()));
+    return error;
   }
 }

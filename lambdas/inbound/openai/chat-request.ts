@@ -1,24 +1,8 @@
 import { z } from 'zod';
+import type { ClientChatRequest } from '../../gateway/engine/route-chat.js';
 import { ApiError } from '../../http/errors.js';
 import { parseOrThrow } from '../../http/zod-errors.js';
 import { TARGET_MODEL } from '../../routing/config-schema.js';
-
-/**
- * A chat request as the client sent it, in OpenAI's shape, before routing has chosen where it goes. `model` may
- * name one target (`<provider-key name>/<model id>`), a config (`roukey/<config name>`), or anything at all when
- * the API key is bound to a config (whose rules may match on it).
- */
-export interface ClientChatRequest {
-  /** The client's body as parsed; unknown fields are kept so OpenAI-format upstreams receive them unchanged. */
-  readonly body: Readonly<Record<string, unknown>>;
-  /** The `model` field as sent ('' when the body only has `models`). */
-  readonly model: string;
-  /** OpenRouter-style inline fallback list (`models: [...]`), each `<provider-key name>/<model id>`. */
-  readonly models?: readonly string[];
-  readonly stream: boolean;
-  /** Whether the client asked for the final usage chunk (`stream_options.include_usage`). */
-  readonly includeUsage: boolean;
-}
 
 const MAX_INLINE_MODELS = 16;
 

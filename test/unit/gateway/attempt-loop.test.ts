@@ -1,6 +1,7 @@
 import { configPolicy } from '../../../lambdas/gateway/engine/attempt-policy.js';
-import { AttemptRun } from '../../../lambdas/gateway/engine/attempt-loop.js';
-import { newRequestLog } from '../../../lambdas/inbound/request-record.js';
+import { AttemptLoop } from '../../../lambdas/gateway/engine/attempt-loop.js';
+import { AbortSwitch } from '../../../lambdas/gateway/transport/abort-switch.js';
+import { chatAnswerHeaders } from '../../../lambdas/inbound/response-headers.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { routingConfigSchema } from '../../../lambdas/routing/config-schema.js';
 import { decideRoute } from '../../../lambdas/routing/decide-route.js';
@@ -8,7 +9,6 @@ import { BUILTIN_ROLES, scoreComplexity } from '../../../lambdas/routing/classif
 import { attemptRecordSchema, MAX_RECORDED_ATTEMPTS } from '../../../lambdas/store/activity-record.js';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { PRINCIPAL, portDoubles } from '../../fakes/router-harness.js';
-import { rejectionOf } from '../../support/thrown.js';
 
 let fake: FakeOpenAIUpstream;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-describe('AttemptRun', () => {
+describe('AttemptLoop', () => {
   it('stops at the record’s bound of attempts, however many targets and retries a config allows', async () => {
     const ports = portDoubles();
     const keys = Array.from({ length: 32 }, (_, i) => `k${i}`);
@@ -45,12 +45,16 @@ describe('AttemptRun', () => {
       random: Math.random,
     });
     expect(decision.targets).toHaveLength(32);
-    const log = { ...newRequestLog({ requestContext: undefined as never }), principal: PRINCIPAL };
-    const run = new AttemptRun(ports.deps, decision, { ...configPolicy(config), backoffMs: () => 0 }, request, log, new AbortController().signal);
-    const err = await rejectionOf(ApiError, run.run(async () => undefined));
-    expect(err.status).toBe(502);
-    expect(log.attempts).toHaveLength(MAX_RECORDED_ATTEMPTS);
-    for (const attempt of log.attempts!) attemptRecordSchema.parse(attempt);
-    expect(log.headers['x-roukey-attempts']).toBe(String(log.attempts!.filter((a) => a.outcome === 'http_error').length));
+    const inbound = { caller: PRINCIPAL, request, headers: {}, receivedAt: Date.now(), clientSignal: new AbortSwitch() };
+    const loop = new AttemptLoop(ports.deps, { decision, policy: { ...configPolicy(config), backoffMs: () => 0 } }, inbound);
+    const routed = await loop.run(async () => undefined);
+    if (routed.ok) throw new Error('expected every attempt to fail');
+    expect(routed.error).toBeInstanceOf(ApiError);
+    expect((routed.error as ApiError).status).toBe(502);
+    const { attempts } = routed.outcome;
+    expect(attempts).toHaveLength(MAX_RECORDED_ATTEMPTS);
+    for (const attempt of attempts) attemptRecordSchema.parse(attempt);
+    const headers = chatAnswerHeaders('req-1', routed.outcome, 'application/json');
+    expect(headers['x-roukey-attempts']).toBe(String(attempts.filter((a) => a.outcome === 'http_error').length));
   });
 });

@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClientDisconnectedError, UpstreamAttempt } from '../../../lambdas/gateway/transport/upstream-call.js';
+import { ClientDisconnectedError } from '../../../lambdas/gateway/client-errors.js';
+import { UpstreamCall } from '../../../lambdas/gateway/transport/upstream-call.js';
 import { allowLoopbackUpstreams } from '../../../lambdas/gateway/transport/upstream-http.js';
 import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../../../lambdas/providers/types.js';
 
 /** An adapter that only sends, over the gateway's transport unless it brings its own `send` (as Bedrock's does). */
 const adapter = (send?: ProviderAdapter['send']) => ({ send, readFailure: async () => ({ kind: 'http', status: 500 }) }) as unknown as ProviderAdapter;
 
-describe('UpstreamAttempt: the client and the first-byte timeout abort the upstream call', () => {
+describe('UpstreamCall: the client and the first-byte timeout abort the upstream call', () => {
   let server: Server;
   let request: UpstreamHttpRequest;
   let closedByCaller: Promise<void>;
@@ -33,7 +34,7 @@ describe('UpstreamAttempt: the client and the first-byte timeout abort the upstr
 
   it('a client that goes away closes the upstream connection and is told apart from a failure', async () => {
     const client = new AbortController();
-    const attempt = new UpstreamAttempt(client.signal, 60_000);
+    const attempt = new UpstreamCall(client.signal, 60_000);
     const sent = attempt.send(request, adapter());
     setTimeout(() => client.abort(), 50);
     await expect(sent).rejects.toBeInstanceOf(ClientDisconnectedError);
@@ -42,7 +43,7 @@ describe('UpstreamAttempt: the client and the first-byte timeout abort the upstr
   });
 
   it('no first byte within the timeout is a timeout, and the upstream connection is closed', async () => {
-    const attempt = new UpstreamAttempt(new AbortController().signal, 50);
+    const attempt = new UpstreamCall(new AbortController().signal, 50);
     const sent = attempt.send(request, adapter());
     await expect(sent).rejects.toEqual(new UpstreamError({ kind: 'timeout' }));
     await closedByCaller;
@@ -54,7 +55,7 @@ describe('UpstreamAttempt: the client and the first-byte timeout abort the upstr
     client.abort();
     let reached = false;
     server.once('request', () => (reached = true));
-    const attempt = new UpstreamAttempt(client.signal, 60_000);
+    const attempt = new UpstreamCall(client.signal, 60_000);
     await expect(attempt.send(request, adapter())).rejects.toBeInstanceOf(ClientDisconnectedError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(reached).toBe(false);
@@ -71,12 +72,12 @@ describe('UpstreamAttempt: the client and the first-byte timeout abort the upstr
         }),
     );
     const client = new AbortController();
-    const byClient = new UpstreamAttempt(client.signal, 60_000);
+    const byClient = new UpstreamCall(client.signal, 60_000);
     const sent = byClient.send(request, hanging);
     client.abort();
     await expect(sent).rejects.toBeInstanceOf(ClientDisconnectedError);
     byClient.close();
-    const byTimeout = new UpstreamAttempt(new AbortController().signal, 20);
+    const byTimeout = new UpstreamCall(new AbortController().signal, 20);
     await expect(byTimeout.send(request, hanging)).rejects.toEqual(new UpstreamError({ kind: 'timeout' }));
     byTimeout.close();
     expect(seen).toHaveLength(2);
