@@ -38,28 +38,6 @@ function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: st
   };
 }
 
-/**
- * Where the installed writer lives: on the global object, like the `awslambda` globals, so that a router loaded
- * from its deploy bundle (its own copy of this module; the benchmark serves one) finds it too.
- */
-const LOCAL_WRITER = Symbol.for('roukey.activityWriter');
-type WriterFor = (tableName: string) => ActivityWriter;
-const processWide = globalThis as { [LOCAL_WRITER]?: WriterFor };
-
-/**
- * Who records the router's requests when not its own repository: the local runtime, serving every request in
- * one process, records them on a thread of its own (lib/local/activity-writer-thread.ts). Undefined restores
- * the default.
- */
-export function recordActivityWith(writer: WriterFor | undefined): void {
-  processWide[LOCAL_WRITER] = writer;
-}
-
-/** The writer `recordActivityWith` installed for `tableName`, if any. */
-export function installedActivityWriter(tableName: string): ActivityWriter | undefined {
-  return processWide[LOCAL_WRITER]?.(tableName);
-}
-
 export function createActivityRepo(
   doc: DynamoDBDocumentClient,
   tableName: string,
