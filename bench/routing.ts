@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { requiredCapabilities } from '../lambdas/catalog/index.js';
-import type { ProviderId } from '../lambdas/providers/provider-ids.js';
+import type { ProviderId } from '../lambdas/provider-ids.js';
 import { BUILTIN_ROLES, classifyLocal, DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../lambdas/routing/classify/index.js';
 import { routingConfigSchema, type RoutingConfigInput } from '../lambdas/routing/config-schema.js';
 import { decideRoute, resetRoutingState } from '../lambdas/routing/decide-route.js';

@@ -1,4 +1,4 @@
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 import type { CatalogEntry } from './catalog-schema.js';
 import { MODELS } from './models.js';
 

@@ -1,4 +1,5 @@
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
+import type { UpstreamCredentials } from '../providers/types.js';
 import type { RoleDefinition, RoutingConfig } from '../routing/config-schema.js';
 
 /**
@@ -17,17 +18,6 @@ export interface ApiKeyAuthenticator {
   authenticate(rawKey: string): Promise<ApiKeyPrincipal | undefined>;
   /** Records use of the key, at most once a minute per key; never on the response path. */
   touch(principal: ApiKeyPrincipal): Promise<void>;
-}
-
-/** A provider key ready to call its upstream with. `apiKey` is plaintext: memory only, never logged or returned. */
-export interface UpstreamCredentials {
-  readonly providerKeyId: string;
-  readonly name: string;
-  readonly provider: ProviderId;
-  readonly baseUrl?: string;
-  /** The AWS region of an IAM-authorised provider (bedrock), whose `apiKey` is empty. */
-  readonly region?: string;
-  readonly apiKey: string;
 }
 
 export interface ProviderKeyResolver {

@@ -1,7 +1,8 @@
-import type { ProviderKeyResolver, UpstreamCredentials } from '../gateway/ports.js';
+import type { ProviderKeyResolver } from '../gateway/ports.js';
+import type { UpstreamCredentials } from '../providers/types.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { providerKeyContext } from '../crypto/encryption-context.js';
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 

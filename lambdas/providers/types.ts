@@ -1,10 +1,20 @@
-import type { UpstreamCredentials } from '../gateway/ports.js';
-import type { ProviderId } from './provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 
 /**
  * The contract every wire format implements. The gateway speaks OpenAI's chat shapes; an adapter translates
  * them to its provider's wire format and back, so the gateway never knows which provider it is talking to.
  */
+
+/** A provider key ready to call its upstream with. `apiKey` is plaintext: memory only, never logged or returned. */
+export interface UpstreamCredentials {
+  readonly providerKeyId: string;
+  readonly name: string;
+  readonly provider: ProviderId;
+  readonly baseUrl?: string;
+  /** The AWS region of an IAM-authorised provider (bedrock), whose `apiKey` is empty. */
+  readonly region?: string;
+  readonly apiKey: string;
+}
 
 /** Token counts as OpenAI reports them; the only usage shape the gateway reads. */
 export interface Usage {

@@ -1,5 +1,5 @@
 import type { Capabilities } from '../catalog/index.js';
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 import type { RoleDefinition, RoutingConfig, Strategy } from './config-schema.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type ErrorKind } from '../http/errors.js';
-import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { PROVIDER_IDS } from '../provider-ids.js';
 import { MODEL_ID, SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-schema.js';
 
 /**

@@ -1,6 +1,6 @@
 import { catalogEntry, checkCapabilities, requiredCapabilities } from '../../catalog/index.js';
 import { ApiError, type ErrorKind } from '../../http/errors.js';
-import type { ProviderId } from '../../providers/provider-ids.js';
+import type { ProviderId } from '../../provider-ids.js';
 import { providerAdapter } from '../../providers/registry.js';
 import { UpstreamError, type ChatRequest, type ProviderAdapter, type UpstreamFailure, type UpstreamHttpRequest } from '../../providers/types.js';
 import { targetKey, type RouteTarget } from '../../routing/decision.js';

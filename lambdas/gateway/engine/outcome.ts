@@ -1,5 +1,5 @@
 import type { CatalogEntry } from '../../catalog/index.js';
-import type { ProviderId } from '../../providers/provider-ids.js';
+import type { ProviderId } from '../../provider-ids.js';
 import type { RouteDecision } from '../../routing/decision.js';
 import type { AttemptRecord } from '../../store/activity-record.js';
 import type { Metering } from './stream-meter.js';

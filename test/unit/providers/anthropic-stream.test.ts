@@ -1,7 +1,7 @@
 import { anthropic } from '../../../lambdas/providers/anthropic/index.js';
 import { sendUpstream } from '../../../lambdas/gateway/transport/upstream-http.js';
 import { UpstreamError, type ChatChunk, type ChatRequest } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
 import { FAKE_TIME_INPUT, FAKE_WEATHER_INPUT, startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
 import { credentials } from '../../support/adapter-request.js';

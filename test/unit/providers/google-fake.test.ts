@@ -1,6 +1,6 @@
 import { google } from '../../../lambdas/providers/google/index.js';
 import { sendUpstream } from '../../../lambdas/gateway/transport/upstream-http.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
 import type { ChatChunk } from '../../../lambdas/providers/types.js';
 import { FAKE_FUNCTION_CALLS, startFakeGoogleUpstream, type FakeGoogleUpstream } from '../../fakes/google-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';

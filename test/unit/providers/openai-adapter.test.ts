@@ -1,7 +1,7 @@
 import { PROVIDERS } from '../../../lambdas/providers/registry.js';
-import { PROVIDER_IDS } from '../../../lambdas/providers/provider-ids.js';
+import { PROVIDER_IDS } from '../../../lambdas/provider-ids.js';
 import { UpstreamError, type ChatChunk, type ChatRequest } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
 import { sendUpstream } from '../../../lambdas/gateway/transport/upstream-http.js';

@@ -1,5 +1,5 @@
 import { requiredCapabilities } from '../../../lambdas/catalog/index.js';
-import type { ProviderId } from '../../../lambdas/providers/provider-ids.js';
+import type { ProviderId } from '../../../lambdas/provider-ids.js';
 import { routingConfigSchema, type RoleDefinition, type RoutingConfig, type RoutingConfigInput } from '../../../lambdas/routing/config-schema.js';
 import type { DecisionContext, RouteDecision, RoutingRequest } from '../../../lambdas/routing/decision.js';
 
