@@ -1,6 +1,7 @@
 import { TtlCache } from '../cache/ttl-cache.js';
 import type { RoutingStore } from '../gateway/ports.js';
-import type { RoleDefinition, RoutingConfig } from '../routing/config-schema.js';
+import type { RoutingConfig } from '../routing/config-schema.js';
+import type { RoleSet } from '../routing/decision.js';
 import type { ConfigStore, RoleStore } from './config-stores.js';
 import { mergeRoles } from './role-merge.js';
 
@@ -19,12 +20,15 @@ export interface RoutingSources {
   readonly roles: RoleStore;
 }
 
+/** Role sets read in this process, numbered so that no two share a key (routing/decision.ts RoleSet). */
+let roleSetsLoaded = 0;
+
 /** The router's view of configs and roles: one read per account and name, reused from a bounded container cache. */
 export function createRoutingStore({ configs, roles }: RoutingSources, options: RoutingStoreOptions = {}): RoutingStore {
   const { ttlMs = 20_000, missTtlMs = 2_000, maxEntries = 2_000, now = Date.now } = options;
   // Promises are cached, so concurrent first requests share one read and one roles array; a failed read is forgotten.
   const configCache = new TtlCache<string, Promise<RoutingConfig | undefined>>({ maxEntries, now });
-  const rolesCache = new TtlCache<string, Promise<readonly RoleDefinition[]>>({ maxEntries, now });
+  const rolesCache = new TtlCache<string, Promise<RoleSet>>({ maxEntries, now });
 
   function cached<V>(cache: TtlCache<string, Promise<V>>, key: string, load: () => Promise<V>, ttl: (value: V) => number): Promise<V> {
     const hit = cache.get(key);
@@ -50,7 +54,7 @@ export function createRoutingStore({ configs, roles }: RoutingSources, options: 
     },
 
     roles(accountId) {
-      const load = async () => Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition));
+      const load = async (): Promise<RoleSet> => ({ key: `${accountId}#${++roleSetsLoaded}`, roles: Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition)) });
       return cached(rolesCache, accountId, load, () => ttlMs);
     },
 

@@ -8,7 +8,7 @@ import type { ApiKeyPrincipal } from '../../lambdas/gateway/ports.js';
 import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
 import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
-import { BUILTIN_ROLES } from '../../lambdas/routing/classify/builtin-roles.js';
+import { BUILTIN_ROLE_SET } from '../../lambdas/routing/classify/builtin-roles.js';
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createChatCompletionsHandler } from '../../lambdas/inbound/openai/chat-completions.js';
 import { createModelsHandler } from '../../lambdas/inbound/openai/models.js';
@@ -58,7 +58,7 @@ export function portDoubles(): PortDoubles {
     routing: {
       store: {
         config: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.configs.get(name) : undefined),
-        roles: async () => BUILTIN_ROLES,
+        roles: async () => BUILTIN_ROLE_SET,
         configNames: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.configs.keys()].sort() : []),
       },
       health: new TargetHealth(),

@@ -4,7 +4,7 @@ import { headerValue, type RequestHeaders } from '../../http/request-event.js';
 import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../../routing/classify/index.js';
 import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../../routing/config-schema.js';
 import { decideRoute, directDecision, inlineDecision } from '../../routing/decide-route.js';
-import type { RouteDecision, RoutingRequest } from '../../routing/decision.js';
+import type { RoleSet, RouteDecision, RoutingRequest } from '../../routing/decision.js';
 import type { GatewayDeps } from '../deps.js';
 import type { ApiKeyPrincipal } from '../ports.js';
 import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
@@ -19,6 +19,9 @@ export interface SelectedRoute {
   /** What the LLM role classifier's call used, when the decision asked one. */
   readonly classifierUsage?: ClassifierUsage;
 }
+
+/** Only a `role` config reads the account's roles. */
+const NO_ROLES: RoleSet = { key: 'none', roles: [] };
 
 export const CONFIG_HEADER = 'x-roukey-config';
 const METADATA_HEADER_PREFIX = 'x-roukey-metadata-';
@@ -60,7 +63,7 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { cal
   const { accountId } = caller;
   const config = await deps.routing.store.config(accountId, name);
   if (!config) throw new ApiError('not_found', `No routing config named "${name}" in this account.`, { param, code: 'config_not_found' });
-  const [providers, roles] = await Promise.all([deps.providerKeys.providers(accountId), config.strategy === 'role' ? deps.routing.store.roles(accountId) : []]);
+  const [providers, roles] = await Promise.all([deps.providerKeys.providers(accountId), config.strategy === 'role' ? deps.routing.store.roles(accountId) : NO_ROLES]);
   const classifier = classifierFor(deps, accountId, config, clientSignal);
   const decision = await decideRoute(config, routingRequest(request, caller, headers), {
     accountId,

@@ -6,8 +6,8 @@ export interface AbortHook {
 }
 
 /**
- * An abort signal and its controller in one, without an AbortController: one costs 3–6 µs to make in Node 20,
- * and adding or removing a listener on its signal (an EventTarget) a few more; the hot path makes one for the
+ * An abort signal and its controller in one, without an AbortController: making one, and adding or removing a
+ * listener on its signal (an EventTarget), is costly next to a plain object, and the hot path needs one for the
  * client of each request and one per upstream call. Callers whose API takes a real AbortSignal (the AWS SDK for
  * Bedrock, `AbortSignal.any`) get one made on demand.
  */

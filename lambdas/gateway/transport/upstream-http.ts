@@ -1,5 +1,6 @@
 // undici's Agent alone, not its index: the index adds fetch, WebSocket and caching, which would take the router
-// bundle past 1 MB.
+// bundle past its size target. The path is internal to undici, so package.json pins undici's exact version and
+// test/unit/gateway/undici-agent.test.ts fails, saying what to do, if the path moves.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { Dispatcher } from 'undici';
 import { connectTimeLookup } from '../../keys/base-url-guard.js';
@@ -8,12 +9,11 @@ import type { AbortHook } from './abort-switch.js';
 
 /**
  * The router's one way to call an upstream: undici's HTTP/1.1 client over keep-alive connections, through its
- * dispatch interface. Against Node's own http client undici takes 8–17% less of the gateway's CPU per request
- * (`npm run bench:peer`); dispatching with the small handler below instead of undici's `request`, whose body
- * is a Node `Readable`, saves about 25 µs more per call. Global `fetch` costs about 1 ms more in WHATWG
- * stream plumbing. No `accept-encoding` is sent, so bodies arrive as the bytes the adapters parse. undici's
- * own timeouts are off: UpstreamAttempt bounds the wait for the first byte, and a stream may then run as long
- * as Lambda allows, as with any streaming client.
+ * dispatch interface. It takes less of the gateway's CPU per request than Node's own http client (`npm run
+ * bench:peer`), and the small handler below less than undici's `request`, whose body is a Node `Readable`;
+ * global `fetch` adds WHATWG stream plumbing on top. No `accept-encoding` is sent, so bodies arrive as the bytes
+ * the adapters parse. undici's own timeouts are off: UpstreamCall bounds the wait for the first byte, and a
+ * stream may then run as long as Lambda allows, as with any streaming client.
  */
 let agent: Agent | undefined;
 /** Strict until the router's container says otherwise: only the local runtime lets upstreams be on loopback. */

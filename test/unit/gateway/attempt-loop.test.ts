@@ -5,7 +5,7 @@ import { chatAnswerHeaders } from '../../../lambdas/inbound/response-headers.js'
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { routingConfigSchema } from '../../../lambdas/routing/config-schema.js';
 import { decideRoute } from '../../../lambdas/routing/decide-route.js';
-import { BUILTIN_ROLES, scoreComplexity } from '../../../lambdas/routing/classify/index.js';
+import { BUILTIN_ROLE_SET, scoreComplexity } from '../../../lambdas/routing/classify/index.js';
 import { attemptRecordSchema, MAX_RECORDED_ATTEMPTS } from '../../../lambdas/store/activity-record.js';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../../fakes/openai-upstream.js';
 import { PRINCIPAL, portDoubles } from '../../fakes/router-harness.js';
@@ -36,7 +36,7 @@ describe('AttemptLoop', () => {
     const request = { body: { messages: [{ role: 'user', content: 'hi' }] }, model: 'roukey/wide', stream: false, includeUsage: false };
     const decision = await decideRoute(config, { ...request, promptTokens: 5, needs: { tools: false, vision: false, jsonSchema: false, reasoning: false }, metadata: {}, stickyId: 'u' }, {
       accountId: PRINCIPAL.accountId,
-      roles: BUILTIN_ROLES,
+      roles: BUILTIN_ROLE_SET,
       providerOf: () => 'openai',
       health: ports.deps.routing.health,
       classify: () => ({ role: 'chat', confidence: 1, method: 'local' }),
