@@ -26,8 +26,8 @@ export interface PortDoubles {
   providerKeys: Map<string, UpstreamCredentials>;
   /** The account's routing configs, by name. */
   configs: Map<string, RoutingConfig>;
-  /** Makes the activity write take this long, to prove it happens after the response. */
-  activityDelayMs: number;
+  /** While set, activity writes wait for it: a test holds them to see that the response ends first. */
+  activityHold: Promise<void> | undefined;
   refuseBaseUrls: Set<string>;
 }
 
@@ -41,7 +41,7 @@ export function portDoubles(): PortDoubles {
     logs: [],
     providerKeys: new Map(),
     configs: new Map(),
-    activityDelayMs: 0,
+    activityHold: undefined,
     refuseBaseUrls: new Set(),
     deps: undefined as unknown as GatewayDeps,
   };
@@ -65,7 +65,7 @@ export function portDoubles(): PortDoubles {
     },
     activity: {
       recordRequest: async (record) => {
-        if (doubles.activityDelayMs) await new Promise((r) => setTimeout(r, doubles.activityDelayMs));
+        await doubles.activityHold;
         doubles.records.push(record);
       },
     },

@@ -1,6 +1,6 @@
 // undici's Agent alone, not its index: the index adds fetch, WebSocket and caching, which would take the router
 // bundle past its size target. The path is internal to undici, so package.json pins undici's exact version and
-// test/unit/gateway/undici-agent.test.ts fails, saying what to do, if the path moves.
+// test/infra/undici-agent.test.ts fails, saying what to do, if the path moves.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { Dispatcher } from 'undici';
 import { connectTimeLookup } from '../../keys/base-url-guard.js';

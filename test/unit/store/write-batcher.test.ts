@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createWriteBatcher, flushWriteBatchers, MAX_BATCH_ITEMS, MAX_IN_FLIGHT } from '../../../lambdas/store/write-batcher.js';
 
 describe('write batcher', () => {
@@ -19,21 +20,25 @@ describe('write batcher', () => {
   });
 
   it('keeps batches full under steady load: a partial batch waits for its window even while a call is in flight', async () => {
-    const calls: number[][] = [];
-    // Each call takes longer than items take to trickle in, as a busy table would.
-    const add = createWriteBatcher<number>(async (items) => (calls.push(items), await new Promise((r) => setTimeout(r, 4)), []), { windowMs: 30 });
-    const writes: Promise<void>[] = [];
-    const started = Date.now();
-    for (let i = 0; i < 100; i++) {
-      writes.push(add(i));
-      await new Promise((r) => setTimeout(r, 1));
+    jest.useFakeTimers();
+    try {
+      const calls: number[][] = [];
+      // Each call takes longer than items take to trickle in, as a busy table would.
+      const add = createWriteBatcher<number>(async (items) => (calls.push(items), await new Promise((r) => setTimeout(r, 4)), []), { windowMs: 30 });
+      const writes: Promise<void>[] = [];
+      // One item a millisecond (of jest's clock) for 100 ms.
+      for (let i = 0; i < 100; i++) {
+        writes.push(add(i));
+        await jest.advanceTimersByTimeAsync(1);
+      }
+      await jest.advanceTimersByTimeAsync(100);
+      await Promise.all(writes);
+      expect(calls.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      // Full batches, plus at most one partial batch per window the trickle lasted, and the last: never a call per trickle.
+      expect(calls.length).toBeLessThanOrEqual(Math.ceil(100 / MAX_BATCH_ITEMS) + Math.ceil(100 / 30) + 1);
+    } finally {
+      jest.useRealTimers();
     }
-    const trickledMs = Date.now() - started;
-    await Promise.all(writes);
-    expect(calls.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
-    // Full batches, plus at most one partial batch per window the trickle lasted (≥ 100 ms, longer on a busy
-    // machine), and the last: never a call per trickle.
-    expect(calls.length).toBeLessThanOrEqual(Math.ceil(100 / MAX_BATCH_ITEMS) + Math.ceil(trickledMs / 30) + 1);
   });
 
   it('keeps at most MAX_IN_FLIGHT calls open when the table is slower than the traffic, and loses nothing', async () => {
@@ -53,15 +58,22 @@ describe('write batcher', () => {
   });
 
   it('flushes what is queued at once when the process is stopping, and waits for the calls in flight', async () => {
-    const written: number[] = [];
-    const add = createWriteBatcher<number>(async (items) => (await new Promise((r) => setTimeout(r, 5)), written.push(...items), []), { windowMs: 60_000 });
-    const writes = Array.from({ length: 60 }, (_, i) => add(i));
-    // Two full batches went at once; the last 10 would otherwise wait a minute for their window.
-    const started = Date.now();
-    await flushWriteBatchers();
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
-    await Promise.all(writes);
+    jest.useFakeTimers();
+    try {
+      const written: number[] = [];
+      const add = createWriteBatcher<number>(async (items) => (await new Promise((r) => setTimeout(r, 5)), written.push(...items), []), { windowMs: 60_000 });
+      const writes = Array.from({ length: 60 }, (_, i) => add(i));
+      // Two full batches went at once; the last 10 would otherwise wait a minute for their window.
+      let flushed = false;
+      const flushing = flushWriteBatchers().then(() => (flushed = true));
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(flushed).toBe(true);
+      expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      await flushing;
+      await Promise.all(writes);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('retries unprocessed items and rejects the writes that never went through', async () => {

@@ -28,8 +28,8 @@ afterAll(async () => {
   await fake.close();
 });
 beforeEach(() => {
-  fake.configure({ content: 'Hello from the fake upstream.', chunkDelayMs: 0 });
-  ports.activityDelayMs = 0;
+  fake.configure({ content: 'Hello from the fake upstream.', chunkDelayMs: 0, beforeChunk: undefined });
+  ports.activityHold = undefined;
 });
 
 const messages = [{ role: 'user' as const, content: 'Say hello' }];
@@ -77,12 +77,14 @@ describe('POST /v1/chat/completions, non-streamed', () => {
   });
 
   it('ends the response before the activity write (it is off the response path)', async () => {
-    ports.activityDelayMs = 2_000;
-    const started = Date.now();
-    const { response } = await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages }).withResponse();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    let release: () => void = () => undefined;
+    ports.activityHold = new Promise((resolve) => (release = resolve));
+    // The whole answer arrives while every activity write is held.
+    const { data, response } = await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('Hello from the fake upstream.');
     const requestId = response.headers.get('x-roukey-request-id');
     expect(ports.records.find((r) => r.requestId === requestId)).toBeUndefined();
+    release();
     await recordOf(requestId);
   });
 });
@@ -114,13 +116,25 @@ describe('POST /v1/chat/completions, streamed', () => {
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } });
   });
 
-  it('delivers chunks as the upstream sends them, spread over time', async () => {
-    fake.configure({ chunkDelayMs: 80 });
+  it('delivers each chunk as the upstream sends it, not once the answer is whole', async () => {
+    // The upstream sends each content chunk only once the client has received the one before: a router that
+    // held chunks back would never see the rest.
+    const received: string[] = [];
+    let receivedOne: () => void = () => undefined;
+    fake.configure({
+      beforeChunk: async (index) => {
+        while (received.length < index) await new Promise<void>((resolve) => (receivedOne = resolve));
+      },
+    });
     const stream = await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages, stream: true });
-    const arrivals: number[] = [];
-    for await (const c of stream) if (c.choices[0]?.delta.content) arrivals.push(Date.now());
-    expect(arrivals.length).toBe(4);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(200);
+    for await (const c of stream) {
+      const text = c.choices[0]?.delta.content;
+      if (!text) continue;
+      received.push(text);
+      receivedOne();
+    }
+    expect(received).toHaveLength(4);
+    expect(received.join('')).toBe('Hello from the fake upstream.');
   });
 
   it('streams a tool call split over chunks intact', async () => {

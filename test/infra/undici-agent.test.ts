@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
  * router bundle small. Nothing in undici promises that path, so the version is pinned and these tests say when
  * an upgrade breaks it.
  */
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const INTERNAL_PATH = 'undici/lib/dispatcher/agent.js';
 const WHAT_TO_DO =
   `lambdas/gateway/transport/upstream-http.ts imports undici's Agent from ${INTERNAL_PATH}. After changing undici's ` +
