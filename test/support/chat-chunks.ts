@@ -19,8 +19,14 @@ export interface ToolCallDelta {
   function?: { name?: string; arguments?: string };
 }
 
+/** A streamed chunk, ours or the openai client's: what assembling reads of it. */
+interface AssemblableChunk {
+  readonly choices: ReadonlyArray<{ readonly delta: object; readonly finish_reason: string | null }>;
+  readonly usage?: unknown;
+}
+
 /** What an OpenAI client assembles from the chunks: text, reasoning, tool calls by index, finish reason and usage. */
-export function assembleChunks(chunks: ChatChunk[]) {
+export function assembleChunks<C extends AssemblableChunk>(chunks: readonly C[]) {
   let content = '';
   let reasoning = '';
   let finishReason: string | null = null;
@@ -40,5 +46,5 @@ export function assembleChunks(chunks: ChatChunk[]) {
     }
     finishReason = choice.finish_reason ?? finishReason;
   }
-  return { content, reasoning, tools, finishReason, usage: chunks.at(-1)?.usage };
+  return { content, reasoning, tools, finishReason, usage: chunks.at(-1)?.usage as C['usage'] };
 }
