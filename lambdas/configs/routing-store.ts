@@ -26,7 +26,7 @@ let roleSetsLoaded = 0;
 /** The router's view of configs and roles: one read per account and name, reused from a bounded container cache. */
 export function createRoutingStore({ configs, roles }: RoutingSources, options: RoutingStoreOptions = {}): RoutingStore {
   const { ttlMs = 20_000, missTtlMs = 2_000, maxEntries = 2_000, now = Date.now } = options;
-  // Promises are cached, so concurrent first requests share one read and one roles array; a failed read is forgotten.
+  // Promises are cached, so concurrent first requests share one read and one role set; a failed read is forgotten.
   const configCache = new TtlCache<string, Promise<RoutingConfig | undefined>>({ maxEntries, now });
   const rolesCache = new TtlCache<string, Promise<RoleSet>>({ maxEntries, now });
 
