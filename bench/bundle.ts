@@ -20,6 +20,8 @@ export async function buildRouterBundle(outDir: string): Promise<string> {
  * The local runtime's handler modules with `POST /v1/chat/completions` served from the router's deploy bundle:
  * the bench measures the code Lambda runs, not tsx's transform of the sources (which, keeping function names,
  * adds an `Object.defineProperty` to every closure the hot path makes: about 2% of the serving thread's CPU).
+ * The bundle has its own copy of the router's container; the local server hands it the writer thread's activity
+ * writer through the bundle's `composeGateway` export, as it does the source modules.
  */
 export function servingRouterBundle(outfile: string): NonNullable<LocalRuntimeOptions['handlerModules']> {
   return { ...HANDLER_MODULES, 'chat-completions': () => import(pathToFileURL(outfile).href) };

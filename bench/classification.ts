@@ -1,4 +1,4 @@
-import { BUILTIN_ROLES, classifyLocal, scoreComplexity } from '../lambdas/routing/classify/index.js';
+import { BUILTIN_ROLE_SET, classifyLocal, scoreComplexity } from '../lambdas/routing/classify/index.js';
 import type { RoutingRequest } from '../lambdas/routing/decision.js';
 import { complexityPrompts, rolePrompts, routingRequest } from '../test/fixtures/roles/labelled-sets.js';
 import { percentile } from './load.js';
@@ -37,7 +37,7 @@ function longPrompt(): RoutingRequest {
 export function measureClassification(): ClassificationTiming[] {
   const typical = [...rolePrompts(), ...complexityPrompts()].map(routingRequest);
   const long = [longPrompt()];
-  const classify = (r: RoutingRequest) => classifyLocal(r, BUILTIN_ROLES);
+  const classify = (r: RoutingRequest) => classifyLocal(r, BUILTIN_ROLE_SET);
   const tokens = `~${long[0]!.promptTokens} tokens`;
   return [
     timing(`local role classifier, typical prompt (${typical.length} labelled)`, typical, classify, 20_000),

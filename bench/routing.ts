@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { requiredCapabilities } from '../lambdas/catalog/index.js';
-import type { ProviderId } from '../lambdas/providers/provider-ids.js';
-import { BUILTIN_ROLES, classifyLocal, DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../lambdas/routing/classify/index.js';
+import type { ProviderId } from '../lambdas/provider-ids.js';
+import { BUILTIN_ROLE_SET, classifyLocal, DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../lambdas/routing/classify/index.js';
 import { routingConfigSchema, type RoutingConfigInput } from '../lambdas/routing/config-schema.js';
 import { decideRoute, resetRoutingState } from '../lambdas/routing/decide-route.js';
 import { targetKey, type DecisionContext, type RoutingRequest } from '../lambdas/routing/decision.js';
@@ -93,10 +93,10 @@ function benchContext(): DecisionContext {
   });
   return {
     accountId: 'acct-bench',
-    roles: ['coding', 'writing', 'reasoning', 'math', 'translation', 'summarization', 'extraction', 'chat'].map((name) => ({ name, description: name, examples: [], keywords: [] })),
+    roles: { key: 'bench', roles: ['coding', 'writing', 'reasoning', 'math', 'translation', 'summarization', 'extraction', 'chat'].map((name) => ({ name, description: name, examples: [], keywords: [] })) },
     providerOf: (name) => PROVIDER_KEYS[name],
     health,
-    classify: (_request, roles) => ({ role: roles[0]!.name, confidence: 0.8, method: 'local' }),
+    classify: (_request, { roles }) => ({ role: roles[0]!.name, confidence: 0.8, method: 'local' }),
     defaultMinConfidence: 0.5,
     scoreComplexity: () => 4,
     random: Math.random,
@@ -105,7 +105,7 @@ function benchContext(): DecisionContext {
 
 /** The same context with the real local classifier, built-in roles and complexity scorer, for the end-to-end rows. */
 function realClassifiersContext(): DecisionContext {
-  return { ...benchContext(), roles: BUILTIN_ROLES, classify: classifyLocal, defaultMinConfidence: DEFAULT_MIN_CONFIDENCE, scoreComplexity };
+  return { ...benchContext(), roles: BUILTIN_ROLE_SET, classify: classifyLocal, defaultMinConfidence: DEFAULT_MIN_CONFIDENCE, scoreComplexity };
 }
 
 /**

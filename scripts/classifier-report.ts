@@ -2,7 +2,7 @@
  * `npm run classifier-report`: the local role classifier's and the complexity scorer's figures on their labelled
  * sets (test/fixtures/roles, test/fixtures/complexity), as markdown for the README. Their speed is in `npm run bench`.
  */
-import { BUILTIN_ROLES, classifyLocal, scoreComplexity } from '../lambdas/routing/classify/index.js';
+import { BUILTIN_ROLE_SET, classifyLocal, scoreComplexity } from '../lambdas/routing/classify/index.js';
 import { BUILTIN_ROLE_NAMES } from '../lambdas/routing/config-schema.js';
 import {
   complexityHoldout,
@@ -33,7 +33,7 @@ function matrixTable(result: Confusion, corner: string): string {
 }
 
 function roleSection(title: string, prompts: readonly RolePrompt[]): string {
-  const result = confusion(BUILTIN_ROLE_NAMES, prompts.map((p) => [p.role, classifyLocal(routingRequest(p), BUILTIN_ROLES).role] as const));
+  const result = confusion(BUILTIN_ROLE_NAMES, prompts.map((p) => [p.role, classifyLocal(routingRequest(p), BUILTIN_ROLE_SET).role] as const));
   return [
     `### ${title}: ${prompts.length} prompts, accuracy ${percent(result.accuracy)}`,
     '',

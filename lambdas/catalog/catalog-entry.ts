@@ -1,4 +1,4 @@
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 import type { CatalogEntry } from './catalog-schema.js';
 import { MODELS } from './models.js';
 
@@ -39,7 +39,7 @@ export function modelIdCandidates(model: string): string[] {
   return candidates;
 }
 
-// A lookup tries several snapshot-suffix patterns (about 1 µs), and the router makes one per target per request,
+// A lookup tries several snapshot-suffix patterns, and the router makes one per target per request,
 // for the same few models every time. The catalog is fixed for the process; the bound keeps odd model ids in check.
 // Nested by provider so no key string is built per lookup.
 const MAX_REMEMBERED = 1_000;

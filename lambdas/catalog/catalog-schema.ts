@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { PROVIDER_IDS } from '../provider-ids.js';
 
 /** A model id as providers spell them: lower case, so lookups can lower-case what callers send. */
 const modelId = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,127}$/);

@@ -14,7 +14,7 @@ const TOKENS_BEFORE_REPLY = 3;
 const TOKENS_PER_IMAGE = 85;
 
 /**
- * Usage estimated with a heuristic tokenizer (tokenx: pure JS, no data to download, ~2 kB) when an upstream
+ * Usage estimated with a heuristic tokenizer (tokenx: pure JS, small, no data to download) when an upstream
  * omits it. Text is counted in memory and dropped; nothing of it is kept (P1).
  */
 export function estimateUsage(body: Readonly<Record<string, unknown>>, completionText: string): EstimatedUsage {

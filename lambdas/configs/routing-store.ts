@@ -1,11 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TtlCache } from '../cache/ttl-cache.js';
 import type { RoutingStore } from '../gateway/ports.js';
-import type { RoleDefinition, RoutingConfig } from '../routing/config-schema.js';
-import type { RuntimeConfig } from '../runtime-config.js';
-import { createConfigRepository } from '../store/accounts-configs.js';
-import { createRoleRepository } from '../store/accounts-roles.js';
-import { createDocumentClient } from '../store/dynamo.js';
+import type { RoutingConfig } from '../routing/config-schema.js';
+import type { RoleSet } from '../routing/decision.js';
 import type { ConfigStore, RoleStore } from './config-stores.js';
 import { mergeRoles } from './role-merge.js';
 
@@ -16,17 +12,23 @@ export interface RoutingStoreOptions {
   readonly missTtlMs?: number;
   readonly maxEntries?: number;
   readonly now?: () => number;
-  readonly stores?: { readonly configs: ConfigStore; readonly roles: RoleStore };
-  readonly db?: DynamoDBDocumentClient;
 }
 
+/** Where the routing store reads configs and roles. */
+export interface RoutingSources {
+  readonly configs: ConfigStore;
+  readonly roles: RoleStore;
+}
+
+/** Role sets read in this process, numbered so that no two share a key (routing/decision.ts RoleSet). */
+let roleSetsLoaded = 0;
+
 /** The router's view of configs and roles: one read per account and name, reused from a bounded container cache. */
-export function createRoutingStore(config: RuntimeConfig, options: RoutingStoreOptions = {}): RoutingStore {
+export function createRoutingStore({ configs, roles }: RoutingSources, options: RoutingStoreOptions = {}): RoutingStore {
   const { ttlMs = 20_000, missTtlMs = 2_000, maxEntries = 2_000, now = Date.now } = options;
-  const { configs, roles } = options.stores ?? repositories(options.db ?? createDocumentClient(config), config.tables.accounts);
-  // Promises are cached, so concurrent first requests share one read and one roles array; a failed read is forgotten.
+  // Promises are cached, so concurrent first requests share one read and one role set; a failed read is forgotten.
   const configCache = new TtlCache<string, Promise<RoutingConfig | undefined>>({ maxEntries, now });
-  const rolesCache = new TtlCache<string, Promise<readonly RoleDefinition[]>>({ maxEntries, now });
+  const rolesCache = new TtlCache<string, Promise<RoleSet>>({ maxEntries, now });
 
   function cached<V>(cache: TtlCache<string, Promise<V>>, key: string, load: () => Promise<V>, ttl: (value: V) => number): Promise<V> {
     const hit = cache.get(key);
@@ -52,7 +54,7 @@ export function createRoutingStore(config: RuntimeConfig, options: RoutingStoreO
     },
 
     roles(accountId) {
-      const load = async () => Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition));
+      const load = async (): Promise<RoleSet> => ({ key: `${accountId}#${++roleSetsLoaded}`, roles: Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition)) });
       return cached(rolesCache, accountId, load, () => ttlMs);
     },
 
@@ -60,8 +62,4 @@ export function createRoutingStore(config: RuntimeConfig, options: RoutingStoreO
       return (await configs.list(accountId)).map((record) => record.config.name).sort();
     },
   };
-}
-
-function repositories(db: DynamoDBDocumentClient, table: string) {
-  return { configs: createConfigRepository(db, table), roles: createRoleRepository(db, table) };
 }

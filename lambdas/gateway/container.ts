@@ -1,16 +1,38 @@
+import { createRoutingStore } from '../configs/routing-store.js';
+import { createEnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { serviceLogger } from '../http/logger.js';
 import { createApiKeyAuthenticator } from '../keys/api-key-authenticator.js';
 import { routerBaseUrlGuard } from '../keys/base-url-guard.js';
 import { createProviderKeyResolver } from '../keys/provider-key-resolver.js';
-import { runtimeConfig } from '../runtime-config.js';
-import { createActivityRepo, installedActivityWriter } from '../store/activity-repo.js';
-import { createDocumentClient } from '../store/dynamo.js';
-import { serviceLogger } from '../http/logger.js';
-import { createRoutingStore } from '../configs/routing-store.js';
 import { TargetHealth } from '../routing/target-health.js';
-import { DEFAULT_TIMEOUTS, type GatewayDeps } from './gateway-deps.js';
-import { allowLoopbackUpstreams } from './upstream-http.js';
+import { runtimeConfig } from '../runtime-config.js';
+import { createApiKeyRepository } from '../store/accounts-api-keys.js';
+import { createConfigRepository } from '../store/accounts-configs.js';
+import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
+import { createRoleRepository } from '../store/accounts-roles.js';
+import { createActivityRepo, type ActivityWriter } from '../store/activity-repo.js';
+import { createDocumentClient } from '../store/dynamo.js';
+import { DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
+import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
+/** Parts of the router's wiring that whoever runs it may supply instead of the defaults built from the environment. */
+export interface GatewayParts {
+  /** Who records each request's metadata; by default the activity repository on the activity table. */
+  readonly activity?: ActivityWriter;
+}
+
+let parts: GatewayParts = {};
 let deps: GatewayDeps | undefined;
+
+/**
+ * Supplies parts of the wiring, for the requests served from now on (the container is wired anew). The handler
+ * modules export it beside `handler`, so a host that loads them (the local runtime, the benchmark) can hand in
+ * what it runs differently.
+ */
+export function composeGateway(supplied: GatewayParts): void {
+  parts = supplied;
+  deps = undefined;
+}
 
 /** The router's services, wired once per container on first use (config is read then, not at import). */
 export function gatewayDeps(): GatewayDeps {
@@ -19,12 +41,14 @@ export function gatewayDeps(): GatewayDeps {
   const allowLoopback = config.allowLoopbackBaseUrl;
   allowLoopbackUpstreams(allowLoopback);
   const logger = serviceLogger('roukey-router');
+  const db = createDocumentClient(config);
+  const accounts = config.tables.accounts;
   deps = {
-    authenticator: createApiKeyAuthenticator(config),
-    providerKeys: createProviderKeyResolver(config),
+    authenticator: createApiKeyAuthenticator(createApiKeyRepository(db, accounts)),
+    providerKeys: createProviderKeyResolver({ store: createProviderKeyRepository(db, accounts), cipher: createEnvelopeCipher(config) }),
     // Health is per container: every request this container serves teaches it about the targets.
-    routing: { store: createRoutingStore(config), health: new TargetHealth() },
-    activity: installedActivityWriter(config.tables.activity) ?? createActivityRepo(createDocumentClient(config), config.tables.activity),
+    routing: { store: createRoutingStore({ configs: createConfigRepository(db, accounts), roles: createRoleRepository(db, accounts) }), health: new TargetHealth() },
+    activity: parts.activity ?? createActivityRepo(db, config.tables.activity),
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     log: ({ level, msg, ...fields }) => logger[level](msg, fields),

@@ -1,11 +1,10 @@
 import { TtlCache } from '../cache/ttl-cache.js';
 import { catalogModels } from '../catalog/index.js';
 import { providerAdapter } from '../providers/registry.js';
-import type { UpstreamModel } from '../providers/types.js';
+import type { UpstreamCredentials, UpstreamModel } from '../providers/types.js';
 import { CONFIG_MODEL_PREFIX } from '../routing/config-schema.js';
-import type { GatewayDeps } from './gateway-deps.js';
-import { sendUpstream } from './upstream-http.js';
-import type { UpstreamCredentials } from './ports.js';
+import type { GatewayDeps } from './deps.js';
+import { sendUpstream } from './transport/upstream-http.js';
 
 /** One entry of `GET /v1/models`, in OpenAI's Model shape. */
 export interface ListedModel {

@@ -1,5 +1,7 @@
-import type { ProviderId } from '../providers/provider-ids.js';
-import type { RoleDefinition, RoutingConfig } from '../routing/config-schema.js';
+import type { ProviderId } from '../provider-ids.js';
+import type { UpstreamCredentials } from '../providers/types.js';
+import type { RoutingConfig } from '../routing/config-schema.js';
+import type { RoleSet } from '../routing/decision.js';
 
 /**
  * What the router needs from the rest of RouKey. The gateway owns these interfaces; `lambdas/keys/` and
@@ -19,17 +21,6 @@ export interface ApiKeyAuthenticator {
   touch(principal: ApiKeyPrincipal): Promise<void>;
 }
 
-/** A provider key ready to call its upstream with. `apiKey` is plaintext: memory only, never logged or returned. */
-export interface UpstreamCredentials {
-  readonly providerKeyId: string;
-  readonly name: string;
-  readonly provider: ProviderId;
-  readonly baseUrl?: string;
-  /** The AWS region of an IAM-authorised provider (bedrock), whose `apiKey` is empty. */
-  readonly region?: string;
-  readonly apiKey: string;
-}
-
 export interface ProviderKeyResolver {
   /** The account's provider key by its name, decrypted; undefined when the account has none by that name. */
   byName(accountId: string, name: string): Promise<UpstreamCredentials | undefined>;
@@ -44,10 +35,10 @@ export interface RoutingStore {
   /** The account's config by name (validated when it was stored); undefined when there is none. */
   config(accountId: string, name: string): Promise<RoutingConfig | undefined>;
   /**
-   * Built-in roles (overridden where the account defined its own) followed by the account's custom roles. The
-   * same array object is returned while cached, so the classifier can cache what it derives from it.
+   * Built-in roles (overridden where the account defined its own) followed by the account's custom roles, under a
+   * key that changes whenever they are read again, so what is learned from them is learned again.
    */
-  roles(accountId: string): Promise<readonly RoleDefinition[]>;
+  roles(accountId: string): Promise<RoleSet>;
   /** The names of the account's configs, for `GET /v1/models` (as `roukey/<name>`). */
   configNames(accountId: string): Promise<readonly string[]>;
 }

@@ -1,5 +1,8 @@
 import { gatewayDeps } from '../gateway/container.js';
-import { createModelsHandler } from '../gateway/models-handler.js';
+import { createModelsHandler } from '../inbound/openai/models.js';
 
 /** `GET /v1/models` with a RouKey API key. */
 export const handler = createModelsHandler(gatewayDeps);
+
+/** For a host that loads this module itself, to hand the router parts of its wiring (gateway/container.ts). */
+export { composeGateway } from '../gateway/container.js';

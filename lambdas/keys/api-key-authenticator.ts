@@ -1,8 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyAuthenticator, ApiKeyPrincipal } from '../gateway/ports.js';
-import type { RuntimeConfig } from '../runtime-config.js';
-import { createDocumentClient } from '../store/dynamo.js';
-import { createApiKeyRepository } from '../store/accounts-api-keys.js';
 import type { ApiKeyStore } from './key-stores.js';
 import { hashApiKey, looksLikeApiKey } from './key-material.js';
 import { TtlCache } from '../cache/ttl-cache.js';
@@ -16,12 +12,10 @@ export interface ApiKeyAuthenticatorOptions {
   /** lastUsedAt is written at most this often per key. */
   readonly touchIntervalMs?: number;
   readonly now?: () => number;
-  readonly store?: ApiKeyStore;
-  readonly db?: DynamoDBDocumentClient;
 }
 
 /** `Authorization: Bearer rk_…` → the key's account, via SHA-256 lookup and a bounded container cache. */
-export function createApiKeyAuthenticator(config: RuntimeConfig, options: ApiKeyAuthenticatorOptions = {}): ApiKeyAuthenticator {
+export function createApiKeyAuthenticator(store: ApiKeyStore, options: ApiKeyAuthenticatorOptions = {}): ApiKeyAuthenticator {
   const {
     positiveTtlMs = 25_000,
     negativeTtlMs = 3_000,
@@ -29,7 +23,6 @@ export function createApiKeyAuthenticator(config: RuntimeConfig, options: ApiKey
     touchIntervalMs = 60_000,
     now = Date.now,
   } = options;
-  const store = options.store ?? createApiKeyRepository(options.db ?? createDocumentClient(config), config.tables.accounts);
   // Keyed by the hash, so the cache never holds a raw key.
   const cache = new TtlCache<string, ApiKeyPrincipal | undefined>({ maxEntries, now });
   const lastTouched = new TtlCache<string, number>({ maxEntries, now });

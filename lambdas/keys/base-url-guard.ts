@@ -55,7 +55,7 @@ export const ADDRESS_REFUSED = 'EADDRNOTALLOWED';
 
 /**
  * The same rule once more at connect time, on the addresses the connection really uses (the upstream agent's
- * `lookup`, gateway/upstream-http.ts): a name that resolved to a public address when the URL was checked and
+ * `lookup`, gateway/transport/upstream-http.ts): a name that resolved to a public address when the URL was checked and
  * to a private one a moment later (DNS rebinding) is refused here. IP literals never reach a lookup; the
  * URL check has judged them already.
  */

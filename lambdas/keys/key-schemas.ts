@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { PROVIDER_IDS } from '../provider-ids.js';
 import { openAiPreset } from '../providers/openai/presets.js';
 import { PROVIDER_KEY_NAME } from '../routing/config-schema.js';
 

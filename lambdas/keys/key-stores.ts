@@ -1,4 +1,4 @@
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 
 /** The persistence ports the key services and the router adapters need; lambdas/store/accounts-*.ts implement them. */
 export interface ProviderKeyRecord {

@@ -1,10 +1,7 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProviderKeyResolver, UpstreamCredentials } from '../gateway/ports.js';
-import type { RuntimeConfig } from '../runtime-config.js';
-import { createEnvelopeCipher, type EnvelopeCipher } from '../crypto/envelope-cipher.js';
-import { createDocumentClient } from '../store/dynamo.js';
-import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderKeyResolver } from '../gateway/ports.js';
+import type { UpstreamCredentials } from '../providers/types.js';
+import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import type { ProviderId } from '../provider-ids.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from './key-stores.js';
 import { sameContext, storedKeyContext } from './provider-key-context.js';
 import { TtlCache } from '../cache/ttl-cache.js';
@@ -16,9 +13,12 @@ export interface ProviderKeyResolverOptions {
   readonly plaintextTtlMs?: number;
   readonly maxEntries?: number;
   readonly now?: () => number;
-  readonly store?: ProviderKeyStore;
-  readonly cipher?: EnvelopeCipher;
-  readonly db?: DynamoDBDocumentClient;
+}
+
+/** Where the resolver reads provider keys, and how it decrypts them. */
+export interface ProviderKeySource {
+  readonly store: ProviderKeyStore;
+  readonly cipher: EnvelopeCipher;
 }
 
 interface AccountKeys {
@@ -28,18 +28,16 @@ interface AccountKeys {
 }
 
 /** The router's view of provider keys: decrypted on demand, plaintext cached in memory only, never logged. */
-export function createProviderKeyResolver(config: RuntimeConfig, options: ProviderKeyResolverOptions = {}): ProviderKeyResolver {
+export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, options: ProviderKeyResolverOptions = {}): ProviderKeyResolver {
   const { recordTtlMs = 20_000, plaintextTtlMs = 5 * 60_000, maxEntries = 5_000, now = Date.now } = options;
-  const store = options.store ?? createProviderKeyRepository(options.db ?? createDocumentClient(config), config.tables.accounts);
-  let cipher = options.cipher;
   const byNameCache = new TtlCache<string, ProviderKeyRecord | undefined>({ maxEntries, now });
   // An account's whole key list, read once for `all` and `providers`, and then serving `byName` too.
   const listCache = new TtlCache<string, AccountKeys>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
   // Keyed by the ciphertext itself: envelope encryption never makes the same one twice, so a replaced key is never
   // answered with an old plaintext, and each entry keeps the account and record it was decrypted for: it serves only
   // a record that would open under the same context (a baseUrl changed in the table misses and fails to decrypt).
-  // The cached record's ciphertext is one string object from hit to hit, which V8 hashes once (a SHA-256 digest of it
-  // per request had cost about 4 µs).
+  // The cached record's ciphertext is one string object from hit to hit, which V8 hashes once, where a digest of it
+  // would be computed per request.
   const plaintexts = new TtlCache<string, { readonly accountId: string; readonly record: ProviderKeyRecord; readonly apiKey: string }>({ maxEntries, now });
 
   async function list(accountId: string): Promise<AccountKeys> {
@@ -58,7 +56,6 @@ export function createProviderKeyResolver(config: RuntimeConfig, options: Provid
     const cached = plaintexts.get(record.ciphertext);
     let apiKey = cached && sameContext(cached.accountId, cached.record, accountId, record) ? cached.apiKey : undefined;
     if (apiKey === undefined) {
-      cipher ??= createEnvelopeCipher(config);
       apiKey = await cipher.decrypt(record.ciphertext, storedKeyContext(accountId, record));
       plaintexts.set(record.ciphertext, { accountId, record, apiKey }, plaintextTtlMs);
     }

@@ -1,7 +1,7 @@
 import { RESERVED_PROVIDER_KEY_NAME, invalidField } from '../configs/references.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { ApiError } from '../http/errors.js';
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 import { CONFIG_MODEL_PREFIX } from '../routing/config-schema.js';
 import { azureBaseUrlWithVersion } from '../providers/openai/api.js';
 import type { CreateProviderKeyInput } from './key-schemas.js';

@@ -1,10 +1,20 @@
-import type { UpstreamCredentials } from '../gateway/ports.js';
-import type { ProviderId } from './provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 
 /**
  * The contract every wire format implements. The gateway speaks OpenAI's chat shapes; an adapter translates
  * them to its provider's wire format and back, so the gateway never knows which provider it is talking to.
  */
+
+/** A provider key ready to call its upstream with. `apiKey` is plaintext: memory only, never logged or returned. */
+export interface UpstreamCredentials {
+  readonly providerKeyId: string;
+  readonly name: string;
+  readonly provider: ProviderId;
+  readonly baseUrl?: string;
+  /** The AWS region of an IAM-authorised provider (bedrock), whose `apiKey` is empty. */
+  readonly region?: string;
+  readonly apiKey: string;
+}
 
 /** Token counts as OpenAI reports them; the only usage shape the gateway reads. */
 export interface Usage {
@@ -59,7 +69,7 @@ export interface UpstreamModel {
   readonly ownedBy?: string;
 }
 
-/** What went wrong upstream, before the gateway decides which status the client sees (gateway/error-mapping.ts). */
+/** What went wrong upstream, before the gateway decides which status the client sees (gateway/client-errors.ts). */
 export type UpstreamFailure =
   | { readonly kind: 'http'; readonly status: number; readonly message?: string; readonly retryAfter?: string }
   | { readonly kind: 'network' }
@@ -75,7 +85,7 @@ export class UpstreamError extends Error {
   }
 }
 
-/** An upstream's HTTP answer as the transport (gateway/upstream-http.ts) hands it to an adapter. */
+/** An upstream's HTTP answer as the transport (gateway/transport/upstream-http.ts) hands it to an adapter. */
 export interface UpstreamResponse {
   readonly status: number;
   header(name: string): string | undefined;

@@ -18,7 +18,7 @@ export const PROVIDER_KEY_NAME = new RegExp(`^${PROVIDER_KEY_NAME_SOURCE}$`);
 /** A model id as a target names it: may contain slashes (`hf/meta-llama/Llama-3.1-8B`) or colons (`llama3:8b`). */
 export const MODEL_ID = new RegExp(`^${MODEL_ID_SOURCE}$`);
 
-/** `<provider-key name>/<model id>`, as a request's `model` names one target (gateway/chat-request.ts). */
+/** `<provider-key name>/<model id>`, as a request's `model` names one target (inbound/openai/chat-request.ts). */
 export const TARGET_MODEL = new RegExp(`^(${PROVIDER_KEY_NAME_SOURCE})\\/(${MODEL_ID_SOURCE})$`);
 
 /** `model: "roukey/<config name>"` selects a config; `roukey` is therefore not available as a provider-key name. */

@@ -1,5 +1,5 @@
 import type { Capabilities } from '../catalog/index.js';
-import type { ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../provider-ids.js';
 import type { RoleDefinition, RoutingConfig, Strategy } from './config-schema.js';
 
 /**
@@ -40,8 +40,18 @@ export interface Classification {
   readonly method: ClassificationMethod;
 }
 
+/**
+ * Roles to choose between, and a key that names exactly this list: equal keys, equal roles. What is learned from
+ * the roles (the local classifier's model) is kept under the key; the routing store makes a new key whenever it
+ * reloads an account's roles.
+ */
+export interface RoleSet {
+  readonly key: string;
+  readonly roles: readonly RoleDefinition[];
+}
+
 /** Classifies a request's last user turn and system prompt into one of `roles`. */
-export type ClassifyRequest = (request: RoutingRequest, roles: readonly RoleDefinition[]) => Promise<Classification> | Classification;
+export type ClassifyRequest = (request: RoutingRequest, roles: RoleSet) => Promise<Classification> | Classification;
 
 /** Per-target state shared by the requests of one container: latency, cooldowns, circuit breakers. */
 export interface TargetHealthView {
@@ -69,7 +79,7 @@ export interface RouteDecision {
 export interface DecisionContext {
   readonly accountId: string;
   /** The account's roles: built-ins, overridden where the account has its own, plus custom roles. */
-  readonly roles: readonly RoleDefinition[];
+  readonly roles: RoleSet;
   /** The provider behind a provider-key name in this account, for catalog lookups; undefined when there is no such key. */
   readonly providerOf: (providerKeyName: string) => ProviderId | undefined;
   readonly health: TargetHealthView;

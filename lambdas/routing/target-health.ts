@@ -131,7 +131,10 @@ export class TargetHealth implements TargetHealthView {
     }
   }
 
-  /** An admitted attempt ended without a verdict (the client left, or it was never sent): a probe it held is free again. */
+  /**
+   * An admitted run has ended: a probe it held without a verdict (the client left, the request was its own fault) is
+   * free again. After succeeded or failed this changes nothing, so a caller may release whenever a run ends.
+   */
   released(key: string): void {
     const state = this.#states.get(key);
     if (state?.breaker === 'half-open') state.openUntil = this.#now();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type ErrorKind } from '../http/errors.js';
-import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { PROVIDER_IDS } from '../provider-ids.js';
 import { MODEL_ID, SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-schema.js';
 
 /**
@@ -39,7 +39,7 @@ export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 export const ROUTE_STRATEGIES = [...STRATEGIES, 'direct', 'inline'] as const;
 export const CLASSIFICATION_METHODS = ['local', 'llm', 'default'] as const;
 
-/** The attempt loop stops at this many (gateway/attempt-run.ts), so the record keeps them all. */
+/** The attempt loop stops at this many (gateway/engine/attempt-loop.ts), so the record keeps them all. */
 export const MAX_RECORDED_ATTEMPTS = 64;
 
 export const attemptRecordSchema = z.strictObject({

@@ -1,16 +1,19 @@
 import { BatchWriteItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETENTION, expiresAfterDays } from './retention.js';
-import { requestActivitySchema, type RequestActivity } from './activity-record.js';
+import { requestActivitySchema, type AttemptRecord, type RequestActivity } from './activity-record.js';
 import { createWriteBatcher } from './write-batcher.js';
 import { accountPk } from './accounts-items.js';
 import { toAttributeMap } from './attribute-values.js';
 
 export const requestSk = (startedAt: string, requestId: string): string => `REQ#${startedAt}#${requestId}`;
 
+/** A request's metadata as the router hands it over; the repository adds its kind and expiry. */
+export type RequestFields = Omit<RequestActivity, 'kind' | 'expiresAt' | 'attempts'> & { readonly attempts?: readonly AttemptRecord[] };
+
 /** What the router writes after each response; the gateway depends on this, not on DynamoDB. */
 export interface ActivityWriter {
-  recordRequest(record: Omit<RequestActivity, 'kind' | 'expiresAt'>): Promise<void>;
+  recordRequest(record: RequestFields): Promise<void>;
 }
 
 export interface ActivityRepo extends ActivityWriter {
@@ -33,28 +36,6 @@ function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: st
     const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }));
     return (out.UnprocessedItems?.[tableName] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
   };
-}
-
-/**
- * Where the installed writer lives: on the global object, like the `awslambda` globals, so that a router loaded
- * from its deploy bundle (its own copy of this module; the benchmark serves one) finds it too.
- */
-const LOCAL_WRITER = Symbol.for('roukey.activityWriter');
-type WriterFor = (tableName: string) => ActivityWriter;
-const processWide = globalThis as { [LOCAL_WRITER]?: WriterFor };
-
-/**
- * Who records the router's requests when not its own repository: the local runtime, serving every request in
- * one process, records them on a thread of its own (lib/local/activity-writer-thread.ts). Undefined restores
- * the default.
- */
-export function recordActivityWith(writer: WriterFor | undefined): void {
-  processWide[LOCAL_WRITER] = writer;
-}
-
-/** The writer `recordActivityWith` installed for `tableName`, if any. */
-export function installedActivityWriter(tableName: string): ActivityWriter | undefined {
-  return processWide[LOCAL_WRITER]?.(tableName);
 }
 
 export function createActivityRepo(

@@ -45,7 +45,7 @@ export function createWriteBatcher<T>(write: BatchWrite<T>, options: { windowMs:
   }
 
   // A full batch goes at once; a partial one only once its window has passed. Sending whatever trickled in
-  // during the previous call made batches of 2–5 items under steady load, and the SDK's cost is mostly per call.
+  // during the previous call made small batches under steady load, and the SDK's cost is mostly per call.
   // At most MAX_IN_FLIGHT calls run at once, so a table slower than the traffic gets full batches, not a pile-up.
   function pump(): void {
     while (inFlight.size < MAX_IN_FLIGHT && queue.length > 0 && (queue.length >= MAX_BATCH_ITEMS || due || options.windowMs <= 0)) {

@@ -18,7 +18,7 @@ export interface WriterResponse {
 }
 
 export interface ActivityWriterThread {
-  /** What records the router's requests to `tableName`, for `recordActivityWith`. */
+  /** What records the router's requests to `tableName` (handed to the router as its `activity`). */
   writer(tableName: string): ActivityWriter;
   /** Writes what the thread still holds, then ends it; records sent after that fail. */
   stop(): Promise<void>;

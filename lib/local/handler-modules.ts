@@ -1,4 +1,13 @@
+import type { GatewayParts } from '../../lambdas/gateway/container.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
+
+/** A handler module: its `handler`, and for the router's handlers the hook that hands them parts of their wiring. */
+export interface HandlerModule {
+  readonly handler: unknown;
+  readonly composeGateway?: (parts: GatewayParts) => void;
+}
+
+export type HandlerModules = Readonly<Record<HandlerName, () => Promise<HandlerModule>>>;
 
 /**
  * How to import each handler module, lazily (the runtime sets the environment first). Static specifiers, so
@@ -14,4 +23,4 @@ export const HANDLER_MODULES = {
   'api-keys': () => import('../../lambdas/handlers/api-keys.js'),
   configs: () => import('../../lambdas/handlers/configs.js'),
   roles: () => import('../../lambdas/handlers/roles.js'),
-} as const satisfies Record<HandlerName, () => Promise<{ handler: unknown }>>;
+} as const satisfies HandlerModules;

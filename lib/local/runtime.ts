@@ -5,7 +5,6 @@ import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/acc
 import { planEnvironment } from '../../lambdas/plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
 import { readCdkJsonConfig, type StackConfig } from '../stack-config.js';
-import { recordActivityWith } from '../../lambdas/store/activity-repo.js';
 import { startActivityWriterThread } from './activity-writer-thread.js';
 import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
@@ -86,15 +85,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       issuer: cognitoIssuer(cognitoSetup.userPoolId, { region: LOCAL_REGION, endpoint: cognito.endpoint }),
       clientId: cognitoSetup.userPoolClientId,
     });
+    // The router's request metadata is recorded on a thread of its own, handed to the router's handlers as they load.
     const writer = startActivityWriterThread({ region: LOCAL_REGION, dynamodbEndpoint: dynamo.endpoint, batchWindowMs: ACTIVITY_BATCH_WINDOW_MS });
-    recordActivityWith(writer.writer);
-    stack.push(async () => {
-      recordActivityWith(undefined);
-      await writer.stop();
-    });
+    stack.push(() => writer.stop());
     // Stopping runs this stack backwards: the server closes, then the writer thread writes what it still holds
     // and stops, then cognito-local and DynamoDB Local stop.
-    const server: LocalServer = await startLocalServer({ port: options.port, verifier, quiet: options.quiet, handlerModules: options.handlerModules });
+    const server: LocalServer = await startLocalServer({
+      port: options.port,
+      verifier,
+      quiet: options.quiet,
+      handlerModules: options.handlerModules,
+      gatewayParts: { activity: writer.writer(tables.activity) },
+    });
     stack.push(() => server.close());
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
     void server.warmUp().catch(() => undefined);

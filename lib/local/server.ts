@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { AccessTokenVerifier, AuthorizerClaims } from '../../lambdas/auth/access-token-verifier.js';
+import type { GatewayParts } from '../../lambdas/gateway/container.js';
 import { MAX_REQUEST_BYTES, ROUTES, type HandlerName, type Route } from '../../lambdas/handlers/routes.js';
 import { ApiError, toApiError } from '../../lambdas/http/errors.js';
 import { toApiGatewayEvent } from './api-gateway-event.js';
-import { HANDLER_MODULES } from './handler-modules.js';
+import { HANDLER_MODULES, type HandlerModules } from './handler-modules.js';
 import { isStreamingHandler, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes } from './route-table.js';
 
@@ -16,7 +17,9 @@ export interface LocalServerOptions {
   readonly verifier: AccessTokenVerifier;
   readonly routes?: readonly Route[];
   /** Where each handler module comes from; tests may substitute their own. */
-  readonly handlerModules?: Readonly<Record<HandlerName, () => Promise<{ handler: unknown }>>>;
+  readonly handlerModules?: HandlerModules;
+  /** Handed to each router handler module as it loads (its `composeGateway`): what this host runs its own way. */
+  readonly gatewayParts?: GatewayParts;
   readonly quiet?: boolean;
 }
 
@@ -45,12 +48,15 @@ const HANDLER_TIMEOUT_MS = 15 * 60_000;
 /** The local HTTP front: API Gateway's routing, size limit and Cognito authorizer, then the same Lambda handlers. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const match = compileRoutes(options.routes ?? ROUTES);
-  const modules = options.handlerModules ?? HANDLER_MODULES;
+  const modules: HandlerModules = options.handlerModules ?? HANDLER_MODULES;
   const loaded = new Map<HandlerName, Promise<unknown>>();
   const load = (name: HandlerName): Promise<unknown> => {
     let p = loaded.get(name);
     if (!p) {
-      p = modules[name]().then((m) => m.handler);
+      p = modules[name]().then((m) => {
+        if (options.gatewayParts) m.composeGateway?.(options.gatewayParts);
+        return m.handler;
+      });
       // A failed import is retried on the next request rather than cached.
       p.catch(() => loaded.delete(name));
       loaded.set(name, p);

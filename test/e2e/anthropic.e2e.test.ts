@@ -7,6 +7,7 @@ import { expectValid } from '../support/openai-schema.js';
 import { canaryPrompt, newCanary, recordOutcome, settleMetadataWrites } from '../support/canary.js';
 import { rejectionOf } from '../support/thrown.js';
 import { expectMappedFailure, readBrokenStream } from '../support/mapped-failure.js';
+import { assembleChunks } from '../support/chat-chunks.js';
 
 const messages = [{ role: 'user' as const, content: 'Say hello.' }];
 const weatherTool = {
@@ -37,26 +38,12 @@ const failure = (call: Promise<unknown>): Promise<APIError> => rejectionOf(APIEr
 
 /** A streamed answer as an OpenAI client assembles it, every chunk checked against OpenAI's schema. */
 async function assembled(stream: AsyncIterable<ChatCompletionChunk>) {
-  let content = '';
-  let finishReason: string | null = null;
-  let usage: ChatCompletionChunk['usage'] | undefined;
-  const tools: Array<{ id: string; type: string; function: { name: string; arguments: string } }> = [];
+  const chunks: ChatCompletionChunk[] = [];
   for await (const chunk of stream) {
     expectValid('chunk', chunk);
-    if (chunk.usage) usage = chunk.usage;
-    const choice = chunk.choices[0];
-    if (!choice) continue;
-    content += choice.delta.content ?? '';
-    for (const t of choice.delta.tool_calls ?? []) {
-      const tool = (tools[t.index] ??= { id: '', type: '', function: { name: '', arguments: '' } });
-      if (t.id) tool.id = t.id;
-      if (t.type) tool.type = t.type;
-      if (t.function?.name) tool.function.name = t.function.name;
-      tool.function.arguments += t.function?.arguments ?? '';
-    }
-    finishReason = choice.finish_reason ?? finishReason;
+    chunks.push(chunk);
   }
-  return { content, tools, finishReason, usage };
+  return assembleChunks(chunks);
 }
 
 describe('the anthropic provider through RouKey with the official openai client', () => {

@@ -45,15 +45,14 @@ async function fallbackConfig(models: string[], reliability: Record<string, unkn
 }
 
 /** A raw call, for statuses, headers and error bodies exactly as RouKey sent them. */
-async function post(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string; ms: number }> {
-  const started = Date.now();
+async function post(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
   const res = await fetch(`${e2e.gatewayUrl}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${e2e.apiKey}`, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, ms: Date.now() - started };
+  return { status: res.status, headers: res.headers, text };
 }
 
 /** The request's activity record, once it has landed (written after the response ends). */
@@ -152,8 +151,6 @@ describe('routing configs: faults before the first byte fall back to the next ta
     const config = await fallbackConfig([`${a}/hang`, `${b}/gpt-4o-mini`]);
     const res = await post({ model: `roukey/${config}`, messages });
     expect(res.status).toBe(200);
-    expect(res.ms).toBeGreaterThanOrEqual(900);
-    expect(res.ms).toBeLessThan(5_000);
     expect(outcomes(await recordOf(res.headers.get('x-roukey-request-id')))).toEqual([
       [`${a}/hang`, 'timeout', null],
       [`${b}/gpt-4o-mini`, 'ok', 200],
@@ -165,13 +162,11 @@ describe('routing configs: faults before the first byte fall back to the next ta
     const [a, b] = [await freshKey(), await freshKey()];
     const config = await fallbackConfig([`${a}/slow-first-chunk`, `${b}/gpt-4o-mini`]);
     const chunks: string[] = [];
-    const started = Date.now();
     const { data: stream, response } = await e2e.client.chat.completions.create({ model: `roukey/${config}`, messages, stream: true }).withResponse();
     for await (const chunk of stream) {
       expectValid('chunk', chunk);
       chunks.push(chunk.choices[0]?.delta.content ?? '');
     }
-    expect(Date.now() - started).toBeLessThan(2_500);
     expect(chunks.join('')).toBe(e2e.upstream.options.content);
     expect(response.headers.get('x-roukey-model')).toBe(`${b}/gpt-4o-mini`);
     expect(outcomes(await recordOf(response.headers.get('x-roukey-request-id')))).toEqual([
@@ -185,7 +180,6 @@ describe('routing configs: faults before the first byte fall back to the next ta
     const config = await fallbackConfig([`${a}/slow-first-token`, `${b}/gpt-4o-mini`]);
     const res = await post({ model: `roukey/${config}`, messages, stream: true });
     expect(res.status).toBe(200);
-    expect(res.ms).toBeLessThan(2_500);
     const models = res.text
       .split('\n\n')
       .filter((e) => e.startsWith('data: {'))
@@ -218,12 +212,11 @@ describe('routing configs: after the first byte there is no fallback', () => {
 });
 
 describe('routing configs: every target failing', () => {
-  it('answers 502 with a summary of the attempts, without hanging', async () => {
+  it('answers 502 with a summary of the attempts', async () => {
     const [a, b] = [await freshKey(), await freshKey()];
     const config = await fallbackConfig([`${a}/fail-500`, `${b}/reset`]);
     const res = await post({ model: `roukey/${config}`, messages });
     expect(res.status).toBe(502);
-    expect(res.ms).toBeLessThan(3_000);
     const body = JSON.parse(res.text);
     expectValid('error', body);
     expect(body.error.code).toBe('all_attempts_failed');
@@ -344,11 +337,11 @@ describe('strategies end to end', () => {
       expect(record.classifierCostUsd).toBeGreaterThan(0);
 
       const slow = await createConfig({ strategy: 'role', roles, defaultRole: 'chat', classifier: { method: 'llm', model: `${judge}/hang`, timeoutMs: 300 } });
-      const started = Date.now();
       const fallback = await post({ model: `roukey/${slow}`, messages: [{ role: 'user', content: 'Solve 3x + 7 = 22 for x and show each step.' }] });
       expect(fallback.status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(2_000);
       expect(fallback.headers.get('x-roukey-route')).toBe('math');
+      // The hanging classifier call was cut off at its timeout, not waited for.
+      expect((await classifierUpstream.waitFor((r) => r.mode === 'hang' && r.clientAborted)).closed).toBe(true);
       expect((await recordOf(fallback.headers.get('x-roukey-request-id'))).classifier).toBe('local');
     } finally {
       await classifierUpstream.close();

@@ -35,6 +35,8 @@ export interface FakeUpstreamOptions {
   chunkCount: number;
   /** Delay between streamed chunks. */
   chunkDelayMs: number;
+  /** Awaited before each streamed content chunk (by index), so a test can pace the stream by events. */
+  beforeChunk: ((index: number) => Promise<void>) | undefined;
   slowDelayMs: number;
   usage: { prompt_tokens: number; completion_tokens: number; cached_tokens: number };
   /** Ids listed by GET /v1/models. */
@@ -66,6 +68,7 @@ const DEFAULTS: FakeUpstreamOptions = {
   content: 'Hello from the fake upstream.',
   chunkCount: 4,
   chunkDelayMs: 0,
+  beforeChunk: undefined,
   slowDelayMs: 200,
   usage: { prompt_tokens: 11, completion_tokens: 7, cached_tokens: 3 },
   models: ['gpt-4o-mini', 'gpt-4o'],
@@ -211,6 +214,7 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
   for (let i = 0; i < deltas.length; i++) {
     if (res.destroyed) return;
     if (delay > 0) await sleep(delay);
+    await opts.beforeChunk?.(i);
     send(chunk(deltas[i]!, null));
     if (i === 1 && mode === 'cut-stream') return void res.end();
     if (i === 1 && mode === 'reset-stream') {

@@ -3,14 +3,15 @@ import { createServer, type Server } from 'node:http';
 import { listenOnLoopback, pollUntil } from './fake-server.js';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
-import type { GatewayDeps } from '../../lambdas/gateway/gateway-deps.js';
-import type { ApiKeyPrincipal, UpstreamCredentials } from '../../lambdas/gateway/ports.js';
+import type { GatewayDeps } from '../../lambdas/gateway/deps.js';
+import type { ApiKeyPrincipal } from '../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
 import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
-import { BUILTIN_ROLES } from '../../lambdas/routing/classify/builtin-roles.js';
+import { BUILTIN_ROLE_SET } from '../../lambdas/routing/classify/builtin-roles.js';
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
-import { createChatCompletionsHandler } from '../../lambdas/gateway/chat-completions-handler.js';
-import { createModelsHandler } from '../../lambdas/gateway/models-handler.js';
+import { createChatCompletionsHandler } from '../../lambdas/inbound/openai/chat-completions.js';
+import { createModelsHandler } from '../../lambdas/inbound/openai/models.js';
 
 installLambdaStreamingGlobals();
 
@@ -25,8 +26,8 @@ export interface PortDoubles {
   providerKeys: Map<string, UpstreamCredentials>;
   /** The account's routing configs, by name. */
   configs: Map<string, RoutingConfig>;
-  /** Makes the activity write take this long, to prove it happens after the response. */
-  activityDelayMs: number;
+  /** While set, activity writes wait for it: a test holds them to see that the response ends first. */
+  activityHold: Promise<void> | undefined;
   refuseBaseUrls: Set<string>;
 }
 
@@ -40,7 +41,7 @@ export function portDoubles(): PortDoubles {
     logs: [],
     providerKeys: new Map(),
     configs: new Map(),
-    activityDelayMs: 0,
+    activityHold: undefined,
     refuseBaseUrls: new Set(),
     deps: undefined as unknown as GatewayDeps,
   };
@@ -57,14 +58,14 @@ export function portDoubles(): PortDoubles {
     routing: {
       store: {
         config: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.configs.get(name) : undefined),
-        roles: async () => BUILTIN_ROLES,
+        roles: async () => BUILTIN_ROLE_SET,
         configNames: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.configs.keys()].sort() : []),
       },
       health: new TargetHealth(),
     },
     activity: {
       recordRequest: async (record) => {
-        if (doubles.activityDelayMs) await new Promise((r) => setTimeout(r, doubles.activityDelayMs));
+        await doubles.activityHold;
         doubles.records.push(record);
       },
     },

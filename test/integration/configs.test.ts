@@ -6,6 +6,7 @@ import { MAX_CONFIGS } from '../../lambdas/configs/configs-service.js';
 import { createApiKeyAuthenticator } from '../../lambdas/keys/api-key-authenticator.js';
 import { newId } from '../../lambdas/keys/key-material.js';
 import { loadRuntimeConfig } from '../../lambdas/runtime-config.js';
+import { createApiKeyRepository } from '../../lambdas/store/accounts-api-keys.js';
 import { createConfigRepository } from '../../lambdas/store/accounts-configs.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import type { TableName } from '../../lambdas/store/tables.js';
@@ -192,7 +193,7 @@ describe('routing configs: /v1/configs', () => {
     const ci = (await call(apiKeys, managementEvent('POST', '/v1/api-keys', { sub, body: { name: 'ci' } }))).body;
     const prod = (await call(apiKeys, managementEvent('POST', '/v1/api-keys', { sub, body: { name: 'prod' } }))).body;
     const runtime = loadRuntimeConfig();
-    const principal = (key: string) => createApiKeyAuthenticator(runtime).authenticate(key);
+    const principal = (key: string) => createApiKeyAuthenticator(createApiKeyRepository(createDocumentClient(runtime), runtime.tables.accounts)).authenticate(key);
     expect(await principal(ci.key)).toEqual({ accountId: expect.any(String), apiKeyId: ci.id });
 
     const bound = await bind(sub, ci.id, 'support-bot');

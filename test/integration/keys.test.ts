@@ -28,6 +28,11 @@ beforeAll(async () => {
   config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: join(dir, 'keyring'), ALLOW_LOOPBACK_BASE_URL: 'true' });
 });
 
+/** What the router reads provider keys through: the table, and the local keyring. */
+function keySource() {
+  return { store: createProviderKeyRepository(createDocumentClient(config), config.tables.accounts), cipher: createEnvelopeCipher(config) };
+}
+
 function providerKeys() {
   const db = createDocumentClient(config);
   return createProviderKeysService({
@@ -50,7 +55,7 @@ describe('provider keys', () => {
     expect(item.ciphertext).toMatch(/^rkenc\.v1\.local\./);
 
     expect(await providerKeys().list(accountId)).toEqual([created]);
-    const resolver = createProviderKeyResolver(config);
+    const resolver = createProviderKeyResolver(keySource());
     expect(await resolver.byName(accountId, 'openai')).toEqual({ providerKeyId: created.id, name: 'openai', provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: secret });
     expect(await resolver.byName(accountId, 'nope')).toBeUndefined();
     expect((await resolver.all(accountId)).map((c) => c.apiKey)).toEqual([secret]);
@@ -64,7 +69,7 @@ describe('provider keys', () => {
     const repo = createProviderKeyRepository(createDocumentClient(config), config.tables.accounts);
     let lookups = 0;
     const store = { ...repo, findByName: (account: string, name: string) => (lookups++, repo.findByName(account, name)) };
-    const resolver = createProviderKeyResolver(config, { store });
+    const resolver = createProviderKeyResolver({ store, cipher: createEnvelopeCipher(config) });
     expect([...(await resolver.providers(accountId))]).toEqual([['first', 'openai']]);
     expect((await resolver.byName(accountId, 'first'))?.apiKey).toBe('sk-first-1111');
     expect(lookups).toBe(0);
@@ -81,9 +86,9 @@ describe('provider keys', () => {
     const stolen = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(a, created.id) }))).Item!;
     const repo = createProviderKeyRepository(db, config.tables.accounts);
     await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext, contextVersion: stolen.contextVersion });
-    await expect(createProviderKeyResolver(config).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
+    await expect(createProviderKeyResolver(keySource()).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
     // Nor from the plaintext cache of a resolver that has just decrypted it for its own account.
-    const warm = createProviderKeyResolver(config);
+    const warm = createProviderKeyResolver(keySource());
     expect((await warm.byName(a, 'victim'))?.apiKey).toBe('sk-victim-secret-1234');
     await expect(warm.byName(b, 'copied')).rejects.toThrow('could not be decrypted');
   });
@@ -153,7 +158,7 @@ describe('provider keys are bound to their endpoint', () => {
     const item = (await createDocumentClient(config).send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) }))).Item!;
     expect(item.contextVersion).toBe(2);
     expect(JSON.stringify(item)).not.toContain(secret);
-    expect((await createProviderKeyResolver(config).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
+    expect((await createProviderKeyResolver(keySource()).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
 
     for (const [attribute, value] of [
       ['baseUrl', 'http://127.0.0.1:10/v1'],
@@ -161,18 +166,18 @@ describe('provider keys are bound to their endpoint', () => {
       ['provider', 'openai'],
     ] as const) {
       await tamper(accountId, created.id, attribute, value);
-      await expect(createProviderKeyResolver(config).byName(accountId, 'vllm')).rejects.toThrow('could not be decrypted');
-      await expect(createProviderKeyResolver(config).all(accountId)).rejects.toThrow('could not be decrypted');
+      await expect(createProviderKeyResolver(keySource()).byName(accountId, 'vllm')).rejects.toThrow('could not be decrypted');
+      await expect(createProviderKeyResolver(keySource()).all(accountId)).rejects.toThrow('could not be decrypted');
       await tamper(accountId, created.id, attribute, attribute === 'provider' ? 'custom' : 'http://127.0.0.1:9/v1');
     }
-    expect((await createProviderKeyResolver(config).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
+    expect((await createProviderKeyResolver(keySource()).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
   });
 
   it('P2: a warm resolver does not serve its cached plaintext once the record it reads names another baseUrl', async () => {
     const accountId = newId('acc');
     const created = await providerKeys().create(accountId, { provider: 'openai', name: 'warm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
     let t = Date.now();
-    const resolver = createProviderKeyResolver(config, { now: () => t });
+    const resolver = createProviderKeyResolver(keySource(), { now: () => t });
     expect(await resolver.byName(accountId, 'warm')).toMatchObject({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: secret });
     await tamper(accountId, created.id, 'baseUrl', 'http://127.0.0.1:10/v1');
     // Past the record's lifetime, well inside the plaintext's.
@@ -194,9 +199,9 @@ describe('provider keys are bound to their endpoint', () => {
     const ownHost = await legacy('old-own-host', 'http://127.0.0.1:9/v1');
 
     const cipher = countingCipher();
-    expect((await createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-public'))?.apiKey).toBe(secret);
+    expect((await createProviderKeyResolver({ ...keySource(), cipher }).byName(accountId, 'old-public'))?.apiKey).toBe(secret);
     expect(cipher.decrypts).toBe(1);
-    await expect(createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-own-host')).rejects.toMatchObject({
+    await expect(createProviderKeyResolver({ ...keySource(), cipher }).byName(accountId, 'old-own-host')).rejects.toMatchObject({
       status: 424,
       options: { code: 'provider_key_unbound' },
     });
@@ -204,10 +209,10 @@ describe('provider keys are bound to their endpoint', () => {
 
     // Pointing an old key without a baseUrl at a host: refused the same way.
     await tamper(accountId, publicHost, 'baseUrl', 'http://127.0.0.1:10/v1');
-    await expect(createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-public')).rejects.toMatchObject({ status: 424 });
+    await expect(createProviderKeyResolver({ ...keySource(), cipher }).byName(accountId, 'old-public')).rejects.toMatchObject({ status: 424 });
     // Claiming the new version for an old ciphertext does not help: it was not made under the endpoint.
     await tamper(accountId, ownHost, 'contextVersion', 2);
-    await expect(createProviderKeyResolver(config, { cipher }).byName(accountId, 'old-own-host')).rejects.toThrow('could not be decrypted');
+    await expect(createProviderKeyResolver({ ...keySource(), cipher }).byName(accountId, 'old-own-host')).rejects.toThrow('could not be decrypted');
   });
 
   it('P2: dropping the version from a bound key does not unbind it', async () => {
@@ -216,8 +221,8 @@ describe('provider keys are bound to their endpoint', () => {
     const publicHost = await providerKeys().create(accountId, { provider: 'openai', name: 'b', apiKey: secret });
     await tamper(accountId, withHost.id, 'contextVersion', undefined);
     await tamper(accountId, publicHost.id, 'contextVersion', undefined);
-    await expect(createProviderKeyResolver(config).byName(accountId, 'a')).rejects.toMatchObject({ status: 424 });
-    await expect(createProviderKeyResolver(config).byName(accountId, 'b')).rejects.toThrow('could not be decrypted');
+    await expect(createProviderKeyResolver(keySource()).byName(accountId, 'a')).rejects.toMatchObject({ status: 424 });
+    await expect(createProviderKeyResolver(keySource()).byName(accountId, 'b')).rejects.toThrow('could not be decrypted');
   });
 });
 
@@ -231,7 +236,7 @@ describe('API keys', () => {
     expect(created.key).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
 
     let t = Date.now();
-    const auth = createApiKeyAuthenticator(config, { positiveTtlMs: 1_000, negativeTtlMs: 500, now: () => t });
+    const auth = createApiKeyAuthenticator(store, { positiveTtlMs: 1_000, negativeTtlMs: 500, now: () => t });
     expect(await auth.authenticate(created.key)).toEqual({ accountId, apiKeyId: created.id });
     expect(await auth.authenticate(`${created.key.slice(0, -1)}x`)).toBeUndefined();
     expect(await auth.authenticate('not-a-key')).toBeUndefined();
@@ -265,7 +270,7 @@ describe('API keys', () => {
     const routing = { name: 'support-bot', strategy: 'fallback' as const, targets: [{ model: 'openai/gpt-4o', weight: 1 }] };
     await createConfigRepository(db, config.tables.accounts).create(accountId, routing, { providerKeys: [], customRoles: [] }, new Date().toISOString(), 10);
     const created = await service.create(accountId, { name: 'bot' });
-    const fresh = () => createApiKeyAuthenticator(config).authenticate(created.key);
+    const fresh = () => createApiKeyAuthenticator(createApiKeyRepository(db, config.tables.accounts)).authenticate(created.key);
 
     expect(await service.bindConfig(accountId, created.id, 'support-bot')).toMatchObject({ id: created.id, config: 'support-bot' });
     expect(await fresh()).toEqual({ accountId, apiKeyId: created.id, config: 'support-bot' });
@@ -284,7 +289,7 @@ describe('API keys', () => {
     const accountId = newId('acc');
     const created = await service.create(accountId, { name: 'touchy' });
     let t = Date.parse('2030-01-01T00:00:00Z');
-    const auth = createApiKeyAuthenticator(config, { now: () => t });
+    const auth = createApiKeyAuthenticator(store, { now: () => t });
     const principal = { accountId, apiKeyId: created.id };
     await auth.touch(principal);
     expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:00:00.000Z');
@@ -292,7 +297,7 @@ describe('API keys', () => {
     await auth.touch(principal);
     expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:00:00.000Z');
     // Another container (no in-memory stamp) is held back by the table's condition.
-    await createApiKeyAuthenticator(config, { now: () => t }).touch(principal);
+    await createApiKeyAuthenticator(store, { now: () => t }).touch(principal);
     expect((await service.list(accountId))[0]!.lastUsedAt).toBe('2030-01-01T00:00:00.000Z');
     t += 31_000;
     await auth.touch(principal);
@@ -302,7 +307,7 @@ describe('API keys', () => {
     t += 61_000;
     await expect(auth.touch(principal)).resolves.toBeUndefined();
     expect(await service.list(accountId)).toEqual([]);
-    const broken = createApiKeyAuthenticator(config, { store: { ...store, touch: () => Promise.reject(new Error('ddb down')) } });
+    const broken = createApiKeyAuthenticator({ ...store, touch: () => Promise.reject(new Error('ddb down')) });
     await expect(broken.touch(principal)).resolves.toBeUndefined();
   });
 });

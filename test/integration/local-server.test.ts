@@ -1,15 +1,20 @@
 import { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
-import { ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import type { GatewayParts } from '../../lambdas/gateway/container.js';
+import { ROUTES } from '../../lambdas/handlers/routes.js';
+import type { HandlerModules } from '../../lib/local/handler-modules.js';
 import { installLambdaStreamingGlobals } from '../../lib/local/lambda-streaming.js';
 import { startLocalServer, type LocalServer } from '../../lib/local/server.js';
 
 const CANARY = 'CANARY-local-server-7f3a';
 const events: APIGatewayProxyEvent[] = [];
+/** What the server handed to the router modules' composition hook. */
+const composed: GatewayParts[] = [];
+const PARTS: GatewayParts = { activity: { recordRequest: async () => undefined } };
 
 /** Handlers standing in for the real ones, so these tests pin the server's own behaviour. */
-function handlerModules(): Record<HandlerName, () => Promise<{ handler: unknown }>> {
+function handlerModules(): HandlerModules {
   const g = globalThis as unknown as { awslambda: { streamifyResponse: (h: unknown) => unknown; HttpResponseStream: { from(s: Writable, p: object): Writable } } };
   return {
     'chat-completions': async () => ({
@@ -20,7 +25,7 @@ function handlerModules(): Record<HandlerName, () => Promise<{ handler: unknown 
         out.end('data: [DONE]\n\n');
       }),
     }),
-    messages: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    messages: async () => ({ handler: async () => ({ statusCode: 204, body: '' }), composeGateway: (parts: GatewayParts) => void composed.push(parts) }),
     models: async () => ({
       handler: async () => {
         throw new Error(`upstream said ${CANARY}`);
@@ -41,7 +46,7 @@ let stderr: string[];
 const realWrite = process.stderr.write.bind(process.stderr);
 beforeAll(async () => {
   installLambdaStreamingGlobals();
-  server = await startLocalServer({ verifier, routes: ROUTES, handlerModules: handlerModules() });
+  server = await startLocalServer({ verifier, routes: ROUTES, handlerModules: handlerModules(), gatewayParts: PARTS });
 });
 beforeEach(() => {
   stderr = [];
@@ -53,6 +58,14 @@ afterEach(() => {
 afterAll(() => server.close());
 
 describe('local server', () => {
+  it('hands its gateway parts to a router module once, as the module loads, before the module serves', async () => {
+    expect(composed).toEqual([]);
+    expect((await fetch(`${server.url}/v1/messages`, { method: 'POST', body: '{}' })).status).toBe(204);
+    await fetch(`${server.url}/v1/messages`, { method: 'POST', body: '{}' });
+    expect(composed).toHaveLength(1);
+    expect(composed[0]).toBe(PARTS);
+  });
+
   it('P1: a handler that throws gives a 500 in OpenAI shape, and neither the response nor the log carries request content', async () => {
     const res = await fetch(`${server.url}/v1/models?q=${CANARY}`, { headers: { authorization: `Bearer rk_${CANARY}` } });
     expect(res.status).toBe(500);

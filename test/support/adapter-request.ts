@@ -1,5 +1,5 @@
-import type { UpstreamCredentials } from '../../lambdas/gateway/ports.js';
-import type { ProviderId } from '../../lambdas/providers/provider-ids.js';
+import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
+import type { ProviderId } from '../../lambdas/provider-ids.js';
 import type { ChatRequest } from '../../lambdas/providers/types.js';
 
 /** Credentials as the key resolver hands them to an adapter (no adapter reads the key id, so it is fixed). */

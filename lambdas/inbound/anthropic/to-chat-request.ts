@@ -1,6 +1,7 @@
-import { chatRequestFromJson, type ClientChatRequest } from '../../gateway/chat-request.js';
+import type { ClientChatRequest } from '../../gateway/engine/route-chat.js';
 import { ApiError } from '../../http/errors.js';
 import { parseOrThrow } from '../../http/zod-errors.js';
+import { chatRequestFromJson } from '../openai/chat-request.js';
 import { messagesRequestSchema, type AnthropicContentBlock, type AnthropicInputMessage, type MessagesRequest } from './request-schema.js';
 
 type OpenAiMessage = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 import { ApiError } from '../../http/errors.js';
 import { parseOrThrow } from '../../http/zod-errors.js';
 import type { ChatRequest, UpstreamHttpRequest } from '../types.js';

@@ -2,7 +2,7 @@ import type { UpstreamFailure, UpstreamResponse } from '../types.js';
 import { anthropicErrorSchema } from './wire.js';
 
 /**
- * An Anthropic error response as an UpstreamFailure. The status decides the mapping (gateway/error-mapping.ts):
+ * An Anthropic error response as an UpstreamFailure. The status decides the mapping (gateway/client-errors.ts):
  * 529 `overloaded_error` is a 5xx like any other, so it becomes a retryable 502; 429 keeps its Retry-After.
  */
 export async function readFailure(response: UpstreamResponse): Promise<UpstreamFailure> {

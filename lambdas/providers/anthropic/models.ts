@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 import type { UpstreamHttpRequest, UpstreamModel, UpstreamResponse } from '../types.js';
 import { anthropicBaseUrl, anthropicHeaders } from './api.js';
 

@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 
 /**
  * Converse's REST address (`POST /model/{modelId}/converse[-stream]` on the regional runtime endpoint). The

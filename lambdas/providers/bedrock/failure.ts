@@ -2,7 +2,7 @@ import type { UpstreamFailure, UpstreamResponse } from '../types.js';
 
 /**
  * Bedrock runtime exceptions (by the SDK's error name) as the HTTP failures the gateway maps to client statuses
- * (gateway/error-mapping.ts): throttling 429, denied access 403 (the deployment's role, shown as a provider-key
+ * (gateway/client-errors.ts): throttling 429, denied access 403 (the deployment's role, shown as a provider-key
  * failure), bad input 400, unknown model 404, model or service trouble 5xx → 502, a model timeout → 504.
  */
 const STATUS_BY_EXCEPTION: Readonly<Record<string, number>> = {

@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 
 /** Google's Gemini API; a provider key's `baseUrl` replaces it (a proxy, or a fake in tests). */
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';

@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 import { ApiError } from '../../http/errors.js';
 import { invalidParam, parseOrThrow } from '../../http/zod-errors.js';
 import { appendTurn, joinedText, userItems } from '../turns.js';

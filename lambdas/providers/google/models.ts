@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 import type { UpstreamHttpRequest, UpstreamModel, UpstreamResponse } from '../types.js';
 import { googleBaseUrl, googleHeaders } from './api.js';
 import { geminiModelListSchema } from './wire.js';

@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 import { AZURE_DEFAULT_API_VERSION, type OpenAiPreset } from './presets.js';
 
 /** The key's baseUrl (regional endpoint, proxy) or the preset's, without trailing slashes. */

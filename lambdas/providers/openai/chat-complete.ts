@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../gateway/ports.js';
+import type { UpstreamCredentials } from '../types.js';
 import { z } from 'zod';
 import { parseAnswer } from '../answer-json.js';
 import { readSseEvents } from '../sse-reader.js';

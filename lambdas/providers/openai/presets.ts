@@ -1,4 +1,4 @@
-import type { ProviderId } from '../provider-ids.js';
+import type { ProviderId } from '../../provider-ids.js';
 
 /**
  * The OpenAI-compatible family: providers that speak OpenAI's chat wire format and differ only in where they

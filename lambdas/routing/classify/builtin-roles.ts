@@ -1,4 +1,5 @@
 import { BUILTIN_ROLE_NAMES, type BuiltinRoleName, type RoleDefinition } from '../config-schema.js';
+import type { RoleSet } from '../decision.js';
 
 /**
  * The roles every account has, by these names (an account may override any of them with its own definition).
@@ -291,6 +292,9 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
     ],
   },
 ] satisfies readonly (RoleDefinition & { name: BuiltinRoleName })[];
+
+/** The built-in roles alone, as a role set (an account without roles of its own has exactly these). */
+export const BUILTIN_ROLE_SET: RoleSet = { key: 'builtin', roles: BUILTIN_ROLES };
 
 export function isBuiltinRole(name: string): name is BuiltinRoleName {
   return (BUILTIN_ROLE_NAMES as readonly string[]).includes(name);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RoleDefinition } from '../config-schema.js';
-import type { Classification, ClassifyRequest, RoutingRequest } from '../decision.js';
+import type { Classification, ClassifyRequest, RoleSet, RoutingRequest } from '../decision.js';
 import { headAndTail, promptText } from './prompt-text.js';
 
 /**
@@ -29,15 +29,15 @@ const MAX_DESCRIPTION_CHARS = 300;
 /** A model that names a role without saying how sure it is is taken at even odds. */
 const UNSTATED_CONFIDENCE = 0.5;
 
-export async function classifyWithLlm(request: RoutingRequest, roles: readonly RoleDefinition[], options: LlmClassifierOptions): Promise<Classification> {
+export async function classifyWithLlm(request: RoutingRequest, roles: RoleSet, options: LlmClassifierOptions): Promise<Classification> {
   const { lastUser, system } = promptText(request.body);
   if (lastUser.trim() !== '') {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), options.timeoutMs);
     try {
       // The race keeps the deadline even if `complete` ignores its signal.
-      const answer = await Promise.race([options.complete(classificationPrompt(lastUser, system, roles), controller.signal), whenAborted(controller.signal)]);
-      const classification = parseAnswer(answer, roles);
+      const answer = await Promise.race([options.complete(classificationPrompt(lastUser, system, roles.roles), controller.signal), whenAborted(controller.signal)]);
+      const classification = parseAnswer(answer, roles.roles);
       if (classification) return classification;
     } catch {
       // Timeout, network or provider error: the fallback answers, and the error (which may quote the prompt) is dropped.

@@ -1,11 +1,10 @@
-import type { RoleDefinition } from '../config-schema.js';
-import type { Classification, RoutingRequest } from '../decision.js';
+import type { Classification, RoleSet, RoutingRequest } from '../decision.js';
 import { headAndTail, promptText } from './prompt-text.js';
-import { roleModel } from './role-model.js';
+import { roleModel, type RoleModel } from './role-model.js';
 import { addTurnFeatures, addWordFeatures } from './text-features.js';
 
 /**
- * The built-in classifier: no network call, in memory, well under a millisecond. It scores the last user turn
+ * The built-in classifier: no network call, in memory, cheap enough for every request. It scores the last user turn
  * and the system prompt against each role's model (role-model.ts) and answers the most likely role with the
  * model's posterior probability for it as the confidence.
  */
@@ -33,21 +32,22 @@ const SYSTEM_WEIGHT = 0.5;
  */
 const TEMPERATURE = 3;
 
-export function classifyLocal(request: RoutingRequest, roles: readonly RoleDefinition[]): Classification {
-  const scores = roleScores(request, roles);
-  return { role: roles[argMax(scores)]!.name, confidence: posteriorOfBest(scores), method: 'local' };
+export function classifyLocal(request: RoutingRequest, roles: RoleSet): Classification {
+  const model = roleModel(roles);
+  const scores = roleScores(request, model);
+  const role = model.roleNames[argMax(scores)];
+  if (role === undefined) throw new Error('classifyLocal needs at least one role');
+  return { role, confidence: posteriorOfBest(scores), method: 'local' };
 }
 
-/** Each role's log-likelihood of the request's features, in `roles` order. */
-function roleScores(request: RoutingRequest, roles: readonly RoleDefinition[]): Float64Array {
-  if (roles.length === 0) throw new Error('classifyLocal needs at least one role');
-  const model = roleModel(roles);
+/** Each role's log-likelihood of the request's features, in the model's role order. */
+function roleScores(request: RoutingRequest, model: RoleModel): Float64Array {
   const { lastUser, system } = promptText(request.body);
   const features = new Map<string, number>();
   addTurnFeatures(headAndTail(lastUser, MAX_TURN_CHARS), features);
   if (system) addWordFeatures(headAndTail(system, MAX_SYSTEM_CHARS), SYSTEM_WEIGHT, features);
 
-  const scores = new Float64Array(roles.length);
+  const scores = new Float64Array(model.roleNames.length);
   for (const [feature, weight] of features) {
     const logLikelihood = model.logLikelihood.get(feature);
     if (!logLikelihood) continue;

@@ -1,4 +1,6 @@
+import { TtlCache } from '../../cache/ttl-cache.js';
 import type { RoleDefinition } from '../config-schema.js';
+import type { RoleSet } from '../decision.js';
 import { addTurnFeatures, addWordFeatures } from './text-features.js';
 
 /**
@@ -17,14 +19,21 @@ const WEIGHT = { name: 3, keyword: 3, description: 2, example: 1 } as const;
 /** Additive smoothing: how much a role is assumed to have of a feature it was never shown. */
 const SMOOTHING = 0.1;
 
-/** The router passes the same cached roles array for an account, so a model is learned once per array. */
-const models = new WeakMap<readonly RoleDefinition[], RoleModel>();
+/**
+ * Learning a model reads every example of every role, far more work than classifying a request, so a model is
+ * learned once per role set (its key names exactly those roles) and kept a while: the routing store gives an
+ * account's roles a new key each time it reloads them, so an edited role is learned afresh. Bounded, as a
+ * container may serve many accounts.
+ */
+const models = new TtlCache<string, RoleModel>({ maxEntries: 256 });
+const MODEL_LIFETIME_MS = 5 * 60_000;
 
-export function roleModel(roles: readonly RoleDefinition[]): RoleModel {
-  let model = models.get(roles);
+/** The model of a role set, learned on first use. */
+export function roleModel(set: RoleSet): RoleModel {
+  let model = models.get(set.key);
   if (!model) {
-    model = learn(roles);
-    models.set(roles, model);
+    model = learn(set.roles);
+    models.set(set.key, model, MODEL_LIFETIME_MS);
   }
   return model;
 }

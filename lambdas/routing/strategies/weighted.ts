@@ -37,14 +37,6 @@ export function orderByWeight(targets: readonly RouteTarget[], stateKey: string)
   return [chosen, ...targets.filter((t) => t !== chosen).sort((a, b) => b.weight - a.weight)];
 }
 
-// Parsed target lists are shared across decisions (strategies/targets.ts), so each one's signature is built once.
-const signatures = new WeakMap<readonly RouteTarget[], string>();
-
 function signatureOf(targets: readonly RouteTarget[]): string {
-  let signature = signatures.get(targets);
-  if (signature === undefined) {
-    signature = targets.map((t) => `${t.providerKeyName}/${t.model}*${t.weight}`).join('\n');
-    signatures.set(targets, signature);
-  }
-  return signature;
+  return targets.map((t) => `${t.providerKeyName}/${t.model}*${t.weight}`).join('\n');
 }

@@ -1,6 +1,6 @@
 import { catalogEntrySchema } from '../../../lambdas/catalog/catalog-schema.js';
 import { MODELS } from '../../../lambdas/catalog/models.js';
-import { PROVIDER_IDS } from '../../../lambdas/providers/provider-ids.js';
+import { PROVIDER_IDS } from '../../../lambdas/provider-ids.js';
 
 describe('model catalog data', () => {
   it.each(MODELS.map((entry) => [`${entry.provider}/${entry.model}`, entry] as const))('%s is well-formed', (_name, entry) => {

@@ -1,4 +1,4 @@
-import { AbortSwitch } from '../../../lambdas/gateway/abort-switch.js';
+import { AbortSwitch } from '../../../lambdas/gateway/transport/abort-switch.js';
 
 describe('AbortSwitch: the client signal of a request and of each upstream call', () => {
   it('runs each listener once, skips removed ones, and stays aborted', () => {

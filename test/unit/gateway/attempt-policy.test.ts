@@ -1,5 +1,5 @@
-import { backoffMs, configPolicy, directPolicy, failureClass, inlinePolicy, retryAfterMs } from '../../../lambdas/gateway/attempt-policy.js';
-import { DEFAULT_TIMEOUTS } from '../../../lambdas/gateway/gateway-deps.js';
+import { backoffMs, configPolicy, directPolicy, failureClass, inlinePolicy, retryAfterMs } from '../../../lambdas/gateway/engine/attempt-policy.js';
+import { DEFAULT_TIMEOUTS } from '../../../lambdas/gateway/deps.js';
 import { routingConfigSchema } from '../../../lambdas/routing/config-schema.js';
 
 describe('attempt policy', () => {

@@ -2,7 +2,7 @@ import { anthropic } from '../../../lambdas/providers/anthropic/index.js';
 import { DEFAULT_MAX_TOKENS, THINKING_BUDGET_BY_EFFORT } from '../../../lambdas/providers/anthropic/chat-request.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
 import { chatRequestFor, credentials } from '../../support/adapter-request.js';
 import { expectThrown } from '../../support/thrown.js';
 

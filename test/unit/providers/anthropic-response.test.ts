@@ -1,5 +1,5 @@
 import { anthropic } from '../../../lambdas/providers/anthropic/index.js';
-import { upstreamFailureToApiError } from '../../../lambdas/gateway/error-mapping.js';
+import { upstreamFailureToApiError } from '../../../lambdas/gateway/client-errors.js';
 import { UpstreamError } from '../../../lambdas/providers/types.js';
 import { expectValid } from '../../support/openai-schema.js';
 import { fixedResponse } from '../../support/fixed-response.js';

@@ -1,56 +1,13 @@
 import { anthropic } from '../../../lambdas/providers/anthropic/index.js';
-import { sendUpstream } from '../../../lambdas/gateway/upstream-http.js';
-import { UpstreamError, type ChatChunk, type ChatRequest } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
-import { FAKE_TIME_INPUT, FAKE_WEATHER_INPUT, startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
+import { UpstreamError, type ChatChunk } from '../../../lambdas/providers/types.js';
+import { FAKE_TIME_INPUT, FAKE_WEATHER_INPUT } from '../../fakes/anthropic-upstream.js';
 import { expectValid } from '../../support/openai-schema.js';
-import { credentials } from '../../support/adapter-request.js';
 import { bytesSplitAt } from '../../support/byte-stream.js';
+import { assembleChunks, collectValidChunks, type ToolCallDelta } from '../../support/chat-chunks.js';
 
 /** An Anthropic SSE stream in the documented wire format: `event: <type>` then `data: <json with the same type>`. */
 function sse(events: Array<Record<string, unknown> & { type: string }>): string {
   return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
-}
-
-async function collect(chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> {
-  const out: ChatChunk[] = [];
-  for await (const c of chunks) {
-    expectValid('chunk', c);
-    out.push(c);
-  }
-  return out;
-}
-
-interface ToolCallDelta {
-  index: number;
-  id?: string;
-  type?: string;
-  function?: { name?: string; arguments?: string };
-}
-
-/** What an OpenAI client assembles from the chunks: text, reasoning, tool calls by index, finish reason and usage. */
-function assemble(chunks: ChatChunk[]) {
-  let content = '';
-  let reasoning = '';
-  let finishReason: string | null = null;
-  const tools: Array<{ id: string; type: string; function: { name: string; arguments: string } }> = [];
-  for (const c of chunks) {
-    const choice = c.choices[0];
-    if (!choice) continue;
-    const delta = choice.delta as { content?: string; reasoning_content?: string; tool_calls?: ToolCallDelta[] };
-    content += delta.content ?? '';
-    reasoning += delta.reasoning_content ?? '';
-    for (const t of delta.tool_calls ?? []) {
-      tools[t.index] ??= { id: '', type: '', function: { name: '', arguments: '' } };
-      const tool = tools[t.index]!;
-      if (t.id) tool.id = t.id;
-      if (t.type) tool.type = t.type;
-      if (t.function?.name) tool.function.name = t.function.name;
-      tool.function.arguments += t.function?.arguments ?? '';
-    }
-    finishReason = choice.finish_reason ?? finishReason;
-  }
-  return { content, reasoning, tools, finishReason, usage: chunks.at(-1)?.usage };
 }
 
 const start = (usage: Record<string, number> = { input_tokens: 25, output_tokens: 1 }) => ({
@@ -84,7 +41,7 @@ const TEXT_STREAM = sse([start(), { type: 'ping' }, ...textBlock(0, ['Héllo', '
 
 describe('anthropic adapter: stream translation', () => {
   it('sends the role first, then text deltas, a finish chunk and a usage chunk with choices []', async () => {
-    const chunks = await collect(anthropic.readChatStream(bytesSplitAt(TEXT_STREAM)));
+    const chunks = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(TEXT_STREAM)));
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
     expect(chunks.slice(1, 4).map((c) => c.choices[0]!.delta.content)).toEqual(['Héllo', ' wörld ', '🌍']);
     expect(chunks[4]!.choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
@@ -95,10 +52,10 @@ describe('anthropic adapter: stream translation', () => {
   });
 
   it('yields the same chunks whole or split at any byte', async () => {
-    const whole = (await collect(anthropic.readChatStream(bytesSplitAt(TEXT_STREAM)))).map(({ created: _c, ...rest }) => rest);
+    const whole = (await collectValidChunks(anthropic.readChatStream(bytesSplitAt(TEXT_STREAM)))).map(({ created: _c, ...rest }) => rest);
     const length = new TextEncoder().encode(TEXT_STREAM).length;
     for (let cut = 1; cut < length; cut += 7) {
-      const split = await collect(anthropic.readChatStream(bytesSplitAt(TEXT_STREAM, [cut, cut + 3])));
+      const split = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(TEXT_STREAM, [cut, cut + 3])));
       expect(split.map(({ created: _c, ...rest }) => rest)).toEqual(whole);
     }
   });
@@ -107,12 +64,12 @@ describe('anthropic adapter: stream translation', () => {
     const args = JSON.stringify(FAKE_WEATHER_INPUT);
     const parts = pieces(args, 3);
     expect(parts.length).toBeGreaterThan(10);
-    const chunks = await collect(anthropic.readChatStream(bytesSplitAt(sse([start(), ...textBlock(0, ['Checking.']), ...toolBlock(1, 'toolu_01', 'get_weather', parts), ...end('tool_use')]))));
+    const chunks = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(sse([start(), ...textBlock(0, ['Checking.']), ...toolBlock(1, 'toolu_01', 'get_weather', parts), ...end('tool_use')]))));
     const toolChunks = chunks.filter((c) => c.choices[0]?.delta.tool_calls);
     expect(toolChunks[0]!.choices[0]!.delta.tool_calls).toEqual([{ index: 0, id: 'toolu_01', type: 'function', function: { name: 'get_weather', arguments: '' } }]);
     // The empty opening partial_json is not forwarded; every other piece is, in order.
     expect(toolChunks.slice(1).map((c) => (c.choices[0]!.delta.tool_calls as ToolCallDelta[])[0])).toEqual(parts.map((arguments_) => ({ index: 0, function: { arguments: arguments_ } })));
-    const assembled = assemble(chunks);
+    const assembled = assembleChunks(chunks);
     expect(assembled.content).toBe('Checking.');
     expect(JSON.parse(assembled.tools[0]!.function.arguments)).toEqual(FAKE_WEATHER_INPUT);
     expect(assembled.finishReason).toBe('tool_calls');
@@ -121,12 +78,12 @@ describe('anthropic adapter: stream translation', () => {
   it('indexes two parallel tool_use blocks 0 and 1 (counting tool blocks only) and keeps their arguments apart', async () => {
     const weather = pieces(JSON.stringify(FAKE_WEATHER_INPUT), 5);
     const time = pieces(JSON.stringify(FAKE_TIME_INPUT), 4);
-    const chunks = await collect(
+    const chunks = await collectValidChunks(
       anthropic.readChatStream(
         bytesSplitAt(sse([start(), ...textBlock(0, ['Two calls.']), ...toolBlock(1, 'toolu_a', 'get_weather', weather), ...toolBlock(2, 'toolu_b', 'get_time', time), ...end('tool_use')])),
       ),
     );
-    const { tools } = assemble(chunks);
+    const { tools } = assembleChunks(chunks);
     expect(tools.map((t) => [t.id, t.type, t.function.name])).toEqual([
       ['toolu_a', 'function', 'get_weather'],
       ['toolu_b', 'function', 'get_time'],
@@ -146,8 +103,8 @@ describe('anthropic adapter: stream translation', () => {
       ...textBlock(1, ['Done.']),
       ...end('end_turn'),
     ];
-    const chunks = await collect(anthropic.readChatStream(bytesSplitAt(sse(events))));
-    const assembled = assemble(chunks);
+    const chunks = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(sse(events))));
+    const assembled = assembleChunks(chunks);
     expect(assembled.reasoning).toBe('Step one, step two.');
     expect(assembled.content).toBe('Done.');
     expect(JSON.stringify(chunks)).not.toContain('EqQBCgIYAhIM');
@@ -159,15 +116,15 @@ describe('anthropic adapter: stream translation', () => {
       ...textBlock(0, ['ok']),
       ...end('max_tokens', { output_tokens: 42 }),
     ];
-    const chunks = await collect(anthropic.readChatStream(bytesSplitAt(sse(events))));
+    const chunks = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(sse(events))));
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('length');
     expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 2130, completion_tokens: 42, total_tokens: 2172, prompt_tokens_details: { cached_tokens: 2000 } });
   });
 
   it('ignores ping and event types it does not know', async () => {
     const events = [start(), { type: 'ping' }, { type: 'some_future_event', index: 0 }, ...textBlock(0, ['a']), { type: 'ping' }, ...end('end_turn')];
-    const chunks = await collect(anthropic.readChatStream(bytesSplitAt(sse(events))));
-    expect(assemble(chunks).content).toBe('a');
+    const chunks = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(sse(events))));
+    expect(assembleChunks(chunks).content).toBe('a');
     expect(chunks).toHaveLength(4);
   });
 
@@ -184,50 +141,10 @@ describe('anthropic adapter: stream translation', () => {
 
   it('treats a stream that ends before message_stop as a failure', async () => {
     const cut = sse([start(), ...textBlock(0, ['a', 'b'])]);
-    await expect(collect(anthropic.readChatStream(bytesSplitAt(cut)))).rejects.toMatchObject({ failure: { kind: 'stream' } });
+    await expect(collectValidChunks(anthropic.readChatStream(bytesSplitAt(cut)))).rejects.toMatchObject({ failure: { kind: 'stream' } });
   });
 
   it('rejects an event whose data is not JSON', async () => {
-    await expect(collect(anthropic.readChatStream(bytesSplitAt('event: message_start\ndata: {oops\n\n')))).rejects.toBeInstanceOf(UpstreamError);
-  });
-});
-
-describe('anthropic adapter against the fake Anthropic upstream', () => {
-  let fake: FakeAnthropicUpstream;
-  const creds = (): UpstreamCredentials => credentials('anthropic', 'claude', 'sk-ant-test', { baseUrl: fake.baseUrl });
-  beforeAll(async () => {
-    fake = await startFakeAnthropicUpstream();
-  });
-  afterAll(() => fake.close());
-
-  async function call(model: string, stream: boolean) {
-    const request: ChatRequest = { body: { model: `claude/${model}`, messages: [{ role: 'user', content: 'Weather?' }], stream }, providerKeyName: 'claude', model, stream, includeUsage: false };
-    const res = await sendUpstream(anthropic.chatRequest(request, creds()), new AbortController().signal);
-    expect(res.status).toBe(200);
-    return res;
-  }
-
-  it.each(['ok', 'tool-call', 'parallel-tools', 'thinking'])('mode %s: the assembled stream equals the non-streamed completion', async (mode) => {
-    const json = JSON.parse((await anthropic.readChatResponse(await call(mode, false))).json);
-    expectValid('completion', json);
-    const streamed = assemble(await collect(anthropic.readChatStream((await call(mode, true)).body)));
-    const message = json.choices[0].message;
-    expect(streamed.content || null).toBe(message.content);
-    expect(streamed.reasoning || undefined).toBe(message.reasoning_content);
-    expect(streamed.tools.length > 0 ? streamed.tools : undefined).toEqual(message.tool_calls);
-    expect(streamed.finishReason).toBe(json.choices[0].finish_reason);
-    expect(streamed.usage).toEqual(json.usage);
-    expect(fake.requests.at(-1)?.headers['x-api-key']).toBe('sk-ant-test');
-  });
-
-  it('tool call arguments parse exactly to the input the fake produced', async () => {
-    const streamed = assemble(await collect(anthropic.readChatStream((await call('parallel-tools', true)).body)));
-    const produced = fake.blocks('parallel-tools').flatMap((b) => (b.type === 'tool_use' ? [b.input] : []));
-    expect(streamed.tools.map((t) => JSON.parse(t.function.arguments))).toEqual(produced);
-  });
-
-  it('reads the fake model list', async () => {
-    const res = await sendUpstream(anthropic.modelsRequest(creds()), new AbortController().signal);
-    expect((await anthropic.readModels(res)).map((m) => m.id)).toEqual(['claude-sonnet-4-5', 'claude-haiku-4-5']);
+    await expect(collectValidChunks(anthropic.readChatStream(bytesSplitAt('event: message_start\ndata: {oops\n\n')))).rejects.toBeInstanceOf(UpstreamError);
   });
 });

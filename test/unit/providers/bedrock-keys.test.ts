@@ -3,7 +3,6 @@ import { createProviderKeysService } from '../../../lambdas/keys/provider-keys-s
 import { createProviderKeyResolver } from '../../../lambdas/keys/provider-key-resolver.js';
 import type { ProviderKeyRecord, ProviderKeyStore } from '../../../lambdas/keys/key-stores.js';
 import type { EnvelopeCipher } from '../../../lambdas/crypto/envelope-cipher.js';
-import type { RuntimeConfig } from '../../../lambdas/runtime-config.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { validate } from '../../../lambdas/http/validation.js';
 import { thrownBy } from '../../support/thrown.js';
@@ -62,7 +61,7 @@ describe('bedrock provider keys: a region, no key', () => {
     expect(store.records[0]!.region).toBe('eu-west-3');
     expect(await service.list('acc1')).toEqual([created]);
 
-    const resolver = createProviderKeyResolver({} as RuntimeConfig, { store, cipher: noCipher });
+    const resolver = createProviderKeyResolver({ store, cipher: noCipher });
     expect(await resolver.byName('acc1', 'aws')).toEqual({ providerKeyId: created.id, name: 'aws', provider: 'bedrock', region: 'eu-west-3', apiKey: '' });
     expect(await resolver.all('acc1')).toHaveLength(1);
   });

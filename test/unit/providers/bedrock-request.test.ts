@@ -1,7 +1,7 @@
 import { bedrock } from '../../../lambdas/providers/bedrock/index.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
 import { chatRequestFor, credentials } from '../../support/adapter-request.js';
 import { expectThrown } from '../../support/thrown.js';
 

@@ -1,5 +1,5 @@
 import { google } from '../../../lambdas/providers/google/index.js';
-import { upstreamFailureToApiError } from '../../../lambdas/gateway/error-mapping.js';
+import { upstreamFailureToApiError } from '../../../lambdas/gateway/client-errors.js';
 import { fixedResponse } from '../../fakes/google-upstream.js';
 
 const googleError = (code: number, status: string, message: string, details?: unknown[]) => ({ error: { code, message, status, ...(details ? { details } : {}) } });

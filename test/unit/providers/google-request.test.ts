@@ -2,7 +2,7 @@ import { google } from '../../../lambdas/providers/google/index.js';
 import { SKIP_THOUGHT_SIGNATURE } from '../../../lambdas/providers/google/chat-request.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 import type { ChatRequest } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
 import { chatRequestFor, credentials } from '../../support/adapter-request.js';
 import { expectThrown } from '../../support/thrown.js';
 

@@ -1,9 +1,9 @@
 import { OPENAI_COMPATIBLE } from '../../../lambdas/providers/openai/index.js';
 import { AZURE_DEFAULT_API_VERSION, OPENAI_PRESETS, type OpenAiCompatibleId } from '../../../lambdas/providers/openai/presets.js';
 import type { ChatChunk, ChatRequest, UpstreamResponse } from '../../../lambdas/providers/types.js';
-import type { UpstreamCredentials } from '../../../lambdas/gateway/ports.js';
-import { StreamMeter } from '../../../lambdas/gateway/stream-meter.js';
-import { clientChunks } from '../../../lambdas/gateway/stream-pipe.js';
+import type { UpstreamCredentials } from '../../../lambdas/providers/types.js';
+import { StreamMeter } from '../../../lambdas/gateway/engine/stream-meter.js';
+import { clientChunks } from '../../../lambdas/gateway/engine/client-chunks.js';
 import { chatRequestFor, credentials } from '../../support/adapter-request.js';
 
 const SECRET = 'sk-preset-test-secret';

@@ -1,15 +1,18 @@
-import { BUILTIN_ROLES, belowThreshold, classifyLocal, DEFAULT_MIN_CONFIDENCE, isBuiltinRole } from '../../../lambdas/routing/classify/index.js';
+import { BUILTIN_ROLE_SET, BUILTIN_ROLES, belowThreshold, classifyLocal, DEFAULT_MIN_CONFIDENCE, isBuiltinRole } from '../../../lambdas/routing/classify/index.js';
 import { roleModel } from '../../../lambdas/routing/classify/role-model.js';
 import { BUILTIN_ROLE_NAMES, roleBodySchema, type RoleDefinition } from '../../../lambdas/routing/config-schema.js';
-import type { RoutingRequest } from '../../../lambdas/routing/decision.js';
+import type { RoleSet, RoutingRequest } from '../../../lambdas/routing/decision.js';
 import { newCanary } from '../../support/canary.js';
 import { confusion, roleHoldout, rolePrompts, routingRequest, type RolePrompt } from '../../fixtures/roles/labelled-sets.js';
 
-const evaluate = (prompts: readonly RolePrompt[], roles: readonly RoleDefinition[] = BUILTIN_ROLES) =>
+const evaluate = (prompts: readonly RolePrompt[], roles: RoleSet = BUILTIN_ROLE_SET) =>
   confusion(BUILTIN_ROLE_NAMES, prompts.map((p) => [p.role, classifyLocal(routingRequest(p), roles).role] as const));
 
 const withMessages = (messages: unknown[]): RoutingRequest => ({ ...routingRequest({ text: '' }), body: { model: 'roukey/test', messages } });
-const classify = (text: string, roles: readonly RoleDefinition[] = BUILTIN_ROLES) => classifyLocal(routingRequest({ text }), roles);
+const classify = (text: string, roles: RoleSet = BUILTIN_ROLE_SET) => classifyLocal(routingRequest({ text }), roles);
+/** Roles as a set of their own: a key no other test uses, as the routing store gives each load. */
+let sets = 0;
+const roleSet = (roles: readonly RoleDefinition[]): RoleSet => ({ key: `test-${++sets}`, roles });
 
 describe('built-in roles', () => {
   it('are the eight names of the contract, each valid as a role body with 10-25 examples and keywords', () => {
@@ -55,7 +58,7 @@ describe('classifyLocal', () => {
 
   it('answers method local with a confidence in [0, 1] for every labelled prompt', () => {
     for (const prompt of rolePrompts()) {
-      const { confidence, method } = classifyLocal(routingRequest(prompt), BUILTIN_ROLES);
+      const { confidence, method } = classifyLocal(routingRequest(prompt), BUILTIN_ROLE_SET);
       expect(method).toBe('local');
       expect(confidence).toBeGreaterThanOrEqual(0);
       expect(confidence).toBeLessThanOrEqual(1);
@@ -74,19 +77,19 @@ describe('classifyLocal', () => {
       { role: 'assistant', content: 'Bonne nuit. Would you like me to translate anything else into French?' },
       { role: 'user', content: 'Now write a Python function that reverses a linked list.' },
     ]);
-    expect(classifyLocal(request, BUILTIN_ROLES).role).toBe('coding');
+    expect(classifyLocal(request, BUILTIN_ROLE_SET).role).toBe('coding');
   });
 
   it('reads text parts and ignores images', () => {
     const request = withMessages([
       { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }, { type: 'text', text: 'Solve for x: 4x + 2 = 18' }] },
     ]);
-    expect(classifyLocal(request, BUILTIN_ROLES).role).toBe('math');
+    expect(classifyLocal(request, BUILTIN_ROLE_SET).role).toBe('math');
   });
 
   it('reads the system prompt too, as context', () => {
     const ambiguous = 'Can you help me with this?\n\nThe committee met on Tuesday and agreed the budget.';
-    const asRole = (system: string) => classifyLocal(withMessages([{ role: 'system', content: system }, { role: 'user', content: ambiguous }]), BUILTIN_ROLES).role;
+    const asRole = (system: string) => classifyLocal(withMessages([{ role: 'system', content: system }, { role: 'user', content: ambiguous }]), BUILTIN_ROLE_SET).role;
     expect(asRole('You summarize documents into short summaries and key points.')).toBe('summarization');
     expect(asRole('You translate every message into Spanish.')).toBe('translation');
   });
@@ -104,7 +107,7 @@ describe('classifyLocal', () => {
       ],
       keywords: ['legal', 'law', 'lawyer', 'contract', 'clause', 'liability', 'indemnity', 'enforceable', 'lawsuit', 'gdpr', 'tenant rights'],
     };
-    const roles = [...BUILTIN_ROLES, legal];
+    const roles = roleSet([...BUILTIN_ROLES, legal]);
     for (const text of [
       'Is a verbal agreement legally binding in the UK?',
       'Can my landlord keep my deposit if the lease says nothing about cleaning?',
@@ -117,10 +120,10 @@ describe('classifyLocal', () => {
   });
 
   it('learns a role named by its words only, with no built-in name hard-coded', () => {
-    const roles: RoleDefinition[] = [
+    const roles = roleSet([
       { name: 'cooking', description: 'Recipes, ingredients and kitchen techniques.', examples: ['How long do I roast a chicken?'], keywords: ['recipe', 'bake', 'oven'] },
       { name: 'gardening', description: 'Plants, soil, pruning and garden pests.', examples: ['When should I prune roses?'], keywords: ['plant', 'soil', 'seeds'] },
-    ];
+    ]);
     expect(classify('What oven temperature for baking sourdough?', roles).role).toBe('cooking');
     expect(classify('My tomato plants have yellow leaves, is the soil too wet?', roles).role).toBe('gardening');
   });
@@ -128,28 +131,30 @@ describe('classifyLocal', () => {
   it('follows an account\'s override of a built-in role', () => {
     const text = 'Convert this recipe to metric units: 2 cups flour, 1 stick butter, 350°F.';
     const before = classify(text).role;
-    const roles = BUILTIN_ROLES.map((role) =>
-      role.name === 'translation'
-        ? { ...role, description: 'Converting units, currencies and measurements; translating text.', keywords: [...role.keywords, 'convert', 'metric', 'units', 'imperial'], examples: [...role.examples, 'Convert 5 miles to kilometres.'] }
-        : role,
+    const roles = roleSet(
+      BUILTIN_ROLES.map((role) =>
+        role.name === 'translation'
+          ? { ...role, description: 'Converting units, currencies and measurements; translating text.', keywords: [...role.keywords, 'convert', 'metric', 'units', 'imperial'], examples: [...role.examples, 'Convert 5 miles to kilometres.'] }
+          : role,
+      ),
     );
     expect(before).not.toBe('translation');
     expect(classify(text, roles).role).toBe('translation');
   });
 
-  it('learns a roles array once and reuses it while the array lives', () => {
-    const roles = [...BUILTIN_ROLES];
-    expect(roleModel(roles)).toBe(roleModel(roles));
-    expect(roleModel([...BUILTIN_ROLES])).not.toBe(roleModel(roles));
+  it('learns a role set once per key: the same key reuses the model, a new key (roles read again) learns anew', () => {
+    const roles = roleSet(BUILTIN_ROLES);
+    expect(roleModel(roles)).toBe(roleModel({ key: roles.key, roles: [...BUILTIN_ROLES] }));
+    expect(roleModel(roleSet(BUILTIN_ROLES))).not.toBe(roleModel(roles));
   });
 
   it('needs at least one role', () => {
-    expect(() => classify('hello', [])).toThrow('at least one role');
+    expect(() => classify('hello', roleSet([]))).toThrow('at least one role');
   });
 
   it('P1: keeps nothing of the prompt: the answer is role, confidence and method, and the learned model is unchanged', () => {
     const canary = newCanary();
-    const roles = [...BUILTIN_ROLES];
+    const roles = roleSet(BUILTIN_ROLES);
     const model = roleModel(roles);
     const features = [...model.logLikelihood.keys()];
     const result = classifyLocal(withMessages([{ role: 'system', content: `Be brief. ${canary}` }, { role: 'user', content: `Summarize this: ${canary} ${canary}` }]), roles);

@@ -1,5 +1,5 @@
 import { requiredCapabilities } from '../../../lambdas/catalog/index.js';
-import { decideRoute, directDecision, inlineDecision, planRoute } from '../../../lambdas/routing/decide-route.js';
+import { decideRoute, directDecision, inlineDecision } from '../../../lambdas/routing/decide-route.js';
 import type { Classification, ClassifyRequest, RouteDecision } from '../../../lambdas/routing/decision.js';
 import { config, context, models, request, role } from './fixtures.js';
 
@@ -74,7 +74,7 @@ describe('decideRoute', () => {
     const classifier = (answer: Classification) => {
       const offered: string[][] = [];
       const classify: ClassifyRequest = (_req, given) => {
-        offered.push(given.map((r) => r.name));
+        offered.push(given.roles.map((r) => r.name));
         return answer;
       };
       return { classify, offered };
@@ -107,13 +107,11 @@ describe('decideRoute', () => {
       expect(decision.route).toBe('coding');
     });
 
-    it('awaits an asynchronous classifier; planRoute answers without a promise when the classifier is synchronous', async () => {
+    it('takes an asynchronous classifier (the LLM one) as well as a synchronous one (the local one)', async () => {
       const classify: ClassifyRequest = async () => ({ role: 'coding', confidence: 1, method: 'llm' });
-      const pending = planRoute(roleConfig(), request(), context({ roles, classify }));
-      expect(pending).toBeInstanceOf(Promise);
-      expect((await pending).route).toBe('coding');
-      const now = planRoute(roleConfig(), request(), context({ roles, classify: classifier({ role: 'coding', confidence: 1, method: 'local' }).classify }));
-      expect((now as RouteDecision).route).toBe('coding');
+      expect((await decideRoute(roleConfig(), request(), context({ roles, classify }))).route).toBe('coding');
+      const now = await decideRoute(roleConfig(), request(), context({ roles, classify: classifier({ role: 'coding', confidence: 1, method: 'local' }).classify }));
+      expect(now.route).toBe('coding');
     });
 
     it('with none of its roles defined in the account, uses the default role without asking the classifier', async () => {

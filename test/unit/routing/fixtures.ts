@@ -1,5 +1,5 @@
 import { requiredCapabilities } from '../../../lambdas/catalog/index.js';
-import type { ProviderId } from '../../../lambdas/providers/provider-ids.js';
+import type { ProviderId } from '../../../lambdas/provider-ids.js';
 import { routingConfigSchema, type RoleDefinition, type RoutingConfig, type RoutingConfigInput } from '../../../lambdas/routing/config-schema.js';
 import type { DecisionContext, RouteDecision, RoutingRequest } from '../../../lambdas/routing/decision.js';
 
@@ -21,10 +21,13 @@ export function role(name: string, systemPrompt?: string): RoleDefinition {
   return { name, description: `${name} role`, examples: [], keywords: [], ...(systemPrompt === undefined ? {} : { systemPrompt }) };
 }
 
-export function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
+let roleSets = 0;
+
+/** A decision context; `roles` as a plain list, made a role set of its own. */
+export function context({ roles = [], ...overrides }: Partial<Omit<DecisionContext, 'roles'>> & { roles?: readonly RoleDefinition[] } = {}): DecisionContext {
   return {
     accountId: 'acct-1',
-    roles: [],
+    roles: { key: `fixture-${++roleSets}`, roles },
     providerOf: (name) => PROVIDER_KEYS[name],
     health: { latencyMs: () => undefined },
     classify: () => {

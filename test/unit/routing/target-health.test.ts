@@ -90,6 +90,19 @@ describe('TargetHealth', () => {
       expect(health.admit('k')).toEqual({ ok: true, probe: true });
     });
 
+    it('releasing after a verdict changes nothing (the attempt loop releases whenever an admitted run ends)', () => {
+      const closed = opened();
+      closed.health.admit('k');
+      closed.health.succeeded('k', 250);
+      closed.health.released('k');
+      expect(closed.health.admit('k')).toEqual({ ok: true, probe: false });
+      const reopened = opened();
+      reopened.health.admit('k');
+      reopened.health.failed('k', 'server');
+      reopened.health.released('k');
+      expect(reopened.health.admit('k')).toEqual({ ok: false, reason: 'circuit_open', retryAtMs: reopened.c.t + 30_000 });
+    });
+
     it('a probe that never reports is presumed lost after another pause', () => {
       const { c, health } = opened();
       health.admit('k');

@@ -1,0 +1,31 @@
+import type { RequestHeaders } from '../../http/request-event.js';
+import type { ApiKeyPrincipal } from '../ports.js';
+import type { AbortSwitch } from '../transport/abort-switch.js';
+
+/**
+ * A chat request as the client sent it, in OpenAI's shape, before routing has chosen where it goes. `model` may
+ * name one target (`<provider-key name>/<model id>`), a config (`roukey/<config name>`), or anything at all when
+ * the API key is bound to a config (whose rules may match on it).
+ */
+export interface ClientChatRequest {
+  /** The client's body as parsed; unknown fields are kept so OpenAI-format upstreams receive them unchanged. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The `model` field as sent ('' when the body only has `models`). */
+  readonly model: string;
+  /** OpenRouter-style inline fallback list (`models: [...]`), each `<provider-key name>/<model id>`. */
+  readonly models?: readonly string[];
+  readonly stream: boolean;
+  /** Whether the client asked for the final usage chunk (`stream_options.include_usage`). */
+  readonly includeUsage: boolean;
+}
+
+/** One authenticated request, as the engine takes it from a front end (lambdas/inbound/). */
+export interface InboundRequest {
+  readonly caller: ApiKeyPrincipal;
+  readonly request: ClientChatRequest;
+  readonly headers: RequestHeaders;
+  /** When the request arrived (epoch ms): the time to first token counts from here. */
+  readonly receivedAt: number;
+  /** Aborts when the client leaves: ends the upstream call, and an LLM classifier's call in flight. */
+  readonly clientSignal: AbortSwitch;
+}

@@ -1,0 +1,62 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { inBandError } from '../../gateway/client-errors.js';
+import type { GatewayDeps } from '../../gateway/deps.js';
+import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
+import type { ApiKeyPrincipal } from '../../gateway/ports.js';
+import { writeText } from '../../gateway/transport/response-writer.js';
+import { ApiError } from '../../http/errors.js';
+import { bodyText, headerValue } from '../../http/request-event.js';
+import { bearerToken, callerOf } from '../api-key.js';
+import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
+import { anthropicErrorBody } from './errors.js';
+import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
+import { messagesToChatRequest } from './to-chat-request.js';
+import { completionToMessage } from './to-message.js';
+
+/** Anthropic's Messages API at the edge: `x-api-key` (or Bearer) `rk_…` keys, Message JSON or SSE events, Anthropic errors. */
+export const anthropicEdge: ChatEdge = {
+  name: 'messages request',
+  authenticate,
+  parse: (event) => messagesToChatRequest(parseJson(bodyText(event))),
+  deliver,
+  errorBody: (error) => JSON.stringify(anthropicErrorBody(error)),
+};
+
+/** `POST /v1/messages` for `awslambda.streamifyResponse`. */
+export function createMessagesHandler(getDeps: () => GatewayDeps) {
+  return createChatExchangeHandler(getDeps, anthropicEdge);
+}
+
+/** Anthropic's SDK sends `x-api-key`; tools built for OpenAI-style gateways send a Bearer token. Either is accepted. */
+function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
+  const key = headerValue(event.headers, 'x-api-key')?.trim() || bearerToken(event.headers);
+  return callerOf(deps.authenticator, key, 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    throw new ApiError('invalid_request', 'The request body is not valid JSON.');
+  }
+}
+
+async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {
+  if (answer.kind === 'json') {
+    // Translated before the status goes out, so an unreadable answer is still an honest error status.
+    const message = JSON.stringify(completionToMessage(answer.response.json, request.model));
+    await writeText(open('application/json'), message);
+    return undefined;
+  }
+  const out = open('text/event-stream');
+  const translator = new AnthropicStreamTranslator(request.model);
+  try {
+    for await (const chunk of answer.chunks) for (const event of translator.push(chunk)) await writeText(out, encodeAnthropicEvent(event));
+    for (const event of translator.end()) await writeText(out, encodeAnthropicEvent(event));
+    return undefined;
+  } catch (err) {
+    const error = inBandError(err);
+    await writeText(out, encodeAnthropicEvent(anthropicErrorBody(error)));
+    return error;
+  }
+}

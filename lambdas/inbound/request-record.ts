@@ -1,0 +1,74 @@
+import { estimateCost } from '../catalog/index.js';
+import type { GatewayDeps } from '../gateway/deps.js';
+import type { RouteOutcome } from '../gateway/engine/route-chat.js';
+import { usageFields } from '../gateway/engine/stream-meter.js';
+import type { ApiKeyPrincipal } from '../gateway/ports.js';
+import type { RouteDecision } from '../routing/decision.js';
+import type { ActivityErrorType } from '../store/activity-record.js';
+
+/** How a request ended, as its activity record tells it. */
+export interface RequestSummary {
+  readonly requestId: string;
+  /** When the request arrived (epoch ms). */
+  readonly receivedAt: number;
+  readonly latencyMs: number;
+  readonly status: number;
+  readonly stream: boolean;
+  readonly errorType?: ActivityErrorType;
+  readonly outcome: RouteOutcome;
+}
+
+/** A status for the record when the client left before any status was sent (nginx's convention). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** The key's last-use touch and the request's metadata record (P3: fixed fields, no content), after the response. */
+export async function recordAfterResponse(deps: Pick<GatewayDeps, 'authenticator' | 'activity' | 'log'>, caller: ApiKeyPrincipal, summary: RequestSummary): Promise<void> {
+  const { requestId, outcome } = summary;
+  deps.authenticator.touch(caller).catch((err: unknown) => deps.log({ level: 'warn', msg: 'api key touch failed', requestId, error: errorName(err) }));
+  const { target, metering } = outcome;
+  const usage = metering?.usage;
+  try {
+    await deps.activity.recordRequest({
+      accountId: caller.accountId,
+      apiKeyId: caller.apiKeyId,
+      requestId,
+      startedAt: new Date(summary.receivedAt).toISOString(),
+      latencyMs: summary.latencyMs,
+      ttftMs: metering?.ttftMs,
+      status: summary.status,
+      stream: summary.stream,
+      provider: target?.provider,
+      providerKeyId: target?.providerKeyId,
+      model: target?.model,
+      ...usageFields(usage),
+      costUsd: usage ? estimateCost(usage, target?.catalog) : undefined,
+      usageEstimated: usage?.estimated === true ? true : undefined,
+      finishReason: metering?.finishReason,
+      errorType: summary.errorType,
+      ...decisionFields(outcome.decision),
+      attempts: outcome.attempts.length > 0 ? outcome.attempts : undefined,
+      classifierTokens: outcome.classifierUsage?.tokens,
+      classifierCostUsd: outcome.classifierUsage?.costUsd,
+    });
+  } catch (err) {
+    deps.log({ level: 'error', msg: 'activity write failed', requestId, error: errorName(err) });
+  }
+}
+
+/** The routing decision as record fields: names and numbers only (P3). */
+function decisionFields(decision: RouteDecision | undefined) {
+  if (!decision) return {};
+  return {
+    configName: decision.configName,
+    strategy: decision.strategy,
+    route: decision.route,
+    confidence: decision.classification?.confidence,
+    classifier: decision.classification?.method,
+    complexity: decision.complexity,
+  };
+}
+
+/** An error's class name only: messages of library errors may quote input (P1). */
+export function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
