@@ -76,6 +76,11 @@ const GRANTS: Record<HandlerName, Grants> = {
     fn.bindTable(tables.accounts, 'readWrite');
   },
   'auth-config': () => {},
+  // Lists the caller's own security events: reads activity, never writes it.
+  'security-events': (fn, { tables }) => {
+    fn.bindTable(tables.accounts, 'readWrite');
+    fn.bindTable(tables.activity, { actions: ['dynamodb:Query'] });
+  },
 };
 
 /** The REST API: one function per handler, one method per route in ROUTES, errors in OpenAI's shape. */

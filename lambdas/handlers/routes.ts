@@ -23,6 +23,7 @@ export const HANDLERS = {
   'api-keys': { streaming: false },
   configs: { streaming: false },
   roles: { streaming: false },
+  'security-events': { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
 export type HandlerName = keyof typeof HANDLERS;
@@ -49,6 +50,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
   { method: 'PUT', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
   { method: 'DELETE', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
+  { method: 'GET', path: '/v1/security-events', handler: 'security-events', auth: 'cognito' },
 ];
 
 /** API Gateway's largest request payload; the local server enforces it too. */

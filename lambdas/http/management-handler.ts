@@ -9,13 +9,15 @@ import { parseJsonBody, validate } from './validation.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteRequest<Body> {
+export interface RouteRequest<Body, Query = unknown> {
   readonly body: Body;
+  /** The validated query string, for routes that declare one. */
+  readonly query: Query;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly event: APIGatewayProxyEvent;
 }
 
-export interface AccountRouteRequest<Body> extends RouteRequest<Body> {
+export interface AccountRouteRequest<Body, Query = unknown> extends RouteRequest<Body, Query> {
   /** The caller's own account: every read and write is scoped to it (P23). */
   readonly accountId: string;
 }
@@ -29,13 +31,22 @@ export interface RouteResult {
 export interface RouteSpec<Req> {
   /** Present for routes that take a body: invalid input is a 400 before `handle` runs, so nothing is written. */
   readonly body?: z.ZodType;
+  /** Present for routes that take query parameters, checked the same way. */
+  readonly query?: z.ZodType;
   handle(request: Req): Promise<RouteResult> | RouteResult;
 }
 
-/** Declares one method's route; `body` types the request body from its schema. */
-export function route<S extends z.ZodType | undefined = undefined, Req extends { body: unknown } = AccountRouteRequest<unknown>>(spec: {
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** Declares one method's route; `body` and `query` type the request's body and query string from their schemas. */
+export function route<
+  S extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  Req extends { body: unknown; query: unknown } = AccountRouteRequest<unknown>,
+>(spec: {
   body?: S;
-  handle: (request: Omit<Req, 'body'> & { body: S extends z.ZodType ? z.infer<S> : undefined }) => Promise<RouteResult> | RouteResult;
+  query?: Q;
+  handle: (request: Omit<Req, 'body' | 'query'> & { body: Parsed<S>; query: Parsed<Q> }) => Promise<RouteResult> | RouteResult;
 }): RouteSpec<Req> {
   return spec as unknown as RouteSpec<Req>;
 }
@@ -80,9 +91,9 @@ export function managementHandler(options: {
   return wrap(async (event) => {
     const spec = pick(options.routes, event);
     const sub = callerSub(event);
-    const body = spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined;
+    const { body, query } = parseInput(spec, event);
     const accountId = await options.resolveAccount(sub);
-    return spec.handle({ accountId, body, pathParameters: event.pathParameters ?? {}, event });
+    return spec.handle({ accountId, body, query, pathParameters: event.pathParameters ?? {}, event });
   });
 }
 
@@ -90,8 +101,8 @@ export function managementHandler(options: {
 export function publicHandler(options: { routes: Partial<Record<HttpMethod, RouteSpec<RouteRequest<unknown>>>> }): LambdaHttpHandler {
   return wrap(async (event) => {
     const spec = pick(options.routes, event);
-    const body = spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined;
-    return spec.handle({ body, pathParameters: event.pathParameters ?? {}, event });
+    const { body, query } = parseInput(spec, event);
+    return spec.handle({ body, query, pathParameters: event.pathParameters ?? {}, event });
   });
 }
 
@@ -102,6 +113,14 @@ function wrap(dispatch: (event: APIGatewayProxyEvent) => Promise<RouteResult>): 
   };
   // onError and after run in reverse order of use(): errors are rendered first, then headers added, then logged.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(accessLog()).use(securityHeaders()).use(openAiErrors()).handler(core) as LambdaHttpHandler;
+}
+
+/** The request's body and query string, each checked against the route's schema when it declares one. */
+function parseInput(spec: RouteSpec<unknown>, event: APIGatewayProxyEvent): { body: unknown; query: unknown } {
+  return {
+    body: spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined,
+    query: spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined,
+  };
 }
 
 function pick<T>(routes: Partial<Record<HttpMethod, T>>, event: APIGatewayProxyEvent): T {

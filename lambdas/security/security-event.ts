@@ -20,6 +20,8 @@ export const SECURITY_EVENT_KINDS = [
   'cross_account',
   /** An admin changed this account, or invited someone. */
   'admin_action',
+  /** Someone outside the `admins` group called an admin route. */
+  'admin_required',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

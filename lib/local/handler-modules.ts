@@ -14,4 +14,5 @@ export const HANDLER_MODULES = {
   'api-keys': () => import('../../lambdas/handlers/api-keys.js'),
   configs: () => import('../../lambdas/handlers/configs.js'),
   roles: () => import('../../lambdas/handlers/roles.js'),
+  'security-events': () => import('../../lambdas/handlers/security-events.js'),
 } as const satisfies Record<HandlerName, () => Promise<{ handler: unknown }>>;

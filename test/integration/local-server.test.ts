@@ -31,6 +31,7 @@ function handlerModules(): Record<HandlerName, () => Promise<{ handler: unknown 
     'api-keys': async () => ({ handler: async () => ({ nope: true }) }),
     configs: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     roles: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'security-events': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 
