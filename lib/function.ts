@@ -6,6 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HandlerName } from '../lambdas/handlers/routes.js';
+import type { TriggerName } from '../lambdas/handlers/triggers.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { tableEnvVar } from '../lambdas/store/tables.js';
 import { LAMBDA_BUNDLING } from './bundling.js';
@@ -33,7 +34,7 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 
 export interface RouKeyFunctionProps {
   /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName;
+  readonly handler: HandlerName | TriggerName;
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */

@@ -4,6 +4,7 @@ import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
 import { TABLES, TABLE_NAMES, tableEnvVar, type TableSpec } from '../../lambdas/store/tables.js';
@@ -117,8 +118,8 @@ describe('tables', () => {
 describe('functions', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
-  it('one function per handler, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
-    expect(functions).toHaveLength(Object.keys(HANDLERS).length);
+  it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
+    expect(functions).toHaveLength(Object.keys(HANDLERS).length + Object.keys(TRIGGERS).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -137,8 +138,8 @@ describe('functions', () => {
     for (const fn of functions) expect(groups[fn.Properties.LoggingConfig.LogGroup.Ref]).toBeDefined();
   });
 
-  it('every function gets the table names, key ARN and Cognito ids its config loader requires', () => {
-    for (const fn of functions) {
+  it('every API function gets the table names, key ARN and Cognito ids its config loader requires', () => {
+    for (const fn of Object.values(stack.api.functions).map((f) => resources[logicalId(f)]!)) {
       const vars = fn.Properties.Environment.Variables;
       for (const t of TABLE_NAMES) expect(vars[tableEnvVar(t)]).toEqual({ Ref: logicalId(stack.data.tables[t]) });
       expect(vars.KMS_KEY_ID).toEqual(providerKeyArn());
