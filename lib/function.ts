@@ -84,10 +84,13 @@ export class RouKeyFunction extends NodejsFunction {
     this.functionLogGroup = logGroup;
   }
 
-  /** Grants `access` to the table (and its KMS key) and sets the table's environment variable in one call. */
-  bindTable(table: RouKeyTable, access: TableAccess): this {
+  /**
+   * Grants `access` to the table (and its KMS key) and sets the table's environment variable in one call; `indexes`
+   * extends the grant to the table's secondary indexes.
+   */
+  bindTable(table: RouKeyTable, access: TableAccess, options: { indexes?: boolean } = {}): this {
     const actions = actionsFor(access);
-    this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: table.grantableArns() }));
+    this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: table.grantableArns(options) }));
     const kmsActions = ['kms:Decrypt', 'kms:DescribeKey'];
     if (actions.some((a) => MUTATING.has(a))) kmsActions.push('kms:Encrypt', 'kms:GenerateDataKey');
     this.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [table.key.keyArn] }));

@@ -13,7 +13,6 @@ function apiKeys(): ApiKeysService {
 
 /** GET / POST /v1/api-keys, PATCH / DELETE /v1/api-keys/{id}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await apiKeys().list(accountId) } }) }),
     POST: route({ body: createApiKeySchema, handle: async ({ accountId, body }) => ({ status: 201, body: await apiKeys().create(accountId, body) }) }),

@@ -18,7 +18,6 @@ function configs(): ConfigsService {
 
 /** GET / POST /v1/configs; GET / PUT / DELETE /v1/configs/{name}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     ...namedResourceRoutes(configs),
     POST: route({ body: routingConfigSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await configs().create(accountId, body) }) }),

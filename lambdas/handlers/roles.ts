@@ -14,7 +14,6 @@ function roles(): RolesService {
 
 /** GET / POST /v1/roles; GET / PUT / DELETE /v1/roles/{name}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     ...namedResourceRoutes(roles),
     POST: route({ body: createRoleSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await roles().create(accountId, body) }) }),

@@ -18,6 +18,8 @@ export function decodeCursor<S extends z.ZodType>(schema: S, cursor: string): z.
   } catch {
     throw invalidCursor();
   }
+  // Only the exact text RouKey made: base64 lets some altered texts decode to the same bytes.
+  if (encodeCursor(position) !== cursor) throw invalidCursor();
   const parsed = schema.safeParse(position);
   if (!parsed.success) throw invalidCursor();
   return parsed.data;

@@ -1,8 +1,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { AccountState } from '../accounts/account-state.js';
+import { assertCallerAllowed, type CallerResolver } from '../accounts/caller.js';
+import { isAdmin } from '../auth/admin-group.js';
+import { refusalEvent } from '../security/refusal-event.js';
+import { requestSource } from '../security/request-source.js';
+import type { SecurityEventRecorder } from '../security/security-event.js';
 import { ApiError } from './errors.js';
 import { accessLog } from './access-log.js';
+import { managementContext } from './management-context.js';
 import { openAiErrors } from './openai-errors.js';
 import { securityHeaders } from './security-headers.js';
 import { parseJsonBody, validate } from './validation.js';
@@ -20,6 +27,8 @@ export interface RouteRequest<Body, Query = unknown> {
 export interface AccountRouteRequest<Body, Query = unknown> extends RouteRequest<Body, Query> {
   /** The caller's own account: every read and write is scoped to it (P23). */
   readonly accountId: string;
+  /** Its plan, limits and status, as create calls check them (P15). */
+  readonly account: AccountState;
 }
 
 export interface RouteResult {
@@ -78,22 +87,45 @@ export function namedResourceRoutes(resources: () => NamedResources): Pick<Recor
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** What a management Lambda needs besides its routes: who the caller is, and where refusals are recorded. */
+export interface ManagementDeps {
+  readonly callers: CallerResolver;
+  readonly securityEvents: SecurityEventRecorder;
+}
+
 /**
  * A management Lambda: methods dispatched by `event.httpMethod`, the caller's account resolved from the Cognito
- * authorizer's `sub` claim (created on first use), JSON parsed and validated, errors in OpenAI's shape, security
- * headers, and one metadata-only access log line. Nothing of the body is ever logged.
+ * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group,
+ * JSON parsed and validated, errors in OpenAI's shape, security headers, and one metadata-only access log line.
+ * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Nothing of the body
+ * is ever logged.
  */
 export function managementHandler(options: {
   routes: Partial<Record<HttpMethod, RouteSpec<AccountRouteRequest<unknown>>>>;
-  /** sub → accountId; lazy so the Lambda reads its config on the first request, not at import. */
-  resolveAccount: (sub: string) => Promise<string>;
+  /** The admin API: callers outside the admins group get 403 `admin_required`. */
+  admin?: boolean;
+  /** The composition root's by default, built on the first request (so importing a handler needs no config). */
+  deps?: () => ManagementDeps;
 }): LambdaHttpHandler {
+  const deps = options.deps ?? managementContext;
   return wrap(async (event) => {
     const spec = pick(options.routes, event);
-    const sub = callerSub(event);
+    const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
+    const sub = callerSub(claims);
     const { body, query } = parseInput(spec, event);
-    const accountId = await options.resolveAccount(sub);
-    return spec.handle({ accountId, body, query, pathParameters: event.pathParameters ?? {}, event });
+    const { callers, securityEvents } = deps();
+    const username = typeof claims?.username === 'string' ? claims.username : sub;
+    const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
+    try {
+      assertCallerAllowed(caller, { admin: options.admin ?? false });
+      return await spec.handle({ accountId: caller.accountId, account: caller.account, body, query, pathParameters: event.pathParameters ?? {}, event });
+    } catch (err) {
+      const refusal = refusalEvent(err);
+      if (refusal) securityEvents.record({ ...refusal, accountId: caller.accountId, route: event.resource, ...requestSource(event) });
+      throw err;
+    } finally {
+      await securityEvents.flush();
+    }
   });
 }
 
@@ -129,8 +161,8 @@ function pick<T>(routes: Partial<Record<HttpMethod, T>>, event: APIGatewayProxyE
   return spec;
 }
 
-function callerSub(event: APIGatewayProxyEvent): string {
-  const sub: unknown = event.requestContext?.authorizer?.claims?.sub;
+function callerSub(claims: Readonly<Record<string, unknown>> | undefined): string {
+  const sub = claims?.sub;
   // API Gateway's authorizer has checked the token; a missing claim means the route was wired without it.
   if (typeof sub !== 'string' || sub.length === 0) throw new ApiError('unauthenticated', 'Sign-in required.');
   return sub;

@@ -1,9 +1,37 @@
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, invalidCursor } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
-import type { SecurityEventReader, StoredSecurityEvent } from '../store/activity-security-events.js';
 import { RETENTION } from '../store/retention.js';
-import { SECURITY_EVENT_KINDS, type SecurityEventKind } from './security-event.js';
+import { SECURITY_EVENT_KINDS, type SecurityEvent, type SecurityEventKind } from './security-event.js';
+
+/** One stored bucket as the listing returns it. */
+export interface StoredSecurityEvent extends SecurityEvent {
+  /** When the first event of the bucket was recorded (ISO). */
+  readonly time: string;
+  /** How many equal events that minute. */
+  readonly count: number;
+}
+
+export interface SecurityEventPage {
+  readonly events: StoredSecurityEvent[];
+  /** The sk to continue after, when more may follow. */
+  readonly after?: string;
+}
+
+export interface SecurityEventQuery {
+  /** Inclusive time range (epoch ms), by minute. */
+  readonly from: number;
+  readonly to: number;
+  readonly kind?: SecurityEventKind;
+  readonly limit: number;
+  /** Continue after this sk (from a previous page). */
+  readonly after?: string;
+}
+
+export interface SecurityEventReader {
+  /** The account's events in the range, newest first, expired ones left out; 'invalid_cursor' when `after` is not a key in the range. */
+  list(accountId: string, query: SecurityEventQuery): Promise<SecurityEventPage | 'invalid_cursor'>;
+}
 
 /** `GET /v1/security-events` query parameters. */
 export const securityEventsQuerySchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyStore, BindResult } from '../keys/key-stores.js';
 import { API_KEY_PREFIX, ITEM, RACED, isConditionFailure, queryAccountItems, setMemberUpdate, transact, untilSettled } from './accounts-items.js';
+import { activityStamp } from './accounts-profiles.js';
 
 // A config cannot be deleted while a key is bound to it, so this means the items were changed by hand.
 const BROKEN_BINDING = 'An API key is bound to a config that does not exist';
@@ -107,11 +108,18 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
             ExpressionAttributeValues: { ':now': now, ':notAfter': notAfter },
           }),
         );
-        return true;
       } catch (err) {
         if (isConditionFailure(err)) return false;
         throw err;
       }
+      // The account's last activity rides on the key's stamp: at most one more write per key and interval, and
+      // fewer, as the condition skips it when another key of the account stamped it within the interval.
+      try {
+        await db.send(new UpdateCommand(activityStamp(table, accountId, now, notAfter)));
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      return true;
     },
   };
 }

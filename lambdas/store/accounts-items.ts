@@ -1,4 +1,4 @@
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -7,14 +7,26 @@ import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from 
  * | pk                       | sk                  | attributes                                                        |
  * |--------------------------|---------------------|-------------------------------------------------------------------|
  * | USER#<cognito sub>       | USER                | accountId, createdAt — the sign-in identity's account             |
- * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt                                         |
+ * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt, plan, status, limits? (an admin's overrides), email?, lastActiveAt?, listPk |
  * | ACCOUNT#<accountId>      | PKEY#<providerKeyId>| id, provider, name, hint, baseUrl?, ciphertext (envelope, P2), createdAt |
  * | ACCOUNT#<accountId>      | PKEYNAME#<name>     | providerKeyId, usedBy? — makes names unique (same transaction as PKEY#); usedBy: names of the configs using the key |
  * | ACCOUNT#<accountId>      | APIKEY#<apiKeyId>   | id, name, hint, keyHash, createdAt, lastUsedAt?, config?          |
  * | APIKEYHASH#<sha256 hex>  | LOOKUP              | accountId, apiKeyId, config? — the raw rk_ key itself is never stored; config mirrors APIKEY#'s |
  * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
  * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
- * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles? — counters that hold the per-account maximums under concurrency |
+ * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles?, apiKeys, providerKeys — counters that hold the plan's counts under concurrency |
+ *
+ * Index `accounts-by-created` (sparse, KEYS_ONLY): pk `listPk`, sk `createdAt`. Only PROFILE items carry `listPk`
+ * (always 'ACCOUNT'), so one Query lists accounts newest first, page by page, without a scan (`GET /v1/admin/accounts`).
+ * Keys only, so the frequent writes to a profile (lastActiveAt) never write the index: a page is the index Query and a
+ * BatchGetItem of those profiles. One partition holds every account, which is fine for the rate accounts are
+ * created at (index writes happen only then). Profiles written before the index existed get `listPk` the next time
+ * their account is used (lambdas/store/accounts-profiles.ts `touchActive`).
+ *
+ * `apiKeys` and `providerKeys` were added to COUNTS after keys of their kind existed: for them an absent counter means
+ * "not counted yet", never zero. Updates require the counter to exist, and one that is missing is seeded from a
+ * count of the account's items first (`seedCounter`); new accounts start with both at 0. `configs` and `customRoles`
+ * were counted from the start, so for them absent means zero.
  *
  * References are kept on the referenced item, written in the same transaction as the reference, so a referenced
  * item cannot be deleted: `usedBy` (string set of config names) on PKEYNAME# and on custom ROLE# items, and
@@ -35,6 +47,9 @@ export const ITEM = {
   role: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `${ROLE_PREFIX}${name}` }),
   counts: (accountId: string) => ({ pk: accountPk(accountId), sk: 'COUNTS' }),
 } as const;
+
+/** The one value of the listing index's partition key (see the table above). */
+export const ACCOUNT_LIST_PK = 'ACCOUNT';
 
 export const PROVIDER_KEY_PREFIX = 'PKEY#';
 export const API_KEY_PREFIX = 'APIKEY#';
@@ -137,19 +152,85 @@ export function setMemberUpdate(table: string, key: Record<string, string>, attr
   };
 }
 
-/** Moves one of the account's COUNTS counters by `delta`; an increase is refused past `max`. */
-export function countUpdate(table: string, accountId: string, counter: 'configs' | 'customRoles', delta: 1 | -1, max?: number): TransactItem {
+/** The COUNTS counters: one per plan limit on a number of items. */
+export type Counter = 'configs' | 'customRoles' | 'apiKeys' | 'providerKeys';
+
+/** Counters that must be seeded from the items they count before use (see the table above), with those items' sk prefix. */
+const SEEDED_COUNTERS: Partial<Record<Counter, string>> = { apiKeys: API_KEY_PREFIX, providerKeys: PROVIDER_KEY_PREFIX };
+
+/** COUNTS as a new account starts: the seeded counters at 0. */
+export const NEW_ACCOUNT_COUNTS = { apiKeys: 0, providerKeys: 0 } as const satisfies Partial<Record<Counter, number>>;
+
+/**
+ * Moves one of the account's COUNTS counters by `delta`; an increase is refused at `max`. For a seeded counter the
+ * update also fails while the counter is absent: see `countRefusal`.
+ */
+export function countUpdate(table: string, accountId: string, counter: Counter, delta: 1 | -1, max?: number): TransactItem {
+  const seeded = SEEDED_COUNTERS[counter] !== undefined;
+  const capped = delta > 0 && max !== undefined;
+  const condition = seeded ? (capped ? 'attribute_exists(#n) AND #n < :max' : 'attribute_exists(#n)') : capped ? 'attribute_not_exists(#n) OR #n < :max' : undefined;
   return {
     Update: {
       TableName: table,
       Key: ITEM.counts(accountId),
       UpdateExpression: 'ADD #n :delta',
-      ...(delta > 0 && max !== undefined
-        ? { ConditionExpression: 'attribute_not_exists(#n) OR #n < :max', ExpressionAttributeValues: { ':delta': delta, ':max': max } }
-        : { ExpressionAttributeValues: { ':delta': delta } }),
+      ...(condition ? { ConditionExpression: condition } : {}),
       ExpressionAttributeNames: { '#n': counter },
+      ExpressionAttributeValues: { ':delta': delta, ...(capped ? { ':max': max } : {}) },
     },
   };
+}
+
+/**
+ * Why a `countUpdate` failed its condition: the account's count when it is at (or past) the limit, or RACED after
+ * seeding an absent counter, so the caller's write runs again against it.
+ */
+export async function countRefusal(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter): Promise<{ readonly count: number } | typeof RACED> {
+  const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.counts(accountId), ConsistentRead: true, ProjectionExpression: '#n', ExpressionAttributeNames: { '#n': counter } }));
+  const count = out.Item?.[counter];
+  if (typeof count === 'number') return { count };
+  const prefix = SEEDED_COUNTERS[counter];
+  if (prefix === undefined) return { count: 0 };
+  await seedCounter(db, table, accountId, counter, prefix);
+  return RACED;
+}
+
+/**
+ * Sets an absent counter to the number of the account's items it counts. Exact under concurrency: no counted write
+ * commits before some seed has succeeded, and only the first seed succeeds.
+ */
+async function seedCounter(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter, prefix: string): Promise<void> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += out.Count ?? 0;
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: ITEM.counts(accountId),
+        UpdateExpression: 'SET #n = :count',
+        ConditionExpression: 'attribute_not_exists(#n)',
+        ExpressionAttributeNames: { '#n': counter },
+        ExpressionAttributeValues: { ':count': count },
+      }),
+    );
+  } catch (err) {
+    // Another seed won; its count stands.
+    if (!isConditionFailure(err)) throw err;
+  }
 }
 
 /** A string set as read back from DynamoDB (absent when it was emptied), as a sorted array. */

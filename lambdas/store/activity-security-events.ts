@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { logger } from '../http/logger.js';
-import { securityEventSchema, type SecurityEvent, type SecurityEventKind, type SecurityEventRecorder } from '../security/security-event.js';
+import { securityEventSchema, type SecurityEvent, type SecurityEventRecorder } from '../security/security-event.js';
+import type { SecurityEventReader, StoredSecurityEvent } from '../security/security-events-service.js';
 import { accountPk } from './accounts-items.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
 
@@ -165,35 +166,6 @@ function coarse(event: SecurityEvent): SecurityEvent {
 /** The event's fields in a fixed order: equal events give equal text. */
 function canonical(event: SecurityEvent): string {
   return JSON.stringify(Object.keys(event).sort().map((k) => [k, event[k as keyof SecurityEvent]]));
-}
-
-/** One stored bucket as the listing returns it. */
-export interface StoredSecurityEvent extends SecurityEvent {
-  /** When the first event of the bucket was recorded (ISO). */
-  readonly time: string;
-  /** How many equal events that minute. */
-  readonly count: number;
-}
-
-export interface SecurityEventPage {
-  readonly events: StoredSecurityEvent[];
-  /** The sk to continue after, when more may follow. */
-  readonly after?: string;
-}
-
-export interface SecurityEventQuery {
-  /** Inclusive time range (epoch ms), by minute. */
-  readonly from: number;
-  readonly to: number;
-  readonly kind?: SecurityEventKind;
-  readonly limit: number;
-  /** Continue after this sk (from a previous page). */
-  readonly after?: string;
-}
-
-export interface SecurityEventReader {
-  /** The account's events in the range, newest first, expired ones left out; 'invalid_cursor' when `after` is not a key in the range. */
-  list(accountId: string, query: SecurityEventQuery): Promise<SecurityEventPage | 'invalid_cursor'>;
 }
 
 /** Reads per page at most: a `kind` filter can skip many items, and one listing call must stay bounded. */

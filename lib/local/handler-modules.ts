@@ -15,4 +15,6 @@ export const HANDLER_MODULES = {
   configs: () => import('../../lambdas/handlers/configs.js'),
   roles: () => import('../../lambdas/handlers/roles.js'),
   'security-events': () => import('../../lambdas/handlers/security-events.js'),
+  'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
+  'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
 } as const satisfies Record<HandlerName, () => Promise<{ handler: unknown }>>;

@@ -7,7 +7,7 @@ import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/route
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { ENCRYPTION_CONTEXT_KEYS, PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
-import { TABLES, TABLE_NAMES, tableEnvVar, type TableSpec } from '../../lambdas/store/tables.js';
+import { TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
 import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
@@ -94,6 +94,17 @@ describe('tables', () => {
     const ttl = tableProps(name).Properties.TimeToLiveSpecification;
     if (spec.ttlAttribute) expect(ttl).toEqual({ AttributeName: spec.ttlAttribute, Enabled: true });
     else expect(ttl).toBeUndefined();
+  });
+
+  it('indexes follow the specs: the accounts listing index is sparse and keys-only', () => {
+    for (const name of TABLE_NAMES) {
+      const spec: TableSpec = TABLES[name];
+      const indexes = (tableProps(name).Properties.GlobalSecondaryIndexes ?? []) as Json[];
+      expect(indexes.map((i) => [i.IndexName, i.KeySchema.map((k: Json) => k.AttributeName), i.Projection.ProjectionType])).toEqual(
+        (spec.indexes ?? []).map((i) => [i.name, [i.pk, i.sk], i.projection]),
+      );
+    }
+    expect(TABLES.accounts.indexes).toEqual([{ name: 'accounts-by-created', pk: 'listPk', sk: 'createdAt', projection: 'KEYS_ONLY' }]);
   });
 
   it('streams and deletion protection follow the specs', () => {
@@ -201,12 +212,31 @@ describe('least privilege', () => {
     expect(statementsOf('auth-config').flatMap(actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
-  it('P6: configs and roles read and write the accounts table only (its KMS key, no provider-key key)', () => {
+  it('P6: configs and roles read and write the accounts table only (its KMS key, no provider-key key); of activity they may only record security events', () => {
     for (const handler of ['configs', 'roles'] as const) {
       const statements = statementsOf(handler);
       expect(statements.filter(onProviderKey)).toEqual([]);
-      const onTables = JSON.stringify(statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
-      for (const t of TABLE_NAMES) expect({ t, granted: onTables.includes(`"${logicalId(stack.data.tables[t])}"`) }).toEqual({ t, granted: t === 'accounts' });
+      const onTable = (t: string) => statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')) && JSON.stringify(s.Resource).includes(`"${logicalId(stack.data.tables[t as TableName])}"`));
+      for (const t of TABLE_NAMES) expect({ t, granted: onTable(t).length > 0 }).toEqual({ t, granted: t === 'accounts' || t === 'activity' });
+      expect(onTable('activity').flatMap(actions)).toEqual(['dynamodb:UpdateItem']);
+    }
+  });
+
+  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users', () => {
+    const pool = ref(stack.auth.userPool as never);
+    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+      const onPool = statementsOf(handler).filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
+      const cognitoRoute = ROUTES.some((r) => r.handler === handler && r.auth === 'cognito');
+      const expected = !cognitoRoute ? [] : handler === 'admin-invitations' ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'] : ['cognito-idp:AdminGetUser'];
+      expect({ handler, actions: onPool.flatMap(actions).sort() }).toEqual({ handler, actions: expected });
+      for (const s of onPool) expect(s.Resource).toEqual(pool);
+    }
+  });
+
+  it('only the admin listing may query the accounts index', () => {
+    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+      const onIndex = statementsOf(handler).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect({ handler, index: onIndex.length > 0 }).toEqual({ handler, index: handler === 'admin-accounts' });
     }
   });
 

@@ -32,6 +32,8 @@ function handlerModules(): Record<HandlerName, () => Promise<{ handler: unknown 
     configs: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     roles: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'security-events': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'admin-invitations': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 
