@@ -16,13 +16,13 @@ function roles(): RolesService {
 export const handler = managementHandler({
   routes: {
     ...namedResourceRoutes(roles),
-    POST: route({ body: createRoleSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await roles().create(accountId, body) }) }),
+    POST: route({ body: createRoleSchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await roles().create(accountId, body, account) }) }),
     PUT: route({
       body: roleBodySchema,
-      handle: async ({ accountId, body, pathParameters }) => {
+      handle: async ({ accountId, account, body, pathParameters }) => {
         // PUT may create, so the path's name is checked like a POSTed one.
         const { name } = validate(createRoleSchema.pick({ name: true }), { name: pathParameters.name });
-        const { created, role } = await roles().put(accountId, { ...body, name });
+        const { created, role } = await roles().put(accountId, { ...body, name }, account);
         return { status: created ? 201 : 200, body: role };
       },
     }),

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -152,8 +153,8 @@ export function setMemberUpdate(table: string, key: Record<string, string>, attr
   };
 }
 
-/** The COUNTS counters: one per plan limit on a number of items. */
-export type Counter = 'configs' | 'customRoles' | 'apiKeys' | 'providerKeys';
+/** The COUNTS counters: one per plan limit on a number of items, by the limit's name. */
+export type Counter = CountedLimit;
 
 /** Counters that must be seeded from the items they count before use (see the table above), with those items' sk prefix. */
 const SEEDED_COUNTERS: Partial<Record<Counter, string>> = { apiKeys: API_KEY_PREFIX, providerKeys: PROVIDER_KEY_PREFIX };
@@ -185,12 +186,12 @@ export function countUpdate(table: string, accountId: string, counter: Counter, 
  * Why a `countUpdate` failed its condition: the account's count when it is at (or past) the limit, or RACED after
  * seeding an absent counter, so the caller's write runs again against it.
  */
-export async function countRefusal(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter): Promise<{ readonly count: number } | typeof RACED> {
+export async function countRefusal(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter): Promise<LimitReached | typeof RACED> {
   const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.counts(accountId), ConsistentRead: true, ProjectionExpression: '#n', ExpressionAttributeNames: { '#n': counter } }));
   const count = out.Item?.[counter];
-  if (typeof count === 'number') return { count };
+  if (typeof count === 'number') return { status: 'limit', count };
   const prefix = SEEDED_COUNTERS[counter];
-  if (prefix === undefined) return { count: 0 };
+  if (prefix === undefined) return { status: 'limit', count: 0 };
   await seedCounter(db, table, accountId, counter, prefix);
   return RACED;
 }

@@ -36,6 +36,7 @@ beforeAll(async () => {
   userPoolId = setup.userPoolId;
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
+    ROUKEY_DEFAULT_PLAN: 'free',
     LOCAL_KEYRING_FILE: join(dataDir, 'keyring'),
     COGNITO_USER_POOL_ID: setup.userPoolId,
     COGNITO_CLIENT_ID: setup.userPoolClientId,

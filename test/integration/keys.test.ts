@@ -17,6 +17,7 @@ import { createProviderKeyRepository } from '../../lambdas/store/accounts-provid
 import { assertSafeBaseUrl } from '../../lambdas/keys/base-url-guard.js';
 import { newId } from '../../lambdas/keys/key-material.js';
 import { createTestTables } from '../support/tables.js';
+import { ENTERPRISE } from '../support/plans.js';
 
 let config: RuntimeConfig;
 
@@ -40,7 +41,7 @@ describe('provider keys', () => {
   it('stores only ciphertext, lists views, and the resolver decrypts by name', async () => {
     const accountId = newId('acc');
     const secret = `sk-${randomBytes(12).toString('hex')}`;
-    const created = await providerKeys().create(accountId, { provider: 'openai', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    const created = await providerKeys().create(accountId, { provider: 'openai', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
     expect(created).toEqual({ id: expect.stringMatching(/^pk_/), provider: 'openai', name: 'openai', hint: `…${secret.slice(-4)}`, baseUrl: 'http://127.0.0.1:9/v1', createdAt: expect.any(String) });
 
     const db = createDocumentClient(config);
@@ -59,7 +60,7 @@ describe('provider keys', () => {
 
   it('the router resolves a listed key without a read of its own, and still finds a key created after the list', async () => {
     const accountId = newId('acc');
-    await providerKeys().create(accountId, { provider: 'openai', name: 'first', apiKey: 'sk-first-1111' });
+    await providerKeys().create(accountId, { provider: 'openai', name: 'first', apiKey: 'sk-first-1111' }, ENTERPRISE);
     const repo = createProviderKeyRepository(createDocumentClient(config), config.tables.accounts);
     let lookups = 0;
     const store = { ...repo, findByName: (account: string, name: string) => (lookups++, repo.findByName(account, name)) };
@@ -67,7 +68,7 @@ describe('provider keys', () => {
     expect([...(await resolver.providers(accountId))]).toEqual([['first', 'openai']]);
     expect((await resolver.byName(accountId, 'first'))?.apiKey).toBe('sk-first-1111');
     expect(lookups).toBe(0);
-    await providerKeys().create(accountId, { provider: 'groq', name: 'second', apiKey: 'sk-second-2222' });
+    await providerKeys().create(accountId, { provider: 'groq', name: 'second', apiKey: 'sk-second-2222' }, ENTERPRISE);
     expect((await resolver.byName(accountId, 'second'))?.provider).toBe('groq');
     expect(lookups).toBe(1);
   });
@@ -76,10 +77,10 @@ describe('provider keys', () => {
     const db = createDocumentClient(config);
     const a = newId('acc');
     const b = newId('acc');
-    const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' });
+    const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' }, ENTERPRISE);
     const stolen = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(a, created.id) }))).Item!;
     const repo = createProviderKeyRepository(db, config.tables.accounts);
-    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext });
+    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext }, 10);
     await expect(createProviderKeyResolver(config).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
     // Nor from the plaintext cache of a resolver that has just decrypted it for its own account.
     const warm = createProviderKeyResolver(config);
@@ -90,11 +91,11 @@ describe('provider keys', () => {
   it('names are unique per account (409 naming "name"), not across accounts', async () => {
     const accountId = newId('acc');
     const service = providerKeys();
-    await service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-one-1111' });
-    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' })).rejects.toMatchObject({ status: 409, options: { param: 'name' } });
-    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' })).resolves.toMatchObject({ name: 'team' });
+    await service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-one-1111' }, ENTERPRISE);
+    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' }, ENTERPRISE)).rejects.toMatchObject({ status: 409, options: { param: 'name' } });
+    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' }, ENTERPRISE)).resolves.toMatchObject({ name: 'team' });
     // Concurrent creates of one name: exactly one wins.
-    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` })));
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` }, ENTERPRISE)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await service.list(accountId)).map((k) => k.name).sort()).toEqual(['race', 'team']);
   });
@@ -102,13 +103,13 @@ describe('provider keys', () => {
   it('delete is scoped to the account (404 otherwise) and frees the name', async () => {
     const a = newId('acc');
     const service = providerKeys();
-    const created = await service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-gone-9999' });
+    const created = await service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-gone-9999' }, ENTERPRISE);
     await expect(service.remove(newId('acc'), created.id)).rejects.toMatchObject({ status: 404 });
     await expect(service.remove(a, 'pk_bogus')).rejects.toMatchObject({ status: 404 });
     await service.remove(a, created.id);
     expect(await service.list(a)).toEqual([]);
     await expect(service.remove(a, created.id)).rejects.toMatchObject({ status: 404 });
-    await expect(service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-back-8888' })).resolves.toMatchObject({ name: 'gone' });
+    await expect(service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-back-8888' }, ENTERPRISE)).resolves.toMatchObject({ name: 'gone' });
   });
 
   it('refuses an unsafe baseUrl before writing anything', async () => {
@@ -118,7 +119,7 @@ describe('provider keys', () => {
       cipher: createEnvelopeCipher(config),
       checkBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback: false }),
     });
-    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' })).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' }, ENTERPRISE)).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
     expect(await service.list(accountId)).toEqual([]);
   });
 });
@@ -129,7 +130,7 @@ describe('API keys', () => {
     const store = createApiKeyRepository(db, config.tables.accounts);
     const service = createApiKeysService({ store });
     const accountId = newId('acc');
-    const created = await service.create(accountId, { name: 'ci' });
+    const created = await service.create(accountId, { name: 'ci' }, ENTERPRISE);
     expect(created.key).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
 
     let t = Date.now();
@@ -152,7 +153,7 @@ describe('API keys', () => {
     const db = createDocumentClient(config);
     const service = createApiKeysService({ store: createApiKeyRepository(db, config.tables.accounts) });
     const accountId = newId('acc');
-    const created = await service.create(accountId, { name: 'prod' });
+    const created = await service.create(accountId, { name: 'prod' }, ENTERPRISE);
     const scan = await db.send(new ScanCommand({ TableName: config.tables.accounts }));
     expect(JSON.stringify(scan.Items)).not.toContain(created.key.slice(3));
     expect(await service.list(accountId)).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null }]);
@@ -166,7 +167,7 @@ describe('API keys', () => {
     const accountId = newId('acc');
     const routing = { name: 'support-bot', strategy: 'fallback' as const, targets: [{ model: 'openai/gpt-4o', weight: 1 }] };
     await createConfigRepository(db, config.tables.accounts).create(accountId, routing, { providerKeys: [], customRoles: [] }, new Date().toISOString(), 10);
-    const created = await service.create(accountId, { name: 'bot' });
+    const created = await service.create(accountId, { name: 'bot' }, ENTERPRISE);
     const fresh = () => createApiKeyAuthenticator(config).authenticate(created.key);
 
     expect(await service.bindConfig(accountId, created.id, 'support-bot')).toMatchObject({ id: created.id, config: 'support-bot' });
@@ -184,7 +185,7 @@ describe('API keys', () => {
     const store = createApiKeyRepository(db, config.tables.accounts);
     const service = createApiKeysService({ store });
     const accountId = newId('acc');
-    const created = await service.create(accountId, { name: 'touchy' });
+    const created = await service.create(accountId, { name: 'touchy' }, ENTERPRISE);
     let t = Date.parse('2030-01-01T00:00:00Z');
     const auth = createApiKeyAuthenticator(config, { now: () => t });
     const principal = { accountId, apiKeyId: created.id };
