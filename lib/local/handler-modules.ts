@@ -1,4 +1,5 @@
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
+import type { TriggerName } from '../../lambdas/handlers/triggers.js';
 
 /**
  * How to import each handler module, lazily (the runtime sets the environment first). Static specifiers, so
@@ -18,3 +19,8 @@ export const HANDLER_MODULES = {
   'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
 } as const satisfies Record<HandlerName, () => Promise<{ handler: unknown }>>;
+
+/** The Cognito triggers' handler modules, served to cognito-local through the local Lambda Invoke API. */
+export const TRIGGER_MODULES = {
+  'pre-sign-up': () => import('../../lambdas/handlers/pre-sign-up.js'),
+} as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;

@@ -30,7 +30,7 @@ beforeAll(async () => {
   ({ tables } = await createTestTables());
   dataDir = mkdtempSync(join(tmpdir(), 'roukey-admin-'));
   writeFileSync(join(dataDir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  cognito = await startCognitoLocal({ dataDir: join(dataDir, 'cognito'), quiet: true });
+  cognito = await startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: join(dataDir, 'mail'), quiet: true });
   idp = cognitoLocalClient(cognito.endpoint, 'us-east-1');
   const setup = await ensureCognitoSetup(idp);
   userPoolId = setup.userPoolId;
