@@ -28,37 +28,34 @@ export class FirstAdmin extends Construct {
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'RouKey first-admin invitation at deploy time' });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
-    const call = (action: string, parameters: Record<string, unknown>, extra: Partial<AwsSdkCall> = {}): AwsSdkCall => ({
-      service: 'CognitoIdentityServiceProvider',
-      action,
-      parameters: { UserPoolId: userPool.userPoolId, Username: email, ...parameters },
-      physicalResourceId: PhysicalResourceId.of(`${action}:${email}`),
-      // The response names the user; nothing of it is needed as resource data.
-      outputPaths: ['User.UserStatus'],
-      ...extra,
-    });
-    const invite = call(
+    /** One Cognito call on create and on update (a changed address), allowed exactly that action on this pool. */
+    const cognitoCall = (id: string, action: string, parameters: Record<string, unknown>, extra: Partial<AwsSdkCall> = {}) => {
+      const call: AwsSdkCall = {
+        service: 'CognitoIdentityServiceProvider',
+        action,
+        parameters: { UserPoolId: userPool.userPoolId, Username: email, ...parameters },
+        physicalResourceId: PhysicalResourceId.of(`${action}:${email}`),
+        // The response describes the user; none of it is needed as resource data.
+        outputPaths: [],
+        ...extra,
+      };
+      const iamAction = `cognito-idp:${action.charAt(0).toUpperCase()}${action.slice(1)}`;
+      return new AwsCustomResource(this, id, {
+        onCreate: call,
+        onUpdate: call,
+        policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: [iamAction], resources: [userPool.userPoolArn] })]),
+        role,
+        logGroup,
+        installLatestAwsSdk: false,
+      });
+    };
+    const created = cognitoCall(
+      'Invite',
       'adminCreateUser',
       { UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }], DesiredDeliveryMediums: ['EMAIL'] },
       { ignoreErrorCodesMatching: 'UsernameExistsException' },
     );
-    const created = new AwsCustomResource(this, 'Invite', {
-      onCreate: invite,
-      onUpdate: invite,
-      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['cognito-idp:AdminCreateUser'], resources: [userPool.userPoolArn] })]),
-      role,
-      logGroup,
-      installLatestAwsSdk: false,
-    });
-    const addToGroup = call('adminAddUserToGroup', { GroupName: group.groupName }, { outputPaths: [] });
-    const grouped = new AwsCustomResource(this, 'AddToGroup', {
-      onCreate: addToGroup,
-      onUpdate: addToGroup,
-      policy: AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions: ['cognito-idp:AdminAddUserToGroup'], resources: [userPool.userPoolArn] })]),
-      role,
-      logGroup,
-      installLatestAwsSdk: false,
-    });
+    const grouped = cognitoCall('AddToGroup', 'adminAddUserToGroup', { GroupName: group.groupName });
     grouped.node.addDependency(created, group);
   }
 }

@@ -4,7 +4,7 @@ import type { AccountStore } from '../accounts/account-service.js';
 import { ACCOUNT_STATUSES } from '../accounts/account-state.js';
 import type { MonthlyUsageReader } from '../accounts/monthly-usage.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, pageQueryShape } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../keys/key-material.js';
 import { effectiveLimits, limitOverridesSchema, planIdSchema, type LimitOverrides, type PlanCatalog, type PlanId, type PlanLimits } from '../plans/catalog.js';
@@ -27,15 +27,7 @@ export const accountChangeSchema = z
   .refine((change) => change.plan !== undefined || change.status !== undefined || change.limits !== undefined, { error: 'give at least one of plan, status, limits' });
 
 /** `GET /v1/admin/accounts` query parameters. */
-export const accountListQuerySchema = z.strictObject({
-  cursor: z.string().optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be an integer' })
-    .min(1, { error: 'must be at least 1' })
-    .max(100, { error: 'must be at most 100' })
-    .optional(),
-});
+export const accountListQuerySchema = z.strictObject(pageQueryShape);
 
 export interface AdminAccountView {
   readonly object: 'account';

@@ -1,5 +1,16 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from './errors.js';
+
+/** The query parameters of a paged listing: `?cursor=` (the previous page's next_cursor) and `?limit=` (1-100). */
+export const pageQueryShape = {
+  cursor: z.string().optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer' })
+    .min(1, { error: 'must be at least 1' })
+    .max(100, { error: 'must be at most 100' })
+    .optional(),
+};
 
 /** Longest cursor accepted: every cursor RouKey hands out is far shorter. */
 const MAX_CURSOR_LENGTH = 512;

@@ -112,12 +112,13 @@ export function managementHandler(options: {
     const spec = pick(options.routes, event);
     const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
     const sub = callerSub(claims);
-    const { body, query } = parseInput(spec, event);
     const { callers, securityEvents } = deps();
     const username = typeof claims?.username === 'string' ? claims.username : sub;
     const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
     try {
+      // Who may call comes first: a refused caller learns nothing about what the route accepts.
       assertCallerAllowed(caller, { admin: options.admin ?? false });
+      const { body, query } = parseInput(spec, event);
       return await spec.handle({ accountId: caller.accountId, account: caller.account, body, query, pathParameters: event.pathParameters ?? {}, event });
     } catch (err) {
       const refusal = refusalEvent(err);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, invalidCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor, pageQueryShape } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
 import { RETENTION } from '../store/retention.js';
 import { SECURITY_EVENT_KINDS, type SecurityEvent, type SecurityEventKind } from './security-event.js';
@@ -38,13 +38,7 @@ export const securityEventsQuerySchema = z.strictObject({
   from: z.iso.datetime({ error: 'must be an ISO 8601 date-time such as 2026-01-31T00:00:00Z' }).optional(),
   to: z.iso.datetime({ error: 'must be an ISO 8601 date-time such as 2026-01-31T23:59:59Z' }).optional(),
   kind: z.enum(SECURITY_EVENT_KINDS, { error: `must be one of: ${SECURITY_EVENT_KINDS.join(', ')}` }).optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be an integer' })
-    .min(1, { error: 'must be at least 1' })
-    .max(100, { error: 'must be at most 100' })
-    .optional(),
+  ...pageQueryShape,
 });
 export type SecurityEventsQuery = z.infer<typeof securityEventsQuerySchema>;
 

@@ -1,4 +1,12 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
 
 /**
@@ -66,6 +74,25 @@ export async function queryAccountItems(
   options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
+  await eachPageOf(db, table, accountId, prefix, { ConsistentRead: options.consistent ?? false }, (out) => items.push(...(out.Items ?? [])));
+  return items;
+}
+
+/** How many items of one kind (sk prefix) an account's partition holds, read consistently. */
+async function countAccountItems(db: DynamoDBDocumentClient, table: string, accountId: string, prefix: string): Promise<number> {
+  let count = 0;
+  await eachPageOf(db, table, accountId, prefix, { ConsistentRead: true, Select: 'COUNT' }, (out) => (count += out.Count ?? 0));
+  return count;
+}
+
+async function eachPageOf(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  prefix: string,
+  options: Pick<QueryCommandInput, 'ConsistentRead' | 'Select'>,
+  onPage: (page: QueryCommandOutput) => void,
+): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
@@ -74,13 +101,12 @@ export async function queryAccountItems(
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
         ExclusiveStartKey: startKey,
-        ConsistentRead: options.consistent ?? false,
+        ...options,
       }),
     );
-    items.push(...(out.Items ?? []));
+    onPage(out);
     startKey = out.LastEvaluatedKey;
   } while (startKey);
-  return items;
 }
 
 export function accountPk(accountId: string): string {
@@ -201,22 +227,7 @@ export async function countRefusal(db: DynamoDBDocumentClient, table: string, ac
  * commits before some seed has succeeded, and only the first seed succeeds.
  */
 async function seedCounter(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter, prefix: string): Promise<void> {
-  let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
-        Select: 'COUNT',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    count += out.Count ?? 0;
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  const count = await countAccountItems(db, table, accountId, prefix);
   try {
     await db.send(
       new UpdateCommand({

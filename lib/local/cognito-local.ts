@@ -38,6 +38,11 @@ const NO_TRIGGERS: Lambda = {
 
 type LambdaClientV2 = ConstructorParameters<typeof LambdaService>[1];
 
+/** `require` as cognito-local's own code sees it, for its dependencies (pino, aws-sdk v2). */
+function cognitoRequire(): NodeJS.Require {
+  return createRequire(createRequire(import.meta.url).resolve('cognito-local/package.json'));
+}
+
 /**
  * cognito-local's own Lambda client (aws-sdk v2's `Lambda`, as its `LambdaClient` config would build it), loaded on
  * the first trigger call rather than at start: loading aws-sdk v2 is the slowest part of starting cognito-local.
@@ -48,8 +53,7 @@ function lazyLambdaClient(config: Record<string, unknown>): LambdaClientV2 {
     (client ??= Promise.resolve().then(() => {
       // Its end-of-support notice is for code that calls AWS; this client only talks to the local Invoke API.
       process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
-      const require = createRequire(createRequire(import.meta.url).resolve('cognito-local/package.json'));
-      const AWS = require('aws-sdk') as { Lambda: new (config: Record<string, unknown>) => LambdaClientV2 };
+      const AWS = cognitoRequire()('aws-sdk') as { Lambda: new (config: Record<string, unknown>) => LambdaClientV2 };
       return new AWS.Lambda(config);
     }));
   const invoke = (params: Parameters<LambdaClientV2['invoke']>[0]) => ({ promise: async () => (await connect()).invoke(params).promise() });
@@ -58,8 +62,7 @@ function lazyLambdaClient(config: Record<string, unknown>): LambdaClientV2 {
 
 /** pino is cognito-local's own logger dependency (pino-http needs a real one), resolved from its package. */
 function cognitoLogger(quiet: boolean): Logger {
-  const require = createRequire(createRequire(import.meta.url).resolve('cognito-local/package.json'));
-  const pino = require('pino') as (options: { level: string }) => Logger;
+  const pino = cognitoRequire()('pino') as (options: { level: string }) => Logger;
   // Above debug, cognito-local logs neither request bodies (passwords) nor tokens.
   return pino({ level: quiet ? 'silent' : 'error' });
 }

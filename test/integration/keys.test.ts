@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createProviderKeysService } from '../../lambdas/keys/provider-keys-serv
 import { loadRuntimeConfig, type RuntimeConfig } from '../../lambdas/runtime-config.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import { createApiKeyRepository } from '../../lambdas/store/accounts-api-keys.js';
+import { createAccountRepository } from '../../lambdas/store/accounts-profiles.js';
 import { createConfigRepository } from '../../lambdas/store/accounts-configs.js';
 import { createProviderKeyRepository } from '../../lambdas/store/accounts-provider-keys.js';
 import { assertSafeBaseUrl } from '../../lambdas/keys/base-url-guard.js';
@@ -207,5 +208,27 @@ describe('API keys', () => {
     expect(await service.list(accountId)).toEqual([]);
     const broken = createApiKeyAuthenticator(config, { store: { ...store, touch: () => Promise.reject(new Error('ddb down')) } });
     await expect(broken.touch(principal)).resolves.toBeUndefined();
+  });
+
+  it("a key's stamp also stamps its account's lastActiveAt, at most once per interval across the account's keys", async () => {
+    const db = createDocumentClient(config);
+    const store = createApiKeyRepository(db, config.tables.accounts);
+    const service = createApiKeysService({ store });
+    const sub = randomUUID();
+    const accountId = newId('acc');
+    await createAccountRepository(db, config.tables.accounts).createAccount(sub, accountId, new Date().toISOString());
+    const [one, two] = [await service.create(accountId, { name: 'one' }, ENTERPRISE), await service.create(accountId, { name: 'two' }, ENTERPRISE)];
+    const lastActive = async () => (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.profile(accountId), ConsistentRead: true }))).Item?.lastActiveAt;
+    let t = Date.parse('2031-01-01T00:00:00Z');
+    const auth = createApiKeyAuthenticator(config, { now: () => t });
+    await auth.touch({ accountId, apiKeyId: one.id });
+    expect(await lastActive()).toBe('2031-01-01T00:00:00.000Z');
+    t += 10_000;
+    // The second key's own stamp is written; the account's, stamped 10 s ago, is not.
+    await auth.touch({ accountId, apiKeyId: two.id });
+    expect(await lastActive()).toBe('2031-01-01T00:00:00.000Z');
+    t += 61_000;
+    await auth.touch({ accountId, apiKeyId: two.id });
+    expect(await lastActive()).toBe('2031-01-01T00:01:11.000Z');
   });
 });

@@ -184,6 +184,8 @@ describe('managementHandler', () => {
     expect(JSON.parse(res.body).error.code).toBe('admin_required');
     expect(outsider.seen).toEqual([]);
     expect(outsider.recorded.map((e) => e.kind)).toEqual(['admin_required']);
+    // Refused before its body is read: an outsider learns nothing of what the route accepts.
+    expect((await outsider.handler(event('POST', '{"bogus": 1}', 'user-1'), ctx)).statusCode).toBe(403);
 
     const admin = build({ admin: true });
     expect((await admin.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-1', 'team,admins'), ctx)).statusCode).toBe(201);
