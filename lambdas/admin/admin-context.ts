@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { managementContext } from '../http/management-context.js';
-import { requestSource } from '../security/request-source.js';
 import { createMonthlyUsageReader } from '../store/limits-items.js';
 import { createAdminService, type AdminActor, type AdminService } from './admin-service.js';
 
@@ -14,5 +13,5 @@ export function adminService(): AdminService {
 
 /** The admin behind a request, as their actions' security events record them. */
 export function adminActor(accountId: string, event: APIGatewayProxyEvent): AdminActor {
-  return { accountId, route: event.resource, ...requestSource(event) };
+  return { accountId, route: event.resource };
 }

@@ -8,7 +8,6 @@ import { decodeCursor, encodeCursor, pageQueryShape } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
 import { newId } from '../keys/key-material.js';
 import { effectiveLimits, limitOverridesSchema, planIdSchema, type LimitOverrides, type PlanCatalog, type PlanId, type PlanLimits } from '../plans/catalog.js';
-import type { RequestSource } from '../security/request-source.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
 
 /** `POST /v1/admin/invitations`. */
@@ -51,8 +50,11 @@ export interface AdminAccountList {
   readonly next_cursor: string | null;
 }
 
-/** The admin making a call, as their action's security event records it. */
-export interface AdminActor extends RequestSource {
+/**
+ * The admin making a call, as their action's security event records it. Not their source: the event is listed to
+ * the account it concerns, which has no business with the operator's addresses.
+ */
+export interface AdminActor {
   readonly accountId: string;
   /** The API resource path called. */
   readonly route: string;
@@ -95,8 +97,7 @@ export function createAdminService({ accounts, directory, usage, catalog, securi
   }
 
   function recordAction(actor: AdminActor, accountId: string, code: string): void {
-    const { accountId: actorAccountId, ...source } = actor;
-    securityEvents.record({ kind: 'admin_action', accountId, actorAccountId, code, ...source });
+    securityEvents.record({ kind: 'admin_action', accountId, actorAccountId: actor.accountId, code, route: actor.route });
   }
 
   async function current(accountId: string): Promise<AccountProfile> {

@@ -107,14 +107,14 @@ describe('POST /v1/admin/invitations', () => {
     expect(created.status).toBe(201);
   });
 
-  it('P8: the invitation is an admin_action on the new account, naming the admin', async () => {
+  it('P7/P8: the invitation is an admin_action on the new account, naming the admin but not their source address', async () => {
     const res = await invite({ email: email() });
     expect(res.body.plan).toBe('free');
     const adminAccount = (await db.send(new GetCommand({ TableName: tables.accounts, Key: ITEM.user(admin.sub) }))).Item!.accountId;
     const item = await db.send(new GetCommand({ TableName: tables.accounts, Key: ITEM.profile(res.body.id) }));
     expect(item.Item).toMatchObject({ plan: 'free', status: 'active', listPk: 'ACCOUNT' });
     const { Items } = await db.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({ TableName: tables.activity, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCOUNT#${res.body.id}` } }));
-    expect(Items!.map((i) => i.event)).toEqual([expect.objectContaining({ kind: 'admin_action', code: 'invited', actorAccountId: adminAccount, accountId: res.body.id })]);
+    expect(Items!.map((i) => i.event)).toEqual([{ kind: 'admin_action', code: 'invited', actorAccountId: adminAccount, accountId: res.body.id, route: '/v1/admin/invitations' }]);
   });
 
   it('an address that can already sign in is a 409; bad input is a 400 naming the field', async () => {
