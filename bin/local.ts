@@ -26,6 +26,7 @@ console.log(
     `  dev user:  ${runtime.config.devUser.email}`,
     `  password:  ${runtime.config.devUser.password}`,
     `  config:    ${localConfigPath(DATA_DIR)}`,
+    `  mail:      ${runtime.mailDir} (every email Cognito would send: invitations with their temporary password, codes)`,
     `  DynamoDB Local listens on all interfaces (it has no bind option): ${runtime.config.dynamodbEndpoint}`,
     'Press Ctrl-C to stop.',
   ].join('\n'),

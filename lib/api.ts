@@ -12,6 +12,7 @@ import {
   RestApi,
   type Method,
 } from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HANDLERS, ROUTES, type HandlerName, type Route } from '../lambdas/handlers/routes.js';
@@ -49,6 +50,17 @@ export interface ApiProps {
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
 
+/**
+ * What every Cognito-authorised function needs to know its caller (lambdas/accounts/caller.ts): the account,
+ * created on first use and stamped as active, the email read once from the user pool, and each 403 recorded as a
+ * security event (an UpdateItem on activity, never a read of it).
+ */
+const managementCaller: Grants = (fn, { tables, auth }) => {
+  fn.bindTable(tables.accounts, 'readWrite');
+  fn.bindTable(tables.activity, { actions: ['dynamodb:UpdateItem'] });
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [auth.userPool.userPoolArn] }));
+};
+
 /** Least privilege, per function: only what its handler's code paths call. */
 const GRANTS: Record<HandlerName, Grants> = {
   // The hot path never deletes and never scans: look up keys, stamp last use, write one metadata item.
@@ -65,21 +77,32 @@ const GRANTS: Record<HandlerName, Grants> = {
     providerKeys.grantUnwrap(fn);
   },
   // Stores new provider keys; it never needs to decrypt one (lists show the hint only).
-  'provider-keys': (fn, { tables, providerKeys }) => {
-    fn.bindTable(tables.accounts, 'readWrite');
-    providerKeys.grantWrap(fn);
+  'provider-keys': (fn, props) => {
+    managementCaller(fn, props);
+    props.providerKeys.grantWrap(fn);
   },
-  'api-keys': (fn, { tables }) => {
-    fn.bindTable(tables.accounts, 'readWrite');
-  },
+  'api-keys': managementCaller,
   // Configs and roles are account data under the table's key (P6); they never touch a provider key.
-  configs: (fn, { tables }) => {
-    fn.bindTable(tables.accounts, 'readWrite');
-  },
-  roles: (fn, { tables }) => {
-    fn.bindTable(tables.accounts, 'readWrite');
-  },
+  configs: managementCaller,
+  roles: managementCaller,
   'auth-config': () => {},
+  // Lists the caller's own security events.
+  'security-events': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.activity, { actions: ['dynamodb:Query'] });
+  },
+  // Lists accounts through the accounts table's listing index and reads their monthly counters; changes standings.
+  'admin-accounts': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.accounts, { actions: ['dynamodb:Query'] }, { indexes: true });
+    fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
+  },
+  // Creates the invited user in the pool (Cognito mails the temporary password) and their account.
+  'admin-invitations': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminCreateUser'], resources: [props.auth.userPool.userPoolArn] }));
+  },
 };
 
 /** The REST API: one function per handler, one method per route in ROUTES, errors in OpenAI's shape. */

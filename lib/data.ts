@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { TABLES, TABLE_NAMES, type TableName, type TableSpec } from '../lambdas/store/tables.js';
@@ -30,6 +30,7 @@ export class RouKeyTable extends Table {
         indexName: index.name,
         partitionKey: { name: index.pk, type: AttributeType.STRING },
         sortKey: { name: index.sk, type: AttributeType.STRING },
+        projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
     this.logicalName = logicalName;
@@ -37,9 +38,10 @@ export class RouKeyTable extends Table {
     this.spec = spec;
   }
 
-  /** The ARNs an IAM statement on this table's items must name: the table, plus its indexes when it has any. */
-  grantableArns(): string[] {
-    return this.spec.indexes?.length ? [this.tableArn, `${this.tableArn}/index/*`] : [this.tableArn];
+  /** The ARNs an IAM statement must name: the table, plus each of its indexes (by name) for a function that queries them. */
+  grantableArns(options: { indexes?: boolean } = {}): string[] {
+    const indexes = options.indexes ? (this.spec.indexes ?? []).map((index) => `${this.tableArn}/index/${index.name}`) : [];
+    return [this.tableArn, ...indexes];
   }
 }
 

@@ -6,6 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HandlerName } from '../lambdas/handlers/routes.js';
+import type { TriggerName } from '../lambdas/handlers/triggers.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { tableEnvVar } from '../lambdas/store/tables.js';
 import { LAMBDA_BUNDLING } from './bundling.js';
@@ -33,7 +34,7 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 
 export interface RouKeyFunctionProps {
   /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName;
+  readonly handler: HandlerName | TriggerName;
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -86,10 +87,13 @@ export class RouKeyFunction extends NodejsFunction {
     this.functionLogGroup = logGroup;
   }
 
-  /** Grants `access` to the table (and its KMS key) and sets the table's environment variable in one call. */
-  bindTable(table: RouKeyTable, access: TableAccess): this {
+  /**
+   * Grants `access` to the table (and its KMS key) and sets the table's environment variable in one call; `indexes`
+   * extends the grant to the table's secondary indexes.
+   */
+  bindTable(table: RouKeyTable, access: TableAccess, options: { indexes?: boolean } = {}): this {
     const actions = actionsFor(access);
-    this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: table.grantableArns() }));
+    this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: table.grantableArns(options) }));
     const kmsActions = ['kms:Decrypt', 'kms:DescribeKey'];
     if (actions.some((a) => MUTATING.has(a))) kmsActions.push('kms:Encrypt', 'kms:GenerateDataKey');
     this.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [table.key.keyArn] }));

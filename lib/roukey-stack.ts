@@ -22,7 +22,7 @@ export class RouKeyStack extends Stack {
     const throttling = { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit };
     this.data = new Data(this, 'Data');
     this.providerKeys = new ProviderKeyKey(this, 'ProviderKeys');
-    this.auth = new Auth(this, 'Auth');
+    this.auth = new Auth(this, 'Auth', { signUp: { mode: config.signUp, domains: config.signUpDomains }, adminEmail: config.adminEmail });
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       providerKeys: this.providerKeys,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Construct } from 'constructs';
+import { emailDomainsSchema, signUpModeSchema, signUpPolicyIssues } from '../lambdas/auth/sign-up-policy.js';
 import { planIdSchema, planOverridesSchema } from '../lambdas/plans/catalog.js';
 
 /** `cdk deploy -c key=value` passes strings: JSON-valued keys accept their JSON text too. */
@@ -51,6 +52,15 @@ const stackConfigSchema = z.object({
    * account's Lambda concurrency than this, and the rest of the account keeps the remainder. Unset: no reservation.
    */
   routerConcurrency: contextNumber.pipe(z.number().int({ error: 'must be a positive whole number' }).positive({ error: 'must be a positive whole number' })).optional(),
+  /** Who may create a sign-in: `invite` (admins invite by email), `domains` (self sign-up for signUpDomains), `open`. */
+  signUp: signUpModeSchema.default('invite'),
+  signUpDomains: emailDomainsSchema.default([]),
+  /** Invited as the first admin at deploy time (idempotent: an existing user is only put in the admins group). */
+  adminEmail: z.email({ error: 'must be an email address' }).optional(),
+}).superRefine((config, ctx) => {
+  for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
+    ctx.addIssue({ code: 'custom', path: ['signUpDomains'], message: issue.message });
+  }
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -65,6 +75,9 @@ export const CONTEXT_KEYS = {
   wafRateLimit: 'roukey:wafRateLimit',
   tracing: 'roukey:tracing',
   routerConcurrency: 'roukey:routerConcurrency',
+  signUp: 'roukey:signUp',
+  signUpDomains: 'roukey:signUpDomains',
+  adminEmail: 'roukey:adminEmail',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */

@@ -1,11 +1,19 @@
 import { newId } from '../keys/key-material.js';
 import { TtlCache } from '../cache/ttl-cache.js';
+import type { PlanId } from '../plans/catalog.js';
+
+/** What an account can start with besides its id: an invitation sets both. */
+export interface NewAccountDetails {
+  /** The deployment's default plan when absent. */
+  readonly plan?: PlanId;
+  readonly email?: string;
+}
 
 /** Persistence the account service needs (lambdas/store/accounts-profiles.ts). */
 export interface AccountStore {
   findAccountId(sub: string, options?: { consistent?: boolean }): Promise<string | undefined>;
   /** Claims `sub` for a new account; false when another call claimed it first. */
-  createAccount(sub: string, accountId: string, createdAt: string): Promise<boolean>;
+  createAccount(sub: string, accountId: string, createdAt: string, details?: NewAccountDetails): Promise<boolean>;
 }
 
 export interface AccountService {

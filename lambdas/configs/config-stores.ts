@@ -1,3 +1,4 @@
+import type { LimitReached } from '../accounts/plan-gates.js';
 import type { RoleDefinition, RoutingConfig } from '../routing/config-schema.js';
 
 /** The persistence ports of configs and roles; lambdas/store/accounts-configs.ts and accounts-roles.ts implement them. */
@@ -32,7 +33,7 @@ export type ConfigWrite =
   | { readonly status: 'written'; readonly record: ConfigRecord }
   | { readonly status: 'exists' }
   | { readonly status: 'absent' }
-  | { readonly status: 'limit' }
+  | LimitReached
   | MissingRef;
 
 export interface ConfigStore {
@@ -60,7 +61,7 @@ export interface RoleStore {
   /** `consistent`: management reads see their own writes; the router reads eventually consistent. */
   list(accountId: string, options?: { consistent?: boolean }): Promise<RoleRecord[]>;
   /** `limit`: the most custom roles an account may have; absent for an override of a built-in, which is not counted. */
-  create(accountId: string, role: RoleDefinition, now: string, limit?: number): Promise<{ readonly status: 'created'; readonly record: RoleRecord } | { readonly status: 'exists' } | { readonly status: 'limit' }>;
+  create(accountId: string, role: RoleDefinition, now: string, limit?: number): Promise<{ readonly status: 'created'; readonly record: RoleRecord } | { readonly status: 'exists' } | LimitReached>;
   /** Replaces the definition of an existing role, keeping createdAt and usedBy; undefined when there is none. */
   replace(accountId: string, role: RoleDefinition, now: string): Promise<RoleRecord | undefined>;
   /** Refused while configs use it; `counted` as in create. */

@@ -1,21 +1,20 @@
+import { assertStrategyAllowed, planLimitReached, type AccountPlan } from '../accounts/plan-gates.js';
 import { ApiError } from '../http/errors.js';
 import type { ApiKeyStore } from '../keys/key-stores.js';
 import { SLUG, type RoutingConfig } from '../routing/config-schema.js';
 import type { ConfigRecord, ConfigStore, ConfigWrite } from './config-stores.js';
 import { configRefs, invalidField, missingReference } from './references.js';
 
-/** The most routing configs one account may have. */
-export const MAX_CONFIGS = 100;
-
 /** A config as the client wrote it, defaults filled, with its timestamps. */
 export type ConfigView = RoutingConfig & { readonly createdAt: string; readonly updatedAt: string };
 
 export interface ConfigsService {
-  create(accountId: string, config: RoutingConfig): Promise<ConfigView>;
+  /** A new config, within the plan's `configs` and `strategies` (P15). */
+  create(accountId: string, config: RoutingConfig, plan: AccountPlan): Promise<ConfigView>;
   list(accountId: string): Promise<ConfigView[]>;
   get(accountId: string, name: string): Promise<ConfigView>;
-  /** `config.name` is the path's name (configs are never renamed; see `nameFromPath`). */
-  replace(accountId: string, config: RoutingConfig): Promise<ConfigView>;
+  /** `config.name` is the path's name (configs are never renamed; see `nameFromPath`); its strategy must be in the plan. */
+  replace(accountId: string, config: RoutingConfig, plan: AccountPlan): Promise<ConfigView>;
   /** Refused while API keys are bound to the config. */
   remove(accountId: string, name: string): Promise<void>;
 }
@@ -30,7 +29,7 @@ export interface ConfigsDeps {
 export function createConfigsService({ store, apiKeys, now = Date.now }: ConfigsDeps): ConfigsService {
   const timestamp = () => new Date(now()).toISOString();
 
-  function written(config: RoutingConfig, result: ConfigWrite): ConfigView {
+  function written(config: RoutingConfig, result: ConfigWrite, plan: AccountPlan): ConfigView {
     switch (result.status) {
       case 'written':
         return toView(result.record);
@@ -39,15 +38,16 @@ export function createConfigsService({ store, apiKeys, now = Date.now }: Configs
       case 'exists':
         throw new ApiError('conflict', `A config named '${config.name}' already exists; PUT /v1/configs/${config.name} replaces it.`, { param: 'name' });
       case 'limit':
-        throw new ApiError('conflict', `This account already has ${MAX_CONFIGS} configs, the most allowed; delete one first.`);
+        throw planLimitReached(plan, 'configs', result.count);
       case 'absent':
         throw notFound();
     }
   }
 
   return {
-    async create(accountId, config) {
-      return written(config, await store.create(accountId, config, configRefs(config), timestamp(), MAX_CONFIGS));
+    async create(accountId, config, plan) {
+      assertStrategyAllowed(plan, config.strategy);
+      return written(config, await store.create(accountId, config, configRefs(config), timestamp(), plan.limits.configs), plan);
     },
 
     async list(accountId) {
@@ -60,8 +60,9 @@ export function createConfigsService({ store, apiKeys, now = Date.now }: Configs
       return toView(record);
     },
 
-    async replace(accountId, config) {
-      return written(config, await store.replace(accountId, config, configRefs(config), timestamp()));
+    async replace(accountId, config, plan) {
+      assertStrategyAllowed(plan, config.strategy);
+      return written(config, await store.replace(accountId, config, configRefs(config), timestamp()), plan);
     },
 
     async remove(accountId, name) {

@@ -1,11 +1,9 @@
+import { planLimitReached, type AccountPlan } from '../accounts/plan-gates.js';
 import { ApiError } from '../http/errors.js';
 import { isBuiltinRole } from '../routing/classify/builtin-roles.js';
 import { SLUG, type RoleDefinition } from '../routing/config-schema.js';
 import type { RoleStore } from './config-stores.js';
 import { mergeRoles, type MergedRole } from './role-merge.js';
-
-/** The most custom roles one account may have (overrides of built-in roles are not counted). */
-export const MAX_CUSTOM_ROLES = 50;
 
 export type RoleView = Omit<RoleDefinition, 'systemPrompt'> & {
   readonly systemPrompt: string | null;
@@ -21,23 +19,22 @@ export type RoleView = Omit<RoleDefinition, 'systemPrompt'> & {
 export interface RolesService {
   list(accountId: string): Promise<RoleView[]>;
   get(accountId: string, name: string): Promise<RoleView>;
-  /** A new custom role; built-in names are overridden with `put`. */
-  create(accountId: string, role: RoleDefinition): Promise<RoleView>;
+  /** A new custom role, within the plan's `customRoles` (P15); built-in names are overridden with `put`. */
+  create(accountId: string, role: RoleDefinition, plan: AccountPlan): Promise<RoleView>;
   /** Creates or replaces a custom role or the account's override of a built-in; `created` tells which. */
-  put(accountId: string, role: RoleDefinition): Promise<{ created: boolean; role: RoleView }>;
+  put(accountId: string, role: RoleDefinition, plan: AccountPlan): Promise<{ created: boolean; role: RoleView }>;
   /** A custom role (refused while configs use it), or an override (the built-in applies again). */
   remove(accountId: string, name: string): Promise<void>;
 }
 
 export function createRolesService({ store, now = Date.now }: { store: RoleStore; now?: () => number }): RolesService {
   const timestamp = () => new Date(now()).toISOString();
-  // Overrides of built-ins are not counted against the custom-role maximum.
-  const limitFor = (name: string) => (isBuiltinRole(name) ? undefined : MAX_CUSTOM_ROLES);
 
   /** The new role's view, or 'exists' when the account already has a role by that name. */
-  async function insert(accountId: string, role: RoleDefinition): Promise<RoleView | 'exists'> {
-    const result = await store.create(accountId, role, timestamp(), limitFor(role.name));
-    if (result.status === 'limit') throw new ApiError('conflict', `This account already has ${MAX_CUSTOM_ROLES} custom roles, the most allowed; delete one first.`);
+  async function insert(accountId: string, role: RoleDefinition, plan: AccountPlan): Promise<RoleView | 'exists'> {
+    // Overrides of built-ins are not counted against the plan's custom roles.
+    const result = await store.create(accountId, role, timestamp(), isBuiltinRole(role.name) ? undefined : plan.limits.customRoles);
+    if (result.status === 'limit') throw planLimitReached(plan, 'customRoles', result.count);
     return result.status === 'exists' ? 'exists' : toView({ definition: role, builtIn: isBuiltinRole(role.name), stored: result.record });
   }
 
@@ -53,21 +50,21 @@ export function createRolesService({ store, now = Date.now }: { store: RoleStore
       return toView(found);
     },
 
-    async create(accountId, role) {
+    async create(accountId, role, plan) {
       if (isBuiltinRole(role.name)) {
         throw new ApiError('conflict', `'${role.name}' is a built-in role; override it with PUT /v1/roles/${role.name}.`, { param: 'name' });
       }
-      const created = await insert(accountId, role);
+      const created = await insert(accountId, role, plan);
       if (created === 'exists') throw new ApiError('conflict', `A role named '${role.name}' already exists; PUT /v1/roles/${role.name} replaces it.`, { param: 'name' });
       return created;
     },
 
-    async put(accountId, role) {
+    async put(accountId, role, plan) {
       // Replace, else create; a create that loses to a concurrent one replaces what that one wrote.
       for (let attempt = 0; attempt < 3; attempt++) {
         const replaced = await store.replace(accountId, role, timestamp());
         if (replaced) return { created: false, role: toView({ definition: replaced.role, builtIn: isBuiltinRole(role.name), stored: replaced }) };
-        const created = await insert(accountId, role);
+        const created = await insert(accountId, role, plan);
         if (created !== 'exists') return { created: true, role: created };
       }
       throw new Error('The role kept changing while it was being written');

@@ -13,10 +13,9 @@ function apiKeys(): ApiKeysService {
 
 /** GET / POST /v1/api-keys, PATCH / DELETE /v1/api-keys/{id}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await apiKeys().list(accountId) } }) }),
-    POST: route({ body: createApiKeySchema, handle: async ({ accountId, body }) => ({ status: 201, body: await apiKeys().create(accountId, body) }) }),
+    POST: route({ body: createApiKeySchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await apiKeys().create(accountId, body, account) }) }),
     PATCH: route({
       body: bindConfigSchema,
       handle: async ({ accountId, body, pathParameters }) => ({ status: 200, body: await apiKeys().bindConfig(accountId, pathParameters.id ?? '', body.config) }),

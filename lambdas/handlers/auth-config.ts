@@ -5,7 +5,7 @@ import { runtimeConfig } from '../runtime-config.js';
 /** Public `GET /v1/auth/config`: what the dashboard needs to start a sign-in. */
 export const handler = publicHandler({
   routes: {
-    GET: route<undefined, RouteRequest<unknown>>({
+    GET: route<undefined, undefined, RouteRequest<unknown>>({
       handle: () => {
         const { region, cognito } = runtimeConfig();
         if (!cognito.userPoolId || !cognito.clientId) throw new ApiError('internal', 'Sign-in is not configured.');

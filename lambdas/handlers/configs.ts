@@ -18,15 +18,14 @@ function configs(): ConfigsService {
 
 /** GET / POST /v1/configs; GET / PUT / DELETE /v1/configs/{name}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     ...namedResourceRoutes(configs),
-    POST: route({ body: routingConfigSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await configs().create(accountId, body) }) }),
+    POST: route({ body: routingConfigSchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await configs().create(accountId, body, account) }) }),
     PUT: route({
       body: replaceConfigSchema,
-      handle: async ({ accountId, body, pathParameters }) => {
+      handle: async ({ accountId, account, body, pathParameters }) => {
         const config = validate(routingConfigSchema, nameFromPath(pathParameters.name ?? '', body));
-        return { status: 200, body: await configs().replace(accountId, config) };
+        return { status: 200, body: await configs().replace(accountId, config, account) };
       },
     }),
   },

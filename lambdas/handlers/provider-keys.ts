@@ -18,10 +18,9 @@ function providerKeys(): ProviderKeysService {
 
 /** GET / POST /v1/provider-keys, DELETE /v1/provider-keys/{id}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await providerKeys().list(accountId) } }) }),
-    POST: route({ body: createProviderKeySchema, handle: async ({ accountId, body }) => ({ status: 201, body: await providerKeys().create(accountId, body) }) }),
+    POST: route({ body: createProviderKeySchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await providerKeys().create(accountId, body, account) }) }),
     DELETE: route({
       handle: async ({ accountId, pathParameters }) => {
         await providerKeys().remove(accountId, pathParameters.id ?? '');

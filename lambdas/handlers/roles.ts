@@ -14,16 +14,15 @@ function roles(): RolesService {
 
 /** GET / POST /v1/roles; GET / PUT / DELETE /v1/roles/{name}. */
 export const handler = managementHandler({
-  resolveAccount: (sub) => managementContext().accounts.ensureAccount(sub),
   routes: {
     ...namedResourceRoutes(roles),
-    POST: route({ body: createRoleSchema, handle: async ({ accountId, body }) => ({ status: 201, body: await roles().create(accountId, body) }) }),
+    POST: route({ body: createRoleSchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await roles().create(accountId, body, account) }) }),
     PUT: route({
       body: roleBodySchema,
-      handle: async ({ accountId, body, pathParameters }) => {
+      handle: async ({ accountId, account, body, pathParameters }) => {
         // PUT may create, so the path's name is checked like a POSTed one.
         const { name } = validate(createRoleSchema.pick({ name: true }), { name: pathParameters.name });
-        const { created, role } = await roles().put(accountId, { ...body, name });
+        const { created, role } = await roles().put(accountId, { ...body, name }, account);
         return { status: created ? 201 : 200, body: role };
       },
     }),

@@ -23,6 +23,9 @@ export const HANDLERS = {
   'api-keys': { streaming: false },
   configs: { streaming: false },
   roles: { streaming: false },
+  'security-events': { streaming: false },
+  'admin-invitations': { streaming: false },
+  'admin-accounts': { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
 export type HandlerName = keyof typeof HANDLERS;
@@ -49,6 +52,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
   { method: 'PUT', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
   { method: 'DELETE', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
+  { method: 'GET', path: '/v1/security-events', handler: 'security-events', auth: 'cognito' },
+  { method: 'POST', path: '/v1/admin/invitations', handler: 'admin-invitations', auth: 'cognito' },
+  { method: 'GET', path: '/v1/admin/accounts', handler: 'admin-accounts', auth: 'cognito' },
+  { method: 'PATCH', path: '/v1/admin/accounts/{id}', handler: 'admin-accounts', auth: 'cognito' },
 ];
 
 /** API Gateway's largest request payload; the local server enforces it too. */

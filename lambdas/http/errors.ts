@@ -19,6 +19,21 @@ export const ERROR_KINDS = {
 
 export type ErrorKind = keyof typeof ERROR_KINDS;
 
+/**
+ * Why a 403 was answered, as its `code`: each refusal is also recorded as a security event of the same name
+ * (lambdas/security/refusal-event.ts).
+ */
+export const FORBIDDEN_CODES = [
+  /** A create call over one of the plan's counts; `param` names the limit. */
+  'plan_limit',
+  /** A feature the plan does not include; `param` names it. */
+  'plan_feature',
+  'account_suspended',
+  /** An admin route called by someone outside the admins group. */
+  'admin_required',
+] as const;
+export type ForbiddenCode = (typeof FORBIDDEN_CODES)[number];
+
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
@@ -53,6 +68,11 @@ export class ApiError extends Error {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   return new ApiError('internal', 'The server had an error while processing your request.');
+}
+
+/** A 403 for one of the refusals in FORBIDDEN_CODES. */
+export function forbidden(code: ForbiddenCode, message: string, param?: string): ApiError {
+  return new ApiError('forbidden', message, { code, param });
 }
 
 export function errorBody(kind: ErrorKind, message: string, param?: string): OpenAIErrorBody {

@@ -1,14 +1,24 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createAccountService, type AccountService } from '../accounts/account-service.js';
+import { createAccountActivity } from '../accounts/account-activity.js';
+import { createAccountService } from '../accounts/account-service.js';
+import { createAccountStateReader } from '../accounts/account-state.js';
+import { createCallerResolver, type CallerResolver } from '../accounts/caller.js';
+import type { UserDirectory } from '../accounts/user-directory.js';
+import { createCognitoUserDirectory } from '../auth/cognito-user-directory.js';
 import { runtimeConfig, type RuntimeConfig } from '../runtime-config.js';
+import type { SecurityEventRecorder } from '../security/security-event.js';
+import { createSecurityEventRecorder } from '../store/activity-security-events.js';
 import { createDocumentClient } from '../store/dynamo.js';
-import { createAccountRepository } from '../store/accounts-profiles.js';
+import { createAccountRepository, type AccountRepository } from '../store/accounts-profiles.js';
 
-/** What every management Lambda shares per container: config, one DynamoDB client, the account service. */
+/** What every management Lambda shares per container: config, one DynamoDB client, who the caller is, where refusals go. */
 export interface ManagementContext {
   readonly config: RuntimeConfig;
   readonly db: DynamoDBDocumentClient;
-  readonly accounts: AccountService;
+  readonly accounts: AccountRepository;
+  readonly directory: UserDirectory;
+  readonly callers: CallerResolver;
+  readonly securityEvents: SecurityEventRecorder;
 }
 
 let context: ManagementContext | undefined;
@@ -18,6 +28,13 @@ export function managementContext(): ManagementContext {
   if (context) return context;
   const config = runtimeConfig();
   const db = createDocumentClient(config);
-  context = { config, db, accounts: createAccountService(createAccountRepository(db, config.tables.accounts, { defaultPlan: config.plans.defaultPlan })) };
+  const accounts = createAccountRepository(db, config.tables.accounts, { defaultPlan: config.plans.defaultPlan });
+  const directory = createCognitoUserDirectory(config);
+  const callers = createCallerResolver({
+    accounts: createAccountService(accounts),
+    states: createAccountStateReader(accounts, config.plans),
+    activity: createAccountActivity({ store: accounts, directory }),
+  });
+  context = { config, db, accounts, directory, callers, securityEvents: createSecurityEventRecorder(db, config.tables.activity) };
   return context;
 }

@@ -1,23 +1,34 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { AccountState } from '../accounts/account-state.js';
+import { assertCallerAllowed, type CallerResolver } from '../accounts/caller.js';
+import { isAdmin } from '../auth/admin-group.js';
+import { refusalEvent } from '../security/refusal-event.js';
+import { requestSource } from '../security/request-source.js';
+import type { SecurityEventRecorder } from '../security/security-event.js';
 import { ApiError } from './errors.js';
 import { accessLog } from './access-log.js';
+import { managementContext } from './management-context.js';
 import { openAiErrors } from './openai-errors.js';
 import { securityHeaders } from './security-headers.js';
 import { parseJsonBody, validate } from './validation.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteRequest<Body> {
+export interface RouteRequest<Body, Query = unknown> {
   readonly body: Body;
+  /** The validated query string, for routes that declare one. */
+  readonly query: Query;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly event: APIGatewayProxyEvent;
 }
 
-export interface AccountRouteRequest<Body> extends RouteRequest<Body> {
+export interface AccountRouteRequest<Body, Query = unknown> extends RouteRequest<Body, Query> {
   /** The caller's own account: every read and write is scoped to it (P23). */
   readonly accountId: string;
+  /** Its plan, limits and status, as create calls check them (P15). */
+  readonly account: AccountState;
 }
 
 export interface RouteResult {
@@ -29,13 +40,22 @@ export interface RouteResult {
 export interface RouteSpec<Req> {
   /** Present for routes that take a body: invalid input is a 400 before `handle` runs, so nothing is written. */
   readonly body?: z.ZodType;
+  /** Present for routes that take query parameters, checked the same way. */
+  readonly query?: z.ZodType;
   handle(request: Req): Promise<RouteResult> | RouteResult;
 }
 
-/** Declares one method's route; `body` types the request body from its schema. */
-export function route<S extends z.ZodType | undefined = undefined, Req extends { body: unknown } = AccountRouteRequest<unknown>>(spec: {
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** Declares one method's route; `body` and `query` type the request's body and query string from their schemas. */
+export function route<
+  S extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  Req extends { body: unknown; query: unknown } = AccountRouteRequest<unknown>,
+>(spec: {
   body?: S;
-  handle: (request: Omit<Req, 'body'> & { body: S extends z.ZodType ? z.infer<S> : undefined }) => Promise<RouteResult> | RouteResult;
+  query?: Q;
+  handle: (request: Omit<Req, 'body' | 'query'> & { body: Parsed<S>; query: Parsed<Q> }) => Promise<RouteResult> | RouteResult;
 }): RouteSpec<Req> {
   return spec as unknown as RouteSpec<Req>;
 }
@@ -67,22 +87,46 @@ export function namedResourceRoutes(resources: () => NamedResources): Pick<Recor
 
 export type LambdaHttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** What a management Lambda needs besides its routes: who the caller is, and where refusals are recorded. */
+export interface ManagementDeps {
+  readonly callers: CallerResolver;
+  readonly securityEvents: SecurityEventRecorder;
+}
+
 /**
  * A management Lambda: methods dispatched by `event.httpMethod`, the caller's account resolved from the Cognito
- * authorizer's `sub` claim (created on first use), JSON parsed and validated, errors in OpenAI's shape, security
- * headers, and one metadata-only access log line. Nothing of the body is ever logged.
+ * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group,
+ * JSON parsed and validated, errors in OpenAI's shape, security headers, and one metadata-only access log line.
+ * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Nothing of the body
+ * is ever logged.
  */
 export function managementHandler(options: {
   routes: Partial<Record<HttpMethod, RouteSpec<AccountRouteRequest<unknown>>>>;
-  /** sub → accountId; lazy so the Lambda reads its config on the first request, not at import. */
-  resolveAccount: (sub: string) => Promise<string>;
+  /** The admin API: callers outside the admins group get 403 `admin_required`. */
+  admin?: boolean;
+  /** The composition root's by default, built on the first request (so importing a handler needs no config). */
+  deps?: () => ManagementDeps;
 }): LambdaHttpHandler {
+  const deps = options.deps ?? managementContext;
   return wrap(async (event) => {
     const spec = pick(options.routes, event);
-    const sub = callerSub(event);
-    const body = spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined;
-    const accountId = await options.resolveAccount(sub);
-    return spec.handle({ accountId, body, pathParameters: event.pathParameters ?? {}, event });
+    const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
+    const sub = callerSub(claims);
+    const { callers, securityEvents } = deps();
+    const username = typeof claims?.username === 'string' ? claims.username : sub;
+    const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
+    try {
+      // Who may call comes first: a refused caller learns nothing about what the route accepts.
+      assertCallerAllowed(caller, { admin: options.admin ?? false });
+      const { body, query } = parseInput(spec, event);
+      return await spec.handle({ accountId: caller.accountId, account: caller.account, body, query, pathParameters: event.pathParameters ?? {}, event });
+    } catch (err) {
+      const refusal = refusalEvent(err);
+      if (refusal) securityEvents.record({ ...refusal, accountId: caller.accountId, route: event.resource, ...requestSource(event) });
+      throw err;
+    } finally {
+      await securityEvents.flush();
+    }
   });
 }
 
@@ -90,8 +134,8 @@ export function managementHandler(options: {
 export function publicHandler(options: { routes: Partial<Record<HttpMethod, RouteSpec<RouteRequest<unknown>>>> }): LambdaHttpHandler {
   return wrap(async (event) => {
     const spec = pick(options.routes, event);
-    const body = spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined;
-    return spec.handle({ body, pathParameters: event.pathParameters ?? {}, event });
+    const { body, query } = parseInput(spec, event);
+    return spec.handle({ body, query, pathParameters: event.pathParameters ?? {}, event });
   });
 }
 
@@ -104,14 +148,22 @@ function wrap(dispatch: (event: APIGatewayProxyEvent) => Promise<RouteResult>): 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(accessLog()).use(securityHeaders()).use(openAiErrors()).handler(core) as LambdaHttpHandler;
 }
 
+/** The request's body and query string, each checked against the route's schema when it declares one. */
+function parseInput(spec: RouteSpec<unknown>, event: APIGatewayProxyEvent): { body: unknown; query: unknown } {
+  return {
+    body: spec.body ? validate(spec.body, parseJsonBody(event.body, event.isBase64Encoded)) : undefined,
+    query: spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined,
+  };
+}
+
 function pick<T>(routes: Partial<Record<HttpMethod, T>>, event: APIGatewayProxyEvent): T {
   const spec = routes[event.httpMethod as HttpMethod];
   if (!spec) throw new ApiError('method_not_allowed', `Method ${event.httpMethod} is not allowed here.`);
   return spec;
 }
 
-function callerSub(event: APIGatewayProxyEvent): string {
-  const sub: unknown = event.requestContext?.authorizer?.claims?.sub;
+function callerSub(claims: Readonly<Record<string, unknown>> | undefined): string {
+  const sub = claims?.sub;
   // API Gateway's authorizer has checked the token; a missing claim means the route was wired without it.
   if (typeof sub !== 'string' || sub.length === 0) throw new ApiError('unauthenticated', 'Sign-in required.');
   return sub;

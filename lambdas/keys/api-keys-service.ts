@@ -1,3 +1,4 @@
+import { planLimitReached, type AccountPlan } from '../accounts/plan-gates.js';
 import { invalidField } from '../configs/references.js';
 import { ApiError } from '../http/errors.js';
 import type { CreateApiKeyInput } from './key-schemas.js';
@@ -24,7 +25,8 @@ export interface CreatedApiKey {
 }
 
 export interface ApiKeysService {
-  create(accountId: string, input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  /** A new key, within the plan's `apiKeys` (P15). */
+  create(accountId: string, input: CreateApiKeyInput, plan: AccountPlan): Promise<CreatedApiKey>;
   list(accountId: string): Promise<ApiKeyView[]>;
   /** Revocation: the router's caches forget the key within 30 s. */
   revoke(accountId: string, id: string): Promise<void>;
@@ -34,10 +36,11 @@ export interface ApiKeysService {
 
 export function createApiKeysService({ store, now = Date.now }: { store: ApiKeyStore; now?: () => number }): ApiKeysService {
   return {
-    async create(accountId, input) {
+    async create(accountId, input, plan) {
       const key = newApiKey();
       const record: ApiKeyRecord = { id: newId('key'), name: input.name, hint: apiKeyHint(key), keyHash: hashApiKey(key), createdAt: new Date(now()).toISOString() };
-      await store.create(accountId, record);
+      const created = await store.create(accountId, record, plan.limits.apiKeys);
+      if (created !== 'created') throw planLimitReached(plan, 'apiKeys', created.count);
       return { id: record.id, name: record.name, key, createdAt: record.createdAt };
     },
 

@@ -1,3 +1,4 @@
+import type { LimitReached } from '../accounts/plan-gates.js';
 import type { ProviderId } from '../provider-ids.js';
 
 /** The persistence ports the key services and the router adapters need; lambdas/store/accounts-*.ts implement them. */
@@ -18,8 +19,11 @@ export interface ProviderKeyRecord {
 }
 
 export interface ProviderKeyStore {
-  /** Writes the key and its name claim together; 'name_taken' when the account already has that name. */
-  create(accountId: string, record: ProviderKeyRecord): Promise<'created' | 'name_taken'>;
+  /**
+   * Writes the key and its name claim together, unless the account has `limit` keys already (LimitReached) or a key
+   * of that name ('name_taken').
+   */
+  create(accountId: string, record: ProviderKeyRecord, limit: number): Promise<'created' | 'name_taken' | LimitReached>;
   list(accountId: string): Promise<ProviderKeyRecord[]>;
   findByName(accountId: string, name: string): Promise<ProviderKeyRecord | undefined>;
   /** False when the account has no key with that id; its name and the configs using it when they keep it from going. */
@@ -41,7 +45,8 @@ export interface ApiKeyRecord {
 export type BindResult = { readonly status: 'bound'; readonly record: ApiKeyRecord } | { readonly status: 'absent' } | { readonly status: 'no_config' };
 
 export interface ApiKeyStore {
-  create(accountId: string, record: ApiKeyRecord): Promise<void>;
+  /** Writes the key and its hash lookup, unless the account has `limit` keys already. */
+  create(accountId: string, record: ApiKeyRecord, limit: number): Promise<'created' | LimitReached>;
   list(accountId: string): Promise<ApiKeyRecord[]>;
   /** False when the account has no key with that id. */
   remove(accountId: string, id: string): Promise<boolean>;

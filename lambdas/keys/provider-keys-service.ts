@@ -1,3 +1,4 @@
+import { assertProviderKeyAllowed, planLimitReached, type AccountPlan } from '../accounts/plan-gates.js';
 import { RESERVED_PROVIDER_KEY_NAME, invalidField } from '../configs/references.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { ApiError } from '../http/errors.js';
@@ -23,7 +24,8 @@ export interface ProviderKeyView {
 }
 
 export interface ProviderKeysService {
-  create(accountId: string, input: CreateProviderKeyInput): Promise<ProviderKeyView>;
+  /** A new key, within the plan's `providerKeys` and features (`bedrock`, `customBaseUrls`) (P15). */
+  create(accountId: string, input: CreateProviderKeyInput, plan: AccountPlan): Promise<ProviderKeyView>;
   list(accountId: string): Promise<ProviderKeyView[]>;
   remove(accountId: string, id: string): Promise<void>;
 }
@@ -38,7 +40,8 @@ export interface ProviderKeysDeps {
 
 export function createProviderKeysService({ store, cipher, checkBaseUrl, now = Date.now }: ProviderKeysDeps): ProviderKeysService {
   return {
-    async create(accountId, input) {
+    async create(accountId, input, plan) {
+      assertProviderKeyAllowed(plan, input);
       if (input.name === RESERVED_PROVIDER_KEY_NAME) throw invalidField('name', `'${RESERVED_PROVIDER_KEY_NAME}' is reserved: requests name configs as "${CONFIG_MODEL_PREFIX}<config name>".`);
       if (input.baseUrl !== undefined) await checkBaseUrl(input.baseUrl);
       const id = newId('pk');
@@ -57,9 +60,9 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
       };
       const record: ProviderKeyRecord =
         input.apiKey === undefined ? fields : { ...fields, ciphertext: await cipher.encrypt(input.apiKey, storedKeyContext(accountId, fields)) };
-      if ((await store.create(accountId, record)) === 'name_taken') {
-        throw new ApiError('conflict', `A provider key named '${record.name}' already exists.`, { param: 'name' });
-      }
+      const created = await store.create(accountId, record, plan.limits.providerKeys);
+      if (created === 'name_taken') throw new ApiError('conflict', `A provider key named '${record.name}' already exists.`, { param: 'name' });
+      if (created !== 'created') throw planLimitReached(plan, 'providerKeys', created.count);
       return toView(record);
     },
 

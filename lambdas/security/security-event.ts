@@ -16,10 +16,16 @@ export const SECURITY_EVENT_KINDS = [
   'plan_feature',
   /** A suspended account's key or session used. */
   'account_suspended',
-  /** An id of another account named in a management call (answered 404). */
+  /**
+   * An id of another account named in a management call (answered 404). Not recorded by the management API yet:
+   * ids are random and every item lives in its account's partition, so telling another account's id from a made-up
+   * one would take an index by id (or a scan) on every 404; names (configs, roles) are per account by design.
+   */
   'cross_account',
   /** An admin changed this account, or invited someone. */
   'admin_action',
+  /** Someone outside the `admins` group called an admin route. */
+  'admin_required',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -1,6 +1,7 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyStore, BindResult } from '../keys/key-stores.js';
-import { API_KEY_PREFIX, ITEM, RACED, isConditionFailure, queryAccountItems, setMemberUpdate, transact, untilSettled } from './accounts-items.js';
+import { API_KEY_PREFIX, ITEM, RACED, countRefusal, countUpdate, isConditionFailure, queryAccountItems, setMemberUpdate, transact, untilSettled } from './accounts-items.js';
+import { activityStamp } from './accounts-profiles.js';
 
 // A config cannot be deleted while a key is bound to it, so this means the items were changed by hand.
 const BROKEN_BINDING = 'An API key is bound to a config that does not exist';
@@ -20,21 +21,18 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
   }
 
   return {
-    async create(accountId, record) {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: table, Item: { ...ITEM.apiKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Put: {
-                TableName: table,
-                Item: { ...ITEM.apiKeyLookup(record.keyHash), accountId, apiKeyId: record.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
+    create(accountId, record, limit) {
+      return untilSettled(async () => {
+        const failed = await transact(db, [
+          { Put: { TableName: table, Item: { ...ITEM.apiKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: table, Item: { ...ITEM.apiKeyLookup(record.keyHash), accountId, apiKeyId: record.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          countUpdate(table, accountId, 'apiKeys', 1, limit),
+        ]);
+        if (!failed) return 'created' as const;
+        // Ids and keys are random (128 and 256 bits): only the count can refuse.
+        if (failed.includes(2)) return countRefusal(db, table, accountId, 'apiKeys');
+        throw new Error('An API key write collided with an existing key');
+      });
     },
 
     async list(accountId) {
@@ -48,11 +46,14 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
         const failed = await transact(db, [
           { Delete: { TableName: table, Key: ITEM.apiKey(accountId, id), ...boundTo(old.config) } },
           { Delete: { TableName: table, Key: ITEM.apiKeyLookup(old.keyHash) } },
+          countUpdate(table, accountId, 'apiKeys', -1),
           // The config's record of its bound keys lets it go once no key names it.
           ...(old.config === undefined ? [] : [setMemberUpdate(table, ITEM.config(accountId, old.config), 'boundKeys', 'DELETE', id)]),
         ]);
         if (!failed) return true;
         if (failed.includes(0)) return RACED;
+        // The counter was not seeded yet: seeded now, the delete runs again.
+        if (failed.includes(2)) return countRefusal(db, table, accountId, 'apiKeys').then(() => RACED);
         throw new Error(BROKEN_BINDING);
       });
     },
@@ -107,11 +108,18 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
             ExpressionAttributeValues: { ':now': now, ':notAfter': notAfter },
           }),
         );
-        return true;
       } catch (err) {
         if (isConditionFailure(err)) return false;
         throw err;
       }
+      // The account's last activity rides on the key's stamp: at most one more write per key and interval, and
+      // fewer, as the condition skips it when another key of the account stamped it within the interval.
+      try {
+        await db.send(new UpdateCommand(activityStamp(table, accountId, now, notAfter)));
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      return true;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConfigRecord, ConfigRefs, ConfigStore, ConfigWrite, MissingRef } from '../configs/config-stores.js';
 import type { RoutingConfig } from '../routing/config-schema.js';
-import { CONFIG_PREFIX, ITEM, RACED, countUpdate, queryAccountItems, setMemberUpdate, setMembers, transact, untilSettled } from './accounts-items.js';
+import { CONFIG_PREFIX, ITEM, RACED, countRefusal, countUpdate, queryAccountItems, setMemberUpdate, setMembers, transact, untilSettled } from './accounts-items.js';
 
 /** Routing configs in the `accounts` table, with their references kept on the referenced items (layout: accounts-items.ts). */
 export function createConfigRepository(db: DynamoDBDocumentClient, table: string): ConfigStore {
@@ -29,18 +29,21 @@ export function createConfigRepository(db: DynamoDBDocumentClient, table: string
       return (await queryAccountItems(db, table, accountId, CONFIG_PREFIX, { consistent: true })).map(toRecord);
     },
 
-    async create(accountId, config, refs, now, limit): Promise<ConfigWrite> {
+    create(accountId, config, refs, now, limit) {
       const record: ConfigRecord = { config, refs, revision: 1, createdAt: now, updatedAt: now, boundKeys: [] };
       const added = refList(refs);
-      const failed = await transact(db, [
-        { Put: { TableName: table, Item: { ...ITEM.config(accountId, config.name), ...toItem(record) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        countUpdate(table, accountId, 'configs', 1, limit),
-        ...refUpdates(accountId, added, 'ADD', config.name),
-      ]);
-      if (!failed) return { status: 'written', record };
-      // A missing reference is the client's to fix first (400), whatever else failed.
-      if (failed.some((i) => i >= 2)) return missingRef(failed.filter((i) => i >= 2), 2, added);
-      return failed.includes(1) ? { status: 'limit' } : { status: 'exists' };
+      // Concurrent creates meet on the COUNTS item; a transaction that lost that race runs again.
+      return untilSettled<ConfigWrite>(async () => {
+        const failed = await transact(db, [
+          { Put: { TableName: table, Item: { ...ITEM.config(accountId, config.name), ...toItem(record) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          countUpdate(table, accountId, 'configs', 1, limit),
+          ...refUpdates(accountId, added, 'ADD', config.name),
+        ]);
+        if (!failed) return { status: 'written', record };
+        // A missing reference is the client's to fix first (400), whatever else failed.
+        if (failed.some((i) => i >= 2)) return missingRef(failed.filter((i) => i >= 2), 2, added);
+        return failed.includes(1) ? countRefusal(db, table, accountId, 'configs') : { status: 'exists' };
+      });
     },
 
     replace(accountId, config, refs, now) {

@@ -1,4 +1,13 @@
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -7,14 +16,26 @@ import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from 
  * | pk                       | sk                  | attributes                                                        |
  * |--------------------------|---------------------|-------------------------------------------------------------------|
  * | USER#<cognito sub>       | USER                | accountId, createdAt — the sign-in identity's account             |
- * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt                                         |
+ * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt, plan, status, limits? (an admin's overrides), email?, lastActiveAt?, listPk |
  * | ACCOUNT#<accountId>      | PKEY#<providerKeyId>| id, provider, name, hint, baseUrl?, ciphertext (envelope, P2), contextVersion? (2: bound to provider and baseUrl), createdAt |
  * | ACCOUNT#<accountId>      | PKEYNAME#<name>     | providerKeyId, usedBy? — makes names unique (same transaction as PKEY#); usedBy: names of the configs using the key |
  * | ACCOUNT#<accountId>      | APIKEY#<apiKeyId>   | id, name, hint, keyHash, createdAt, lastUsedAt?, config?          |
  * | APIKEYHASH#<sha256 hex>  | LOOKUP              | accountId, apiKeyId, config? — the raw rk_ key itself is never stored; config mirrors APIKEY#'s |
  * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
  * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
- * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles? — counters that hold the per-account maximums under concurrency |
+ * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles?, apiKeys, providerKeys — counters that hold the plan's counts under concurrency |
+ *
+ * Index `accounts-by-created` (sparse, KEYS_ONLY): pk `listPk`, sk `createdAt`. Only PROFILE items carry `listPk`
+ * (always 'ACCOUNT'), so one Query lists accounts newest first, page by page, without a scan (`GET /v1/admin/accounts`).
+ * Keys only, so the frequent writes to a profile (lastActiveAt) never write the index: a page is the index Query and a
+ * BatchGetItem of those profiles. One partition holds every account, which is fine for the rate accounts are
+ * created at (index writes happen only then). Profiles written before the index existed get `listPk` the next time
+ * their account is used (lambdas/store/accounts-profiles.ts `touchActive`).
+ *
+ * `apiKeys` and `providerKeys` were added to COUNTS after keys of their kind existed: for them an absent counter means
+ * "not counted yet", never zero. Updates require the counter to exist, and one that is missing is seeded from a
+ * count of the account's items first (`seedCounter`); new accounts start with both at 0. `configs` and `customRoles`
+ * were counted from the start, so for them absent means zero.
  *
  * References are kept on the referenced item, written in the same transaction as the reference, so a referenced
  * item cannot be deleted: `usedBy` (string set of config names) on PKEYNAME# and on custom ROLE# items, and
@@ -36,6 +57,9 @@ export const ITEM = {
   counts: (accountId: string) => ({ pk: accountPk(accountId), sk: 'COUNTS' }),
 } as const;
 
+/** The one value of the listing index's partition key (see the table above). */
+export const ACCOUNT_LIST_PK = 'ACCOUNT';
+
 export const PROVIDER_KEY_PREFIX = 'PKEY#';
 export const API_KEY_PREFIX = 'APIKEY#';
 export const CONFIG_PREFIX = 'CONFIG#';
@@ -50,6 +74,25 @@ export async function queryAccountItems(
   options: { consistent?: boolean } = {},
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
+  await eachPageOf(db, table, accountId, prefix, { ConsistentRead: options.consistent ?? false }, (out) => items.push(...(out.Items ?? [])));
+  return items;
+}
+
+/** How many items of one kind (sk prefix) an account's partition holds, read consistently. */
+async function countAccountItems(db: DynamoDBDocumentClient, table: string, accountId: string, prefix: string): Promise<number> {
+  let count = 0;
+  await eachPageOf(db, table, accountId, prefix, { ConsistentRead: true, Select: 'COUNT' }, (out) => (count += out.Count ?? 0));
+  return count;
+}
+
+async function eachPageOf(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  prefix: string,
+  options: Pick<QueryCommandInput, 'ConsistentRead' | 'Select'>,
+  onPage: (page: QueryCommandOutput) => void,
+): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await db.send(
@@ -58,13 +101,12 @@ export async function queryAccountItems(
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': prefix },
         ExclusiveStartKey: startKey,
-        ConsistentRead: options.consistent ?? false,
+        ...options,
       }),
     );
-    items.push(...(out.Items ?? []));
+    onPage(out);
     startKey = out.LastEvaluatedKey;
   } while (startKey);
-  return items;
 }
 
 export function accountPk(accountId: string): string {
@@ -137,19 +179,70 @@ export function setMemberUpdate(table: string, key: Record<string, string>, attr
   };
 }
 
-/** Moves one of the account's COUNTS counters by `delta`; an increase is refused past `max`. */
-export function countUpdate(table: string, accountId: string, counter: 'configs' | 'customRoles', delta: 1 | -1, max?: number): TransactItem {
+/** The COUNTS counters: one per plan limit on a number of items, by the limit's name. */
+export type Counter = CountedLimit;
+
+/** Counters that must be seeded from the items they count before use (see the table above), with those items' sk prefix. */
+const SEEDED_COUNTERS: Partial<Record<Counter, string>> = { apiKeys: API_KEY_PREFIX, providerKeys: PROVIDER_KEY_PREFIX };
+
+/** COUNTS as a new account starts: the seeded counters at 0. */
+export const NEW_ACCOUNT_COUNTS = { apiKeys: 0, providerKeys: 0 } as const satisfies Partial<Record<Counter, number>>;
+
+/**
+ * Moves one of the account's COUNTS counters by `delta`; an increase is refused at `max`. For a seeded counter the
+ * update also fails while the counter is absent: see `countRefusal`.
+ */
+export function countUpdate(table: string, accountId: string, counter: Counter, delta: 1 | -1, max?: number): TransactItem {
+  const seeded = SEEDED_COUNTERS[counter] !== undefined;
+  const capped = delta > 0 && max !== undefined;
+  const condition = seeded ? (capped ? 'attribute_exists(#n) AND #n < :max' : 'attribute_exists(#n)') : capped ? 'attribute_not_exists(#n) OR #n < :max' : undefined;
   return {
     Update: {
       TableName: table,
       Key: ITEM.counts(accountId),
       UpdateExpression: 'ADD #n :delta',
-      ...(delta > 0 && max !== undefined
-        ? { ConditionExpression: 'attribute_not_exists(#n) OR #n < :max', ExpressionAttributeValues: { ':delta': delta, ':max': max } }
-        : { ExpressionAttributeValues: { ':delta': delta } }),
+      ...(condition ? { ConditionExpression: condition } : {}),
       ExpressionAttributeNames: { '#n': counter },
+      ExpressionAttributeValues: { ':delta': delta, ...(capped ? { ':max': max } : {}) },
     },
   };
+}
+
+/**
+ * Why a `countUpdate` failed its condition: the account's count when it is at (or past) the limit, or RACED after
+ * seeding an absent counter, so the caller's write runs again against it.
+ */
+export async function countRefusal(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter): Promise<LimitReached | typeof RACED> {
+  const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.counts(accountId), ConsistentRead: true, ProjectionExpression: '#n', ExpressionAttributeNames: { '#n': counter } }));
+  const count = out.Item?.[counter];
+  if (typeof count === 'number') return { status: 'limit', count };
+  const prefix = SEEDED_COUNTERS[counter];
+  if (prefix === undefined) return { status: 'limit', count: 0 };
+  await seedCounter(db, table, accountId, counter, prefix);
+  return RACED;
+}
+
+/**
+ * Sets an absent counter to the number of the account's items it counts. Exact under concurrency: no counted write
+ * commits before some seed has succeeded, and only the first seed succeeds.
+ */
+async function seedCounter(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter, prefix: string): Promise<void> {
+  const count = await countAccountItems(db, table, accountId, prefix);
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: ITEM.counts(accountId),
+        UpdateExpression: 'SET #n = :count',
+        ConditionExpression: 'attribute_not_exists(#n)',
+        ExpressionAttributeNames: { '#n': counter },
+        ExpressionAttributeValues: { ':count': count },
+      }),
+    );
+  } catch (err) {
+    // Another seed won; its count stands.
+    if (!isConditionFailure(err)) throw err;
+  }
 }
 
 /** A string set as read back from DynamoDB (absent when it was emptied), as a sorted array. */

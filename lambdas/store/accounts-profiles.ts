@@ -1,21 +1,12 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AccountActivityStore, AccountProfile, AccountProfileStore } from '../accounts/account-profile.js';
 import type { AccountStore } from '../accounts/account-service.js';
 import { ACCOUNT_STATUSES, type AccountStanding, type AccountStandingStore, type AccountStatus } from '../accounts/account-state.js';
-import { limitOverridesSchema, PLAN_IDS, type LimitOverrides, type PlanId } from '../plans/catalog.js';
-import { ITEM, isConditionFailure, isTransactionConflict } from './accounts-items.js';
+import { limitOverridesSchema, PLAN_IDS, type PlanId } from '../plans/catalog.js';
+import { ACCOUNT_LIST_PK, ITEM, NEW_ACCOUNT_COUNTS, accountPk, isConditionFailure, isTransactionConflict } from './accounts-items.js';
+import { ACCOUNTS_INDEX } from './tables.js';
 
-/** A change to an account's standing (admins, and later billing); fields left out stay as they are. */
-export interface StandingChange {
-  readonly plan?: PlanId;
-  readonly status?: AccountStatus;
-  /** Replaces the account's overrides as a whole; `{}` clears them. */
-  readonly limitOverrides?: LimitOverrides;
-}
-
-export interface AccountRepository extends AccountStore, AccountStandingStore {
-  /** Applies `change` to an existing account; false when there is no such account. */
-  changeStanding(accountId: string, change: StandingChange): Promise<boolean>;
-}
+export interface AccountRepository extends AccountStore, AccountStandingStore, AccountProfileStore, AccountActivityStore {}
 
 /**
  * Identity → account items and account profiles in the `accounts` table (layout: accounts-items.ts). A profile
@@ -29,7 +20,7 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
       return out.Item?.accountId as string | undefined;
     },
 
-    async createAccount(sub, accountId, createdAt) {
+    async createAccount(sub, accountId, createdAt, details = {}) {
       try {
         // The USER# item's condition is what makes creation idempotent: only one claim of `sub` can win.
         await db.send(
@@ -39,10 +30,20 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
               {
                 Put: {
                   TableName: table,
-                  Item: { ...ITEM.profile(accountId), accountId, sub, createdAt, plan: defaultPlan, status: 'active' satisfies AccountStatus },
+                  Item: {
+                    ...ITEM.profile(accountId),
+                    accountId,
+                    sub,
+                    createdAt,
+                    plan: details.plan ?? defaultPlan,
+                    status: 'active' satisfies AccountStatus,
+                    ...(details.email === undefined ? {} : { email: details.email }),
+                    listPk: ACCOUNT_LIST_PK,
+                  },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
+              { Put: { TableName: table, Item: { ...ITEM.counts(accountId), ...NEW_ACCOUNT_COUNTS }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ],
           }),
         );
@@ -57,6 +58,60 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
     async standing(accountId) {
       const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.profile(accountId), ProjectionExpression: '#plan, #status, #limits', ExpressionAttributeNames: { '#plan': 'plan', '#status': 'status', '#limits': 'limits' } }));
       return out.Item ? standingOf(out.Item, defaultPlan) : undefined;
+    },
+
+    async profile(accountId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.profile(accountId), ConsistentRead: true }));
+      return out.Item ? profileOf(out.Item, defaultPlan) : undefined;
+    },
+
+    async listProfiles({ limit, after }) {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: ACCOUNTS_INDEX,
+          KeyConditionExpression: 'listPk = :list',
+          ExpressionAttributeValues: { ':list': ACCOUNT_LIST_PK },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: after && { ...ITEM.profile(after.accountId), listPk: ACCOUNT_LIST_PK, createdAt: after.createdAt },
+        }),
+      );
+      const keys = (page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string }));
+      const items = await batchGet(db, table, keys);
+      // In the index's order; a profile deleted since the index was read is left out.
+      const profiles = keys.flatMap((key) => {
+        const item = items.get(key.pk);
+        return item ? [profileOf(item, defaultPlan)] : [];
+      });
+      const last = page.LastEvaluatedKey;
+      return { profiles, ...(last ? { after: { createdAt: last.createdAt as string, accountId: (last.pk as string).slice(accountPk('').length) } } : {}) };
+    },
+
+    async touchActive(accountId, at) {
+      try {
+        const out = await db.send(new UpdateCommand({ ...activityStamp(table, accountId, at), ReturnValues: 'ALL_NEW' }));
+        return { hasEmail: typeof out.Attributes?.email === 'string' };
+      } catch (err) {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async setEmail(accountId, email) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: ITEM.profile(accountId),
+            UpdateExpression: 'SET email = :email',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(email)',
+            ExpressionAttributeValues: { ':email': email },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
     },
 
     async changeStanding(accountId, change) {
@@ -79,6 +134,44 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
         throw err;
       }
     },
+  };
+}
+
+/**
+ * The write that stamps an account's lastActiveAt (and gives a profile from before the listing index its `listPk`);
+ * with `notAfter`, only when the stamp is older than that, so frequent callers write at most once per interval.
+ */
+export function activityStamp(table: string, accountId: string, at: string, notAfter?: string): ConstructorParameters<typeof UpdateCommand>[0] {
+  return {
+    TableName: table,
+    Key: ITEM.profile(accountId),
+    UpdateExpression: 'SET lastActiveAt = :at, listPk = :list',
+    ConditionExpression: notAfter === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)',
+    ExpressionAttributeValues: { ':at': at, ':list': ACCOUNT_LIST_PK, ...(notAfter === undefined ? {} : { ':notAfter': notAfter }) },
+  };
+}
+
+/** Profiles by key, consistent, all of them (BatchGetItem takes up to 100 keys and may leave some for a retry). */
+async function batchGet(db: DynamoDBDocumentClient, table: string, keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  let pending: Record<string, unknown>[] = keys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
+    const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending.slice(0, 100), ConsistentRead: true } } }));
+    for (const item of out.Responses?.[table] ?? []) found.set(item.pk as string, item);
+    pending = [...(out.UnprocessedKeys?.[table]?.Keys ?? []), ...pending.slice(100)];
+    if (attempt >= 10) throw new Error('BatchGetItem kept leaving keys unprocessed');
+  }
+  return found;
+}
+
+function profileOf(item: Record<string, unknown>, defaultPlan: PlanId): AccountProfile {
+  return {
+    accountId: item.accountId as string,
+    ...standingOf(item, defaultPlan),
+    createdAt: item.createdAt as string,
+    ...(typeof item.email === 'string' ? { email: item.email } : {}),
+    ...(typeof item.lastActiveAt === 'string' ? { lastActiveAt: item.lastActiveAt } : {}),
   };
 }
 

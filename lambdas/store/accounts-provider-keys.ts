@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyRecord, ProviderKeyStore } from '../keys/key-stores.js';
-import { ITEM, PROVIDER_KEY_PREFIX, RACED, isConditionFailure, queryAccountItems, setMembers, untilSettled } from './accounts-items.js';
+import { ITEM, PROVIDER_KEY_PREFIX, RACED, countRefusal, countUpdate, isConditionFailure, queryAccountItems, setMembers, transact, untilSettled } from './accounts-items.js';
 
 /** Provider keys in the `accounts` table (layout: accounts-items.ts). */
 export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: string): ProviderKeyStore {
@@ -10,28 +10,19 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
   }
 
   return {
-    async create(accountId, record) {
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: table, Item: { ...ITEM.providerKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              {
-                Put: {
-                  TableName: table,
-                  Item: { ...ITEM.providerKeyName(accountId, record.name), providerKeyId: record.id },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
-        return 'created';
-      } catch (err) {
-        // Ids are random (128 bits), so a failed condition means the name is taken.
-        if (isConditionFailure(err)) return 'name_taken';
-        throw err;
-      }
+    create(accountId, record, limit) {
+      return untilSettled(async () => {
+        const failed = await transact(db, [
+          { Put: { TableName: table, Item: { ...ITEM.providerKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: table, Item: { ...ITEM.providerKeyName(accountId, record.name), providerKeyId: record.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          countUpdate(table, accountId, 'providerKeys', 1, limit),
+        ]);
+        if (!failed) return 'created' as const;
+        // The plan's count first: a new name would not help.
+        if (failed.includes(2)) return countRefusal(db, table, accountId, 'providerKeys');
+        // Ids are random (128 bits), so otherwise the name is taken.
+        return 'name_taken' as const;
+      });
     },
 
     async list(accountId) {
@@ -48,32 +39,27 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
       return untilSettled(async () => {
         const existing = await get(accountId, id, true);
         if (!existing) return false;
-        try {
-          await db.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Delete: { TableName: table, Key: ITEM.providerKey(accountId, id), ConditionExpression: 'attribute_exists(pk)' } },
-                {
-                  Delete: {
-                    TableName: table,
-                    Key: ITEM.providerKeyName(accountId, existing.name),
-                    // usedBy: configs that name the key (kept in step by lambdas/store/accounts-configs.ts).
-                    ConditionExpression: 'providerKeyId = :id AND attribute_not_exists(usedBy)',
-                    ExpressionAttributeValues: { ':id': id },
-                  },
-                },
-              ],
-            }),
-          );
-          return true;
-        } catch (err) {
-          if (!isConditionFailure(err)) throw err;
-          const claim = (await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKeyName(accountId, existing.name), ConsistentRead: true }))).Item;
-          if (claim?.providerKeyId === id) return claim.usedBy ? { name: existing.name, usedBy: setMembers(claim.usedBy) } : RACED;
-          // A concurrent delete won; make sure the key item is gone either way.
-          await db.send(new DeleteCommand({ TableName: table, Key: ITEM.providerKey(accountId, id) }));
-          return false;
-        }
+        const failed = await transact(db, [
+          { Delete: { TableName: table, Key: ITEM.providerKey(accountId, id), ConditionExpression: 'attribute_exists(pk)' } },
+          {
+            Delete: {
+              TableName: table,
+              Key: ITEM.providerKeyName(accountId, existing.name),
+              // usedBy: configs that name the key (kept in step by lambdas/store/accounts-configs.ts).
+              ConditionExpression: 'providerKeyId = :id AND attribute_not_exists(usedBy)',
+              ExpressionAttributeValues: { ':id': id },
+            },
+          },
+          countUpdate(table, accountId, 'providerKeys', -1),
+        ]);
+        if (!failed) return true;
+        // The counter was not seeded yet: seeded now, the delete runs again.
+        if (failed.includes(2) && failed.length === 1) return countRefusal(db, table, accountId, 'providerKeys').then(() => RACED);
+        const claim = (await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKeyName(accountId, existing.name), ConsistentRead: true }))).Item;
+        if (claim?.providerKeyId === id) return claim.usedBy ? { name: existing.name, usedBy: setMembers(claim.usedBy) } : RACED;
+        // A concurrent delete won; make sure the key item is gone either way.
+        await db.send(new DeleteCommand({ TableName: table, Key: ITEM.providerKey(accountId, id) }));
+        return false;
       });
     },
   };

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoleRecord, RoleStore } from '../configs/config-stores.js';
 import type { RoleDefinition } from '../routing/config-schema.js';
-import { ITEM, RACED, ROLE_PREFIX, countUpdate, isConditionFailure, queryAccountItems, setMembers, transact, untilSettled } from './accounts-items.js';
+import { ITEM, RACED, ROLE_PREFIX, countRefusal, countUpdate, isConditionFailure, queryAccountItems, setMembers, transact, untilSettled } from './accounts-items.js';
 
 /** Custom roles and overrides of built-in roles in the `accounts` table (layout: accounts-items.ts). */
 export function createRoleRepository(db: DynamoDBDocumentClient, table: string): RoleStore {
@@ -17,11 +17,14 @@ export function createRoleRepository(db: DynamoDBDocumentClient, table: string):
       return (await queryAccountItems(db, table, accountId, ROLE_PREFIX, options)).map(toRecord);
     },
 
-    async create(accountId, role, now, limit) {
+    create(accountId, role, now, limit) {
       const put = { Put: { TableName: table, Item: { ...ITEM.role(accountId, role.name), role, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } };
-      const failed = await transact(db, limit === undefined ? [put] : [put, countUpdate(table, accountId, 'customRoles', 1, limit)]);
-      if (!failed) return { status: 'created', record: { role, createdAt: now, updatedAt: now, usedBy: [] } };
-      return failed.includes(0) ? { status: 'exists' } : { status: 'limit' };
+      // Concurrent creates meet on the COUNTS item; a transaction that lost that race runs again.
+      return untilSettled(async () => {
+        const failed = await transact(db, limit === undefined ? [put] : [put, countUpdate(table, accountId, 'customRoles', 1, limit)]);
+        if (!failed) return { status: 'created', record: { role, createdAt: now, updatedAt: now, usedBy: [] } } as const;
+        return failed.includes(0) ? ({ status: 'exists' } as const) : countRefusal(db, table, accountId, 'customRoles');
+      });
     },
 
     async replace(accountId, role, now) {

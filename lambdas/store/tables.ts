@@ -9,14 +9,26 @@ export interface TableSpec {
   readonly ttlAttribute?: string;
   readonly stream?: 'NEW_IMAGE';
   readonly deletionProtection?: boolean;
-  readonly indexes?: readonly { readonly name: string; readonly pk: string; readonly sk: string }[];
+  readonly indexes?: readonly TableIndexSpec[];
+}
+
+/** A global secondary index with string keys. */
+export interface TableIndexSpec {
+  readonly name: string;
+  readonly pk: string;
+  readonly sk: string;
+  /** KEYS_ONLY: the index holds the item keys only, so writes to other attributes never reach it. */
+  readonly projection: 'KEYS_ONLY' | 'ALL';
 }
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** The sparse index listing accounts (item design: accounts-items.ts). */
+export const ACCOUNTS_INDEX = 'accounts-by-created';
+
 export const TABLES = {
   /** Profiles, provider keys, API keys and their hash lookups, configs, roles: kept while the account is active. */
-  accounts: { name: 'accounts' },
+  accounts: { name: 'accounts', indexes: [{ name: ACCOUNTS_INDEX, pk: 'listPk', sk: 'createdAt', projection: 'KEYS_ONLY' }] },
   /** One metadata item per request, error logs, security events; each with a TTL by kind. */
   activity: { name: 'activity', ttlAttribute: TTL_ATTRIBUTE, stream: 'NEW_IMAGE' },
   /** Per-day rollups (P10). */

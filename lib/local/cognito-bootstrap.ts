@@ -1,16 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import {
-  AdminConfirmSignUpCommand,
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  GetGroupCommand,
   InitiateAuthCommand,
-  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-
+import { ADMIN_GROUP } from '../../lambdas/auth/admin-group.js';
 import type { LocalConfig } from './local-config.js';
 
 export const DEV_USER_EMAIL = 'dev@roukey.local';
@@ -19,6 +22,8 @@ export interface CognitoSetup {
   readonly userPoolId: string;
   readonly userPoolClientId: string;
   readonly devUser: { readonly email: string; readonly password: string };
+  /** The dev user's sub, which keys their RouKey account. */
+  readonly devUserSub: string;
 }
 
 /** An SDK client for cognito-local (it ignores credentials, the SDK still wants some). */
@@ -41,10 +46,11 @@ async function exists(check: () => Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * The user pool, app client and dev user: those recorded by a previous start are reused when cognito-local
- * still has them (so restarts keep users); anything missing is created.
+ * The user pool, app client, admins group and dev user: those recorded by a previous start are reused when
+ * cognito-local still has them (so restarts keep users); anything missing is created. The dev user is made the way an
+ * admin invites people (AdminCreateUser, which no sign-up policy refuses) with a permanent password, and is an admin.
  */
-export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, previous?: CognitoSetup): Promise<CognitoSetup> {
+export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, previous?: Omit<CognitoSetup, 'devUserSub'>): Promise<CognitoSetup> {
   let userPoolId = previous?.userPoolId;
   if (!userPoolId || !(await exists(() => client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))))) {
     const pool = await client.send(new CreateUserPoolCommand({ PoolName: 'roukey-local', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }));
@@ -66,15 +72,38 @@ export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, 
     userPoolClientId = appClient.UserPoolClient?.ClientId;
     if (!userPoolClientId) throw new Error('cognito-local returned no app client id');
   }
+  // cognito-local's CreateGroup replaces a group of the same name (members included), so it runs only when missing.
+  if (!(await exists(() => client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP }))))) {
+    await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP, Description: 'RouKey administrators' }));
+  }
   const email = DEV_USER_EMAIL;
   const kept = previous?.userPoolId === userPoolId ? previous.devUser : undefined;
-  if (kept && (await exists(() => client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))))) {
-    return { userPoolId, userPoolClientId, devUser: kept };
+  let user = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email })).catch(() => undefined);
+  let devUser = kept;
+  if (!user || !devUser) {
+    const password = strongPassword();
+    if (!user) {
+      await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: email,
+          MessageAction: 'SUPPRESS',
+          TemporaryPassword: password,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
+    }
+    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }));
+    user = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
+    devUser = { email, password };
   }
-  const password = strongPassword();
-  await client.send(new SignUpCommand({ ClientId: userPoolClientId, Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }));
-  await client.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
-  return { userPoolId, userPoolClientId, devUser: { email, password } };
+  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: email, GroupName: ADMIN_GROUP }));
+  const devUserSub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+  if (!devUserSub) throw new Error('cognito-local returned the dev user without a sub');
+  return { userPoolId, userPoolClientId, devUser, devUserSub };
 }
 
 /** Signs a user in against cognito-local with USER_PASSWORD_AUTH; returns the access token. */

@@ -5,8 +5,7 @@ import { DateClock } from 'cognito-local/lib/services/clock.js';
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js';
 import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js';
 import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery.js';
-import type { MessageSender } from 'cognito-local/lib/services/messageDelivery/messageSender.js';
-import type { Lambda } from 'cognito-local/lib/services/lambda.js';
+import { LambdaService, type Lambda } from 'cognito-local/lib/services/lambda.js';
 import type { CryptoService } from 'cognito-local/lib/services/crypto.js';
 import { MessagesService } from 'cognito-local/lib/services/messages.js';
 import { otp } from 'cognito-local/lib/services/otp.js';
@@ -17,6 +16,7 @@ import type { Config } from 'cognito-local/lib/server/config.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
 import { createServer } from 'cognito-local/lib/server/server.js';
 import type { Logger } from 'pino';
+import { mailOutbox } from './mail-outbox.js';
 
 export interface CognitoLocal {
   /** `http://127.0.0.1:<port>`: also the token issuer's domain. */
@@ -24,16 +24,45 @@ export interface CognitoLocal {
   stop(): Promise<void>;
 }
 
-/** No Lambda triggers locally; a stub keeps cognito-local from loading aws-sdk v2 (~0.4 s and a warning). */
+/** The user pool triggers cognito-local calls through the Lambda Invoke API (lib/local/lambda-invoke-api.ts). */
+export interface CognitoTriggers {
+  readonly lambdaEndpoint: string;
+  /** Cognito's trigger name (`PreSignUp`) → the function to invoke. */
+  readonly functions: Readonly<Record<string, string>>;
+}
+
 const NO_TRIGGERS: Lambda = {
   enabled: () => false,
   invoke: (() => Promise.reject(new Error('cognito-local triggers are not configured'))) as unknown as Lambda['invoke'],
 };
 
+type LambdaClientV2 = ConstructorParameters<typeof LambdaService>[1];
+
+/** `require` as cognito-local's own code sees it, for its dependencies (pino, aws-sdk v2). */
+function cognitoRequire(): NodeJS.Require {
+  return createRequire(createRequire(import.meta.url).resolve('cognito-local/package.json'));
+}
+
+/**
+ * cognito-local's own Lambda client (aws-sdk v2's `Lambda`, as its `LambdaClient` config would build it), loaded on
+ * the first trigger call rather than at start: loading aws-sdk v2 is the slowest part of starting cognito-local.
+ */
+function lazyLambdaClient(config: Record<string, unknown>): LambdaClientV2 {
+  let client: Promise<LambdaClientV2> | undefined;
+  const connect = () =>
+    (client ??= Promise.resolve().then(() => {
+      // Its end-of-support notice is for code that calls AWS; this client only talks to the local Invoke API.
+      process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+      const AWS = cognitoRequire()('aws-sdk') as { Lambda: new (config: Record<string, unknown>) => LambdaClientV2 };
+      return new AWS.Lambda(config);
+    }));
+  const invoke = (params: Parameters<LambdaClientV2['invoke']>[0]) => ({ promise: async () => (await connect()).invoke(params).promise() });
+  return { invoke } as unknown as LambdaClientV2;
+}
+
 /** pino is cognito-local's own logger dependency (pino-http needs a real one), resolved from its package. */
 function cognitoLogger(quiet: boolean): Logger {
-  const require = createRequire(createRequire(import.meta.url).resolve('cognito-local/package.json'));
-  const pino = require('pino') as (options: { level: string }) => Logger;
+  const pino = cognitoRequire()('pino') as (options: { level: string }) => Logger;
   // Above debug, cognito-local logs neither request bodies (passwords) nor tokens.
   return pino({ level: quiet ? 'silent' : 'error' });
 }
@@ -46,17 +75,21 @@ function cognitoLogger(quiet: boolean): Logger {
  */
 export async function startCognitoLocal(options: {
   dataDir: string;
+  /** Where the emails it would send are written (lib/local/mail-outbox.ts). */
+  mailDir: string;
   port?: number;
   quiet?: boolean;
-  /** Addresses whose confirmation codes are not echoed (the dev user is confirmed by the runtime itself). */
-  muteCodesFor?: readonly string[];
+  /** Without them, no trigger runs. */
+  triggers?: CognitoTriggers;
 }): Promise<CognitoLocal> {
   const logger = cognitoLogger(options.quiet ?? false);
   const ctx = { logger };
   const dataDirectory = join(options.dataDir, 'db');
+  const { triggers } = options;
   const config: Config = {
-    LambdaClient: {},
-    TriggerFunctions: {},
+    // The loopback Invoke API accepts any credentials; aws-sdk v2 still signs with some.
+    LambdaClient: triggers ? { endpoint: triggers.lambdaEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxRetries: 0 } : {},
+    TriggerFunctions: triggers?.functions ?? {},
     UserPoolDefaults: { UsernameAttributes: ['email'] },
     TokenConfig: { IssuerDomain: 'http://127.0.0.1' },
     ServerConfig: { port: options.port ?? 0, hostname: '127.0.0.1', development: false, https: false },
@@ -68,16 +101,16 @@ export async function startCognitoLocal(options: {
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
-  const triggers = new TriggersService(clock, cognito, NO_TRIGGERS, {} as CryptoService);
-  const sender = consoleCodeSender(options.quiet ?? false, new Set(options.muteCodesFor ?? []));
+  const lambda = triggers ? new LambdaService(config.TriggerFunctions, lazyLambdaClient(config.LambdaClient as Record<string, unknown>)) : NO_TRIGGERS;
+  const triggerService = new TriggersService(clock, cognito, lambda, {} as CryptoService);
   const services = {
     clock,
     cognito,
     config,
-    messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
+    messages: new MessagesService(triggerService, new MessageDeliveryService(mailOutbox(options.mailDir))),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
-    triggers,
+    tokenGenerator: new JwtTokenGenerator(clock, triggerService, config.TokenConfig),
+    triggers: triggerService,
   };
   const server = (await createServer(Router(services), logger, config.ServerConfig, services).start()) as Server;
   const address = server.address();
@@ -92,12 +125,4 @@ export async function startCognitoLocal(options: {
         server.closeAllConnections();
       }),
   };
-}
-
-/** Confirmation codes go to the terminal in one line (there is no mail locally); nothing when quiet. */
-function consoleCodeSender(quiet: boolean, muted: ReadonlySet<string>): MessageSender {
-  const send = async (_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) => {
-    if (!quiet && message.__code && !muted.has(destination)) process.stderr.write(`cognito-local: code for ${destination}: ${message.__code}\n`);
-  };
-  return { sendEmail: send, sendSms: send };
 }

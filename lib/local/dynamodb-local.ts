@@ -4,13 +4,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, TABLE_NAMES, type TableName } from '../../lambdas/store/tables.js';
+import { TABLES, TABLE_NAMES, type TableIndexSpec, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
 import { freePort } from './free-port.js';
 
 /** The one region of the local runtime: DynamoDB Local keeps tables per region, so everything uses this one. */
@@ -94,32 +98,35 @@ export function tableNamesFor(prefix: string): Record<TableName, string> {
   return Object.fromEntries(TABLE_NAMES.map((t) => [t, `${prefix}-${t}`])) as Record<TableName, string>;
 }
 
-/** Creates any missing table from the shared specs, with TTL and streams as in AWS. Idempotent. */
+/**
+ * Creates any missing table from the shared specs, with TTL, streams and secondary indexes as in AWS; an index added
+ * to a spec since the table was made (a persisted `.roukey/`) is added to it. Idempotent.
+ */
 export async function ensureTables(client: DynamoDBClient, names: Record<TableName, string>): Promise<void> {
   await Promise.all(
     TABLE_NAMES.map(async (logical) => {
-      const spec = TABLES[logical];
+      const spec: TableSpec = TABLES[logical];
       const TableName = names[logical];
+      const indexes = spec.indexes ?? [];
       try {
         await client.send(
           new CreateTableCommand({
             TableName,
             BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              { AttributeName: 'pk', AttributeType: 'S' },
-              { AttributeName: 'sk', AttributeType: 'S' },
-            ],
+            AttributeDefinitions: attributeDefinitions(indexes),
             KeySchema: [
               { AttributeName: 'pk', KeyType: 'HASH' },
               { AttributeName: 'sk', KeyType: 'RANGE' },
             ],
-            ...('stream' in spec ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
+            ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes.map(globalIndex) } : {}),
+            ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
           }),
         );
       } catch (err) {
         if (!(err instanceof ResourceInUseException)) throw err;
+        await addMissingIndexes(client, TableName, indexes);
       }
-      if ('ttlAttribute' in spec) {
+      if (spec.ttlAttribute) {
         const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
         if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
           await client.send(
@@ -129,4 +136,29 @@ export async function ensureTables(client: DynamoDBClient, names: Record<TableNa
       }
     }),
   );
+}
+
+function attributeDefinitions(indexes: readonly TableIndexSpec[]): AttributeDefinition[] {
+  const names = new Set(['pk', 'sk', ...indexes.flatMap((i) => [i.pk, i.sk])]);
+  return [...names].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
+}
+
+function globalIndex(index: TableIndexSpec): GlobalSecondaryIndex {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.pk, KeyType: 'HASH' },
+      { AttributeName: index.sk, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: index.projection },
+  };
+}
+
+async function addMissingIndexes(client: DynamoDBClient, TableName: string, indexes: readonly TableIndexSpec[]): Promise<void> {
+  if (indexes.length === 0) return;
+  const existing = new Set(((await client.send(new DescribeTableCommand({ TableName }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  // One index per UpdateTable call, as DynamoDB requires.
+  for (const index of indexes.filter((i) => !existing.has(i.name))) {
+    await client.send(new UpdateTableCommand({ TableName, AttributeDefinitions: attributeDefinitions([index]), GlobalSecondaryIndexUpdates: [{ Create: globalIndex(index) }] }));
+  }
 }

@@ -1,5 +1,6 @@
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
+import type { TriggerName } from '../../lambdas/handlers/triggers.js';
 
 /** A handler module: its `handler`, and for the router's handlers the hook that hands them parts of their wiring. */
 export interface HandlerModule {
@@ -23,4 +24,12 @@ export const HANDLER_MODULES = {
   'api-keys': () => import('../../lambdas/handlers/api-keys.js'),
   configs: () => import('../../lambdas/handlers/configs.js'),
   roles: () => import('../../lambdas/handlers/roles.js'),
+  'security-events': () => import('../../lambdas/handlers/security-events.js'),
+  'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
+  'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
 } as const satisfies HandlerModules;
+
+/** The Cognito triggers' handler modules, served to cognito-local through the local Lambda Invoke API. */
+export const TRIGGER_MODULES = {
+  'pre-sign-up': () => import('../../lambdas/handlers/pre-sign-up.js'),
+} as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;

@@ -1,16 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
+import { signUpEnvironment } from '../../lambdas/auth/sign-up-policy.js';
+import { TRIGGERS, type TriggerName } from '../../lambdas/handlers/triggers.js';
 import { planEnvironment } from '../../lambdas/plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
 import { readCdkJsonConfig, type StackConfig } from '../stack-config.js';
 import { startActivityWriterThread } from './activity-writer-thread.js';
-import { cognitoLocalClient, DEV_USER_EMAIL, ensureCognitoSetup } from './cognito-bootstrap.js';
+import { cognitoLocalClient, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
+import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
+import { TRIGGER_MODULES } from './handler-modules.js';
+import { startLambdaInvokeApi } from './lambda-invoke-api.js';
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
 import { readLocalConfig, writeLocalConfig, type LocalConfig } from './local-config.js';
+import { mailDir } from './mail-outbox.js';
 import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 
@@ -25,7 +32,7 @@ const ACTIVITY_BATCH_WINDOW_MS = 50;
 export interface LocalRuntimeOptions {
   /** Gateway port; 0 (the default) lets the OS pick. */
   readonly port?: number;
-  /** Holds local.json, master.key, cognito/ and (when persisting) dynamodb/. */
+  /** Holds local.json, master.key, cognito/, mail/ and (when persisting) dynamodb/. */
   readonly dataDir: string;
   /** false: DynamoDB Local keeps tables in memory. Default true. */
   readonly persist?: boolean;
@@ -43,7 +50,14 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   readonly gatewayUrl: string;
   readonly config: LocalConfig;
+  /** Where every email Cognito would send is written, one file per message (lib/local/mail-outbox.ts). */
+  readonly mailDir: string;
   stop(): Promise<void>;
+}
+
+/** The function name each Cognito trigger has locally, as cognito-local invokes it. */
+function localFunctionName(trigger: TriggerName): string {
+  return `roukey-local-${trigger}`;
 }
 
 /**
@@ -62,12 +76,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 
   try {
+    const stackConfig = options.stackConfig ?? readCdkJsonConfig(CDK_JSON);
+    // Cognito's triggers (the sign-up policy) run the same handlers, called by cognito-local through Lambda's API.
+    const lambdaApi = await startLambdaInvokeApi(
+      Object.fromEntries((Object.keys(TRIGGER_MODULES) as TriggerName[]).map((t) => [localFunctionName(t), TRIGGER_MODULES[t]])),
+    );
+    stack.push(lambdaApi.stop);
+    const triggers = {
+      lambdaEndpoint: lambdaApi.endpoint,
+      functions: Object.fromEntries((Object.keys(TRIGGERS) as TriggerName[]).map((t) => [TRIGGERS[t].cognitoTrigger, localFunctionName(t)])),
+    };
     // The three are independent; DynamoDB Local's JVM start dominates, so the others hide behind it.
     const [dynamo, cognito] = await Promise.all([
       startDynamo(options, dataDir).then((d) => (stack.push(d.stop), d)),
-      startCognitoLocal({ dataDir: join(dataDir, 'cognito'), quiet: options.quiet, muteCodesFor: [DEV_USER_EMAIL] }).then(
-        (c: CognitoLocal) => (stack.push(c.stop), c),
-      ),
+      startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then((c: CognitoLocal) => (stack.push(c.stop), c)),
       ensureMasterKey(keyFile),
     ]);
 
@@ -76,8 +98,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const [, cognitoSetup] = await Promise.all([ensureTables(dynamo.client, tables), ensureCognitoSetup(cognitoClient, previous)]).finally(
       () => cognitoClient.destroy(),
     );
+    const db = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
+    await ensureDevAccount(db, tables.accounts, { sub: cognitoSetup.devUserSub, email: cognitoSetup.devUser.email }).finally(() => db.destroy());
 
-    const stackConfig = options.stackConfig ?? readCdkJsonConfig(CDK_JSON);
     setHandlerEnvironment({ tables, dynamodbEndpoint: dynamo.endpoint, keyFile, cognitoEndpoint: cognito.endpoint, ...cognitoSetup, stackConfig });
     installLambdaStreamingGlobals();
 
@@ -112,7 +135,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       devUser: cognitoSetup.devUser,
     };
     await writeLocalConfig(dataDir, config);
-    return { gatewayUrl: server.url, config, stop: stopAll };
+    return { gatewayUrl: server.url, config, mailDir: mailDir(dataDir), stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
@@ -147,6 +170,7 @@ function setHandlerEnvironment(env: {
   process.env.COGNITO_CLIENT_ID = env.userPoolClientId;
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
+  Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

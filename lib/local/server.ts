@@ -7,6 +7,7 @@ import { MAX_REQUEST_BYTES, ROUTES, type HandlerName, type Route } from '../../l
 import { ApiError, toApiError } from '../../lambdas/http/errors.js';
 import { toApiGatewayEvent } from './api-gateway-event.js';
 import { HANDLER_MODULES, type HandlerModules } from './handler-modules.js';
+import { localLambdaContext } from './lambda-context.js';
 import { isStreamingHandler, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes } from './route-table.js';
 
@@ -107,7 +108,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       pathParameters: m.pathParameters,
       claims,
     });
-    const context = lambdaContext(m.route.handler, event.requestContext.requestId);
+    const context = localLambdaContext(`roukey-local-${m.route.handler}`, event.requestContext.requestId, HANDLER_TIMEOUT_MS);
     const handler = await load(m.route.handler);
 
     if (isStreamingHandler(handler)) {
@@ -228,28 +229,6 @@ function sourceIpOf(req: IncomingMessage): string {
   const ip = req.socket.remoteAddress ?? '127.0.0.1';
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
-
-function lambdaContext(name: HandlerName, awsRequestId: string): Context {
-  const deadline = Date.now() + HANDLER_TIMEOUT_MS;
-  const functionName = `roukey-local-${name}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: ignore,
-    fail: ignore,
-    succeed: ignore,
-  };
-}
-
-/** The context's legacy callbacks; one function for every request rather than three new ones each. */
-function ignore(): void {}
 
 /** One JSON line with the error's class name only: messages can quote request content, so they are not logged. */
 function logFailure(quiet: boolean | undefined, message: string, err: unknown): void {

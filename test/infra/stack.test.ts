@@ -4,9 +4,10 @@ import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
-import { TABLES, TABLE_NAMES, tableEnvVar, type TableSpec } from '../../lambdas/store/tables.js';
+import { TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
 import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
@@ -98,6 +99,17 @@ describe('tables', () => {
     else expect(ttl).toBeUndefined();
   });
 
+  it('indexes follow the specs: the accounts listing index is sparse and keys-only', () => {
+    for (const name of TABLE_NAMES) {
+      const spec: TableSpec = TABLES[name];
+      const indexes = (tableProps(name).Properties.GlobalSecondaryIndexes ?? []) as Json[];
+      expect(indexes.map((i) => [i.IndexName, i.KeySchema.map((k: Json) => k.AttributeName), i.Projection.ProjectionType])).toEqual(
+        (spec.indexes ?? []).map((i) => [i.name, [i.pk, i.sk], i.projection]),
+      );
+    }
+    expect(TABLES.accounts.indexes).toEqual([{ name: 'accounts-by-created', pk: 'listPk', sk: 'createdAt', projection: 'KEYS_ONLY' }]);
+  });
+
   it('streams and deletion protection follow the specs', () => {
     for (const name of TABLE_NAMES) {
       const spec: TableSpec = TABLES[name];
@@ -120,8 +132,8 @@ describe('tables', () => {
 describe('functions', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
-  it('one function per handler, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
-    expect(functions).toHaveLength(Object.keys(HANDLERS).length);
+  it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
+    expect(functions).toHaveLength(Object.keys(HANDLERS).length + Object.keys(TRIGGERS).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -140,8 +152,8 @@ describe('functions', () => {
     for (const fn of functions) expect(groups[fn.Properties.LoggingConfig.LogGroup.Ref]).toBeDefined();
   });
 
-  it('every function gets the table names, key ARN and Cognito ids its config loader requires', () => {
-    for (const fn of functions) {
+  it('every API function gets the table names, key ARN and Cognito ids its config loader requires', () => {
+    for (const fn of Object.values(stack.api.functions).map((f) => resources[logicalId(f)]!)) {
       const vars = fn.Properties.Environment.Variables;
       for (const t of TABLE_NAMES) expect(vars[tableEnvVar(t)]).toEqual({ Ref: logicalId(stack.data.tables[t]) });
       expect(vars.KMS_KEY_ID).toEqual(providerKeyArn());
@@ -203,12 +215,31 @@ describe('least privilege', () => {
     expect(statementsOf('auth-config').flatMap(actions)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
-  it('P6: configs and roles read and write the accounts table only (its KMS key, no provider-key key)', () => {
+  it('P6: configs and roles read and write the accounts table only (its KMS key, no provider-key key); of activity they may only record security events', () => {
     for (const handler of ['configs', 'roles'] as const) {
       const statements = statementsOf(handler);
       expect(statements.filter(onProviderKey)).toEqual([]);
-      const onTables = JSON.stringify(statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:'))).map((s) => s.Resource));
-      for (const t of TABLE_NAMES) expect({ t, granted: onTables.includes(`"${logicalId(stack.data.tables[t])}"`) }).toEqual({ t, granted: t === 'accounts' });
+      const onTable = (t: string) => statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')) && JSON.stringify(s.Resource).includes(`"${logicalId(stack.data.tables[t as TableName])}"`));
+      for (const t of TABLE_NAMES) expect({ t, granted: onTable(t).length > 0 }).toEqual({ t, granted: t === 'accounts' || t === 'activity' });
+      expect(onTable('activity').flatMap(actions)).toEqual(['dynamodb:UpdateItem']);
+    }
+  });
+
+  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users', () => {
+    const pool = ref(stack.auth.userPool as never);
+    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+      const onPool = statementsOf(handler).filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
+      const cognitoRoute = ROUTES.some((r) => r.handler === handler && r.auth === 'cognito');
+      const expected = !cognitoRoute ? [] : handler === 'admin-invitations' ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'] : ['cognito-idp:AdminGetUser'];
+      expect({ handler, actions: onPool.flatMap(actions).sort() }).toEqual({ handler, actions: expected });
+      for (const s of onPool) expect(s.Resource).toEqual(pool);
+    }
+  });
+
+  it('only the admin listing may query the accounts index', () => {
+    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+      const onIndex = statementsOf(handler).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect({ handler, index: onIndex.length > 0 }).toEqual({ handler, index: handler === 'admin-accounts' });
     }
   });
 

@@ -19,6 +19,8 @@ let db: DynamoDBDocumentClient;
 let output: OutputCapture;
 
 beforeAll(async () => {
+  // Accounts start on the plan with every feature: plan limits are tested in plans.test.ts.
+  process.env.ROUKEY_DEFAULT_PLAN = 'enterprise';
   ({ tables } = await createTestTables());
   const dir = mkdtempSync(join(tmpdir(), 'roukey-mgmt-'));
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });

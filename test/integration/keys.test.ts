@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +13,13 @@ import { createProviderKeysService } from '../../lambdas/keys/provider-keys-serv
 import { loadRuntimeConfig, type RuntimeConfig } from '../../lambdas/runtime-config.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import { createApiKeyRepository } from '../../lambdas/store/accounts-api-keys.js';
+import { createAccountRepository } from '../../lambdas/store/accounts-profiles.js';
 import { createConfigRepository } from '../../lambdas/store/accounts-configs.js';
 import { createProviderKeyRepository } from '../../lambdas/store/accounts-provider-keys.js';
 import { assertSafeBaseUrl } from '../../lambdas/keys/base-url-guard.js';
 import { newId } from '../../lambdas/keys/key-material.js';
 import { createTestTables } from '../support/tables.js';
+import { ENTERPRISE } from '../support/plans.js';
 
 let config: RuntimeConfig;
 
@@ -46,7 +48,7 @@ describe('provider keys', () => {
   it('stores only ciphertext, lists views, and the resolver decrypts by name', async () => {
     const accountId = newId('acc');
     const secret = `sk-${randomBytes(12).toString('hex')}`;
-    const created = await providerKeys().create(accountId, { provider: 'openai', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    const created = await providerKeys().create(accountId, { provider: 'openai', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
     expect(created).toEqual({ id: expect.stringMatching(/^pk_/), provider: 'openai', name: 'openai', hint: `…${secret.slice(-4)}`, baseUrl: 'http://127.0.0.1:9/v1', createdAt: expect.any(String) });
 
     const db = createDocumentClient(config);
@@ -65,7 +67,7 @@ describe('provider keys', () => {
 
   it('the router resolves a listed key without a read of its own, and still finds a key created after the list', async () => {
     const accountId = newId('acc');
-    await providerKeys().create(accountId, { provider: 'openai', name: 'first', apiKey: 'sk-first-1111' });
+    await providerKeys().create(accountId, { provider: 'openai', name: 'first', apiKey: 'sk-first-1111' }, ENTERPRISE);
     const repo = createProviderKeyRepository(createDocumentClient(config), config.tables.accounts);
     let lookups = 0;
     const store = { ...repo, findByName: (account: string, name: string) => (lookups++, repo.findByName(account, name)) };
@@ -73,7 +75,7 @@ describe('provider keys', () => {
     expect([...(await resolver.providers(accountId))]).toEqual([['first', 'openai']]);
     expect((await resolver.byName(accountId, 'first'))?.apiKey).toBe('sk-first-1111');
     expect(lookups).toBe(0);
-    await providerKeys().create(accountId, { provider: 'groq', name: 'second', apiKey: 'sk-second-2222' });
+    await providerKeys().create(accountId, { provider: 'groq', name: 'second', apiKey: 'sk-second-2222' }, ENTERPRISE);
     expect((await resolver.byName(accountId, 'second'))?.provider).toBe('groq');
     expect(lookups).toBe(1);
   });
@@ -82,10 +84,10 @@ describe('provider keys', () => {
     const db = createDocumentClient(config);
     const a = newId('acc');
     const b = newId('acc');
-    const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' });
+    const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' }, ENTERPRISE);
     const stolen = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(a, created.id) }))).Item!;
     const repo = createProviderKeyRepository(db, config.tables.accounts);
-    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext, contextVersion: stolen.contextVersion });
+    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext, contextVersion: stolen.contextVersion }, 10);
     await expect(createProviderKeyResolver(keySource()).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
     // Nor from the plaintext cache of a resolver that has just decrypted it for its own account.
     const warm = createProviderKeyResolver(keySource());
@@ -96,11 +98,11 @@ describe('provider keys', () => {
   it('names are unique per account (409 naming "name"), not across accounts', async () => {
     const accountId = newId('acc');
     const service = providerKeys();
-    await service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-one-1111' });
-    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' })).rejects.toMatchObject({ status: 409, options: { param: 'name' } });
-    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' })).resolves.toMatchObject({ name: 'team' });
+    await service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-one-1111' }, ENTERPRISE);
+    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' }, ENTERPRISE)).rejects.toMatchObject({ status: 409, options: { param: 'name' } });
+    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' }, ENTERPRISE)).resolves.toMatchObject({ name: 'team' });
     // Concurrent creates of one name: exactly one wins.
-    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` })));
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` }, ENTERPRISE)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await service.list(accountId)).map((k) => k.name).sort()).toEqual(['race', 'team']);
   });
@@ -108,13 +110,13 @@ describe('provider keys', () => {
   it('delete is scoped to the account (404 otherwise) and frees the name', async () => {
     const a = newId('acc');
     const service = providerKeys();
-    const created = await service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-gone-9999' });
+    const created = await service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-gone-9999' }, ENTERPRISE);
     await expect(service.remove(newId('acc'), created.id)).rejects.toMatchObject({ status: 404 });
     await expect(service.remove(a, 'pk_bogus')).rejects.toMatchObject({ status: 404 });
     await service.remove(a, created.id);
     expect(await service.list(a)).toEqual([]);
     await expect(service.remove(a, created.id)).rejects.toMatchObject({ status: 404 });
-    await expect(service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-back-8888' })).resolves.toMatchObject({ name: 'gone' });
+    await expect(service.create(a, { provider: 'openai', name: 'gone', apiKey: 'sk-back-8888' }, ENTERPRISE)).resolves.toMatchObject({ name: 'gone' });
   });
 
   it('refuses an unsafe baseUrl before writing anything', async () => {
@@ -124,7 +126,7 @@ describe('provider keys', () => {
       cipher: createEnvelopeCipher(config),
       checkBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback: false }),
     });
-    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' })).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' }, ENTERPRISE)).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
     expect(await service.list(accountId)).toEqual([]);
   });
 });
@@ -154,7 +156,7 @@ describe('provider keys are bound to their endpoint', () => {
 
   it('P2: new keys are stored with context version 2; a baseUrl, provider or missing baseUrl changed in the table fails to decrypt', async () => {
     const accountId = newId('acc');
-    const created = await providerKeys().create(accountId, { provider: 'custom', name: 'vllm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    const created = await providerKeys().create(accountId, { provider: 'custom', name: 'vllm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
     const item = (await createDocumentClient(config).send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) }))).Item!;
     expect(item.contextVersion).toBe(2);
     expect(JSON.stringify(item)).not.toContain(secret);
@@ -175,7 +177,7 @@ describe('provider keys are bound to their endpoint', () => {
 
   it('P2: a warm resolver does not serve its cached plaintext once the record it reads names another baseUrl', async () => {
     const accountId = newId('acc');
-    const created = await providerKeys().create(accountId, { provider: 'openai', name: 'warm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
+    const created = await providerKeys().create(accountId, { provider: 'openai', name: 'warm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
     let t = Date.now();
     const resolver = createProviderKeyResolver(keySource(), { now: () => t });
     expect(await resolver.byName(accountId, 'warm')).toMatchObject({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: secret });
@@ -192,7 +194,7 @@ describe('provider keys are bound to their endpoint', () => {
       const id = newId('pk');
       // What the previous release wrote: the context of account and key id only, and no contextVersion.
       const ciphertext = await createEnvelopeCipher(config).encrypt(secret, providerKeyContext(accountId, id));
-      await repo.create(accountId, { id, provider: 'openai', name, hint: '…5678', baseUrl, createdAt: new Date().toISOString(), ciphertext });
+      await repo.create(accountId, { id, provider: 'openai', name, hint: '…5678', baseUrl, createdAt: new Date().toISOString(), ciphertext }, 10);
       return id;
     };
     const publicHost = await legacy('old-public');
@@ -217,8 +219,8 @@ describe('provider keys are bound to their endpoint', () => {
 
   it('P2: dropping the version from a bound key does not unbind it', async () => {
     const accountId = newId('acc');
-    const withHost = await providerKeys().create(accountId, { provider: 'openai', name: 'a', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' });
-    const publicHost = await providerKeys().create(accountId, { provider: 'openai', name: 'b', apiKey: secret });
+    const withHost = await providerKeys().create(accountId, { provider: 'openai', name: 'a', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
+    const publicHost = await providerKeys().create(accountId, { provider: 'openai', name: 'b', apiKey: secret }, ENTERPRISE);
     await tamper(accountId, withHost.id, 'contextVersion', undefined);
     await tamper(accountId, publicHost.id, 'contextVersion', undefined);
     await expect(createProviderKeyResolver(keySource()).byName(accountId, 'a')).rejects.toMatchObject({ status: 424 });
@@ -232,7 +234,7 @@ describe('API keys', () => {
     const store = createApiKeyRepository(db, config.tables.accounts);
     const service = createApiKeysService({ store });
     const accountId = newId('acc');
-    const created = await service.create(accountId, { name: 'ci' });
+    const created = await service.create(accountId, { name: 'ci' }, ENTERPRISE);
     expect(created.key).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
 
     let t = Date.now();
@@ -255,7 +257,7 @@ describe('API keys', () => {
     const db = createDocumentClient(config);
     const service = createApiKeysService({ store: createApiKeyRepository(db, config.tables.accounts) });
     const accountId = newId('acc');
-    const created = await service.create(accountId, { name: 'prod' });
+    const created = await service.create(accountId, { name: 'prod' }, ENTERPRISE);
     const scan = await db.send(new ScanCommand({ TableName: config.tables.accounts }));
     expect(JSON.stringify(scan.Items)).not.toContain(created.key.slice(3));
     expect(await service.list(accountId)).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null }]);
@@ -269,7 +271,7 @@ describe('API keys', () => {
     const accountId = newId('acc');
     const routing = { name: 'support-bot', strategy: 'fallback' as const, targets: [{ model: 'openai/gpt-4o', weight: 1 }] };
     await createConfigRepository(db, config.tables.accounts).create(accountId, routing, { providerKeys: [], customRoles: [] }, new Date().toISOString(), 10);
-    const created = await service.create(accountId, { name: 'bot' });
+    const created = await service.create(accountId, { name: 'bot' }, ENTERPRISE);
     const fresh = () => createApiKeyAuthenticator(createApiKeyRepository(db, config.tables.accounts)).authenticate(created.key);
 
     expect(await service.bindConfig(accountId, created.id, 'support-bot')).toMatchObject({ id: created.id, config: 'support-bot' });
@@ -287,7 +289,7 @@ describe('API keys', () => {
     const store = createApiKeyRepository(db, config.tables.accounts);
     const service = createApiKeysService({ store });
     const accountId = newId('acc');
-    const created = await service.create(accountId, { name: 'touchy' });
+    const created = await service.create(accountId, { name: 'touchy' }, ENTERPRISE);
     let t = Date.parse('2030-01-01T00:00:00Z');
     const auth = createApiKeyAuthenticator(store, { now: () => t });
     const principal = { accountId, apiKeyId: created.id };
@@ -309,5 +311,27 @@ describe('API keys', () => {
     expect(await service.list(accountId)).toEqual([]);
     const broken = createApiKeyAuthenticator({ ...store, touch: () => Promise.reject(new Error('ddb down')) });
     await expect(broken.touch(principal)).resolves.toBeUndefined();
+  });
+
+  it("a key's stamp also stamps its account's lastActiveAt, at most once per interval across the account's keys", async () => {
+    const db = createDocumentClient(config);
+    const store = createApiKeyRepository(db, config.tables.accounts);
+    const service = createApiKeysService({ store });
+    const sub = randomUUID();
+    const accountId = newId('acc');
+    await createAccountRepository(db, config.tables.accounts).createAccount(sub, accountId, new Date().toISOString());
+    const [one, two] = [await service.create(accountId, { name: 'one' }, ENTERPRISE), await service.create(accountId, { name: 'two' }, ENTERPRISE)];
+    const lastActive = async () => (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.profile(accountId), ConsistentRead: true }))).Item?.lastActiveAt;
+    let t = Date.parse('2031-01-01T00:00:00Z');
+    const auth = createApiKeyAuthenticator(createApiKeyRepository(createDocumentClient(config), config.tables.accounts), { now: () => t });
+    await auth.touch({ accountId, apiKeyId: one.id });
+    expect(await lastActive()).toBe('2031-01-01T00:00:00.000Z');
+    t += 10_000;
+    // The second key's own stamp is written; the account's, stamped 10 s ago, is not.
+    await auth.touch({ accountId, apiKeyId: two.id });
+    expect(await lastActive()).toBe('2031-01-01T00:00:00.000Z');
+    t += 61_000;
+    await auth.touch({ accountId, apiKeyId: two.id });
+    expect(await lastActive()).toBe('2031-01-01T00:01:11.000Z');
   });
 });

@@ -36,6 +36,9 @@ function handlerModules(): HandlerModules {
     'api-keys': async () => ({ handler: async () => ({ nope: true }) }),
     configs: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     roles: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'security-events': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'admin-invitations': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 

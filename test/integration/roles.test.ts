@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_CUSTOM_ROLES } from '../../lambdas/configs/roles-service.js';
 import { newId } from '../../lambdas/keys/key-material.js';
 import { BUILTIN_ROLES } from '../../lambdas/routing/classify/builtin-roles.js';
 import { BUILTIN_ROLE_NAMES } from '../../lambdas/routing/config-schema.js';
@@ -22,6 +21,8 @@ let tables: Record<TableName, string>;
 let output: OutputCapture;
 
 beforeAll(async () => {
+  // Accounts start on the plan with every feature: plan limits are tested in plans.test.ts.
+  process.env.ROUKEY_DEFAULT_PLAN = 'enterprise';
   ({ endpoint, tables } = await createTestTables());
   const dir = mkdtempSync(join(tmpdir(), 'roukey-roles-'));
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
@@ -162,13 +163,14 @@ describe('roles: /v1/roles', () => {
 });
 
 describe('role repository', () => {
-  it(`holds the custom-role maximum (${MAX_CUSTOM_ROLES} in the API) under concurrent creates; overrides are not counted`, async () => {
+  it('holds the custom-role count under concurrent creates; overrides are not counted', async () => {
     const store = createRoleRepository(createDocumentClient(loadRuntimeConfig()), tables.accounts);
     const accountId = newId('acc');
     const now = new Date().toISOString();
     const def = (name: string) => ({ name, description: 'd', examples: [], keywords: [] });
     const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => store.create(accountId, def(n), now, 2)));
     expect(results.map((r) => r.status).sort()).toEqual(['created', 'created', 'limit', 'limit', 'limit']);
+    expect(results.filter((r) => r.status === 'limit')).toEqual(Array(3).fill({ status: 'limit', count: 2 }));
     expect((await store.create(accountId, def('coding'), now)).status).toBe('created');
     const custom = (await store.list(accountId, { consistent: true })).filter((r) => r.role.name !== 'coding');
     expect(custom).toHaveLength(2);

@@ -9,7 +9,7 @@ export type ManagementLambda = (event: APIGatewayProxyEvent, context: Context) =
 export function managementEvent(
   method: string,
   resource: string,
-  options: { sub?: string; body?: unknown; params?: Record<string, string> } = {},
+  options: { sub?: string; body?: unknown; params?: Record<string, string>; query?: Record<string, string>; groups?: readonly string[]; sourceIp?: string } = {},
 ): APIGatewayProxyEvent {
   const params = options.params ?? {};
   const path = resource.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
@@ -19,17 +19,20 @@ export function managementEvent(
     path,
     body: options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
     isBase64Encoded: false,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'user-agent': 'test-client/1.0' },
     multiValueHeaders: {},
     pathParameters: Object.keys(params).length > 0 ? params : null,
-    queryStringParameters: null,
+    queryStringParameters: options.query ?? null,
     multiValueQueryStringParameters: null,
     stageVariables: null,
     requestContext: {
       httpMethod: method,
       path,
       resourcePath: resource,
-      authorizer: options.sub ? { claims: { sub: options.sub, token_use: 'access' } } : null,
+      authorizer: options.sub
+        ? { claims: { sub: options.sub, token_use: 'access', ...(options.groups ? { 'cognito:groups': options.groups.join(',') } : {}) } }
+        : null,
+      identity: { sourceIp: options.sourceIp ?? '198.51.100.7', userAgent: 'test-client/1.0' },
     } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }

@@ -1,9 +1,13 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { ApiError } from '../../../lambdas/http/errors.js';
-import { managementHandler, route } from '../../../lambdas/http/management-handler.js';
+import type { AccountState } from '../../../lambdas/accounts/account-state.js';
+import type { CallerIdentity } from '../../../lambdas/accounts/caller.js';
+import { ApiError, forbidden } from '../../../lambdas/http/errors.js';
+import { managementHandler, route, type ManagementDeps } from '../../../lambdas/http/management-handler.js';
+import { DEFAULT_PLANS } from '../../../lambdas/plans/catalog.js';
+import type { SecurityEvent } from '../../../lambdas/security/security-event.js';
 
-function event(method: string, body?: string, sub: string | null = 'user-1'): APIGatewayProxyEvent {
+function event(method: string, body?: string, sub: string | null = 'user-1', groups?: string): APIGatewayProxyEvent {
   return {
     httpMethod: method,
     body: body ?? null,
@@ -16,15 +20,38 @@ function event(method: string, body?: string, sub: string | null = 'user-1'): AP
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     stageVariables: null,
-    requestContext: { authorizer: sub ? { claims: { sub } } : undefined } as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      authorizer: sub ? { claims: { sub, ...(groups ? { 'cognito:groups': groups } : {}) } } : undefined,
+      identity: { sourceIp: '203.0.113.4' },
+    } as APIGatewayProxyEvent['requestContext'],
   };
 }
 const ctx = {} as Context;
 
-function build() {
+/** A caller resolver and a recorder standing in for the composition root's, recording what the handler does. */
+function fakeDeps(status: AccountState['status'] = 'active') {
+  const recorded: SecurityEvent[] = [];
+  const identities: CallerIdentity[] = [];
+  let flushes = 0;
+  const deps: ManagementDeps = {
+    callers: {
+      resolve: async (identity) => {
+        identities.push(identity);
+        const accountId = `acc-of-${identity.sub}`;
+        return { ...identity, accountId, account: { accountId, plan: 'free', status, limitOverrides: {}, limits: DEFAULT_PLANS.free } };
+      },
+    },
+    securityEvents: { record: (e) => void recorded.push(e), flush: async () => void flushes++ },
+  };
+  return { deps, recorded, identities, flushes: () => flushes };
+}
+
+function build(options: { status?: AccountState['status']; admin?: boolean } = {}) {
   const seen: { accountId: string; body: unknown }[] = [];
+  const fake = fakeDeps(options.status);
   const handler = managementHandler({
-    resolveAccount: async (sub) => `acc-of-${sub}`,
+    deps: () => fake.deps,
+    admin: options.admin,
     routes: {
       POST: route({
         body: z.strictObject({ name: z.string().min(1), baseUrl: z.url().optional() }),
@@ -43,9 +70,14 @@ function build() {
           throw new ApiError('not_found', 'No such thing.', { param: 'id' });
         },
       }),
+      PUT: route({
+        handle: () => {
+          throw forbidden('plan_limit', 'The Free plan allows 3 things; this account has 3.', 'things');
+        },
+      }),
     },
   });
-  return { handler, seen };
+  return { handler, seen, ...fake };
 }
 
 const HEADERS = {
@@ -117,5 +149,47 @@ describe('managementHandler', () => {
     const { handler } = build();
     const res = await handler(event('POST', JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) })), ctx);
     expect(res.statusCode).toBe(413);
+  });
+
+  it('P8: a 403 refusal from a route is recorded as a security event on the caller’s account, with the limit as its code', async () => {
+    const { handler, recorded, flushes } = build();
+    const res = await handler({ ...event('PUT'), resource: '/v1/things' }, ctx);
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body).error).toMatchObject({ type: 'permission_error', code: 'plan_limit', param: 'things' });
+    expect(recorded).toEqual([{ kind: 'plan_limit', code: 'things', accountId: 'acc-of-user-1', route: '/v1/things', sourceIp: '203.0.113.4' }]);
+    expect(flushes()).toBe(1);
+  });
+
+  it('P8: other errors and successes record nothing, and the recorder is flushed before the Lambda returns', async () => {
+    const { handler, recorded, flushes } = build();
+    await handler(event('DELETE'), ctx);
+    await handler(event('POST', JSON.stringify({ name: 'x' })), ctx);
+    expect(recorded).toEqual([]);
+    expect(flushes()).toBe(2);
+  });
+
+  it('a suspended account gets 403 account_suspended on every method, recorded, and its route never runs', async () => {
+    const { handler, seen, recorded } = build({ status: 'suspended' });
+    const res = await handler(event('POST', JSON.stringify({ name: 'x' })), ctx);
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'account_suspended', type: 'permission_error' });
+    expect(seen).toEqual([]);
+    expect(recorded).toEqual([{ kind: 'account_suspended', accountId: 'acc-of-user-1', route: '/v1/things', sourceIp: '203.0.113.4' }]);
+  });
+
+  it('admin routes: 403 admin_required (recorded) outside the admins group; members get through', async () => {
+    const outsider = build({ admin: true });
+    const res = await outsider.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-1', 'team'), ctx);
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body).error.code).toBe('admin_required');
+    expect(outsider.seen).toEqual([]);
+    expect(outsider.recorded.map((e) => e.kind)).toEqual(['admin_required']);
+    // Refused before its body is read: an outsider learns nothing of what the route accepts.
+    expect((await outsider.handler(event('POST', '{"bogus": 1}', 'user-1'), ctx)).statusCode).toBe(403);
+
+    const admin = build({ admin: true });
+    expect((await admin.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-1', 'team,admins'), ctx)).statusCode).toBe(201);
+    expect(admin.identities).toEqual([{ sub: 'user-1', username: 'user-1', admin: true }]);
+    expect(admin.recorded).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import type { EnvelopeCipher } from '../../../lambdas/crypto/envelope-cipher.js'
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { validate } from '../../../lambdas/http/validation.js';
 import { thrownBy } from '../../support/thrown.js';
+import { ENTERPRISE } from '../../support/plans.js';
 
 function rejection(body: Record<string, unknown>): ApiError | undefined {
   return thrownBy(ApiError, () => validate(createProviderKeySchema, body));
@@ -55,7 +56,7 @@ describe('bedrock provider keys: a region, no key', () => {
   it('stores the region as a plain field with nothing encrypted; lists it; the resolver hands it to the router', async () => {
     const store = memoryStore();
     const service = createProviderKeysService({ store, cipher: noCipher, checkBaseUrl: async (u) => new URL(u) });
-    const created = await service.create('acc1', validate(createProviderKeySchema, { provider: 'bedrock', name: 'aws', region: 'eu-west-3' }));
+    const created = await service.create('acc1', validate(createProviderKeySchema, { provider: 'bedrock', name: 'aws', region: 'eu-west-3' }), ENTERPRISE);
     expect(created).toEqual({ id: expect.stringMatching(/^pk_/), provider: 'bedrock', name: 'aws', hint: '', baseUrl: null, region: 'eu-west-3', createdAt: expect.any(String) });
     expect(store.records[0]!.ciphertext).toBeUndefined();
     expect(store.records[0]!.region).toBe('eu-west-3');

@@ -5,6 +5,7 @@ import type { EnvelopeCipher } from '../../../lambdas/crypto/envelope-cipher.js'
 import { ApiError } from '../../../lambdas/http/errors.js';
 import { validate } from '../../../lambdas/http/validation.js';
 import { thrownBy } from '../../support/thrown.js';
+import { ENTERPRISE } from '../../support/plans.js';
 
 const apiKey = 'sk-key-schema-test';
 
@@ -65,7 +66,7 @@ describe('provider-keys service with presets', () => {
   it("azure: keeps the apiVersion as the endpoint's api-version query parameter, after the SSRF guard passed the endpoint", async () => {
     const checked: string[] = [];
     const { saved, service } = serviceCapturing(checked);
-    const view = await service.create('acct', { provider: 'azure', apiKey, baseUrl: 'https://my-resource.openai.azure.com', apiVersion: '2025-04-01-preview' });
+    const view = await service.create('acct', { provider: 'azure', apiKey, baseUrl: 'https://my-resource.openai.azure.com', apiVersion: '2025-04-01-preview' }, ENTERPRISE);
     expect(checked).toEqual(['https://my-resource.openai.azure.com']);
     expect(saved[0]?.baseUrl).toBe('https://my-resource.openai.azure.com/?api-version=2025-04-01-preview');
     expect(view.baseUrl).toBe('https://my-resource.openai.azure.com/?api-version=2025-04-01-preview');
@@ -75,7 +76,7 @@ describe('provider-keys service with presets', () => {
   it("a preset's optional baseUrl goes through the same SSRF guard, whose refusal stops the create", async () => {
     const checked: string[] = [];
     const { saved, service } = serviceCapturing(checked);
-    await service.create('acct', { provider: 'mistral', apiKey, baseUrl: 'https://eu.proxy.example.com/v1' });
+    await service.create('acct', { provider: 'mistral', apiKey, baseUrl: 'https://eu.proxy.example.com/v1' }, ENTERPRISE);
     expect(checked).toEqual(['https://eu.proxy.example.com/v1']);
     expect(saved[0]?.baseUrl).toBe('https://eu.proxy.example.com/v1');
 
@@ -86,6 +87,6 @@ describe('provider-keys service with presets', () => {
         throw new ApiError('invalid_request', 'baseUrl must not point to a private address.', { param: 'baseUrl' });
       },
     });
-    await expect(refusing.create('acct', { provider: 'groq', apiKey, baseUrl: 'https://10.0.0.1/v1' })).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    await expect(refusing.create('acct', { provider: 'groq', apiKey, baseUrl: 'https://10.0.0.1/v1' }, ENTERPRISE)).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
   });
 });

@@ -1,0 +1,18 @@
+import { ApiError, FORBIDDEN_CODES, type ForbiddenCode } from '../http/errors.js';
+import type { SecurityEvent, SecurityEventKind } from './security-event.js';
+
+/** Each 403 code is recorded as the security event of the same name. */
+const REFUSAL_KINDS = {
+  plan_limit: 'plan_limit',
+  plan_feature: 'plan_feature',
+  account_suspended: 'account_suspended',
+  admin_required: 'admin_required',
+} as const satisfies Record<ForbiddenCode, SecurityEventKind>;
+
+/** The security event an error stands for (kind, and the limit or feature as its code), or undefined for any other error. */
+export function refusalEvent(err: unknown): Pick<SecurityEvent, 'kind' | 'code'> | undefined {
+  if (!(err instanceof ApiError) || err.kind !== 'forbidden') return undefined;
+  const code = err.options.code as ForbiddenCode | undefined;
+  if (code === undefined || !FORBIDDEN_CODES.includes(code)) return undefined;
+  return { kind: REFUSAL_KINDS[code], ...(err.options.param ? { code: err.options.param } : {}) };
+}

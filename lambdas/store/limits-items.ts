@@ -1,0 +1,48 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MonthlyUsageReader } from '../accounts/monthly-usage.js';
+import { accountPk } from './accounts-items.js';
+import { RETENTION } from './retention.js';
+
+/**
+ * Item design of the `limits` table (counters with a TTL; the one place it is written down).
+ *
+ * | pk                   | sk              | attributes                                                  |
+ * |----------------------|-----------------|-------------------------------------------------------------|
+ * | ACCOUNT#<accountId>  | MONTH#<yyyy-mm> | requests, tokens (numbers), expiresAt — the account's usage in that UTC month |
+ *
+ * The contract for the one writer (the router's limiter) and its readers (the admin listing, `GET /v1/me/plan`):
+ * - `requests` counts requests admitted through any of the account's API keys in that month, `tokens` the prompt +
+ *   completion tokens they reported; both are incremented with `ADD` (never SET), so concurrent writers add up.
+ * - A missing item or attribute means 0.
+ * - `expiresAt` (epoch seconds) is `monthCounterExpiresAt(month)`: RETENTION.monthlyCounterDaysAfterMonth after the
+ *   month ends. Readers ignore an item whose `expiresAt` has passed (DynamoDB deletes it only eventually).
+ */
+export const ITEM = {
+  month: (accountId: string, month: string) => ({ pk: accountPk(accountId), sk: `MONTH#${month}` }),
+} as const;
+
+/** `yyyy-mm` of the UTC month holding `at`. */
+export function monthOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 7);
+}
+
+/** When a month's counter item expires (epoch seconds). */
+export function monthCounterExpiresAt(month: string): number {
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  const nextMonth = Date.UTC(year, mon, 1);
+  return Math.floor(nextMonth / 1000) + RETENTION.monthlyCounterDaysAfterMonth * 86_400;
+}
+
+/** Reads this month's counter item. */
+export function createMonthlyUsageReader(db: DynamoDBDocumentClient, table: string, options: { now?: () => number } = {}): MonthlyUsageReader {
+  const now = options.now ?? Date.now;
+  return {
+    async requestsThisMonth(accountId) {
+      const at = now();
+      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.month(accountId, monthOf(at)), ProjectionExpression: 'requests, expiresAt' }));
+      const { requests, expiresAt } = out.Item ?? {};
+      if (typeof expiresAt === 'number' && expiresAt <= at / 1000) return 0;
+      return typeof requests === 'number' ? requests : 0;
+    },
+  };
+}

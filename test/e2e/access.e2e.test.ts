@@ -1,0 +1,132 @@
+import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
+import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
+import { readMail } from '../../lib/local/mail-outbox.js';
+import { scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+
+let e2e: E2EContext;
+let idp: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  // The project's cdk.json leaves roukey:signUp unset: invitations only.
+  e2e = await startE2E();
+  const { cognitoEndpoint, region } = e2e.local.runtime.config;
+  idp = new CognitoIdentityProviderClient({ region, endpoint: cognitoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}, 60_000);
+
+afterAll(async () => {
+  idp?.destroy();
+  await e2e?.stop();
+});
+
+/** A management call with someone's access token. */
+async function as(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${e2e.gatewayUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** Signs in with the invitation's temporary password and answers Cognito's NEW_PASSWORD_REQUIRED challenge. */
+async function firstSignIn(email: string, temporaryPassword: string): Promise<string> {
+  const ClientId = e2e.local.runtime.config.userPoolClientId;
+  const started = await idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: temporaryPassword } }));
+  expect(started.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
+  const done = await idp.send(
+    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: started.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'A-new-passw0rd!' } }),
+  );
+  return done.AuthenticationResult!.AccessToken!;
+}
+
+const invitee = 'ada@example.com';
+let inviteeToken: string;
+let inviteeAccount: string;
+
+describe('who gets in, through the local runtime', () => {
+  it('the dev user is an admin, on the plan with every feature', async () => {
+    const accounts = await e2e.mgmt('GET', '/v1/admin/accounts');
+    expect(accounts.status).toBe(200);
+    expect(accounts.json.data).toEqual([expect.objectContaining({ email: 'dev@roukey.local', plan: 'enterprise', status: 'active' })]);
+  });
+
+  it('an admin invites a user; the invitation mail holds the temporary password; the user signs in and works on the invited plan', async () => {
+    const invited = await e2e.mgmt('POST', '/v1/admin/invitations', { email: invitee, plan: 'starter' });
+    expect(invited.status).toBe(201);
+    inviteeAccount = invited.json.id;
+
+    const mail = (await readMail(e2e.local.runtime.mailDir)).filter((m) => m.to === invitee);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).toBe(INVITATION_MESSAGE.subject);
+    expect(statSync(mail[0]!.file).mode & 0o777).toBe(0o600);
+    const temporaryPassword = /temporary password (\S+) within/.exec(mail[0]!.body)?.[1];
+    expect(temporaryPassword).toBeDefined();
+
+    inviteeToken = await firstSignIn(invitee, temporaryPassword!);
+    // Starter includes custom base URLs (Free does not): the invited plan is the one in force.
+    const key = await as(inviteeToken, 'POST', '/v1/provider-keys', { provider: 'openai', name: 'own', apiKey: 'sk-ada-12345678', baseUrl: e2e.upstream.baseUrl });
+    expect(key.status).toBe(201);
+    expect((await as(inviteeToken, 'POST', '/v1/configs', { name: 'smart', strategy: 'role', roles: { chat: [{ model: 'own/gpt-4o-mini' }] }, defaultRole: 'chat' })).status).toBe(201);
+    // Not an admin.
+    const refused = await as(inviteeToken, 'GET', '/v1/admin/accounts');
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('admin_required');
+  });
+
+  it('self sign-up is refused in invite mode, by the real pre-sign-up trigger through the Lambda Invoke API', async () => {
+    const err = await idp
+      .send(new SignUpCommand({ ClientId: e2e.local.runtime.config.userPoolClientId, Username: 'eve@example.com', Password: 'An-0ther-passw0rd!', UserAttributes: [{ Name: 'email', Value: 'eve@example.com' }] }))
+      .then(() => undefined, (e: Error) => e);
+    expect(err?.name).toBe('UserLambdaValidationException');
+    expect(err?.message).toContain('Sign-up is by invitation only');
+    expect((await readMail(e2e.local.runtime.mailDir)).some((m) => m.to === 'eve@example.com')).toBe(false);
+  });
+
+  it('P8/P23: a suspended account’s management calls get 403 account_suspended within the state cache’s lifetime, recorded for the account', async () => {
+    expect((await e2e.mgmt('PATCH', `/v1/admin/accounts/${inviteeAccount}`, { status: 'suspended' })).status).toBe(200);
+    // The invitee's standing was read moments ago: the suspension reaches this container within its cache lifetime.
+    const deadline = Date.now() + ACCOUNT_STATE_TTL_MS + 5_000;
+    let last: { status: number; json: any };
+    do {
+      last = await as(inviteeToken, 'GET', '/v1/provider-keys');
+      if (last.status === 403) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } while (Date.now() < deadline);
+    expect(last.status).toBe(403);
+    expect(last.json.error).toMatchObject({ type: 'permission_error', code: 'account_suspended' });
+    const events = (await scanRuntimeTables(e2e.local)).activity.filter((i) => i.kind === 'security' && i.pk === `ACCOUNT#${inviteeAccount}`);
+    expect(events.map((i) => (i.event as { kind: string; code?: string }).kind).sort()).toEqual(['account_suspended', 'admin_action', 'admin_action', 'admin_required']);
+
+    expect((await e2e.mgmt('PATCH', `/v1/admin/accounts/${inviteeAccount}`, { status: 'active' })).status).toBe(200);
+    const listed = await e2e.mgmt('GET', '/v1/admin/accounts');
+    expect(listed.json.data.find((a: any) => a.id === inviteeAccount)).toMatchObject({ email: invitee, plan: 'starter', status: 'active', lastActiveAt: expect.any(String) });
+  });
+
+  it('P7: IP addresses appear only in security events', async () => {
+    const tables = await scanRuntimeTables(e2e.local);
+    const ipsOutsideSecurityEvents: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (typeof value === 'string' && isIP(value) !== 0) ipsOutsideSecurityEvents.push(path);
+      else if (value instanceof Set) [...value].forEach((v, i) => walk(v, `${path}[${i}]`));
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+    };
+    let securityEvents = 0;
+    for (const [table, items] of Object.entries(tables)) {
+      for (const item of items) {
+        if (item.kind === 'security') securityEvents++;
+        else walk(item, `${table}:${String(item.pk)}/${String(item.sk)}`);
+      }
+    }
+    expect(securityEvents).toBeGreaterThan(0);
+    expect(ipsOutsideSecurityEvents).toEqual([]);
+  });
+});
