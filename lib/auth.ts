@@ -5,7 +5,7 @@ import {
   Mfa,
   StandardThreatProtectionMode,
   UserPool,
-  UserPoolClient,
+  type UserPoolClient,
   UserPoolEmail,
   type UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';

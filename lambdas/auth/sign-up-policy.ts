@@ -78,6 +78,6 @@ export function signUpRefusal(policy: SignUpPolicy, attempt: SignUpAttempt): str
 /** The domain of an address, lower case: everything after its last `@`. */
 function emailDomain(email: string | undefined): string | undefined {
   const at = email?.lastIndexOf('@') ?? -1;
-  const domain = at < 0 ? '' : email!.slice(at + 1).toLowerCase();
+  const domain = at < 0 ? '' : (email ?? '').slice(at + 1).toLowerCase();
   return domain === '' ? undefined : domain;
 }

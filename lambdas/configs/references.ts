@@ -21,7 +21,7 @@ export const MAX_REFERENCES = 49;
 /** Every provider-key name the config's targets and classifier use, in the order of the config's fields. */
 export function providerKeyReferences(config: RoutingConfig): Reference[] {
   const refs: Reference[] = [];
-  const add = (path: string, model: string) => refs.push({ path, name: TARGET_MODEL.exec(model)![1]! });
+  const add = (path: string, model: string) => refs.push({ path, name: TARGET_MODEL.exec(model)?.[1] ?? model });
   const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) => targets?.forEach((t, i) => add(`${path}.${i}.model`, t.model));
   addTargets('targets', config.targets);
   for (const [role, targets] of Object.entries(config.roles ?? {})) addTargets(`roles.${role}`, targets);
@@ -63,10 +63,10 @@ export function configRefs(config: RoutingConfig): ConfigRefs {
 /** The 400 for a reference to a provider key or custom role that the account does not have. */
 export function missingReference(config: RoutingConfig, kind: 'providerKey' | 'customRole', name: string): ApiError {
   if (kind === 'providerKey') {
-    const path = providerKeyReferences(config).find((r) => r.name === name)!.path;
+    const path = providerKeyReferences(config).find((r) => r.name === name)?.path ?? 'targets';
     return invalidField(path, `this account has no provider key named '${name}'.`);
   }
-  const path = roleReferences(config).find((r) => r.name === name)!.path;
+  const path = roleReferences(config).find((r) => r.name === name)?.path ?? 'roles';
   return invalidField(path, `this account has no role named '${name}'; create it with POST /v1/roles or use a built-in role.`);
 }
 

@@ -32,7 +32,7 @@ export function createRoutingStore({ configs, roles }: RoutingSources, options: 
 
   function cached<V>(cache: TtlCache<string, Promise<V>>, key: string, load: () => Promise<V>, ttl: (value: V) => number): Promise<V> {
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit !== undefined) return hit;
     const pending = load();
     cache.set(key, pending, ttlMs);
     pending.then(

@@ -19,7 +19,8 @@ export function invalidParam(param: string, message: string): ApiError {
 
 /** The first zod issue as a 400 whose `param` names the field and whose message says why. */
 export function zodErrorToApiError(error: z.ZodError, options: ZodErrorOptions = {}): ApiError {
-  const first = error.issues[0]!;
+  const [first] = error.issues;
+  if (!first) return new ApiError('invalid_request', 'The request is invalid.');
   const issue = options.innermostUnion ? innermostIssue(first) : first;
   const unknownKey = options.management && first.code === 'unrecognized_keys' ? first.keys[0] : undefined;
   const path = [...issue.path.map(String), ...(unknownKey ? [unknownKey] : [])];

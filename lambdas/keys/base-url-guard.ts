@@ -65,8 +65,9 @@ export function connectTimeLookup(options: { allowLoopback: boolean }): LookupFu
       if (err) return callback(err, '', 0);
       const refused = addresses.length === 0 || addresses.some(({ address }) => !kindAllowed(classifyAddress(address), options.allowLoopback));
       if (refused) return callback(Object.assign(new Error('The upstream host resolves to an address RouKey may not call.'), { code: ADDRESS_REFUSED }), '', 0);
-      if (lookupOptions.all) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
+      const [first] = addresses;
+      if (lookupOptions.all || !first) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
+      else callback(null, first.address, first.family);
     });
   };
 }
@@ -136,10 +137,10 @@ function classifyIpv4([a = 0, b = 0, c = 0, d = 0]: number[]): AddressKind {
 
 /** Eight 16-bit words of an IPv6 literal (with an optional dotted IPv4 tail and zone id). */
 function ipv6Words(address: string): number[] {
-  let text = address.split('%')[0]!.toLowerCase();
+  let text = (address.split('%')[0] ?? '').toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
-    const [a = 0, b = 0, c = 0, d = 0] = ipv4Octets(dotted[1]!);
+    const [a = 0, b = 0, c = 0, d = 0] = ipv4Octets(dotted[1] ?? '');
     text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');

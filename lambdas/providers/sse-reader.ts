@@ -23,7 +23,7 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGene
       if (read.done) break;
       parser.feed(decoder.decode(read.value, { stream: true }));
       // Index walk instead of shift(): most reads carry one or two events.
-      for (let i = 0; i < pending.length; i++) yield pending[i]!;
+      for (const event of pending) yield event;
       pending.length = 0;
     }
     parser.feed(decoder.decode());

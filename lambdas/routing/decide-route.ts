@@ -68,7 +68,7 @@ async function strategyChoice(config: RoutingConfig, request: RoutingRequest, ct
       const complexity = ctx.scoreComplexity(request);
       const band = bandFor(bands, complexity);
       if (band === undefined) throw new Error(`config ${config.name} has no complexity bands`);
-      return { route: band, complexity, targets: parseTargets(bands[band]!) };
+      return { route: band, complexity, targets: parseTargets(bands[band] ?? []) };
     }
     case 'ab': {
       const variant = variantForBucket(required(config, 'variants'), stickyBucket(config.name, request.stickyId));
@@ -91,7 +91,7 @@ function roleRoute(config: RoutingConfig, ctx: DecisionContext, measured: Classi
   const minConfidence = config.classifier?.minConfidence ?? ctx.defaultMinConfidence;
   const classification = settleRole(measured, mapped, required(config, 'defaultRole'), minConfidence);
   const systemPrompt = ctx.roles.roles.find((role) => role.name === classification.role)?.systemPrompt;
-  return { route: classification.role, classification, systemPrompt, targets: parseTargets(mapped[classification.role]!) };
+  return { route: classification.role, classification, systemPrompt, targets: parseTargets(mapped[classification.role] ?? []) };
 }
 
 function ownTargets(config: RoutingConfig): readonly RouteTarget[] {

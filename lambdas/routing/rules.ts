@@ -4,7 +4,8 @@ import type { RoutingRequest } from './decision.js';
 /** The first rule whose every condition holds for the request, with its 0-based index; undefined when none does. */
 export function matchRule(rules: readonly Rule[], request: RoutingRequest): { rule: Rule; index: number } | undefined {
   const index = rules.findIndex((rule) => ruleHolds(rule.when, request));
-  return index === -1 ? undefined : { rule: rules[index]!, index };
+  const rule = rules[index];
+  return rule === undefined ? undefined : { rule, index };
 }
 
 function ruleHolds(when: Rule['when'], request: RoutingRequest): boolean {

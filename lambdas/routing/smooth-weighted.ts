@@ -16,12 +16,13 @@ export class SmoothWeightedRoundRobin {
 
   /** The index chosen this turn (the first of equals, so a fresh rotation starts with the first heaviest). */
   next(): number {
+    const current = this.#current;
     let best = 0;
-    for (let i = 0; i < this.#weights.length; i++) {
-      this.#current[i]! += this.#weights[i]!;
-      if (this.#current[i]! > this.#current[best]!) best = i;
-    }
-    this.#current[best]! -= this.#total;
+    this.#weights.forEach((weight, i) => {
+      current[i] = (current[i] ?? 0) + weight;
+      if ((current[i] ?? 0) > (current[best] ?? 0)) best = i;
+    });
+    current[best] = (current[best] ?? 0) - this.#total;
     return best;
   }
 }

@@ -154,7 +154,7 @@ export class TargetHealth implements TargetHealthView {
   #sample(state: TargetState, ms: number): void {
     const now = this.#now();
     const fresh = state.latencyMs !== undefined && now - state.sampledAt <= this.#latencyMaxAgeMs;
-    state.latencyMs = fresh ? this.#alpha * ms + (1 - this.#alpha) * state.latencyMs! : ms;
+    state.latencyMs = fresh ? this.#alpha * ms + (1 - this.#alpha) * (state.latencyMs ?? ms) : ms;
     state.sampledAt = now;
   }
 
@@ -174,7 +174,8 @@ export class TargetHealth implements TargetHealthView {
     const state: TargetState = { cooldownUntil: 0, failures: 0, breaker: 'closed', openUntil: 0, latencyMs: undefined, sampledAt: 0 };
     this.#states.set(key, state);
     // A Map iterates in insertion order and #touch re-inserts on use, so the first key is the least recently used.
-    if (this.#states.size > this.#maxTargets) this.#states.delete(this.#states.keys().next().value!);
+    const oldest = this.#states.keys().next();
+    if (this.#states.size > this.#maxTargets && !oldest.done) this.#states.delete(oldest.value);
     return state;
   }
 }

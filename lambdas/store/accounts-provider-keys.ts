@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ProviderKeyRecord, ProviderKeyStore } from '../keys/key-stores.js';
-import { ITEM, PROVIDER_KEY_PREFIX, RACED, countRefusal, countUpdate, isConditionFailure, queryAccountItems, setMembers, transact, untilSettled } from './accounts-items.js';
+import { ITEM, PROVIDER_KEY_PREFIX, RACED, countRefusal, countUpdate, queryAccountItems, setMembers, transact, untilSettled } from './accounts-items.js';
 
 /** Provider keys in the `accounts` table (layout: accounts-items.ts). */
 export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: string): ProviderKeyStore {

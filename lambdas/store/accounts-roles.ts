@@ -41,7 +41,7 @@ export function createRoleRepository(db: DynamoDBDocumentClient, table: string):
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return toRecord(out.Attributes!);
+        return out.Attributes ? toRecord(out.Attributes) : undefined;
       } catch (err) {
         if (isConditionFailure(err)) return undefined;
         throw err;

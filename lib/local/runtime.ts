@@ -10,7 +10,7 @@ import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
 import { readCdkJsonConfig, type StackConfig } from '../stack-config.js';
 import { startActivityWriterThread } from './activity-writer-thread.js';
 import { cognitoLocalClient, ensureCognitoSetup } from './cognito-bootstrap.js';
-import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
+import { startCognitoLocal, } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
 import { TRIGGER_MODULES } from './handler-modules.js';
@@ -87,9 +87,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       functions: Object.fromEntries((Object.keys(TRIGGERS) as TriggerName[]).map((t) => [TRIGGERS[t].cognitoTrigger, localFunctionName(t)])),
     };
     // The three are independent; DynamoDB Local's JVM start dominates, so the others hide behind it.
+    const stopLater = <T extends { stop: () => Promise<void> }>(started: T): T => {
+      stack.push(started.stop);
+      return started;
+    };
     const [dynamo, cognito] = await Promise.all([
-      startDynamo(options, dataDir).then((d) => (stack.push(d.stop), d)),
-      startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then((c: CognitoLocal) => (stack.push(c.stop), c)),
+      startDynamo(options, dataDir).then(stopLater),
+      startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then(stopLater),
       ensureMasterKey(keyFile),
     ]);
 

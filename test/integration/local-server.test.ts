@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import type { GatewayParts } from '../../lambdas/gateway/container.js';

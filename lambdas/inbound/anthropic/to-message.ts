@@ -26,7 +26,8 @@ export function completionToMessage(json: string, model: string): Record<string,
   const parsed = completionSchema.safeParse(JSON.parse(json));
   if (!parsed.success) throw new ApiError('upstream_error', 'The provider answered with an unexpected response.', { code: 'upstream_error' });
   const completion = parsed.data;
-  const choice = completion.choices[0]!;
+  const [choice] = completion.choices;
+  if (!choice) throw new ApiError('upstream_error', 'The provider answered without a choice.', { code: 'upstream_error' });
   const content: Record<string, unknown>[] = [];
   // Thinking comes first, as Anthropic sends it; an OpenAI-shaped answer carries no signature.
   if (choice.message.reasoning_content) content.push({ type: 'thinking', thinking: choice.message.reasoning_content, signature: '' });

@@ -21,7 +21,7 @@ export function parseConverseUrl(url: string): ConverseTarget {
   const region = /^bedrock-runtime\.([a-z0-9-]+)\.amazonaws\.com$/.exec(hostname)?.[1];
   const path = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(pathname);
   if (!region || !path) throw new Error('not a Converse URL');
-  return { region, modelId: decodeURIComponent(path[1]!), stream: path[2] === 'converse-stream' };
+  return { region, modelId: decodeURIComponent(path[1] ?? ''), stream: path[2] === 'converse-stream' };
 }
 
 /**

@@ -82,8 +82,8 @@ const DATA_URL = /^data:image\/(png|jpeg|jpg|gif|webp)((?:;[\w-]+=[^;,]*)*);base
 function imageBlock(url: string, param: string): Block {
   const data = DATA_URL.exec(url);
   if (data) {
-    const format = data[1]!.toLowerCase();
-    return { image: { format: format === 'jpg' ? 'jpeg' : format, source: { bytes: data[3]!.replace(/\s/g, '') } } };
+    const format = (data[1] ?? '').toLowerCase();
+    return { image: { format: format === 'jpg' ? 'jpeg' : format, source: { bytes: (data[3] ?? '').replace(/\s/g, '') } } };
   }
   if (/^https?:\/\//i.test(url)) throw invalidParam(param, 'bedrock takes images as bytes only: send a base64 data: URL (png, jpeg, gif or webp)');
   throw invalidParam(param, 'must be a base64 data: URL of a png, jpeg, gif or webp image');

@@ -9,13 +9,14 @@ import { streamLineSchema, type StreamLine } from './wire.js';
  * messageStop, then one usage chunk (`choices: []`) from the metadata event. No messageStop means the stream was cut.
  */
 export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<ChatChunk> {
-  let head: { id: string; created: number; model: string } | undefined;
+  // Set by the first event, before any chunk is made.
+  let head = { id: '', created: 0, model: '' };
   const toolIndexByBlock = new Map<number, number>();
   let started = false;
   let finished = false;
   let usage: Usage | undefined;
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): ChatChunk => ({
-    ...head!,
+    ...head,
     object: 'chat.completion.chunk',
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
   });
@@ -26,7 +27,7 @@ export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGen
       head = { id: completionId(), created: Math.floor(Date.now() / 1000), model: event.modelId };
       continue;
     }
-    if (!head) throw new UpstreamError({ kind: 'stream', message: 'The Bedrock stream began without its model.' });
+    if (head.id === '') throw new UpstreamError({ kind: 'stream', message: 'The Bedrock stream began without its model.' });
     if ((event.messageStart || event.contentBlockStart || event.contentBlockDelta) && !started) {
       started = true;
       yield chunk({ role: 'assistant', content: '' });
@@ -57,7 +58,7 @@ export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGen
     }
     if (event.metadata?.usage) usage = openaiUsage(event.metadata.usage);
   }
-  if (!head || !finished) throw new UpstreamError({ kind: 'stream', message: 'The upstream stream ended before the completion finished.' });
+  if (head.id === '' || !finished) throw new UpstreamError({ kind: 'stream', message: 'The upstream stream ended before the completion finished.' });
   if (usage) yield { ...head, object: 'chat.completion.chunk', choices: [], usage };
 }
 

@@ -96,7 +96,7 @@ const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg
 
 function imagePart(url: string, param: string): Part {
   const data = DATA_URL.exec(url);
-  if (data) return { inlineData: { mimeType: data[1]!, data: data[3]!.replace(/\s/g, '') } };
+  if (data) return { inlineData: { mimeType: data[1] ?? '', data: (data[3] ?? '').replace(/\s/g, '') } };
   if (/^https?:\/\//i.test(url)) {
     const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
     return { fileData: { fileUri: url, mimeType: (extension && IMAGE_TYPES[extension]) ?? 'image/*' } };

@@ -19,14 +19,15 @@ interface ChoiceState {
  * choice has finished was cut short.
  */
 export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<ChatChunk> {
-  let head: { id: string; created: number; model: string } | undefined;
+  // Set by the first event, before any chunk is made.
+  let head = { id: '', created: 0, model: '' };
   const choices = new Map<number, ChoiceState>();
   let usage: Usage | undefined;
   let blocked = false;
 
   // Made once, not per event: this loop runs for every token the provider streams.
   const chunk = (index: number, delta: Record<string, unknown>, finishReason: string | null = null): ChatChunk => ({
-    ...head!,
+    ...head,
     object: 'chat.completion.chunk',
     choices: [{ index, delta, logprobs: null, finish_reason: finishReason }],
   });
@@ -36,7 +37,7 @@ export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGen
     const failure = streamedError(event.data);
     if (failure !== undefined) throw new UpstreamError({ kind: 'stream', message: failure });
     const gemini = parseGenerateContentResponse(event.data);
-    head ??= { id: completionId(gemini.responseId), created: Math.floor(Date.now() / 1000), model: gemini.modelVersion ?? 'gemini' };
+    if (head.id === '') head = { id: completionId(gemini.responseId), created: Math.floor(Date.now() / 1000), model: gemini.modelVersion ?? 'gemini' };
     if (gemini.usageMetadata) usage = openaiUsage(gemini.usageMetadata);
 
     for (const [i, candidate] of (gemini.candidates ?? []).entries()) {
@@ -51,7 +52,8 @@ export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGen
       if (thoughts.length > 0) yield chunk(index, { reasoning_content: thoughts });
       if (text.length > 0) yield chunk(index, { content: text });
       if (calls.length > 0) {
-        yield chunk(index, { tool_calls: calls.map((call) => ({ index: state!.toolCalls++, ...call })) });
+        const choice = state;
+        yield chunk(index, { tool_calls: calls.map((call) => ({ index: choice.toolCalls++, ...call })) });
       }
       if (candidate.finishReason && !state.finished) {
         state.finished = true;
@@ -66,7 +68,7 @@ export async function* readChatStream(body: AsyncIterable<Uint8Array>): AsyncGen
       yield chunk(0, {}, 'content_filter');
     }
   }
-  if (!head || choices.size === 0 || [...choices.values()].some((c) => !c.finished)) {
+  if (head.id === '' || choices.size === 0 || [...choices.values()].some((c) => !c.finished)) {
     throw new UpstreamError({ kind: 'stream', message: 'The upstream stream ended before the completion finished.' });
   }
   if (usage) yield { ...head, object: 'chat.completion.chunk', choices: [], usage };

@@ -51,20 +51,26 @@ function roleScores(request: RoutingRequest, model: RoleModel): Float64Array {
   for (const [feature, weight] of features) {
     const logLikelihood = model.logLikelihood.get(feature);
     if (!logLikelihood) continue;
-    for (let r = 0; r < scores.length; r++) scores[r]! += weight * logLikelihood[r]!;
+    for (let r = 0; r < scores.length; r++) scores[r] = (scores[r] ?? 0) + weight * (logLikelihood[r] ?? 0);
   }
   return scores;
 }
 
 function argMax(values: Float64Array): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  let max = -Infinity;
+  values.forEach((value, i) => {
+    if (value > max) {
+      max = value;
+      best = i;
+    }
+  });
   return best;
 }
 
 /** The softmax of the tempered scores at their maximum: 1/roles when nothing was recognised. */
 function posteriorOfBest(scores: Float64Array): number {
-  const max = scores[argMax(scores)]!;
+  const max = scores[argMax(scores)] ?? 0;
   let sum = 0;
   for (const score of scores) sum += Math.exp((score - max) / TEMPERATURE);
   return 1 / sum;

@@ -47,9 +47,9 @@ function learn(roles: readonly RoleDefinition[]): RoleModel {
   const mass = totals.reduce((a, b) => a + b, 0) / roles.length;
   counts.forEach((count, r) => {
     // Every role's counts are scaled to the same mass, so a role described at length is not diluted by it.
-    const scale = mass / Math.max(totals[r]!, 1);
+    const scale = mass / Math.max(totals[r] ?? 0, 1);
     const denominator = Math.log(mass + SMOOTHING * vocabulary.size);
-    for (const feature of vocabulary) logLikelihood.get(feature)![r] = Math.log((count.get(feature) ?? 0) * scale + SMOOTHING) - denominator;
+    for (const [feature, likelihoods] of logLikelihood) likelihoods[r] = Math.log((count.get(feature) ?? 0) * scale + SMOOTHING) - denominator;
   });
   return { roleNames: roles.map((role) => role.name), logLikelihood };
 }

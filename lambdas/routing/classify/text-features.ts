@@ -57,12 +57,12 @@ function stripSuffix(word: string): string {
     else if (/(?:ss|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
     else if (!w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
   }
-  const suffix = SUFFIXES[w[w.length - 1]!]?.find((s) => w.endsWith(s));
+  const suffix = SUFFIXES[w.charAt(w.length - 1)]?.find((s) => w.endsWith(s));
   if (suffix && w.length - suffix.length >= 3) {
     w = w.slice(0, -suffix.length);
     // running → run, debugged → debug
     const last = w.charCodeAt(w.length - 1);
-    if (last === w.charCodeAt(w.length - 2) && !VOWEL_OR_LSZ.has(w[w.length - 1]!)) w = w.slice(0, -1);
+    if (last === w.charCodeAt(w.length - 2) && !VOWEL_OR_LSZ.has(w.charAt(w.length - 1))) w = w.slice(0, -1);
   }
   return w;
 }
@@ -101,9 +101,11 @@ export function addWordFeatures(text: string, weight: number, into: Map<string, 
 }
 
 function addWords(words: readonly string[], weight: number, into: Map<string, number>, pairs: boolean): number {
-  for (let i = 0; i < words.length; i++) {
-    put(into, words[i]!, weight);
-    if (pairs && i + 1 < words.length) put(into, `${words[i]} ${words[i + 1]}`, weight);
+  let previous: string | undefined;
+  for (const word of words) {
+    put(into, word, weight);
+    if (pairs && previous !== undefined) put(into, `${previous} ${word}`, weight);
+    previous = word;
   }
   return words.length;
 }

@@ -22,7 +22,7 @@ export function splitTurn(text: string): TurnParts {
   let instruction = first.slice(0, INSTRUCTION_CHARS);
   let material = first.slice(INSTRUCTION_CHARS);
   if (lines.length > 1) {
-    const last = lines.at(-1)!;
+    const last = lines.at(-1) ?? '';
     const closing = !first.trimEnd().endsWith(':') && last.split(/\s+/).length <= CLOSING_LINE_WORDS;
     material += `\n${lines.slice(1, closing ? -1 : undefined).join('\n')}`;
     if (closing) instruction += `\n${last}`;

@@ -24,5 +24,7 @@ export function variantForBucket<V extends { readonly percent: number }>(variant
     if (bucket < upTo) return variant;
   }
   // Percentages add up to 100 within rounding; a bucket past a sum of 99.99999... goes to the last variant with a share.
-  return variants.findLast((v) => v.percent > 0) ?? variants[variants.length - 1]!;
+  const last = variants.findLast((v) => v.percent > 0) ?? variants.at(-1);
+  if (last === undefined) throw new Error('an ab config has at least one variant');
+  return last;
 }

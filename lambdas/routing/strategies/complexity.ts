@@ -7,7 +7,6 @@ import { COMPLEXITY_BANDS, type ComplexityBand, type RoutingConfig } from '../co
  */
 export function bandFor(bands: NonNullable<RoutingConfig['bands']>, score: number): ComplexityBand | undefined {
   const at = Number.isFinite(score) ? Math.min(COMPLEXITY_BANDS.length, Math.max(1, Math.round(score))) - 1 : 0;
-  for (let i = at; i >= 0; i--) if (bands[COMPLEXITY_BANDS[i]!]) return COMPLEXITY_BANDS[i];
-  for (let i = at + 1; i < COMPLEXITY_BANDS.length; i++) if (bands[COMPLEXITY_BANDS[i]!]) return COMPLEXITY_BANDS[i];
-  return undefined;
+  const defined = (band: ComplexityBand | undefined) => band !== undefined && bands[band] !== undefined;
+  return COMPLEXITY_BANDS.slice(0, at + 1).findLast(defined) ?? COMPLEXITY_BANDS.slice(at + 1).find(defined);
 }

@@ -13,8 +13,7 @@ export function orderByLatency(targets: readonly RouteTarget[], accountId: strin
     .sort((a, b) => a.latency - b.latency)
     .map((m) => m.target);
   if (ordered.length > 1 && random() < EXPLORATION_RATE) {
-    const [explored] = ordered.splice(1 + Math.floor(random() * (ordered.length - 1)), 1);
-    ordered.unshift(explored!);
+    ordered.unshift(...ordered.splice(1 + Math.floor(random() * (ordered.length - 1)), 1));
   }
   return ordered;
 }

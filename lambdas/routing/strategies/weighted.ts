@@ -33,8 +33,8 @@ export function orderByWeight(targets: readonly RouteTarget[], stateKey: string)
     rotation = { signature, robin: new SmoothWeightedRoundRobin(targets.map((t) => t.weight)) };
     rotations.set(stateKey, rotation, ROTATION_LIFETIME_MS);
   }
-  const chosen = targets[rotation.robin.next()]!;
-  return [chosen, ...targets.filter((t) => t !== chosen).sort((a, b) => b.weight - a.weight)];
+  const chosen = targets[rotation.robin.next()];
+  return [...(chosen ? [chosen] : []), ...targets.filter((t) => t !== chosen).sort((a, b) => b.weight - a.weight)];
 }
 
 function signatureOf(targets: readonly RouteTarget[]): string {

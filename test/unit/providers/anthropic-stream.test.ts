@@ -1,7 +1,6 @@
 import { anthropic } from '../../../lambdas/providers/anthropic/index.js';
 import { UpstreamError, type ChatChunk } from '../../../lambdas/providers/types.js';
 import { FAKE_TIME_INPUT, FAKE_WEATHER_INPUT } from '../../fakes/anthropic-upstream.js';
-import { expectValid } from '../../support/openai-schema.js';
 import { bytesSplitAt } from '../../support/byte-stream.js';
 import { assembleChunks, collectValidChunks, type ToolCallDelta } from '../../support/chat-chunks.js';
 

@@ -41,7 +41,7 @@ function response(status: number, text: string): UpstreamResponse & { discarded:
 }
 
 function sse(chunks: unknown[]): AsyncIterable<Uint8Array> {
-  const text = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+  const text = `${chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')}data: [DONE]\n\n`;
   return (async function* () {
     yield new TextEncoder().encode(text);
   })();

@@ -1,6 +1,6 @@
 import { requiredCapabilities } from '../../../lambdas/catalog/index.js';
 import { decideRoute, directDecision, inlineDecision } from '../../../lambdas/routing/decide-route.js';
-import type { Classification, ClassifyRequest, RouteDecision } from '../../../lambdas/routing/decision.js';
+import type { Classification, ClassifyRequest, } from '../../../lambdas/routing/decision.js';
 import { config, context, models, request, role } from './fixtures.js';
 
 const targets = (...names: string[]) => names.map((model) => ({ model }));
