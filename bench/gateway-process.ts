@@ -8,5 +8,7 @@ import { buildRouterBundle, servingRouterBundle } from './bundle.js';
  * writes (its other output is the runtime's logs); SIGTERM stops it.
  */
 const gateway = await provisionGateway(process.argv[2] ?? '', { handlerModules: servingRouterBundle(await buildRouterBundle('.roukey/bench-peer')) });
-process.stdout.write(`ready ${JSON.stringify({ gatewayUrl: gateway.gatewayUrl, apiKey: gateway.apiKey, activityTable: gateway.local.runtime.config.tables.activity })}\n`);
+process.stdout.write(
+  `ready ${JSON.stringify({ gatewayUrl: gateway.gatewayUrl, apiKey: gateway.apiKey, activityTable: gateway.local.runtime.config.tables.activity })}\n`,
+);
 process.once('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -19,7 +19,11 @@ export function chatTarget(url: string, authorization: string, model: string, op
   return {
     url,
     headers: { 'content-type': 'application/json', authorization, ...options.headers },
-    body: JSON.stringify({ model, stream: options.stream ?? false, messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }] }),
+    body: JSON.stringify({
+      model,
+      stream: options.stream ?? false,
+      messages: [{ role: 'user', content: 'Benchmark prompt of a typical size, a sentence or two long.' }],
+    }),
   };
 }
 

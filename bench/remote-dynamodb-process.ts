@@ -12,19 +12,22 @@ let table: string | undefined;
 let absorbed = 0;
 
 const server = createServer((req, res) => {
-  readAll(req).then((body) => {
-    if (table !== undefined && writesOnlyTo(req, body, table)) {
-      absorbed++;
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-      return void res.end(isBatch(req) ? '{"UnprocessedItems":{}}' : '{}');
-    }
-    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 500, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    upstream.end(body);
-  }, () => res.destroy());
+  readAll(req).then(
+    (body) => {
+      if (table !== undefined && writesOnlyTo(req, body, table)) {
+        absorbed++;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        return void res.end(isBatch(req) ? '{"UnprocessedItems":{}}' : '{}');
+      }
+      const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    },
+    () => res.destroy(),
+  );
 });
 
 server.listen(0, '127.0.0.1', () => process.send!({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));

@@ -21,7 +21,10 @@ export interface RemoteDynamoDb {
 }
 
 export async function startRemoteDynamoDb(localEndpoint: string): Promise<RemoteDynamoDb> {
-  const child = fork(fileURLToPath(new URL('./remote-dynamodb-process.ts', import.meta.url)), [localEndpoint], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./remote-dynamodb-process.ts', import.meta.url)), [localEndpoint], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { endpoint: string }) => resolve(m.endpoint));
     child.once('exit', (code) => reject(new Error(`the DynamoDB stand-in exited (${code}) before serving`)));

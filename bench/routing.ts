@@ -26,26 +26,57 @@ export interface RoutingTiming {
   readonly targetUs: number;
 }
 
-const PROVIDER_KEYS: Readonly<Record<string, ProviderId>> = { openai: 'openai', anthropic: 'anthropic', google: 'google', groq: 'groq', deepseek: 'deepseek', mistral: 'mistral' };
+const PROVIDER_KEYS: Readonly<Record<string, ProviderId>> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  google: 'google',
+  groq: 'groq',
+  deepseek: 'deepseek',
+  mistral: 'mistral',
+};
 const t = (...models: string[]) => models.map((model) => ({ model }));
-const SIX = t('openai/gpt-5', 'anthropic/claude-sonnet-4-5', 'google/gemini-2.5-flash', 'openai/gpt-5-mini', 'groq/llama-3.3-70b-versatile', 'deepseek/deepseek-chat');
+const SIX = t(
+  'openai/gpt-5',
+  'anthropic/claude-sonnet-4-5',
+  'google/gemini-2.5-flash',
+  'openai/gpt-5-mini',
+  'groq/llama-3.3-70b-versatile',
+  'deepseek/deepseek-chat',
+);
 
 const CONFIGS: Record<string, RoutingConfigInput> = {
   fallback: { name: 'fallback', strategy: 'fallback', targets: t('openai/gpt-5', 'anthropic/claude-sonnet-4-5', 'google/gemini-2.5-pro') },
-  weighted: { name: 'weighted', strategy: 'weighted', targets: [{ model: 'openai/gpt-5-mini', weight: 5 }, { model: 'anthropic/claude-haiku-4-5', weight: 3 }, { model: 'google/gemini-2.5-flash', weight: 2 }, { model: 'mistral/mistral-small-2506', weight: 1 }] },
+  weighted: {
+    name: 'weighted',
+    strategy: 'weighted',
+    targets: [
+      { model: 'openai/gpt-5-mini', weight: 5 },
+      { model: 'anthropic/claude-haiku-4-5', weight: 3 },
+      { model: 'google/gemini-2.5-flash', weight: 2 },
+      { model: 'mistral/mistral-small-2506', weight: 1 },
+    ],
+  },
   cost: { name: 'cost', strategy: 'cost', targets: SIX },
   latency: { name: 'latency', strategy: 'latency', targets: SIX.slice(0, 5) },
   role: {
     name: 'role',
     strategy: 'role',
     defaultRole: 'chat',
-    roles: { coding: t('anthropic/claude-sonnet-4-5', 'openai/gpt-5'), chat: t('openai/gpt-5-mini', 'google/gemini-2.5-flash'), math: t('openai/o3', 'google/gemini-2.5-pro') },
+    roles: {
+      coding: t('anthropic/claude-sonnet-4-5', 'openai/gpt-5'),
+      chat: t('openai/gpt-5-mini', 'google/gemini-2.5-flash'),
+      math: t('openai/o3', 'google/gemini-2.5-pro'),
+    },
     targets: t('openai/gpt-5-mini'),
   },
   complexity: {
     name: 'complexity',
     strategy: 'complexity',
-    bands: { 1: t('openai/gpt-5-nano', 'groq/llama-3.1-8b-instant'), 3: t('openai/gpt-5-mini', 'anthropic/claude-haiku-4-5'), 5: t('openai/gpt-5', 'anthropic/claude-opus-4-5') },
+    bands: {
+      1: t('openai/gpt-5-nano', 'groq/llama-3.1-8b-instant'),
+      3: t('openai/gpt-5-mini', 'anthropic/claude-haiku-4-5'),
+      5: t('openai/gpt-5', 'anthropic/claude-opus-4-5'),
+    },
     targets: t('google/gemini-2.5-flash'),
   },
   ab: {
@@ -66,7 +97,11 @@ const CONFIGS: Record<string, RoutingConfigInput> = {
       { when: { metadata: { tier: ['gold', 'platinum'] } }, targets: t('anthropic/claude-opus-4-5', 'openai/gpt-5') },
       { when: { tools: true, maxPromptTokens: 500 }, targets: t('openai/gpt-5-mini') },
       { when: { minPromptTokens: 50_000 }, targets: t('google/gemini-2.5-pro') },
-      { name: 'support', when: { metadata: { team: 'support' }, maxPromptTokens: 8_000 }, targets: t('anthropic/claude-haiku-4-5', 'openai/gpt-5-mini', 'groq/llama-3.3-70b-versatile') },
+      {
+        name: 'support',
+        when: { metadata: { team: 'support' }, maxPromptTokens: 8_000 },
+        targets: t('anthropic/claude-haiku-4-5', 'openai/gpt-5-mini', 'groq/llama-3.3-70b-versatile'),
+      },
     ],
   },
 };
@@ -93,7 +128,15 @@ function benchContext(): DecisionContext {
   });
   return {
     accountId: 'acct-bench',
-    roles: { key: 'bench', roles: ['coding', 'writing', 'reasoning', 'math', 'translation', 'summarization', 'extraction', 'chat'].map((name) => ({ name, description: name, examples: [], keywords: [] })) },
+    roles: {
+      key: 'bench',
+      roles: ['coding', 'writing', 'reasoning', 'math', 'translation', 'summarization', 'extraction', 'chat'].map((name) => ({
+        name,
+        description: name,
+        examples: [],
+        keywords: [],
+      })),
+    },
     providerOf: (name) => PROVIDER_KEYS[name],
     health,
     classify: (_request, { roles }) => ({ role: roles[0]!.name, confidence: 0.8, method: 'local' }),
@@ -142,7 +185,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const results = await benchRouting();
   console.log(`\nRouKey routing decision — node ${process.version}; ${DECISIONS} decisions per strategy after ${WARMUP} warm-up\n`);
   const rows = [['strategy', 'median', 'p99', 'target (p99)']];
-  for (const [label, r] of Object.entries(results)) rows.push([label, `${r.medianUs.toFixed(1)} µs`, `${r.p99Us.toFixed(1)} µs`, `≤ ${r.targetUs} µs ${r.p99Us <= r.targetUs ? 'met' : 'MISSED'}`]);
+  for (const [label, r] of Object.entries(results))
+    rows.push([label, `${r.medianUs.toFixed(1)} µs`, `${r.p99Us.toFixed(1)} µs`, `≤ ${r.targetUs} µs ${r.p99Us <= r.targetUs ? 'met' : 'MISSED'}`]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 }

@@ -6,7 +6,13 @@ import { startLocalRuntime } from '../lib/local/runtime.js';
 
 /** `npm start`: the whole of RouKey on this machine, state kept in `.roukey/` across restarts. */
 const DATA_DIR = '.roukey';
-const port = z.coerce.number().int().min(0).max(65_535).default(8787).parse(process.env.PORT || undefined);
+const port = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(65_535)
+  .default(8787)
+  .parse(process.env.PORT || undefined);
 
 // Checked before anything starts, so a missing JVM is one clear line rather than a half-started stack.
 if (!hasJava17()) {

@@ -49,7 +49,13 @@ export interface RuntimeConfig {
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const parsed = envSchema.parse(env);
   const tables = Object.fromEntries(
-    TABLE_NAMES.map((t) => [t, z.string().min(1, `${tableEnvVar(t)} is not set`).parse(env[tableEnvVar(t)] ?? '')]),
+    TABLE_NAMES.map((t) => [
+      t,
+      z
+        .string()
+        .min(1, `${tableEnvVar(t)} is not set`)
+        .parse(env[tableEnvVar(t)] ?? ''),
+    ]),
   ) as Record<TableName, string>;
   const keyring = parsed.KMS_KEY_ID
     ? ({ kind: 'kms', keyId: parsed.KMS_KEY_ID } as const)

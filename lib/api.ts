@@ -163,13 +163,15 @@ export class Api extends Construct {
         integration = integrationFor(route.handler, this.functions[route.handler]);
         integrations.set(route.handler, integration);
       }
-      const method = this.restApi.root.resourceForPath(route.path).addMethod(
-        route.method,
-        integration,
-        route.auth === 'cognito'
-          ? { authorizer, authorizationType: AuthorizationType.COGNITO, authorizationScopes: [COGNITO_ACCESS_SCOPE] }
-          : { authorizationType: AuthorizationType.NONE },
-      );
+      const method = this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(
+          route.method,
+          integration,
+          route.auth === 'cognito'
+            ? { authorizer, authorizationType: AuthorizationType.COGNITO, authorizationScopes: [COGNITO_ACCESS_SCOPE] }
+            : { authorizationType: AuthorizationType.NONE },
+        );
       if (route.auth !== 'cognito') acknowledgeUnauthorized(method, route);
     }
   }
@@ -235,7 +237,7 @@ function acknowledgeApiFindings(api: RestApi, tracing: boolean): void {
     {
       id: 'AwsSolutions-APIG2',
       reason:
-        'Every handler validates its input with one zod schema per wire shape and answers 400 in OpenAI\'s error shape naming the field; an API Gateway model would duplicate those schemas, answer in another shape, and drop the unknown OpenAI fields the router must pass through.',
+        "Every handler validates its input with one zod schema per wire shape and answers 400 in OpenAI's error shape naming the field; an API Gateway model would duplicate those schemas, answer in another shape, and drop the unknown OpenAI fields the router must pass through.",
     },
     {
       id: 'AwsSolutions-APIG6',

@@ -82,7 +82,10 @@ export class Auth extends Construct {
       refreshTokenValidity: Duration.days(30),
     });
 
-    this.adminGroup = this.userPool.addGroup('Admins', { groupName: ADMIN_GROUP, description: 'RouKey administrators: invite people, set plans, limits and suspensions' });
+    this.adminGroup = this.userPool.addGroup('Admins', {
+      groupName: ADMIN_GROUP,
+      description: 'RouKey administrators: invite people, set plans, limits and suspensions',
+    });
     if (props.adminEmail) new FirstAdmin(this, 'FirstAdmin', { userPool: this.userPool, group: this.adminGroup, email: props.adminEmail });
   }
 }

@@ -11,7 +11,13 @@ export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeMod
  */
 export function grantBedrockInvoke(fn: RouKeyFunction): void {
   const stack = Stack.of(fn);
-  const foundationModels = stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const foundationModels = stack.formatArn({
+    service: 'bedrock',
+    account: '',
+    resource: 'foundation-model',
+    resourceName: '*',
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
   const inferenceProfiles = stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
   fn.addToRolePolicy(new PolicyStatement({ actions: [...BEDROCK_INVOKE_ACTIONS], resources: [foundationModels, inferenceProfiles] }));
   const reason =

@@ -58,8 +58,6 @@ export class Data extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.tables = Object.fromEntries(
-      TABLE_NAMES.map((name) => [name, new RouKeyTable(this, name, this.tableKey)]),
-    ) as Record<TableName, RouKeyTable>;
+    this.tables = Object.fromEntries(TABLE_NAMES.map((name) => [name, new RouKeyTable(this, name, this.tableKey)])) as Record<TableName, RouKeyTable>;
   }
 }

@@ -101,7 +101,14 @@ function routeMatch(route: Route): CfnWebACL.StatementProperty {
   return {
     andStatement: {
       statements: [
-        { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: NO_TRANSFORMATION } },
+        {
+          byteMatchStatement: {
+            fieldToMatch: { method: {} },
+            positionalConstraint: 'EXACTLY',
+            searchString: route.method,
+            textTransformations: NO_TRANSFORMATION,
+          },
+        },
         { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: `${path}/?$`, textTransformations: NO_TRANSFORMATION } },
       ],
     },

@@ -25,7 +25,10 @@ export class FirstAdmin extends Construct {
     const { userPool, group, email } = props;
     const logGroup = new LogGroup(this, 'Logs', { retention: retentionDays(RETENTION.errorLogDays), removalPolicy: RemovalPolicy.DESTROY });
     // Its own role, so the provider gets only its log group and these two calls on this pool (no managed policy).
-    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'RouKey first-admin invitation at deploy time' });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'RouKey first-admin invitation at deploy time',
+    });
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
     /** One Cognito call on create and on update (a changed address), allowed exactly that action on this pool. */
@@ -52,7 +55,13 @@ export class FirstAdmin extends Construct {
     const created = cognitoCall(
       'Invite',
       'adminCreateUser',
-      { UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }], DesiredDeliveryMediums: ['EMAIL'] },
+      {
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        DesiredDeliveryMediums: ['EMAIL'],
+      },
       { ignoreErrorCodesMatching: 'UsernameExistsException' },
     );
     const grouped = cognitoCall('AddToGroup', 'adminAddUserToGroup', { GroupName: group.groupName });

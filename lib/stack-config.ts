@@ -16,7 +16,10 @@ const jsonText = <T extends z.ZodType>(schema: T) =>
   }, schema);
 
 /** A number, or its decimal text as `cdk -c` passes it; unlike z.coerce, `true` or `""` is not a number. */
-const contextNumber = z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), z.number({ error: 'must be a number' }));
+const contextNumber = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+  z.number({ error: 'must be a number' }),
+);
 
 const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'must be true or false' });
 
@@ -24,44 +27,52 @@ const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v
  * Operator choices from cdk.json context or `cdk deploy -c key=value`, validated at synth. `npm start` reads the
  * same keys from cdk.json (`readCdkJsonConfig`), so one file configures both runtimes.
  */
-const stackConfigSchema = z.object({
-  /** Steady-state requests per second across the stage, before API Gateway answers 429. */
-  throttleRateLimit: contextNumber.pipe(z.number().int().positive()).default(100),
-  throttleBurstLimit: contextNumber.pipe(z.number().int().positive()).default(200),
-  /** Grants the router Bedrock's invoke actions; off unless the deployer opts in (`-c roukey:enableBedrock=true`). */
-  enableBedrock: booleanFlag.optional(),
-  /** Changes to the plan catalog's limits (lambdas/plans/catalog.ts), per plan. */
-  plans: jsonText(planOverridesSchema).default({}),
-  /** The plan every new account starts on. */
-  defaultPlan: planIdSchema.default('free'),
-  /**
-   * AWS WAF on the API stage (lib/edge.ts): a per-IP rate limit and AWS's common and known-bad-inputs rule groups.
-   * It has a monthly and a per-request price (docs/edge.md); `false` turns it off.
-   */
-  waf: booleanFlag.default(true),
-  /** Requests one IP address may send in 5 minutes before WAF answers 429 (WAF's minimum is 10). */
-  wafRateLimit: contextNumber
-    .pipe(z.number().int({ error: 'must be a whole number of requests per 5 minutes' })
-    .min(10, { error: "must be at least 10 (WAF's minimum)" })
-    .max(2_000_000_000, { error: 'must be at most 2000000000' }))
-    .default(2_000),
-  /** X-Ray tracing of the API stage. Off: traces record each caller's IP for 30 days, and IPs belong only in security events (P7). */
-  tracing: booleanFlag.default(false),
-  /**
-   * Reserved concurrency of each router function (chat completions, messages): RouKey can never use more of the
-   * account's Lambda concurrency than this, and the rest of the account keeps the remainder. Unset: no reservation.
-   */
-  routerConcurrency: contextNumber.pipe(z.number().int({ error: 'must be a positive whole number' }).positive({ error: 'must be a positive whole number' })).optional(),
-  /** Who may create a sign-in: `invite` (admins invite by email), `domains` (self sign-up for signUpDomains), `open`. */
-  signUp: signUpModeSchema.default('invite'),
-  signUpDomains: emailDomainsSchema.default([]),
-  /** Invited as the first admin at deploy time (idempotent: an existing user is only put in the admins group). */
-  adminEmail: z.email({ error: 'must be an email address' }).optional(),
-}).superRefine((config, ctx) => {
-  for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
-    ctx.addIssue({ code: 'custom', path: ['signUpDomains'], message: issue.message });
-  }
-});
+const stackConfigSchema = z
+  .object({
+    /** Steady-state requests per second across the stage, before API Gateway answers 429. */
+    throttleRateLimit: contextNumber.pipe(z.number().int().positive()).default(100),
+    throttleBurstLimit: contextNumber.pipe(z.number().int().positive()).default(200),
+    /** Grants the router Bedrock's invoke actions; off unless the deployer opts in (`-c roukey:enableBedrock=true`). */
+    enableBedrock: booleanFlag.optional(),
+    /** Changes to the plan catalog's limits (lambdas/plans/catalog.ts), per plan. */
+    plans: jsonText(planOverridesSchema).default({}),
+    /** The plan every new account starts on. */
+    defaultPlan: planIdSchema.default('free'),
+    /**
+     * AWS WAF on the API stage (lib/edge.ts): a per-IP rate limit and AWS's common and known-bad-inputs rule groups.
+     * It has a monthly and a per-request price (docs/edge.md); `false` turns it off.
+     */
+    waf: booleanFlag.default(true),
+    /** Requests one IP address may send in 5 minutes before WAF answers 429 (WAF's minimum is 10). */
+    wafRateLimit: contextNumber
+      .pipe(
+        z
+          .number()
+          .int({ error: 'must be a whole number of requests per 5 minutes' })
+          .min(10, { error: "must be at least 10 (WAF's minimum)" })
+          .max(2_000_000_000, { error: 'must be at most 2000000000' }),
+      )
+      .default(2_000),
+    /** X-Ray tracing of the API stage. Off: traces record each caller's IP for 30 days, and IPs belong only in security events (P7). */
+    tracing: booleanFlag.default(false),
+    /**
+     * Reserved concurrency of each router function (chat completions, messages): RouKey can never use more of the
+     * account's Lambda concurrency than this, and the rest of the account keeps the remainder. Unset: no reservation.
+     */
+    routerConcurrency: contextNumber
+      .pipe(z.number().int({ error: 'must be a positive whole number' }).positive({ error: 'must be a positive whole number' }))
+      .optional(),
+    /** Who may create a sign-in: `invite` (admins invite by email), `domains` (self sign-up for signUpDomains), `open`. */
+    signUp: signUpModeSchema.default('invite'),
+    signUpDomains: emailDomainsSchema.default([]),
+    /** Invited as the first admin at deploy time (idempotent: an existing user is only put in the admins group). */
+    adminEmail: z.email({ error: 'must be an email address' }).optional(),
+  })
+  .superRefine((config, ctx) => {
+    for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
+      ctx.addIssue({ code: 'custom', path: ['signUpDomains'], message: issue.message });
+    }
+  });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

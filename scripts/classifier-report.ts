@@ -33,7 +33,10 @@ function matrixTable(result: Confusion, corner: string): string {
 }
 
 function roleSection(title: string, prompts: readonly RolePrompt[]): string {
-  const result = confusion(BUILTIN_ROLE_NAMES, prompts.map((p) => [p.role, classifyLocal(routingRequest(p), BUILTIN_ROLE_SET).role] as const));
+  const result = confusion(
+    BUILTIN_ROLE_NAMES,
+    prompts.map((p) => [p.role, classifyLocal(routingRequest(p), BUILTIN_ROLE_SET).role] as const),
+  );
   return [
     `### ${title}: ${prompts.length} prompts, accuracy ${percent(result.accuracy)}`,
     '',
@@ -50,7 +53,10 @@ function roleSection(title: string, prompts: readonly RolePrompt[]): string {
 
 function complexitySection(title: string, prompts: readonly ComplexityPrompt[]): string {
   const pairs = prompts.map((p) => [p.band, scoreComplexity(routingRequest(p))] as const);
-  const result = confusion(BANDS, pairs.map(([t, p]) => [String(t), String(p)] as const));
+  const result = confusion(
+    BANDS,
+    pairs.map(([t, p]) => [String(t), String(p)] as const),
+  );
   return [
     `### ${title}: ${prompts.length} prompts, exact band ${percent(withinBands(pairs, 0))}, within one band ${percent(withinBands(pairs, 1))}`,
     '',

@@ -34,14 +34,20 @@ export interface AccountStateReader {
 export const ACCOUNT_STATE_TTL_MS = 5_000;
 
 /** Standing → state through the deployment's plan catalog, cached per container for a few seconds. */
-export function createAccountStateReader(store: AccountStandingStore, catalog: PlanCatalog, options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): AccountStateReader {
+export function createAccountStateReader(
+  store: AccountStandingStore,
+  catalog: PlanCatalog,
+  options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+): AccountStateReader {
   const { ttlMs = ACCOUNT_STATE_TTL_MS, maxEntries = 10_000, now = Date.now } = options;
   const cache = new TtlCache<string, Promise<AccountState | undefined>>({ maxEntries, now });
   return {
     state(accountId) {
       const cached = cache.entry(accountId);
       if (cached) return cached.value;
-      const read = store.standing(accountId).then((standing) => standing && { accountId, ...standing, limits: effectiveLimits(catalog, standing.plan, standing.limitOverrides) });
+      const read = store
+        .standing(accountId)
+        .then((standing) => standing && { accountId, ...standing, limits: effectiveLimits(catalog, standing.plan, standing.limitOverrides) });
       // A failed read is not remembered: the next request asks again.
       read.catch(() => cache.delete(accountId));
       cache.set(accountId, read, ttlMs);

@@ -8,7 +8,13 @@ let service: AdminService | undefined;
 /** The admin service of this container, wired to the management context's clients. */
 export function adminService(): AdminService {
   const { config, db, accounts, directory, securityEvents } = managementContext();
-  return (service ??= createAdminService({ accounts, directory, usage: createMonthlyUsageReader(db, config.tables.limits), catalog: config.plans, securityEvents }));
+  return (service ??= createAdminService({
+    accounts,
+    directory,
+    usage: createMonthlyUsageReader(db, config.tables.limits),
+    catalog: config.plans,
+    securityEvents,
+  }));
 }
 
 /** The admin behind a request, as their actions' security events record them. */

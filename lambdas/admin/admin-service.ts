@@ -23,7 +23,9 @@ export const accountChangeSchema = z
     status: z.enum(ACCOUNT_STATUSES, { error: `must be one of: ${ACCOUNT_STATUSES.join(', ')}` }).optional(),
     limits: limitOverridesSchema.optional(),
   })
-  .refine((change) => change.plan !== undefined || change.status !== undefined || change.limits !== undefined, { error: 'give at least one of plan, status, limits' });
+  .refine((change) => change.plan !== undefined || change.status !== undefined || change.limits !== undefined, {
+    error: 'give at least one of plan, status, limits',
+  });
 
 /** `GET /v1/admin/accounts` query parameters. */
 export const accountListQuerySchema = z.strictObject(pageQueryShape);

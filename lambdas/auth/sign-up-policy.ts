@@ -18,14 +18,17 @@ export const emailDomainSchema = z
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a domain name such as example.com' });
 
 /** A list of domains: a JSON array, or a comma-separated string as `cdk deploy -c` and environment variables pass it. */
-export const emailDomainsSchema = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value.split(',').filter((d) => d.trim() !== '');
-  }
-}, z.array(emailDomainSchema, { error: 'must be a list of domain names' }).max(100, { error: 'must list at most 100 domains' }));
+export const emailDomainsSchema = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value.split(',').filter((d) => d.trim() !== '');
+    }
+  },
+  z.array(emailDomainSchema, { error: 'must be a list of domain names' }).max(100, { error: 'must list at most 100 domains' }),
+);
 
 export interface SignUpPolicy {
   readonly mode: SignUpMode;
@@ -35,8 +38,10 @@ export interface SignUpPolicy {
 
 /** What is wrong with a policy as a whole, with the field it concerns. */
 export function signUpPolicyIssues(policy: SignUpPolicy): { field: 'domains'; message: string }[] {
-  if (policy.mode === 'domains' && policy.domains.length === 0) return [{ field: 'domains', message: 'must list at least one domain when sign-up is limited to domains' }];
-  if (policy.mode !== 'domains' && policy.domains.length > 0) return [{ field: 'domains', message: `is only used when sign-up is limited to domains (it is '${policy.mode}')` }];
+  if (policy.mode === 'domains' && policy.domains.length === 0)
+    return [{ field: 'domains', message: 'must list at least one domain when sign-up is limited to domains' }];
+  if (policy.mode !== 'domains' && policy.domains.length > 0)
+    return [{ field: 'domains', message: `is only used when sign-up is limited to domains (it is '${policy.mode}')` }];
   return [];
 }
 

@@ -45,7 +45,10 @@ export interface ConfigStore {
   /** Replaces the config of that name, keeping its createdAt and bindings; 'absent' when there is none. */
   replace(accountId: string, config: RoutingConfig, refs: ConfigRefs, now: string): Promise<ConfigWrite>;
   /** Refused while API keys are bound to it. */
-  remove(accountId: string, name: string): Promise<{ readonly status: 'removed' } | { readonly status: 'absent' } | { readonly status: 'bound'; readonly boundKeys: readonly string[] }>;
+  remove(
+    accountId: string,
+    name: string,
+  ): Promise<{ readonly status: 'removed' } | { readonly status: 'absent' } | { readonly status: 'bound'; readonly boundKeys: readonly string[] }>;
 }
 
 export interface RoleRecord {
@@ -61,9 +64,18 @@ export interface RoleStore {
   /** `consistent`: management reads see their own writes; the router reads eventually consistent. */
   list(accountId: string, options?: { consistent?: boolean }): Promise<RoleRecord[]>;
   /** `limit`: the most custom roles an account may have; absent for an override of a built-in, which is not counted. */
-  create(accountId: string, role: RoleDefinition, now: string, limit?: number): Promise<{ readonly status: 'created'; readonly record: RoleRecord } | { readonly status: 'exists' } | LimitReached>;
+  create(
+    accountId: string,
+    role: RoleDefinition,
+    now: string,
+    limit?: number,
+  ): Promise<{ readonly status: 'created'; readonly record: RoleRecord } | { readonly status: 'exists' } | LimitReached>;
   /** Replaces the definition of an existing role, keeping createdAt and usedBy; undefined when there is none. */
   replace(accountId: string, role: RoleDefinition, now: string): Promise<RoleRecord | undefined>;
   /** Refused while configs use it; `counted` as in create. */
-  remove(accountId: string, name: string, counted: boolean): Promise<{ readonly status: 'removed' } | { readonly status: 'absent' } | { readonly status: 'used'; readonly usedBy: readonly string[] }>;
+  remove(
+    accountId: string,
+    name: string,
+    counted: boolean,
+  ): Promise<{ readonly status: 'removed' } | { readonly status: 'absent' } | { readonly status: 'used'; readonly usedBy: readonly string[] }>;
 }

@@ -70,8 +70,14 @@ export function createConfigsService({ store, apiKeys, now = Date.now }: Configs
       if (result.status === 'absent') throw notFound();
       if (result.status === 'bound') {
         const bound = new Set(result.boundKeys);
-        const keys = (await apiKeys.list(accountId)).filter((k) => bound.has(k.id)).map((k) => `${k.name} (${k.id})`).sort();
-        throw new ApiError('conflict', `Config '${name}' is bound to API keys: ${keys.join(', ')}. Unbind them first (PATCH /v1/api-keys/{id} with {"config": null}).`);
+        const keys = (await apiKeys.list(accountId))
+          .filter((k) => bound.has(k.id))
+          .map((k) => `${k.name} (${k.id})`)
+          .sort();
+        throw new ApiError(
+          'conflict',
+          `Config '${name}' is bound to API keys: ${keys.join(', ')}. Unbind them first (PATCH /v1/api-keys/{id} with {"config": null}).`,
+        );
       }
     },
   };
@@ -82,7 +88,8 @@ export function createConfigsService({ store, apiKeys, now = Date.now }: Configs
  * A different name is refused rather than taken as a rename, because API keys and clients refer to configs by name.
  */
 export function nameFromPath(pathName: string, body: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  if (body.name !== undefined && body.name !== pathName) throw invalidField('name', 'must equal the name in the path (configs cannot be renamed); leave it out or create a new config.');
+  if (body.name !== undefined && body.name !== pathName)
+    throw invalidField('name', 'must equal the name in the path (configs cannot be renamed); leave it out or create a new config.');
   return { ...body, name: pathName };
 }
 

@@ -47,11 +47,15 @@ export const MAX_CONFIG_BYTES = 300_000;
  * the bound on references. Whether each provider key and custom role exists is checked by the write itself.
  */
 export function configRefs(config: RoutingConfig): ConfigRefs {
-  if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES) throw new ApiError('invalid_request', `A config may be at most ${MAX_CONFIG_BYTES} bytes of JSON.`);
+  if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES)
+    throw new ApiError('invalid_request', `A config may be at most ${MAX_CONFIG_BYTES} bytes of JSON.`);
   const keys = providerKeyReferences(config);
   const reserved = keys.find((r) => r.name === RESERVED_PROVIDER_KEY_NAME);
   if (reserved) {
-    throw invalidField(reserved.path, `'${RESERVED_PROVIDER_KEY_NAME}' is reserved for configs ("${CONFIG_MODEL_PREFIX}<config name>") and is not a provider-key name.`);
+    throw invalidField(
+      reserved.path,
+      `'${RESERVED_PROVIDER_KEY_NAME}' is reserved for configs ("${CONFIG_MODEL_PREFIX}<config name>") and is not a provider-key name.`,
+    );
   }
   const refs = { providerKeys: distinct(keys), customRoles: distinct(roleReferences(config).filter((r) => !isBuiltinRole(r.name))) };
   if (refs.providerKeys.length + refs.customRoles.length > MAX_REFERENCES) {

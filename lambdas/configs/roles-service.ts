@@ -55,7 +55,8 @@ export function createRolesService({ store, now = Date.now }: { store: RoleStore
         throw new ApiError('conflict', `'${role.name}' is a built-in role; override it with PUT /v1/roles/${role.name}.`, { param: 'name' });
       }
       const created = await insert(accountId, role, plan);
-      if (created === 'exists') throw new ApiError('conflict', `A role named '${role.name}' already exists; PUT /v1/roles/${role.name} replaces it.`, { param: 'name' });
+      if (created === 'exists')
+        throw new ApiError('conflict', `A role named '${role.name}' already exists; PUT /v1/roles/${role.name} replaces it.`, { param: 'name' });
       return created;
     },
 
@@ -84,5 +85,12 @@ export function createRolesService({ store, now = Date.now }: { store: RoleStore
 }
 
 function toView({ definition, builtIn, stored }: MergedRole): RoleView {
-  return { ...definition, systemPrompt: definition.systemPrompt ?? null, builtIn, overridden: builtIn && stored !== undefined, createdAt: stored?.createdAt ?? null, updatedAt: stored?.updatedAt ?? null };
+  return {
+    ...definition,
+    systemPrompt: definition.systemPrompt ?? null,
+    builtIn,
+    overridden: builtIn && stored !== undefined,
+    createdAt: stored?.createdAt ?? null,
+    updatedAt: stored?.updatedAt ?? null,
+  };
 }

@@ -54,7 +54,10 @@ export function createRoutingStore({ configs, roles }: RoutingSources, options: 
     },
 
     roles(accountId) {
-      const load = async (): Promise<RoleSet> => ({ key: `${accountId}#${++roleSetsLoaded}`, roles: Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition)) });
+      const load = async (): Promise<RoleSet> => ({
+        key: `${accountId}#${++roleSetsLoaded}`,
+        roles: Object.freeze(mergeRoles(await roles.list(accountId)).map((r) => r.definition)),
+      });
       return cached(rolesCache, accountId, load, () => ttlMs);
     },
 

@@ -32,7 +32,11 @@ export function createLocalDataKeyProvider(masterKey: Uint8Array): DataKeyProvid
     async decryptDataKey(encrypted, context): Promise<Uint8Array> {
       const bytes = Buffer.from(encrypted);
       if (bytes.length !== WRAPPED_BYTES) throw new Error('Malformed wrapped data key');
-      const sealed = { iv: bytes.subarray(0, IV_BYTES), body: bytes.subarray(IV_BYTES, IV_BYTES + DATA_KEY_BYTES), tag: bytes.subarray(IV_BYTES + DATA_KEY_BYTES) };
+      const sealed = {
+        iv: bytes.subarray(0, IV_BYTES),
+        body: bytes.subarray(IV_BYTES, IV_BYTES + DATA_KEY_BYTES),
+        tag: bytes.subarray(IV_BYTES + DATA_KEY_BYTES),
+      };
       return open(masterKey, sealed, canonicalContext(context));
     },
   };

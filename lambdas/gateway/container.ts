@@ -47,7 +47,10 @@ export function gatewayDeps(): GatewayDeps {
     authenticator: createApiKeyAuthenticator(createApiKeyRepository(db, accounts)),
     providerKeys: createProviderKeyResolver({ store: createProviderKeyRepository(db, accounts), cipher: createEnvelopeCipher(config) }),
     // Health is per container: every request this container serves teaches it about the targets.
-    routing: { store: createRoutingStore({ configs: createConfigRepository(db, accounts), roles: createRoleRepository(db, accounts) }), health: new TargetHealth() },
+    routing: {
+      store: createRoutingStore({ configs: createConfigRepository(db, accounts), roles: createRoleRepository(db, accounts) }),
+      health: new TargetHealth(),
+    },
     activity: parts.activity ?? createActivityRepo(db, config.tables.activity),
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,

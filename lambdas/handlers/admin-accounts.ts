@@ -9,7 +9,10 @@ export const handler = managementHandler({
     GET: route({ query: accountListQuerySchema, handle: async ({ query }) => ({ status: 200, body: await adminService().list(query) }) }),
     PATCH: route({
       body: accountChangeSchema,
-      handle: async ({ accountId, body, pathParameters, event }) => ({ status: 200, body: await adminService().change(adminActor(accountId, event), pathParameters.id ?? '', body) }),
+      handle: async ({ accountId, body, pathParameters, event }) => ({
+        status: 200,
+        body: await adminService().change(adminActor(accountId, event), pathParameters.id ?? '', body),
+      }),
     }),
   },
 });

@@ -6,6 +6,9 @@ import { managementHandler, route } from '../http/management-handler.js';
 export const handler = managementHandler({
   admin: true,
   routes: {
-    POST: route({ body: invitationSchema, handle: async ({ accountId, body, event }) => ({ status: 201, body: await adminService().invite(adminActor(accountId, event), body) }) }),
+    POST: route({
+      body: invitationSchema,
+      handle: async ({ accountId, body, event }) => ({ status: 201, body: await adminService().invite(adminActor(accountId, event), body) }),
+    }),
   },
 });

@@ -15,10 +15,16 @@ function apiKeys(): ApiKeysService {
 export const handler = managementHandler({
   routes: {
     GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await apiKeys().list(accountId) } }) }),
-    POST: route({ body: createApiKeySchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await apiKeys().create(accountId, body, account) }) }),
+    POST: route({
+      body: createApiKeySchema,
+      handle: async ({ accountId, account, body }) => ({ status: 201, body: await apiKeys().create(accountId, body, account) }),
+    }),
     PATCH: route({
       body: bindConfigSchema,
-      handle: async ({ accountId, body, pathParameters }) => ({ status: 200, body: await apiKeys().bindConfig(accountId, pathParameters.id ?? '', body.config) }),
+      handle: async ({ accountId, body, pathParameters }) => ({
+        status: 200,
+        body: await apiKeys().bindConfig(accountId, pathParameters.id ?? '', body.config),
+      }),
     }),
     DELETE: route({
       handle: async ({ accountId, pathParameters }) => {

@@ -20,7 +20,10 @@ function configs(): ConfigsService {
 export const handler = managementHandler({
   routes: {
     ...namedResourceRoutes(configs),
-    POST: route({ body: routingConfigSchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await configs().create(accountId, body, account) }) }),
+    POST: route({
+      body: routingConfigSchema,
+      handle: async ({ accountId, account, body }) => ({ status: 201, body: await configs().create(accountId, body, account) }),
+    }),
     PUT: route({
       body: replaceConfigSchema,
       handle: async ({ accountId, account, body, pathParameters }) => {

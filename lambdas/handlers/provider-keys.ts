@@ -20,7 +20,10 @@ function providerKeys(): ProviderKeysService {
 export const handler = managementHandler({
   routes: {
     GET: route({ handle: async ({ accountId }) => ({ status: 200, body: { object: 'list', data: await providerKeys().list(accountId) } }) }),
-    POST: route({ body: createProviderKeySchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await providerKeys().create(accountId, body, account) }) }),
+    POST: route({
+      body: createProviderKeySchema,
+      handle: async ({ accountId, account, body }) => ({ status: 201, body: await providerKeys().create(accountId, body, account) }),
+    }),
     DELETE: route({
       handle: async ({ accountId, pathParameters }) => {
         await providerKeys().remove(accountId, pathParameters.id ?? '');

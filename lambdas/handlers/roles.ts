@@ -16,7 +16,10 @@ function roles(): RolesService {
 export const handler = managementHandler({
   routes: {
     ...namedResourceRoutes(roles),
-    POST: route({ body: createRoleSchema, handle: async ({ accountId, account, body }) => ({ status: 201, body: await roles().create(accountId, body, account) }) }),
+    POST: route({
+      body: createRoleSchema,
+      handle: async ({ accountId, account, body }) => ({ status: 201, body: await roles().create(accountId, body, account) }),
+    }),
     PUT: route({
       body: roleBodySchema,
       handle: async ({ accountId, account, body, pathParameters }) => {

@@ -12,6 +12,9 @@ function securityEvents(): SecurityEventsService {
 /** GET /v1/security-events: the caller's own account's security events, newest first (P8). */
 export const handler = managementHandler({
   routes: {
-    GET: route({ query: securityEventsQuerySchema, handle: async ({ accountId, query }) => ({ status: 200, body: await securityEvents().list(accountId, query) }) }),
+    GET: route({
+      query: securityEventsQuerySchema,
+      handle: async ({ accountId, query }) => ({ status: 200, body: await securityEvents().list(accountId, query) }),
+    }),
   },
 });

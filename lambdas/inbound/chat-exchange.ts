@@ -56,7 +56,12 @@ interface Served {
 export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: ChatEdge) {
   return async (event: APIGatewayProxyEvent, responseStream: Writable, _context?: unknown): Promise<void> => {
     const deps = getDeps();
-    const exchange: Exchange = { requestId: event.requestContext?.requestId ?? randomUUID(), receivedAt: Date.now(), client: new AbortSwitch(), responseStream };
+    const exchange: Exchange = {
+      requestId: event.requestContext?.requestId ?? randomUUID(),
+      receivedAt: Date.now(),
+      client: new AbortSwitch(),
+      responseStream,
+    };
     // A client that goes away aborts the upstream request (the responseStream closes or errors first).
     const onClientGone = () => {
       if (!responseStream.writableFinished) exchange.client.abort();
@@ -106,7 +111,14 @@ async function serve(deps: GatewayDeps, edge: ChatEdge, event: APIGatewayProxyEv
 }
 
 /** Errors before the first byte become the edge's JSON error with its faithful status, and the routing headers known so far. */
-async function answerFailure(deps: GatewayDeps, edge: ChatEdge, err: unknown, exchange: Exchange, status: number, outcome: RouteOutcome): Promise<{ status: number; errorType: ActivityErrorType }> {
+async function answerFailure(
+  deps: GatewayDeps,
+  edge: ChatEdge,
+  err: unknown,
+  exchange: Exchange,
+  status: number,
+  outcome: RouteOutcome,
+): Promise<{ status: number; errorType: ActivityErrorType }> {
   const { requestId, responseStream } = exchange;
   if (err instanceof ClientDisconnectedError || responseStream.destroyed) return { status: status || CLIENT_CLOSED_REQUEST, errorType: 'client_disconnected' };
   const apiError = clientError(err);

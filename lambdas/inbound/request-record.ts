@@ -22,7 +22,11 @@ export interface RequestSummary {
 export const CLIENT_CLOSED_REQUEST = 499;
 
 /** The key's last-use touch and the request's metadata record (P3: fixed fields, no content), after the response. */
-export async function recordAfterResponse(deps: Pick<GatewayDeps, 'authenticator' | 'activity' | 'log'>, caller: ApiKeyPrincipal, summary: RequestSummary): Promise<void> {
+export async function recordAfterResponse(
+  deps: Pick<GatewayDeps, 'authenticator' | 'activity' | 'log'>,
+  caller: ApiKeyPrincipal,
+  summary: RequestSummary,
+): Promise<void> {
   const { requestId, outcome } = summary;
   deps.authenticator.touch(caller).catch((err: unknown) => deps.log({ level: 'warn', msg: 'api key touch failed', requestId, error: errorName(err) }));
   const { target, metering } = outcome;

@@ -4,7 +4,12 @@ import type { RouteOutcome } from '../gateway/engine/route-chat.js';
  * Every `x-roukey-*` response header is made here: the request id on every answer, and on chat answers what the
  * engine did (strategy, route, provider, model, upstream calls) as far as it got, errors included.
  */
-export function chatAnswerHeaders(requestId: string, outcome: RouteOutcome, contentType: string, extra?: Readonly<Record<string, string>>): Record<string, string> {
+export function chatAnswerHeaders(
+  requestId: string,
+  outcome: RouteOutcome,
+  contentType: string,
+  extra?: Readonly<Record<string, string>>,
+): Record<string, string> {
   const headers: Record<string, string> = { 'x-roukey-request-id': requestId, 'cache-control': 'no-cache' };
   const { decision, target, calls } = outcome;
   if (decision) {

@@ -16,13 +16,7 @@ export interface ApiKeyAuthenticatorOptions {
 
 /** `Authorization: Bearer rk_…` → the key's account, via SHA-256 lookup and a bounded container cache. */
 export function createApiKeyAuthenticator(store: ApiKeyStore, options: ApiKeyAuthenticatorOptions = {}): ApiKeyAuthenticator {
-  const {
-    positiveTtlMs = 25_000,
-    negativeTtlMs = 3_000,
-    maxEntries = 10_000,
-    touchIntervalMs = 60_000,
-    now = Date.now,
-  } = options;
+  const { positiveTtlMs = 25_000, negativeTtlMs = 3_000, maxEntries = 10_000, touchIntervalMs = 60_000, now = Date.now } = options;
   // Keyed by the hash, so the cache never holds a raw key.
   const cache = new TtlCache<string, ApiKeyPrincipal | undefined>({ maxEntries, now });
   const lastTouched = new TtlCache<string, number>({ maxEntries, now });

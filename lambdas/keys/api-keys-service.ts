@@ -38,7 +38,13 @@ export function createApiKeysService({ store, now = Date.now }: { store: ApiKeyS
   return {
     async create(accountId, input, plan) {
       const key = newApiKey();
-      const record: ApiKeyRecord = { id: newId('key'), name: input.name, hint: apiKeyHint(key), keyHash: hashApiKey(key), createdAt: new Date(now()).toISOString() };
+      const record: ApiKeyRecord = {
+        id: newId('key'),
+        name: input.name,
+        hint: apiKeyHint(key),
+        keyHash: hashApiKey(key),
+        createdAt: new Date(now()).toISOString(),
+      };
       const created = await store.create(accountId, record, plan.limits.apiKeys);
       if (created !== 'created') throw planLimitReached(plan, 'apiKeys', created.count);
       return { id: record.id, name: record.name, key, createdAt: record.createdAt };

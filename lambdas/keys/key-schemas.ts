@@ -4,49 +4,49 @@ import { openAiPreset } from '../providers/openai/presets.js';
 import { PROVIDER_KEY_NAME } from '../routing/config-schema.js';
 
 /** Wire shapes of the key management routes; request types are inferred from them. */
-export const createProviderKeySchema = z.strictObject({
-  provider: z.enum(PROVIDER_IDS, { error: `must be one of: ${PROVIDER_IDS.join(', ')}` }),
-  name: z
-    .string({ error: 'must be a string' })
-    .regex(PROVIDER_KEY_NAME, { error: 'must be 1-64 lowercase letters, digits or hyphens' })
-    .optional(),
-  // Printable ASCII without spaces: it ends up in an HTTP header.
-  apiKey: z
-    .string({ error: 'is required and must be a string' })
-    // The hint shows the last 4 characters: of a shorter key that would be half of it or all of it.
-    .min(8, { error: 'must be at least 8 characters' })
-    .max(4096, { error: 'must be at most 4096 characters' })
-    .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
-    .optional(),
-  // Bedrock is authorised by the deployment's IAM role: its keys name a region (e.g. us-east-1) instead of a secret.
-  region: z
-    .string({ error: 'must be a string' })
-    .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { error: 'must be an AWS region id such as us-east-1' })
-    .optional(),
-  baseUrl: z.string({ error: 'must be a string' }).max(2048, { error: 'must be at most 2048 characters' }).optional(),
-  // Azure's dated API versions, e.g. 2024-10-21 or 2025-04-01-preview.
-  apiVersion: z
-    .string({ error: 'must be a string' })
-    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { error: 'must be an Azure API version such as 2024-10-21' })
-    .optional(),
-}).superRefine(({ provider, apiKey, region, baseUrl, apiVersion }, ctx) => {
-  if (provider === 'bedrock') {
-    if (region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'is required for bedrock provider keys' });
-    if (apiKey !== undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: "is not accepted for bedrock provider keys (the deployment's IAM role is used)" });
-    if (baseUrl !== undefined) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'is not accepted for bedrock provider keys' });
-    return;
-  }
-  if (apiKey === undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required and must be a string' });
-  if (region !== undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'is only accepted for bedrock provider keys' });
-  // Presets without a public endpoint (azure, custom) only work with the key's own.
-  const preset = openAiPreset(provider);
-  if (baseUrl === undefined && preset !== undefined && preset.baseUrl === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: `is required for ${provider} provider keys` });
-  }
-  if (apiVersion !== undefined && provider !== 'azure') {
-    ctx.addIssue({ code: 'custom', path: ['apiVersion'], message: 'is only accepted for azure provider keys' });
-  }
-});
+export const createProviderKeySchema = z
+  .strictObject({
+    provider: z.enum(PROVIDER_IDS, { error: `must be one of: ${PROVIDER_IDS.join(', ')}` }),
+    name: z.string({ error: 'must be a string' }).regex(PROVIDER_KEY_NAME, { error: 'must be 1-64 lowercase letters, digits or hyphens' }).optional(),
+    // Printable ASCII without spaces: it ends up in an HTTP header.
+    apiKey: z
+      .string({ error: 'is required and must be a string' })
+      // The hint shows the last 4 characters: of a shorter key that would be half of it or all of it.
+      .min(8, { error: 'must be at least 8 characters' })
+      .max(4096, { error: 'must be at most 4096 characters' })
+      .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
+      .optional(),
+    // Bedrock is authorised by the deployment's IAM role: its keys name a region (e.g. us-east-1) instead of a secret.
+    region: z
+      .string({ error: 'must be a string' })
+      .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { error: 'must be an AWS region id such as us-east-1' })
+      .optional(),
+    baseUrl: z.string({ error: 'must be a string' }).max(2048, { error: 'must be at most 2048 characters' }).optional(),
+    // Azure's dated API versions, e.g. 2024-10-21 or 2025-04-01-preview.
+    apiVersion: z
+      .string({ error: 'must be a string' })
+      .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { error: 'must be an Azure API version such as 2024-10-21' })
+      .optional(),
+  })
+  .superRefine(({ provider, apiKey, region, baseUrl, apiVersion }, ctx) => {
+    if (provider === 'bedrock') {
+      if (region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'is required for bedrock provider keys' });
+      if (apiKey !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['apiKey'], message: "is not accepted for bedrock provider keys (the deployment's IAM role is used)" });
+      if (baseUrl !== undefined) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'is not accepted for bedrock provider keys' });
+      return;
+    }
+    if (apiKey === undefined) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: 'is required and must be a string' });
+    if (region !== undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'is only accepted for bedrock provider keys' });
+    // Presets without a public endpoint (azure, custom) only work with the key's own.
+    const preset = openAiPreset(provider);
+    if (baseUrl === undefined && preset !== undefined && preset.baseUrl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: `is required for ${provider} provider keys` });
+    }
+    if (apiVersion !== undefined && provider !== 'azure') {
+      ctx.addIssue({ code: 'custom', path: ['apiVersion'], message: 'is only accepted for azure provider keys' });
+    }
+  });
 export type CreateProviderKeyInput = z.infer<typeof createProviderKeySchema>;
 
 export const createApiKeySchema = z.strictObject({

@@ -19,9 +19,13 @@ type Binding = Pick<ProviderKeyRecord, 'id' | 'provider' | 'baseUrl' | 'contextV
 export function storedKeyContext(accountId: string, record: Binding & Pick<ProviderKeyRecord, 'name'>): ProviderKeyContext {
   if (record.contextVersion === undefined) {
     if (record.baseUrl !== undefined) {
-      throw new ApiError('provider_auth_failed', `Provider key '${record.name}' was stored before RouKey bound keys to their baseUrl; create it again to use it.`, {
-        code: 'provider_key_unbound',
-      });
+      throw new ApiError(
+        'provider_auth_failed',
+        `Provider key '${record.name}' was stored before RouKey bound keys to their baseUrl; create it again to use it.`,
+        {
+          code: 'provider_key_unbound',
+        },
+      );
     }
     return providerKeyContext(accountId, record.id);
   }

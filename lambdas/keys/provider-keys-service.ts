@@ -42,7 +42,8 @@ export function createProviderKeysService({ store, cipher, checkBaseUrl, now = D
   return {
     async create(accountId, input, plan) {
       assertProviderKeyAllowed(plan, input);
-      if (input.name === RESERVED_PROVIDER_KEY_NAME) throw invalidField('name', `'${RESERVED_PROVIDER_KEY_NAME}' is reserved: requests name configs as "${CONFIG_MODEL_PREFIX}<config name>".`);
+      if (input.name === RESERVED_PROVIDER_KEY_NAME)
+        throw invalidField('name', `'${RESERVED_PROVIDER_KEY_NAME}' is reserved: requests name configs as "${CONFIG_MODEL_PREFIX}<config name>".`);
       if (input.baseUrl !== undefined) await checkBaseUrl(input.baseUrl);
       const id = newId('pk');
       // Azure's api-version rides on the endpoint as its query parameter, the way Azure addresses versions.

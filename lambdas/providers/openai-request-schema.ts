@@ -29,9 +29,15 @@ export function openAiMessageSchema<T extends z.ZodType>(provider: string, toolC
       z.looseObject({ role: z.literal(['system', 'developer']), content: textContent }),
       z.looseObject({
         role: z.literal('user'),
-        content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, imagePart], { error: `is not supported for ${provider}: use text or image_url parts` }))], {
-          error: 'must be a string or an array of content parts',
-        }),
+        content: z.union(
+          [
+            z.string(),
+            z.array(z.discriminatedUnion('type', [textPart, imagePart], { error: `is not supported for ${provider}: use text or image_url parts` })),
+          ],
+          {
+            error: 'must be a string or an array of content parts',
+          },
+        ),
       }),
       z.looseObject({
         role: z.literal('assistant'),

@@ -41,7 +41,10 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGene
  */
 async function release(reader: AsyncIterator<Uint8Array>): Promise<void> {
   const ended = await Promise.race([
-    reader.next().then((r) => r.done === true, () => false),
+    reader.next().then(
+      (r) => r.done === true,
+      () => false,
+    ),
     new Promise<false>((resolve) => setImmediate(() => resolve(false))),
   ]);
   if (!ended) await reader.return?.().catch(() => undefined);

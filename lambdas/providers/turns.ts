@@ -16,7 +16,12 @@ type UserPart = { readonly type: 'text'; readonly text: string } | { readonly ty
  * A user message's content (a string, or text and image_url parts) as an adapter's items. `image` gets the param
  * a refusal of the image should name (`messages.<i>.content.<j>.image_url.url`).
  */
-export function userItems<I>(content: string | readonly UserPart[], messageIndex: number, text: (text: string) => I, image: (url: string, param: string) => I): I[] {
+export function userItems<I>(
+  content: string | readonly UserPart[],
+  messageIndex: number,
+  text: (text: string) => I,
+  image: (url: string, param: string) => I,
+): I[] {
   if (typeof content === 'string') return [text(content)];
   return content.map((part, j) => (part.type === 'text' ? text(part.text) : image(part.image_url.url, `messages.${messageIndex}.content.${j}.image_url.url`)));
 }

@@ -7,7 +7,9 @@ import { z } from 'zod';
 
 /** Names of configs, roles, variants and rules: they appear in URLs, headers and activity records (P3). */
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const slug = z.string({ error: 'must be a string' }).regex(SLUG, { error: 'must be 1-64 lowercase letters, digits or hyphens, starting with a letter or digit' });
+const slug = z
+  .string({ error: 'must be a string' })
+  .regex(SLUG, { error: 'must be 1-64 lowercase letters, digits or hyphens, starting with a letter or digit' });
 
 const PROVIDER_KEY_NAME_SOURCE = '[a-z0-9-]{1,64}';
 const MODEL_ID_SOURCE = '[A-Za-z0-9._:@+/-]{1,200}';
@@ -36,28 +38,61 @@ export type ComplexityBand = (typeof COMPLEXITY_BANDS)[number];
 
 export const targetSchema = z.strictObject({
   model: z.string({ error: 'must be a string' }).regex(TARGET_MODEL, { error: 'must have the form "<provider-key name>/<model id>"' }),
-  weight: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(1000, { error: 'must be at most 1000' }).default(1),
+  weight: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(1000, { error: 'must be at most 1000' })
+    .default(1),
 });
 export type TargetSpec = z.infer<typeof targetSchema>;
 
-const targets = z.array(targetSchema, { error: 'must be an array of targets' }).min(1, { error: 'must list at least one target' }).max(16, { error: 'must list at most 16 targets' });
+const targets = z
+  .array(targetSchema, { error: 'must be an array of targets' })
+  .min(1, { error: 'must list at least one target' })
+  .max(16, { error: 'must list at most 16 targets' });
 
-export const DEFAULT_RELIABILITY = { retries: 1, timeoutMs: 60_000, firstTokenTimeoutMs: 15_000, fallbackOn: ['429', '5xx', 'timeout', 'network'] as FallbackOn[] };
+export const DEFAULT_RELIABILITY = {
+  retries: 1,
+  timeoutMs: 60_000,
+  firstTokenTimeoutMs: 15_000,
+  fallbackOn: ['429', '5xx', 'timeout', 'network'] as FallbackOn[],
+};
 
 export const reliabilitySchema = z.strictObject({
   /** Extra tries of the same target before falling back to the next one. */
-  retries: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(3, { error: 'must be at most 3' }).default(DEFAULT_RELIABILITY.retries),
+  retries: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(0)
+    .max(3, { error: 'must be at most 3' })
+    .default(DEFAULT_RELIABILITY.retries),
   /** One attempt's limit until its whole answer (not streamed) or its first token (streamed) has arrived. */
-  timeoutMs: z.number({ error: 'must be a number' }).int().min(1_000, { error: 'must be at least 1000' }).max(900_000, { error: 'must be at most 900000' }).default(DEFAULT_RELIABILITY.timeoutMs),
+  timeoutMs: z
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1_000, { error: 'must be at least 1000' })
+    .max(900_000, { error: 'must be at most 900000' })
+    .default(DEFAULT_RELIABILITY.timeoutMs),
   /** A streamed attempt's limit until its first token. */
-  firstTokenTimeoutMs: z.number({ error: 'must be a number' }).int().min(100, { error: 'must be at least 100' }).max(900_000, { error: 'must be at most 900000' }).default(DEFAULT_RELIABILITY.firstTokenTimeoutMs),
-  fallbackOn: z.array(z.enum(FALLBACK_ON, { error: `must be one of: ${FALLBACK_ON.join(', ')}` })).max(FALLBACK_ON.length).default(DEFAULT_RELIABILITY.fallbackOn),
+  firstTokenTimeoutMs: z
+    .number({ error: 'must be a number' })
+    .int()
+    .min(100, { error: 'must be at least 100' })
+    .max(900_000, { error: 'must be at most 900000' })
+    .default(DEFAULT_RELIABILITY.firstTokenTimeoutMs),
+  fallbackOn: z
+    .array(z.enum(FALLBACK_ON, { error: `must be one of: ${FALLBACK_ON.join(', ')}` }))
+    .max(FALLBACK_ON.length)
+    .default(DEFAULT_RELIABILITY.fallbackOn),
 });
 export type Reliability = z.infer<typeof reliabilitySchema>;
 
 /** A request metadata header (`x-roukey-metadata-<name>`); names are lower case as HTTP headers are compared. */
 const metadataName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
-const stringOrList = z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).min(1).max(50)], { error: 'must be a string or an array of strings' });
+const stringOrList = z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).min(1).max(50)], {
+  error: 'must be a string or an array of strings',
+});
 
 export const ruleSchema = z.strictObject({
   /** Shown as `x-roukey-route` and recorded when the rule matches; defaults to `rule-<n>` (1-based). */
@@ -114,13 +149,15 @@ export const routingConfigSchema = z
   .superRefine((config, ctx) => {
     const need = (field: 'targets' | 'roles' | 'bands' | 'variants') => {
       const value = config[field];
-      if (value === undefined || Object.keys(value).length === 0) ctx.addIssue({ code: 'custom', path: [field], message: `is required for strategy ${config.strategy}` });
+      if (value === undefined || Object.keys(value).length === 0)
+        ctx.addIssue({ code: 'custom', path: [field], message: `is required for strategy ${config.strategy}` });
     };
     switch (config.strategy) {
       case 'role':
         need('roles');
         if (config.defaultRole === undefined) ctx.addIssue({ code: 'custom', path: ['defaultRole'], message: 'is required for strategy role' });
-        else if (config.roles && !(config.defaultRole in config.roles)) ctx.addIssue({ code: 'custom', path: ['defaultRole'], message: 'must be one of the roles in "roles"' });
+        else if (config.roles && !(config.defaultRole in config.roles))
+          ctx.addIssue({ code: 'custom', path: ['defaultRole'], message: 'must be one of the roles in "roles"' });
         break;
       case 'complexity':
         need('bands');
@@ -129,7 +166,8 @@ export const routingConfigSchema = z
         need('variants');
         const variants = config.variants ?? [];
         const total = variants.reduce((sum, v) => sum + v.percent, 0);
-        if (variants.length > 0 && Math.abs(total - 100) > 1e-9) ctx.addIssue({ code: 'custom', path: ['variants'], message: 'percentages must add up to 100' });
+        if (variants.length > 0 && Math.abs(total - 100) > 1e-9)
+          ctx.addIssue({ code: 'custom', path: ['variants'], message: 'percentages must add up to 100' });
         const names = new Set<string>();
         variants.forEach((v, i) => {
           if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'name'], message: 'must be unique' });
@@ -155,9 +193,19 @@ export type BuiltinRoleName = (typeof BUILTIN_ROLE_NAMES)[number];
 
 /** `PUT /v1/roles/{name}`: the name comes from the path. */
 export const roleBodySchema = z.strictObject({
-  description: z.string({ error: 'is required and must be a string' }).trim().min(1, { error: 'must not be empty' }).max(1_000, { error: 'must be at most 1000 characters' }),
-  examples: z.array(z.string().min(1).max(2_000, { error: 'must be at most 2000 characters' }), { error: 'must be an array of strings' }).max(50, { error: 'must list at most 50 examples' }).default([]),
-  keywords: z.array(z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }), { error: 'must be an array of strings' }).max(100, { error: 'must list at most 100 keywords' }).default([]),
+  description: z
+    .string({ error: 'is required and must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(1_000, { error: 'must be at most 1000 characters' }),
+  examples: z
+    .array(z.string().min(1).max(2_000, { error: 'must be at most 2000 characters' }), { error: 'must be an array of strings' })
+    .max(50, { error: 'must list at most 50 examples' })
+    .default([]),
+  keywords: z
+    .array(z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }), { error: 'must be an array of strings' })
+    .max(100, { error: 'must list at most 100 keywords' })
+    .default([]),
   /** Prepended as a system message when a request is routed by this role: configuration, not request content (P6). */
   systemPrompt: z.string().max(20_000, { error: 'must be at most 20000 characters' }).optional(),
 });

@@ -5,7 +5,9 @@ import type { TargetHealthView } from './decision.js';
 export type FailureKind = 'rate_limited' | 'server' | 'timeout' | 'network' | 'auth';
 
 /** Whether an attempt may go to a target now; a `probe` is the one attempt a half-open breaker lets through. */
-export type Admission = { readonly ok: true; readonly probe: boolean } | { readonly ok: false; readonly reason: 'cooldown' | 'circuit_open'; readonly retryAtMs: number };
+export type Admission =
+  | { readonly ok: true; readonly probe: boolean }
+  | { readonly ok: false; readonly reason: 'cooldown' | 'circuit_open'; readonly retryAtMs: number };
 
 export interface TargetHealthOptions {
   /** Targets remembered; the least recently used is forgotten first. */

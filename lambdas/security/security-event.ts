@@ -38,18 +38,33 @@ export const securityEventSchema = z.strictObject({
   accountId: id.optional(),
   apiKeyId: id.optional(),
   /** The first characters of a presented key that matched no key: enough to recognise it, never the key. */
-  keyPrefix: z.string().regex(/^rk_[A-Za-z0-9_-]{0,8}$/).optional(),
+  keyPrefix: z
+    .string()
+    .regex(/^rk_[A-Za-z0-9_-]{0,8}$/)
+    .optional(),
   /** The admin who acted, for `admin_action`. */
   actorAccountId: id.optional(),
   /** What exactly: the limit or feature name, the admin action (`plan_changed`, `suspended`, …). */
-  code: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/).optional(),
+  code: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/)
+    .optional(),
   /** The API resource path the call was made to (`/v1/configs/{name}`), never the concrete path. */
-  route: z.string().regex(/^\/[A-Za-z0-9/{}_-]{0,127}$/).optional(),
+  route: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/{}_-]{0,127}$/)
+    .optional(),
   sourceIp: z.union([z.ipv4(), z.ipv6()]).optional(),
   /** The client's family (`openai-node`, `curl`, `Chrome`), not its full user-agent string. */
-  userAgent: z.string().regex(/^[A-Za-z0-9 ._/-]{1,64}$/).optional(),
+  userAgent: z
+    .string()
+    .regex(/^[A-Za-z0-9 ._/-]{1,64}$/)
+    .optional(),
   /** ISO 3166 country code, when API Gateway (CloudFront) supplies one. */
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
 });
 export type SecurityEvent = z.infer<typeof securityEventSchema>;
 

@@ -1,6 +1,17 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, ApiKeyStore, BindResult } from '../keys/key-stores.js';
-import { API_KEY_PREFIX, ITEM, RACED, countRefusal, countUpdate, isConditionFailure, queryAccountItems, setMemberUpdate, transact, untilSettled } from './accounts-items.js';
+import {
+  API_KEY_PREFIX,
+  ITEM,
+  RACED,
+  countRefusal,
+  countUpdate,
+  isConditionFailure,
+  queryAccountItems,
+  setMemberUpdate,
+  transact,
+  untilSettled,
+} from './accounts-items.js';
 import { activityStamp } from './accounts-profiles.js';
 
 // A config cannot be deleted while a key is bound to it, so this means the items were changed by hand.
@@ -25,7 +36,13 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
       return untilSettled(async () => {
         const failed = await transact(db, [
           { Put: { TableName: table, Item: { ...ITEM.apiKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: table, Item: { ...ITEM.apiKeyLookup(record.keyHash), accountId, apiKeyId: record.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: table,
+              Item: { ...ITEM.apiKeyLookup(record.keyHash), accountId, apiKeyId: record.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           countUpdate(table, accountId, 'apiKeys', 1, limit),
         ]);
         if (!failed) return 'created' as const;
@@ -64,7 +81,10 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
         if (!old) return { status: 'absent' };
         const next = config ?? undefined;
         if (next === old.config) return { status: 'bound', record: old };
-        const set = next === undefined ? { UpdateExpression: 'REMOVE config' } : { UpdateExpression: 'SET config = :config', ExpressionAttributeValues: { ':config': next } };
+        const set =
+          next === undefined
+            ? { UpdateExpression: 'REMOVE config' }
+            : { UpdateExpression: 'SET config = :config', ExpressionAttributeValues: { ':config': next } };
         const guard = boundTo(old.config);
         const failed = await transact(db, [
           {

@@ -1,7 +1,18 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConfigRecord, ConfigRefs, ConfigStore, ConfigWrite, MissingRef } from '../configs/config-stores.js';
 import type { RoutingConfig } from '../routing/config-schema.js';
-import { CONFIG_PREFIX, ITEM, RACED, countRefusal, countUpdate, queryAccountItems, setMemberUpdate, setMembers, transact, untilSettled } from './accounts-items.js';
+import {
+  CONFIG_PREFIX,
+  ITEM,
+  RACED,
+  countRefusal,
+  countUpdate,
+  queryAccountItems,
+  setMemberUpdate,
+  setMembers,
+  transact,
+  untilSettled,
+} from './accounts-items.js';
 
 /** Routing configs in the `accounts` table, with their references kept on the referenced items (layout: accounts-items.ts). */
 export function createConfigRepository(db: DynamoDBDocumentClient, table: string): ConfigStore {
@@ -41,7 +52,12 @@ export function createConfigRepository(db: DynamoDBDocumentClient, table: string
         ]);
         if (!failed) return { status: 'written', record };
         // A missing reference is the client's to fix first (400), whatever else failed.
-        if (failed.some((i) => i >= 2)) return missingRef(failed.filter((i) => i >= 2), 2, added);
+        if (failed.some((i) => i >= 2))
+          return missingRef(
+            failed.filter((i) => i >= 2),
+            2,
+            added,
+          );
         return failed.includes(1) ? countRefusal(db, table, accountId, 'configs') : { status: 'exists' };
       });
     },

@@ -195,7 +195,13 @@ export const NEW_ACCOUNT_COUNTS = { apiKeys: 0, providerKeys: 0 } as const satis
 export function countUpdate(table: string, accountId: string, counter: Counter, delta: 1 | -1, max?: number): TransactItem {
   const seeded = SEEDED_COUNTERS[counter] !== undefined;
   const capped = delta > 0 && max !== undefined;
-  const condition = seeded ? (capped ? 'attribute_exists(#n) AND #n < :max' : 'attribute_exists(#n)') : capped ? 'attribute_not_exists(#n) OR #n < :max' : undefined;
+  const condition = seeded
+    ? capped
+      ? 'attribute_exists(#n) AND #n < :max'
+      : 'attribute_exists(#n)'
+    : capped
+      ? 'attribute_not_exists(#n) OR #n < :max'
+      : undefined;
   return {
     Update: {
       TableName: table,
@@ -213,7 +219,15 @@ export function countUpdate(table: string, accountId: string, counter: Counter, 
  * seeding an absent counter, so the caller's write runs again against it.
  */
 export async function countRefusal(db: DynamoDBDocumentClient, table: string, accountId: string, counter: Counter): Promise<LimitReached | typeof RACED> {
-  const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.counts(accountId), ConsistentRead: true, ProjectionExpression: '#n', ExpressionAttributeNames: { '#n': counter } }));
+  const out = await db.send(
+    new GetCommand({
+      TableName: table,
+      Key: ITEM.counts(accountId),
+      ConsistentRead: true,
+      ProjectionExpression: '#n',
+      ExpressionAttributeNames: { '#n': counter },
+    }),
+  );
   const count = out.Item?.[counter];
   if (typeof count === 'number') return { status: 'limit', count };
   const prefix = SEEDED_COUNTERS[counter];

@@ -56,7 +56,14 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
     },
 
     async standing(accountId) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.profile(accountId), ProjectionExpression: '#plan, #status, #limits', ExpressionAttributeNames: { '#plan': 'plan', '#status': 'status', '#limits': 'limits' } }));
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: ITEM.profile(accountId),
+          ProjectionExpression: '#plan, #status, #limits',
+          ExpressionAttributeNames: { '#plan': 'plan', '#status': 'status', '#limits': 'limits' },
+        }),
+      );
       return out.Item ? standingOf(out.Item, defaultPlan) : undefined;
     },
 
@@ -146,7 +153,8 @@ export function activityStamp(table: string, accountId: string, at: string, notA
     TableName: table,
     Key: ITEM.profile(accountId),
     UpdateExpression: 'SET lastActiveAt = :at, listPk = :list',
-    ConditionExpression: notAfter === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)',
+    ConditionExpression:
+      notAfter === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)',
     ExpressionAttributeValues: { ':at': at, ':list': ACCOUNT_LIST_PK, ...(notAfter === undefined ? {} : { ':notAfter': notAfter }) },
   };
 }
@@ -179,7 +187,12 @@ function profileOf(item: Record<string, unknown>, defaultPlan: PlanId): AccountP
 function standingOf(item: Record<string, unknown>, defaultPlan: PlanId): AccountStanding {
   const plan = PLAN_IDS.includes(item.plan as PlanId) ? (item.plan as PlanId) : defaultPlan;
   // Only an explicit "active" is active: a profile whose status cannot be read is treated as suspended.
-  const status = item.status === undefined || item.status === 'active' ? 'active' : ACCOUNT_STATUSES.includes(item.status as AccountStatus) ? (item.status as AccountStatus) : 'suspended';
+  const status =
+    item.status === undefined || item.status === 'active'
+      ? 'active'
+      : ACCOUNT_STATUSES.includes(item.status as AccountStatus)
+        ? (item.status as AccountStatus)
+        : 'suspended';
   const overrides = limitOverridesSchema.safeParse(item.limits ?? {});
   return { plan, status, limitOverrides: overrides.success ? overrides.data : {} };
 }

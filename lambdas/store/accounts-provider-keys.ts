@@ -14,7 +14,13 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
       return untilSettled(async () => {
         const failed = await transact(db, [
           { Put: { TableName: table, Item: { ...ITEM.providerKey(accountId, record.id), ...record }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: table, Item: { ...ITEM.providerKeyName(accountId, record.name), providerKeyId: record.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: table,
+              Item: { ...ITEM.providerKeyName(accountId, record.name), providerKeyId: record.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           countUpdate(table, accountId, 'providerKeys', 1, limit),
         ]);
         if (!failed) return 'created' as const;

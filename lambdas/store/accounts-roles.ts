@@ -1,7 +1,18 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoleRecord, RoleStore } from '../configs/config-stores.js';
 import type { RoleDefinition } from '../routing/config-schema.js';
-import { ITEM, RACED, ROLE_PREFIX, countRefusal, countUpdate, isConditionFailure, queryAccountItems, setMembers, transact, untilSettled } from './accounts-items.js';
+import {
+  ITEM,
+  RACED,
+  ROLE_PREFIX,
+  countRefusal,
+  countUpdate,
+  isConditionFailure,
+  queryAccountItems,
+  setMembers,
+  transact,
+  untilSettled,
+} from './accounts-items.js';
 
 /** Custom roles and overrides of built-in roles in the `accounts` table (layout: accounts-items.ts). */
 export function createRoleRepository(db: DynamoDBDocumentClient, table: string): RoleStore {
@@ -18,7 +29,13 @@ export function createRoleRepository(db: DynamoDBDocumentClient, table: string):
     },
 
     create(accountId, role, now, limit) {
-      const put = { Put: { TableName: table, Item: { ...ITEM.role(accountId, role.name), role, createdAt: now, updatedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      const put = {
+        Put: {
+          TableName: table,
+          Item: { ...ITEM.role(accountId, role.name), role, createdAt: now, updatedAt: now },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
       // Concurrent creates meet on the COUNTS item; a transaction that lost that race runs again.
       return untilSettled(async () => {
         const failed = await transact(db, limit === undefined ? [put] : [put, countUpdate(table, accountId, 'customRoles', 1, limit)]);

@@ -38,18 +38,16 @@ function activityBatchSender(client: Pick<DynamoDBClient, 'send'>, tableName: st
   };
 }
 
-export function createActivityRepo(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  options: { now?: () => number; batchWindowMs?: number } = {},
-): ActivityRepo {
+export function createActivityRepo(doc: DynamoDBDocumentClient, tableName: string, options: { now?: () => number; batchWindowMs?: number } = {}): ActivityRepo {
   const now = options.now ?? Date.now;
   // Items go out already encoded (attribute-values.ts), so the document client sends its base client's commands.
   const put = createWriteBatcher<ActivityItem>(activityBatchSender(doc, tableName), { windowMs: options.batchWindowMs ?? 0 });
   return {
     async recordRequest(fields) {
       // Parsing the strict schema here is the P3 guard: an extra or free-form field fails instead of being stored.
-      const record = requestActivitySchema.parse(definedFields({ ...fields, kind: 'request', expiresAt: expiresAfterDays(RETENTION.requestMetadataDays, now()) }));
+      const record = requestActivitySchema.parse(
+        definedFields({ ...fields, kind: 'request', expiresAt: expiresAfterDays(RETENTION.requestMetadataDays, now()) }),
+      );
       await put(toAttributeMap({ pk: accountPk(record.accountId), sk: requestSk(record.startedAt, record.requestId), ...record }));
     },
 

@@ -95,7 +95,8 @@ export function createSecurityEventRecorder(db: DynamoDBDocumentClient, table: s
         new UpdateCommand({
           TableName: table,
           Key: { pk: bucket.pk, sk: bucket.sk },
-          UpdateExpression: 'SET #kind = :kind, #event = if_not_exists(#event, :event), #time = if_not_exists(#time, :time), expiresAt = if_not_exists(expiresAt, :expiresAt) ADD #count :count',
+          UpdateExpression:
+            'SET #kind = :kind, #event = if_not_exists(#event, :event), #time = if_not_exists(#time, :time), expiresAt = if_not_exists(expiresAt, :expiresAt) ADD #count :count',
           ExpressionAttributeNames: { '#kind': 'kind', '#event': 'event', '#time': 'time', '#count': 'count' },
           ExpressionAttributeValues: {
             ':kind': 'security',
@@ -142,9 +143,7 @@ export function createSecurityEventRecorder(db: DynamoDBDocumentClient, table: s
 
     async flush() {
       const at = now();
-      const due = [...buckets.values()].filter(
-        (b) => b.pending > 0 && (b.lastWrite === undefined || at - b.lastWrite >= foldIntervalMs || at >= b.closesAt),
-      );
+      const due = [...buckets.values()].filter((b) => b.pending > 0 && (b.lastWrite === undefined || at - b.lastWrite >= foldIntervalMs || at >= b.closesAt));
       await Promise.all(due.map((b) => write(b, at)));
       for (const [key, b] of buckets) if (b.pending === 0 && at >= b.closesAt) buckets.delete(key);
       const currentMinute = Math.floor(at / MINUTE_MS);
@@ -165,7 +164,11 @@ function coarse(event: SecurityEvent): SecurityEvent {
 
 /** The event's fields in a fixed order: equal events give equal text. */
 function canonical(event: SecurityEvent): string {
-  return JSON.stringify(Object.keys(event).sort().map((k) => [k, event[k as keyof SecurityEvent]]));
+  return JSON.stringify(
+    Object.keys(event)
+      .sort()
+      .map((k) => [k, event[k as keyof SecurityEvent]]),
+  );
 }
 
 /** Reads per page at most: a `kind` filter can skip many items, and one listing call must stay bounded. */
@@ -204,7 +207,8 @@ export function createSecurityEventReader(db: DynamoDBDocumentClient, table: str
         for (const item of out.Items ?? []) {
           const event = securityEventSchema.safeParse(item.event);
           // An item that no longer matches the schema is left out rather than failing the listing.
-          if (event.success && typeof item.time === 'string' && typeof item.count === 'number') events.push({ ...event.data, time: item.time, count: item.count });
+          if (event.success && typeof item.time === 'string' && typeof item.count === 'number')
+            events.push({ ...event.data, time: item.time, count: item.count });
         }
         startKey = out.LastEvaluatedKey;
         if (!startKey) break;

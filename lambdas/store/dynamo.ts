@@ -6,9 +6,7 @@ import type { RuntimeConfig } from '../runtime-config.js';
 export function createDocumentClient(config: Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint'>): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: config.region,
-    ...(config.dynamodbEndpoint
-      ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

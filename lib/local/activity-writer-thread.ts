@@ -10,7 +10,9 @@ export interface WriterThreadData {
   readonly batchWindowMs: number;
 }
 /** The records gathered for a table over the post window, or a request to flush. */
-export type WriterRequest = { readonly id: number; readonly tableName: string; readonly records: ActivityFields[] } | { readonly id: number; readonly flush: true };
+export type WriterRequest =
+  | { readonly id: number; readonly tableName: string; readonly records: ActivityFields[] }
+  | { readonly id: number; readonly flush: true };
 /** Per record of the request, in order: undefined once stored, else the error's class name. */
 export interface WriterResponse {
   readonly id: number;

@@ -58,10 +58,7 @@ export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, 
     if (!userPoolId) throw new Error('cognito-local returned no user pool id');
   }
   let userPoolClientId = previous?.userPoolId === userPoolId ? previous.userPoolClientId : undefined;
-  if (
-    !userPoolClientId ||
-    !(await exists(() => client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId }))))
-  ) {
+  if (!userPoolClientId || !(await exists(() => client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId }))))) {
     const appClient = await client.send(
       new CreateUserPoolClientCommand({
         UserPoolId: userPoolId,

@@ -88,7 +88,9 @@ export async function startCognitoLocal(options: {
   const { triggers } = options;
   const config: Config = {
     // The loopback Invoke API accepts any credentials; aws-sdk v2 still signs with some.
-    LambdaClient: triggers ? { endpoint: triggers.lambdaEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxRetries: 0 } : {},
+    LambdaClient: triggers
+      ? { endpoint: triggers.lambdaEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxRetries: 0 }
+      : {},
     TriggerFunctions: triggers?.functions ?? {},
     UserPoolDefaults: { UsernameAttributes: ['email'] },
     TokenConfig: { IssuerDomain: 'http://127.0.0.1' },
@@ -96,11 +98,10 @@ export async function startCognitoLocal(options: {
   };
   const clock = new DateClock();
   const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
-  const cognito = await new CognitoServiceFactoryImpl(
-    dataDirectory,
-    dataStoreFactory,
-    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
-  ).create(ctx, config.UserPoolDefaults);
+  const cognito = await new CognitoServiceFactoryImpl(dataDirectory, dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)).create(
+    ctx,
+    config.UserPoolDefaults,
+  );
   const lambda = triggers ? new LambdaService(config.TriggerFunctions, lazyLambdaClient(config.LambdaClient as Record<string, unknown>)) : NO_TRIGGERS;
   const triggerService = new TriggersService(clock, cognito, lambda, {} as CryptoService);
   const services = {

@@ -27,7 +27,7 @@ export interface DynamoDbLocal {
 }
 
 export const JAVA_MISSING =
-  'RouKey needs Java 17+ for DynamoDB Local: install it with `sudo apt-get install -y openjdk-17-jre-headless` (or your platform\'s JDK).';
+  "RouKey needs Java 17+ for DynamoDB Local: install it with `sudo apt-get install -y openjdk-17-jre-headless` (or your platform's JDK).";
 
 /** True when a Java 17+ runtime is on PATH. */
 export function hasJava17(): boolean {
@@ -129,9 +129,7 @@ export async function ensureTables(client: DynamoDBClient, names: Record<TableNa
       if (spec.ttlAttribute) {
         const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName }));
         if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
-          await client.send(
-            new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute } }),
-          );
+          await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.ttlAttribute } }));
         }
       }
     }),
@@ -159,6 +157,8 @@ async function addMissingIndexes(client: DynamoDBClient, TableName: string, inde
   const existing = new Set(((await client.send(new DescribeTableCommand({ TableName }))).Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   // One index per UpdateTable call, as DynamoDB requires.
   for (const index of indexes.filter((i) => !existing.has(i.name))) {
-    await client.send(new UpdateTableCommand({ TableName, AttributeDefinitions: attributeDefinitions([index]), GlobalSecondaryIndexUpdates: [{ Create: globalIndex(index) }] }));
+    await client.send(
+      new UpdateTableCommand({ TableName, AttributeDefinitions: attributeDefinitions([index]), GlobalSecondaryIndexUpdates: [{ Create: globalIndex(index) }] }),
+    );
   }
 }

@@ -45,9 +45,11 @@ export async function startLambdaInvokeApi(functions: Readonly<Record<string, ()
     if (req.method !== 'POST' || !name) return awsError(res, 404, 'UnknownOperationException', 'Only Invoke is served here.');
     if (!Object.hasOwn(functions, name)) return awsError(res, 404, 'ResourceNotFoundException', `Function not found: ${name}`);
     const invocationType = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
-    if (invocationType !== 'RequestResponse') return awsError(res, 400, 'InvalidParameterValueException', 'Only RequestResponse invocations are served locally.');
+    if (invocationType !== 'RequestResponse')
+      return awsError(res, 400, 'InvalidParameterValueException', 'Only RequestResponse invocations are served locally.');
     const payload = await readPayload(req);
-    if (payload === undefined) return awsError(res, 413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
+    if (payload === undefined)
+      return awsError(res, 413, 'RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation');
     let event: unknown;
     try {
       event = payload === '' ? {} : JSON.parse(payload);

@@ -26,7 +26,12 @@ export function compileRoutes(routes: readonly Route[]): (method: string, path: 
       continue;
     }
     const entry = templated.get(route.path) ?? {
-      pattern: new RegExp(`^${route.path.split(/\{[^}/]+\}/).map(escapeRegExp).join('([^/]+)')}$`),
+      pattern: new RegExp(
+        `^${route.path
+          .split(/\{[^}/]+\}/)
+          .map(escapeRegExp)
+          .join('([^/]+)')}$`,
+      ),
       names,
       byMethod: new Map<string, Route>(),
     };

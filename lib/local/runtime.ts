@@ -10,7 +10,7 @@ import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
 import { readCdkJsonConfig, type StackConfig } from '../stack-config.js';
 import { startActivityWriterThread } from './activity-writer-thread.js';
 import { cognitoLocalClient, ensureCognitoSetup } from './cognito-bootstrap.js';
-import { startCognitoLocal, } from './cognito-local.js';
+import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
 import { TRIGGER_MODULES } from './handler-modules.js';
@@ -99,8 +99,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const tables = tableNamesFor(options.tablePrefix ?? 'roukey-local');
     const cognitoClient = cognitoLocalClient(cognito.endpoint, LOCAL_REGION);
-    const [, cognitoSetup] = await Promise.all([ensureTables(dynamo.client, tables), ensureCognitoSetup(cognitoClient, previous)]).finally(
-      () => cognitoClient.destroy(),
+    const [, cognitoSetup] = await Promise.all([ensureTables(dynamo.client, tables), ensureCognitoSetup(cognitoClient, previous)]).finally(() =>
+      cognitoClient.destroy(),
     );
     const db = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
     await ensureDevAccount(db, tables.accounts, { sub: cognitoSetup.devUserSub, email: cognitoSetup.devUser.email }).finally(() => db.destroy());

@@ -81,7 +81,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const m = match(method, path);
     if (m.kind === 'not_found') return rejectRequest(req, res, new ApiError('not_found', `Invalid URL (${method} ${path})`));
     if (m.kind === 'method_not_allowed') {
-      return rejectRequest(req, res, new ApiError('method_not_allowed', `Method ${method} is not allowed on ${path}`, { headers: { allow: m.allowed.join(', ') } }));
+      return rejectRequest(
+        req,
+        res,
+        new ApiError('method_not_allowed', `Method ${method} is not allowed on ${path}`, { headers: { allow: m.allowed.join(', ') } }),
+      );
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_REQUEST_BYTES) return rejectRequest(req, res, tooLarge());

@@ -1,11 +1,6 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import {
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
 import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
@@ -40,10 +35,17 @@ async function as(token: string, method: string, path: string, body?: unknown): 
 /** Signs in with the invitation's temporary password and answers Cognito's NEW_PASSWORD_REQUIRED challenge. */
 async function firstSignIn(email: string, temporaryPassword: string): Promise<string> {
   const ClientId = e2e.local.runtime.config.userPoolClientId;
-  const started = await idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: temporaryPassword } }));
+  const started = await idp.send(
+    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: temporaryPassword } }),
+  );
   expect(started.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
   const done = await idp.send(
-    new RespondToAuthChallengeCommand({ ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: started.Session, ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'A-new-passw0rd!' } }),
+    new RespondToAuthChallengeCommand({
+      ClientId,
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: started.Session,
+      ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'A-new-passw0rd!' },
+    }),
   );
   return done.AuthenticationResult!.AccessToken!;
 }
@@ -73,9 +75,17 @@ describe('who gets in, through the local runtime', () => {
 
     inviteeToken = await firstSignIn(invitee, temporaryPassword!);
     // Starter includes custom base URLs (Free does not): the invited plan is the one in force.
-    const key = await as(inviteeToken, 'POST', '/v1/provider-keys', { provider: 'openai', name: 'own', apiKey: 'sk-ada-12345678', baseUrl: e2e.upstream.baseUrl });
+    const key = await as(inviteeToken, 'POST', '/v1/provider-keys', {
+      provider: 'openai',
+      name: 'own',
+      apiKey: 'sk-ada-12345678',
+      baseUrl: e2e.upstream.baseUrl,
+    });
     expect(key.status).toBe(201);
-    expect((await as(inviteeToken, 'POST', '/v1/configs', { name: 'smart', strategy: 'role', roles: { chat: [{ model: 'own/gpt-4o-mini' }] }, defaultRole: 'chat' })).status).toBe(201);
+    expect(
+      (await as(inviteeToken, 'POST', '/v1/configs', { name: 'smart', strategy: 'role', roles: { chat: [{ model: 'own/gpt-4o-mini' }] }, defaultRole: 'chat' }))
+        .status,
+    ).toBe(201);
     // Not an admin.
     const refused = await as(inviteeToken, 'GET', '/v1/admin/accounts');
     expect(refused.status).toBe(403);
@@ -84,8 +94,18 @@ describe('who gets in, through the local runtime', () => {
 
   it('self sign-up is refused in invite mode, by the real pre-sign-up trigger through the Lambda Invoke API', async () => {
     const err = await idp
-      .send(new SignUpCommand({ ClientId: e2e.local.runtime.config.userPoolClientId, Username: 'eve@example.com', Password: 'An-0ther-passw0rd!', UserAttributes: [{ Name: 'email', Value: 'eve@example.com' }] }))
-      .then(() => undefined, (e: Error) => e);
+      .send(
+        new SignUpCommand({
+          ClientId: e2e.local.runtime.config.userPoolClientId,
+          Username: 'eve@example.com',
+          Password: 'An-0ther-passw0rd!',
+          UserAttributes: [{ Name: 'email', Value: 'eve@example.com' }],
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(err?.name).toBe('UserLambdaValidationException');
     expect(err?.message).toContain('Sign-up is by invitation only');
     expect((await readMail(e2e.local.runtime.mailDir)).some((m) => m.to === 'eve@example.com')).toBe(false);
@@ -104,11 +124,21 @@ describe('who gets in, through the local runtime', () => {
     expect(last.status).toBe(403);
     expect(last.json.error).toMatchObject({ type: 'permission_error', code: 'account_suspended' });
     const events = (await scanRuntimeTables(e2e.local)).activity.filter((i) => i.kind === 'security' && i.pk === `ACCOUNT#${inviteeAccount}`);
-    expect(events.map((i) => (i.event as { kind: string; code?: string }).kind).sort()).toEqual(['account_suspended', 'admin_action', 'admin_action', 'admin_required']);
+    expect(events.map((i) => (i.event as { kind: string; code?: string }).kind).sort()).toEqual([
+      'account_suspended',
+      'admin_action',
+      'admin_action',
+      'admin_required',
+    ]);
 
     expect((await e2e.mgmt('PATCH', `/v1/admin/accounts/${inviteeAccount}`, { status: 'active' })).status).toBe(200);
     const listed = await e2e.mgmt('GET', '/v1/admin/accounts');
-    expect(listed.json.data.find((a: any) => a.id === inviteeAccount)).toMatchObject({ email: invitee, plan: 'starter', status: 'active', lastActiveAt: expect.any(String) });
+    expect(listed.json.data.find((a: any) => a.id === inviteeAccount)).toMatchObject({
+      email: invitee,
+      plan: 'starter',
+      status: 'active',
+      lastActiveAt: expect.any(String),
+    });
   });
 
   it('P7: IP addresses appear only in security events', async () => {

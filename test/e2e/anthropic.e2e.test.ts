@@ -60,11 +60,20 @@ describe('the anthropic provider through RouKey with the official openai client'
     expect(sent.path).toBe('/v1/messages');
     expect(sent.headers['x-api-key']).toBe(anthropicSecret);
     expect(sent.headers['anthropic-version']).toBe('2023-06-01');
-    expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello.' }] }] });
+    expect(sent.body).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 256,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello.' }] }],
+    });
   });
 
   it('streams text with the usage chunk when asked for', async () => {
-    const stream = await e2e.client.chat.completions.create({ model: 'claude/claude-sonnet-4-5', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await e2e.client.chat.completions.create({
+      model: 'claude/claude-sonnet-4-5',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const answer = await assembled(stream);
     expect(answer.content).toBe(fake.options.content);
     expect(answer.finishReason).toBe('stop');
@@ -86,7 +95,15 @@ describe('the anthropic provider through RouKey with the official openai client'
 
   it.each(['claude-sonnet-4-5', 'tool-call', 'parallel-tools'])('the assembled streamed answer equals the non-streamed one (%s)', async (model) => {
     const plain = await e2e.client.chat.completions.create({ model: `claude/${model}`, messages, tools: [weatherTool] });
-    const streamed = await assembled(await e2e.client.chat.completions.create({ model: `claude/${model}`, messages, tools: [weatherTool], stream: true, stream_options: { include_usage: true } }));
+    const streamed = await assembled(
+      await e2e.client.chat.completions.create({
+        model: `claude/${model}`,
+        messages,
+        tools: [weatherTool],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
     const message = plain.choices[0]!.message;
     expect(streamed.content || null).toBe(message.content);
     expect(streamed.tools.length > 0 ? streamed.tools : undefined).toEqual(message.tool_calls);
@@ -107,7 +124,11 @@ describe('the anthropic provider through RouKey with the official openai client'
   it('refuses response_format json_schema with a 400 naming it, before calling Anthropic', async () => {
     const before = fake.requests.length;
     const err = await failure(
-      e2e.client.chat.completions.create({ model: 'claude/claude-sonnet-4-5', messages, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } } }),
+      e2e.client.chat.completions.create({
+        model: 'claude/claude-sonnet-4-5',
+        messages,
+        response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } },
+      }),
     );
     expect(err.status).toBe(400);
     expect(err.param).toBe('response_format');
@@ -130,7 +151,9 @@ describe('the anthropic provider through RouKey with the official openai client'
     const prompt = canaryPrompt(canary);
     const responses: string[] = [];
     responses.push(JSON.stringify(await e2e.client.chat.completions.create({ model: 'claude/echo', messages: prompt })));
-    const echoed = await assembled(await e2e.client.chat.completions.create({ model: 'claude/echo', messages: prompt, stream: true, stream_options: { include_usage: true } }));
+    const echoed = await assembled(
+      await e2e.client.chat.completions.create({ model: 'claude/echo', messages: prompt, stream: true, stream_options: { include_usage: true } }),
+    );
     responses.push(echoed.content);
     for (const mode of ['fail-400', 'fail-401', 'fail-429', 'fail-529', 'error-stream', 'cut-stream']) {
       for (const stream of [false, true]) {

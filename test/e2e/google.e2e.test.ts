@@ -71,7 +71,9 @@ function assemble(chunks: ChatCompletionChunk[]) {
 
 describe('the google provider through RouKey with the official openai client', () => {
   it('answers a non-streamed request from Gemini, with usage and routing headers', async () => {
-    const { data, response } = await ctx.client.chat.completions.create({ model: 'gemini/gemini-2.5-flash', messages, temperature: 0.2, max_tokens: 64 }).withResponse();
+    const { data, response } = await ctx.client.chat.completions
+      .create({ model: 'gemini/gemini-2.5-flash', messages, temperature: 0.2, max_tokens: 64 })
+      .withResponse();
     expectValid('completion', data);
     expect(data.choices[0]?.message.content).toBe(fake.options.content);
     expect(data.choices[0]?.finish_reason).toBe('stop');
@@ -86,10 +88,18 @@ describe('the google provider through RouKey with the official openai client', (
 
   it('streams; the assembled stream equals the non-streamed answer, and usage comes when asked for', async () => {
     const whole = await ctx.client.chat.completions.create({ model: 'gemini/thinking', messages, reasoning_effort: 'low' });
-    const chunks = await chunksOf(await ctx.client.chat.completions.create({ model: 'gemini/thinking', messages, reasoning_effort: 'low', stream: true, stream_options: { include_usage: true } }));
+    const chunks = await chunksOf(
+      await ctx.client.chat.completions.create({
+        model: 'gemini/thinking',
+        messages,
+        reasoning_effort: 'low',
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
     expect(fake.requests.at(-1)!.query).toBe('alt=sse');
     const streamed = assemble(chunks);
-    const message = whole.choices[0]!.message as typeof whole.choices[0]['message'] & { reasoning_content?: string };
+    const message = whole.choices[0]!.message as (typeof whole.choices)[0]['message'] & { reasoning_content?: string };
     expect(streamed.content).toBe(message.content);
     expect(streamed.reasoning).toBe(message.reasoning_content);
     expect(streamed.reasoning).toBe(FAKE_THOUGHT);
@@ -111,7 +121,9 @@ describe('the google provider through RouKey with the official openai client', (
     const whole = await ctx.client.chat.completions.create({ model: 'gemini/parallel-tools', messages, tools, tool_choice: 'required' });
     const calls = whole.choices[0]!.message.tool_calls!;
     expect(whole.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : []))).toEqual(FAKE_FUNCTION_CALLS.map((f) => [f.name, f.args]));
+    expect(calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : []))).toEqual(
+      FAKE_FUNCTION_CALLS.map((f) => [f.name, f.args]),
+    );
     expect(fake.requests.at(-1)!.body?.toolConfig).toEqual({ functionCallingConfig: { mode: 'ANY' } });
 
     const streamed = assemble(await chunksOf(await ctx.client.chat.completions.create({ model: 'gemini/parallel-tools', messages, tools, stream: true })));
@@ -121,7 +133,11 @@ describe('the google provider through RouKey with the official openai client', (
     // The next turn, as an app sends it: the assistant message as received, then one result per call.
     await ctx.client.chat.completions.create({
       model: 'gemini/gemini-2.5-flash',
-      messages: [...messages, whole.choices[0]!.message, ...calls.map((c, i) => ({ role: 'tool' as const, tool_call_id: c.id, content: i === 0 ? '{"celsius":21}' : '14:05' }))],
+      messages: [
+        ...messages,
+        whole.choices[0]!.message,
+        ...calls.map((c, i) => ({ role: 'tool' as const, tool_call_id: c.id, content: i === 0 ? '{"celsius":21}' : '14:05' })),
+      ],
       tools,
     });
     const contents = fake.requests.at(-1)!.body?.contents as Array<{ role: string; parts: unknown[] }>;
@@ -129,7 +145,10 @@ describe('the google provider through RouKey with the official openai client', (
     expect(contents[1]!.parts[0]).toMatchObject({ functionCall: FAKE_FUNCTION_CALLS[0], thoughtSignature: FAKE_THOUGHT_SIGNATURE });
     expect(contents[2]).toEqual({
       role: 'user',
-      parts: [{ functionResponse: { name: 'get_weather', response: { celsius: 21 } } }, { functionResponse: { name: 'get_time', response: { result: '14:05' } } }],
+      parts: [
+        { functionResponse: { name: 'get_weather', response: { celsius: 21 } } },
+        { functionResponse: { name: 'get_time', response: { result: '14:05' } } },
+      ],
     });
   });
 
@@ -141,7 +160,7 @@ describe('the google provider through RouKey with the official openai client', (
     ['fail-429', 429],
     ['fail-500', 502],
     ['fail-503', 502],
-  ])('answers Gemini\'s %s with HTTP %i, streamed or not', async (mode, status) => {
+  ])("answers Gemini's %s with HTTP %i, streamed or not", async (mode, status) => {
     await expectMappedFailure(ctx.client, `gemini/${mode}`, status, '9');
   });
 

@@ -7,7 +7,11 @@ import { rejectionOf } from '../support/thrown.js';
 
 const CANARY = newCanary();
 const hello = [{ role: 'user' as const, content: 'Say hello.' }];
-const weatherTool = { name: 'get_weather', description: 'Weather by city', input_schema: { type: 'object' as const, properties: { location: { type: 'string' } } } };
+const weatherTool = {
+  name: 'get_weather',
+  description: 'Weather by city',
+  input_schema: { type: 'object' as const, properties: { location: { type: 'string' } } },
+};
 
 let e2e: E2EContext;
 let fake: FakeAnthropicUpstream;
@@ -32,7 +36,10 @@ afterAll(async () => {
 
 /** The error a call failed with, its body and message kept for the P1 search (fails the test when the call succeeded). */
 async function failure(call: Promise<unknown>): Promise<APIError> {
-  const err = await rejectionOf(APIError, call.then((result) => void responses.push(JSON.stringify(result))));
+  const err = await rejectionOf(
+    APIError,
+    call.then((result) => void responses.push(JSON.stringify(result))),
+  );
   responses.push(JSON.stringify(err.error), err.message);
   return err;
 }
@@ -51,11 +58,20 @@ describe('POST /v1/messages routed to an OpenAI-format provider', () => {
     expect(data.id).toMatch(/^msg_/);
     expect(response.headers.get('x-roukey-provider')).toBe('openai');
     expect(response.headers.get('x-roukey-model')).toBe('fake/gpt-4o-mini');
-    expect(e2e.upstream.requests.at(-1)!.body).toMatchObject({ model: 'gpt-4o-mini', max_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, ...hello] });
+    expect(e2e.upstream.requests.at(-1)!.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      max_tokens: 64,
+      messages: [{ role: 'system', content: 'Be brief.' }, ...hello],
+    });
   });
 
   it('routes by config as chat completions do: a fallback to Claude after the first target fails', async () => {
-    const config = { name: 'messages-fallback', strategy: 'fallback', targets: [{ model: 'fake/fail-503' }, { model: 'claude/claude-sonnet-4-5' }], reliability: { retries: 0 } };
+    const config = {
+      name: 'messages-fallback',
+      strategy: 'fallback',
+      targets: [{ model: 'fake/fail-503' }, { model: 'claude/claude-sonnet-4-5' }],
+      reliability: { retries: 0 },
+    };
     expect((await e2e.mgmt('POST', '/v1/configs', config)).status).toBe(201);
     const { data, response } = await client.messages.create({ model: 'roukey/messages-fallback', max_tokens: 64, messages: hello }).withResponse();
     expect(data.model).toBe('roukey/messages-fallback');
@@ -79,11 +95,18 @@ describe('POST /v1/messages routed to an OpenAI-format provider', () => {
   });
 
   it('completes a tool use round trip, streamed and not', async () => {
-    const first = await client.messages.create({ model: 'fake/tool-call', max_tokens: 64, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] });
+    const first = await client.messages.create({
+      model: 'fake/tool-call',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [weatherTool],
+    });
     expect(first.stop_reason).toBe('tool_use');
     const toolUse = first.content.find((b) => b.type === 'tool_use')!;
     expect(toolUse).toMatchObject({ id: 'call_fake_1', name: 'get_weather', input: { location: 'Paris, France', unit: 'celsius' } });
-    const streamed = await client.messages.stream({ model: 'fake/tool-call', max_tokens: 64, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] }).finalMessage();
+    const streamed = await client.messages
+      .stream({ model: 'fake/tool-call', max_tokens: 64, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] })
+      .finalMessage();
     expect(streamed.content.find((b) => b.type === 'tool_use')).toMatchObject({ id: 'call_fake_1', input: { location: 'Paris, France', unit: 'celsius' } });
 
     await client.messages.create({
@@ -98,7 +121,11 @@ describe('POST /v1/messages routed to an OpenAI-format provider', () => {
     });
     expect(e2e.upstream.requests.at(-1)!.body!.messages).toEqual([
       { role: 'user', content: 'Weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris, France","unit":"celsius"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris, France","unit":"celsius"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_fake_1', content: '18°C' },
     ]);
   });
@@ -107,7 +134,11 @@ describe('POST /v1/messages routed to an OpenAI-format provider', () => {
 describe('POST /v1/messages routed to Anthropic', () => {
   it('answers non-streamed and streamed, tool input intact', async () => {
     const message = await client.messages.create({ model: 'claude/ok', max_tokens: 64, messages: hello });
-    expect(message).toMatchObject({ model: 'claude/ok', content: [{ type: 'text', text: 'Hello from the fake Claude.' }], usage: { input_tokens: 23, output_tokens: 9, cache_read_input_tokens: 5 } });
+    expect(message).toMatchObject({
+      model: 'claude/ok',
+      content: [{ type: 'text', text: 'Hello from the fake Claude.' }],
+      usage: { input_tokens: 23, output_tokens: 9, cache_read_input_tokens: 5 },
+    });
     const streamed = await client.messages.stream({ model: 'claude/ok', max_tokens: 64, messages: hello }).finalMessage();
     expect(streamed.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hello from the fake Claude.' })]);
     expect(streamed.usage).toMatchObject({ input_tokens: 23, output_tokens: 9 });

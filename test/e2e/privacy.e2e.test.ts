@@ -53,9 +53,20 @@ it('P1: a canary in the prompt and in the answer reaches no table item and no lo
     { name: 'p1-fallback', strategy: 'fallback', targets: [{ model: 'fake/fail-500' }, { model: 'fake/echo' }] },
     { name: 'p1-role', strategy: 'role', roles: { coding: [{ model: 'fake/echo' }], chat: [{ model: 'fake/echo' }] }, defaultRole: 'chat' },
     // The classifier model echoes the prompt back, canary and all: an unusable answer, so the local classifier decides.
-    { name: 'p1-llm', strategy: 'role', roles: { coding: [{ model: 'fake/echo' }], chat: [{ model: 'fake/echo' }] }, defaultRole: 'chat', classifier: { method: 'llm', model: 'fake/echo' } },
+    {
+      name: 'p1-llm',
+      strategy: 'role',
+      roles: { coding: [{ model: 'fake/echo' }], chat: [{ model: 'fake/echo' }] },
+      defaultRole: 'chat',
+      classifier: { method: 'llm', model: 'fake/echo' },
+    },
     { name: 'p1-complexity', strategy: 'complexity', bands: { '1': [{ model: 'fake/echo' }] } },
-    { name: 'p1-rules', strategy: 'fallback', targets: [{ model: 'fake/echo' }], rules: [{ when: { metadata: { team: 'support' } }, targets: [{ model: 'fake/no-usage' }] }] },
+    {
+      name: 'p1-rules',
+      strategy: 'fallback',
+      targets: [{ model: 'fake/echo' }],
+      rules: [{ when: { metadata: { team: 'support' } }, targets: [{ model: 'fake/no-usage' }] }],
+    },
   ];
   for (const config of configs) {
     expect((await e2e.mgmt('POST', '/v1/configs', config)).status).toBe(201);
@@ -64,7 +75,10 @@ it('P1: a canary in the prompt and in the answer reaches no table item and no lo
   }
   // Metadata headers are read to match rules, never kept: one matches, one carries the canary.
   await drive(() =>
-    client.chat.completions.create({ model: 'roukey/p1-rules', messages: prompt }, { headers: { 'x-roukey-metadata-team': 'support', 'x-roukey-metadata-note': CANARY } }),
+    client.chat.completions.create(
+      { model: 'roukey/p1-rules', messages: prompt },
+      { headers: { 'x-roukey-metadata-team': 'support', 'x-roukey-metadata-note': CANARY } },
+    ),
   );
   // @ts-expect-error RouKey's inline fallback list, which the openai client does not type
   await drive(() => client.chat.completions.create({ model: 'fake/fail-503', models: ['fake/echo'], messages: prompt }));

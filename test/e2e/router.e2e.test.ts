@@ -112,7 +112,11 @@ describe('POST /v1/chat/completions through the official openai client', () => {
   });
 
   it.each(['gpt-4o-mini', 'tool-call'])('assembles the streamed answer into exactly the non-streamed one (%s)', async (model) => {
-    const body = { model: `fake/${model}`, messages, tools: [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }] };
+    const body = {
+      model: `fake/${model}`,
+      messages,
+      tools: [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object' } } }],
+    };
     const whole = await e2e.client.chat.completions.create(body);
     const stream = await e2e.client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
     let content = '';
@@ -134,7 +138,11 @@ describe('POST /v1/chat/completions through the official openai client', () => {
     const message = whole.choices[0]!.message;
     expect(content).toBe(message.content ?? '');
     expect(calls.map((c) => ({ id: c.id, name: c.name, arguments: JSON.parse(c.arguments) }))).toEqual(
-      (message.tool_calls ?? []).map((c) => ({ id: c.id, name: c.type === 'function' ? c.function.name : undefined, arguments: c.type === 'function' ? JSON.parse(c.function.arguments) : undefined })),
+      (message.tool_calls ?? []).map((c) => ({
+        id: c.id,
+        name: c.type === 'function' ? c.function.name : undefined,
+        arguments: c.type === 'function' ? JSON.parse(c.function.arguments) : undefined,
+      })),
     );
     expect(finish).toBe(whole.choices[0]!.finish_reason);
     expect(usage).toEqual(whole.usage);
@@ -142,10 +150,7 @@ describe('POST /v1/chat/completions through the official openai client', () => {
 
   it('aborts the upstream request when the client disconnects', async () => {
     const controller = new AbortController();
-    const stream = await e2e.client.chat.completions.create(
-      { model: 'fake/slow-stream', messages, stream: true },
-      { signal: controller.signal },
-    );
+    const stream = await e2e.client.chat.completions.create({ model: 'fake/slow-stream', messages, stream: true }, { signal: controller.signal });
     let received = 0;
     await (async () => {
       for await (const _chunk of stream) {

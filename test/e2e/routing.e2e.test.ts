@@ -65,7 +65,8 @@ async function recordOf(requestId: string | null): Promise<Record<string, any>> 
   );
 }
 
-const outcomes = (record: Record<string, any>) => (record.attempts as { target: string; outcome: string; status?: number }[]).map((a) => [a.target, a.outcome, a.status ?? null]);
+const outcomes = (record: Record<string, any>) =>
+  (record.attempts as { target: string; outcome: string; status?: number }[]).map((a) => [a.target, a.outcome, a.status ?? null]);
 
 /** Upstream requests for one provider key's models (the fake records the model each request named). */
 const sentTo = (model: string) => e2e.upstream.requests.filter((r) => r.body?.model === model && r.method === 'POST');
@@ -305,8 +306,15 @@ describe('strategies end to end', () => {
       systemPrompt: 'You are a careful tax assistant.',
     });
     expect(created.status).toBe(201);
-    const config = await createConfig({ strategy: 'role', roles: { [role]: [{ model: `${a}/echo` }], chat: [{ model: `${a}/gpt-4o-mini` }] }, defaultRole: 'chat' });
-    const res = await post({ model: `roukey/${config}`, messages: [{ role: 'user', content: 'Which tax deductions can I claim for my home office before the filing deadline?' }] });
+    const config = await createConfig({
+      strategy: 'role',
+      roles: { [role]: [{ model: `${a}/echo` }], chat: [{ model: `${a}/gpt-4o-mini` }] },
+      defaultRole: 'chat',
+    });
+    const res = await post({
+      model: `roukey/${config}`,
+      messages: [{ role: 'user', content: 'Which tax deductions can I claim for my home office before the filing deadline?' }],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-roukey-strategy')).toBe('role');
     expect(res.headers.get('x-roukey-route')).toBe(role);
@@ -326,7 +334,12 @@ describe('strategies end to end', () => {
       const [a, judge] = [await freshKey(), `j${randomUUID().slice(0, 6)}`];
       expect(await addProviderKey(e2e.mgmt, { provider: 'openai', name: judge, apiKey: `sk-${randomUUID()}`, baseUrl: classifierUpstream.baseUrl })).toBe(201);
       const roles = { math: [{ model: `${a}/gpt-4o` }], chat: [{ model: `${a}/gpt-4o-mini` }] };
-      const config = await createConfig({ strategy: 'role', roles, defaultRole: 'chat', classifier: { method: 'llm', model: `${judge}/gpt-4o-mini`, timeoutMs: 300 } });
+      const config = await createConfig({
+        strategy: 'role',
+        roles,
+        defaultRole: 'chat',
+        classifier: { method: 'llm', model: `${judge}/gpt-4o-mini`, timeoutMs: 300 },
+      });
       const res = await post({ model: `roukey/${config}`, messages: [{ role: 'user', content: 'hello!' }] });
       expect(res.headers.get('x-roukey-route')).toBe('math');
       expect(classifierUpstream.requests).toHaveLength(1);
@@ -350,7 +363,13 @@ describe('strategies end to end', () => {
 
   it('weighted spreads requests by weight; ab keeps an end user on one variant', async () => {
     const a = await freshKey();
-    const weighted = await createConfig({ strategy: 'weighted', targets: [{ model: `${a}/gpt-4o`, weight: 3 }, { model: `${a}/gpt-4o-mini`, weight: 1 }] });
+    const weighted = await createConfig({
+      strategy: 'weighted',
+      targets: [
+        { model: `${a}/gpt-4o`, weight: 3 },
+        { model: `${a}/gpt-4o-mini`, weight: 1 },
+      ],
+    });
     const models: string[] = [];
     for (let i = 0; i < 8; i++) models.push((await post({ model: `roukey/${weighted}`, messages })).headers.get('x-roukey-model')!);
     expect(models.filter((m) => m === `${a}/gpt-4o`)).toHaveLength(6);

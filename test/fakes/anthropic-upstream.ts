@@ -149,7 +149,14 @@ function failBeforeAnswer(res: ServerResponse, mode: AnthropicFakeMode): boolean
   }
 }
 
-async function answerMessages(res: ServerResponse, mode: AnthropicFakeMode, body: Record<string, unknown>, id: string, blocks: FakeBlock[], opts: AnthropicFakeOptions): Promise<void> {
+async function answerMessages(
+  res: ServerResponse,
+  mode: AnthropicFakeMode,
+  body: Record<string, unknown>,
+  id: string,
+  blocks: FakeBlock[],
+  opts: AnthropicFakeOptions,
+): Promise<void> {
   if (failBeforeAnswer(res, mode)) return;
   const model = String(body.model);
   const usage = opts.usage;
@@ -188,7 +195,8 @@ async function answerMessages(res: ServerResponse, mode: AnthropicFakeMode, body
       await send('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
       // Anthropic opens with an empty partial_json, then splits the JSON anywhere (inside strings and escapes).
       await send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } });
-      for (const part of splitText(JSON.stringify(block.input), 9)) await send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } });
+      for (const part of splitText(JSON.stringify(block.input), 9))
+        await send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } });
     }
     await send('content_block_stop', { index });
   }

@@ -114,18 +114,25 @@ function failBeforeAnswer(res: ServerResponse, mode: GoogleFakeMode): boolean {
       return true;
     case 'fail-key':
       sendError(res, 400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'API_KEY_INVALID',
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com' },
+        },
       ]);
       return true;
     case 'fail-403':
-      sendError(res, 403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.');
+      sendError(res, 403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers.");
       return true;
     case 'fail-404':
       sendError(res, 404, 'NOT_FOUND', 'models/fail-404 is not found for API version v1beta.');
       return true;
     case 'fail-429':
       res.setHeader('retry-after', '9');
-      sendError(res, 429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota.', [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '9s' }]);
+      sendError(res, 429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota.', [
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '9s' },
+      ]);
       return true;
     case 'fail-500':
       sendError(res, 500, 'INTERNAL', 'An internal error has occurred.');
@@ -141,7 +148,8 @@ function failBeforeAnswer(res: ServerResponse, mode: GoogleFakeMode): boolean {
 /** The parts of the whole answer, in order, for a mode. */
 function answerParts(mode: GoogleFakeMode, body: Record<string, unknown>, opts: GoogleFakeOptions): Array<Record<string, unknown>> {
   if (mode === 'tool-call') return [{ functionCall: FAKE_FUNCTION_CALLS[0], thoughtSignature: FAKE_THOUGHT_SIGNATURE }];
-  if (mode === 'parallel-tools') return [{ functionCall: FAKE_FUNCTION_CALLS[0], thoughtSignature: FAKE_THOUGHT_SIGNATURE }, { functionCall: FAKE_FUNCTION_CALLS[1] }];
+  if (mode === 'parallel-tools')
+    return [{ functionCall: FAKE_FUNCTION_CALLS[0], thoughtSignature: FAKE_THOUGHT_SIGNATURE }, { functionCall: FAKE_FUNCTION_CALLS[1] }];
   const text = mode === 'echo' ? lastUserText(body.contents) : opts.content;
   return [...(mode === 'thinking' ? [{ text: FAKE_THOUGHT, thought: true }] : []), { text }];
 }

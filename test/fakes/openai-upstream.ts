@@ -1,5 +1,17 @@
 import type { ServerResponse } from 'node:http';
-import { lastUserMessageText, pickMode, sendJson, sleep, splitText, startEventStream, startFakeServer, trackConnection, waitForRequest, type ConnectionState, type FakeRecordedRequestBase } from './fake-server.js';
+import {
+  lastUserMessageText,
+  pickMode,
+  sendJson,
+  sleep,
+  splitText,
+  startEventStream,
+  startFakeServer,
+  trackConnection,
+  waitForRequest,
+  type ConnectionState,
+  type FakeRecordedRequestBase,
+} from './fake-server.js';
 
 /**
  * A scriptable OpenAI-compatible upstream on 127.0.0.1 for tests and the benchmark. Its answers are valid
@@ -170,11 +182,17 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
   const firstChunkDelay = mode === 'slow-first-chunk' ? opts.slowDelayMs : 0;
   if (body.stream !== true) {
     if (firstChunkDelay > 0) {
-    res.flushHeaders(); // the 200 status goes out now; only the first chunk is late
-    await sleep(firstChunkDelay);
-  }
+      res.flushHeaders(); // the 200 status goes out now; only the first chunk is late
+      await sleep(firstChunkDelay);
+    }
     const message = toolCall
-      ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGUMENTS } }], annotations: [] }
+      ? {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [{ id: 'call_fake_1', type: 'function', function: { name: 'get_weather', arguments: TOOL_ARGUMENTS } }],
+          annotations: [],
+        }
       : { role: 'assistant', content, refusal: null, annotations: [] };
     sendJson(res, 200, {
       id,

@@ -27,7 +27,10 @@ describe('who gets in', () => {
   it('invite (the default): Cognito accepts admin-created users only, and the invitation email carries the temporary password', () => {
     expect(config({}).signUp).toBe('invite');
     expect(userPool(byDefault.template)).toMatchObject({
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true, InviteMessageTemplate: { EmailSubject: INVITATION_MESSAGE.subject, EmailMessage: INVITATION_MESSAGE.body } },
+      AdminCreateUserConfig: {
+        AllowAdminCreateUserOnly: true,
+        InviteMessageTemplate: { EmailSubject: INVITATION_MESSAGE.subject, EmailMessage: INVITATION_MESSAGE.body },
+      },
     });
     expect(INVITATION_MESSAGE.body).toMatch(/\{username\}.*\{####\}/);
   });
@@ -47,18 +50,30 @@ describe('who gets in', () => {
       const fn = template.toJSON().Resources[trigger];
       expect(fn.Properties.Environment.Variables).toMatchObject({ ROUKEY_SIGN_UP: mode, ROUKEY_SIGN_UP_DOMAINS: list });
       // The trigger needs no table, key or Cognito access: only its own log group.
-      const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(stack.getLogicalId(stack.auth.preSignUp.role!.node.defaultChild as never)));
-      expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: Json) => s.Action))).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes(stack.getLogicalId(stack.auth.preSignUp.role!.node.defaultChild as never)),
+      );
+      expect(policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: Json) => s.Action))).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
     }
   });
 
   it('sign-up context is validated at synth: a domains mode without domains, domains without that mode, bad names', () => {
     expect(() => synth({ 'roukey:signUp': 'domains' })).toThrow(/roukey:signUpDomains: must list at least one domain/);
-    expect(() => config({ 'roukey:signUp': 'open', 'roukey:signUpDomains': ['example.com'] })).toThrow(/roukey:signUpDomains: is only used when sign-up is limited to domains/);
+    expect(() => config({ 'roukey:signUp': 'open', 'roukey:signUpDomains': ['example.com'] })).toThrow(
+      /roukey:signUpDomains: is only used when sign-up is limited to domains/,
+    );
     expect(() => config({ 'roukey:signUp': 'anyone' })).toThrow(/roukey:signUp: must be one of: invite, domains, open/);
-    expect(() => config({ 'roukey:signUp': 'domains', 'roukey:signUpDomains': ['example.com', 'not a domain'] })).toThrow(/roukey:signUpDomains\.1: must be a domain name/);
+    expect(() => config({ 'roukey:signUp': 'domains', 'roukey:signUpDomains': ['example.com', 'not a domain'] })).toThrow(
+      /roukey:signUpDomains\.1: must be a domain name/,
+    );
     expect(() => config({ 'roukey:adminEmail': 'ops' })).toThrow(/roukey:adminEmail: must be an email address/);
-    expect(config({ 'roukey:signUp': 'domains', 'roukey:signUpDomains': '["Example.COM"]' })).toMatchObject({ signUp: 'domains', signUpDomains: ['example.com'] });
+    expect(config({ 'roukey:signUp': 'domains', 'roukey:signUpDomains': '["Example.COM"]' })).toMatchObject({
+      signUp: 'domains',
+      signUpDomains: ['example.com'],
+    });
   });
 
   it('the admins group exists', () => {
@@ -68,7 +83,8 @@ describe('who gets in', () => {
 
 describe('first admin at deploy time', () => {
   const customResources = (template: Template) => Object.values(template.findResources('Custom::AWS'));
-  const call = (resource: Json): Json => JSON.parse((resource.Properties.Create['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'POOL')).join(''));
+  const call = (resource: Json): Json =>
+    JSON.parse((resource.Properties.Create['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'POOL')).join(''));
 
   it('is present only when roukey:adminEmail is set', () => {
     expect(customResources(byDefault.template)).toEqual([]);

@@ -51,8 +51,8 @@ describe('Bedrock access (context roukey:enableBedrock)', () => {
     app.synth();
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
     expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(',')}`)).toEqual([]);
-    const acks = stack.api.functions['chat-completions'].role!.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    const acks = stack.api.functions['chat-completions']
+      .role!.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
     expect(acks.map(([id]) => id.replace(/^.*?(AwsSolutions-IAM5)/, '$1')).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/*]',

@@ -62,15 +62,23 @@ function evaluate(statement: Json, request: Request): Outcome {
     if (value === undefined) return 'unknown';
     const hit = statement.RegexMatchStatement
       ? new RegExp(match.RegexString).test(value)
-      : { EXACTLY: value === match.SearchString, ENDS_WITH: value.endsWith(match.SearchString), STARTS_WITH: value.startsWith(match.SearchString), CONTAINS: value.includes(match.SearchString) }[
-          match.PositionalConstraint as string
-        ];
+      : {
+          EXACTLY: value === match.SearchString,
+          ENDS_WITH: value.endsWith(match.SearchString),
+          STARTS_WITH: value.startsWith(match.SearchString),
+          CONTAINS: value.includes(match.SearchString),
+        }[match.PositionalConstraint as string];
     if (hit === undefined) return 'unknown';
     return hit ? 'match' : 'no-match';
   }
   const size = statement.SizeConstraintStatement;
   if (size?.FieldToMatch.Body) {
-    const compare = { GT: (a: number, b: number) => a > b, GE: (a: number, b: number) => a >= b, LT: (a: number, b: number) => a < b, LE: (a: number, b: number) => a <= b };
+    const compare = {
+      GT: (a: number, b: number) => a > b,
+      GE: (a: number, b: number) => a >= b,
+      LT: (a: number, b: number) => a < b,
+      LE: (a: number, b: number) => a <= b,
+    };
     const op = compare[size.ComparisonOperator as keyof typeof compare];
     return op ? (op(request.bodyBytes, size.Size) ? 'match' : 'no-match') : 'unknown';
   }
@@ -82,7 +90,8 @@ function rulesThatCouldBlock(webAcl: Json, request: Request): string[] {
   return (webAcl.Rules as Json[])
     .filter((rule) => {
       const s = rule.Statement;
-      if (s.RateBasedStatement) return s.RateBasedStatement.ScopeDownStatement && JSON.stringify(s.RateBasedStatement.ScopeDownStatement).match(/"(Body|JsonBody)"/);
+      if (s.RateBasedStatement)
+        return s.RateBasedStatement.ScopeDownStatement && JSON.stringify(s.RateBasedStatement.ScopeDownStatement).match(/"(Body|JsonBody)"/);
       if (s.ManagedRuleGroupStatement) {
         if (rule.OverrideAction?.Count) return false;
         const scope = s.ManagedRuleGroupStatement.ScopeDownStatement;
@@ -184,12 +193,25 @@ describe('bodies are never blocked by the WAF', () => {
     const sizeRule = {
       Name: 'SizeRestrictions_BODY',
       Action: { Block: {} },
-      Statement: { SizeConstraintStatement: { FieldToMatch: { Body: { OversizeHandling: 'MATCH' } }, ComparisonOperator: 'GT', Size: 8192, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+      Statement: {
+        SizeConstraintStatement: {
+          FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+          ComparisonOperator: 'GT',
+          Size: 8192,
+          TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+        },
+      },
     };
     const withSizeRule = { ...acl, Rules: [...(acl.Rules as Json[]), sizeRule] };
     expect(rulesThatCouldBlock(withSizeRule, { method: 'POST', uriPath: '/prod/v1/chat/completions', bodyBytes: ONE_MB })).toEqual(['SizeRestrictions_BODY']);
     expect(rulesThatCouldBlock(withSizeRule, { method: 'POST', uriPath: '/prod/v1/chat/completions', bodyBytes: 100 })).toEqual([]);
-    const unscoped = { ...acl, Rules: (acl.Rules as Json[]).map((r) => ({ ...r, Statement: r.Statement.ManagedRuleGroupStatement ? { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: r.Name } } : r.Statement })) };
+    const unscoped = {
+      ...acl,
+      Rules: (acl.Rules as Json[]).map((r) => ({
+        ...r,
+        Statement: r.Statement.ManagedRuleGroupStatement ? { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: r.Name } } : r.Statement,
+      })),
+    };
     expect(rulesThatCouldBlock(unscoped, { method: 'POST', uriPath: '/prod/v1/chat/completions', bodyBytes: ONE_MB })).toEqual([...MANAGED_RULE_GROUPS]);
   });
 

@@ -29,9 +29,7 @@ function statefulResources(context: Record<string, unknown>): Record<string, { T
 describe('aws-cdk-lib feature flags (cdk.json, docs/cdk-feature-flags.md)', () => {
   it('cdk.json sets every flag the installed aws-cdk-lib recommends, at its recommended value', () => {
     // After an upgrade this lists the flags to add to cdk.json, with the values `cdk init` would write.
-    const toAdd = Object.fromEntries(
-      Object.entries(CURRENTLY_RECOMMENDED_FLAGS).filter(([flag, value]) => !isDeepStrictEqual(CDK_JSON_CONTEXT[flag], value)),
-    );
+    const toAdd = Object.fromEntries(Object.entries(CURRENTLY_RECOMMENDED_FLAGS).filter(([flag, value]) => !isDeepStrictEqual(CDK_JSON_CONTEXT[flag], value)));
     expect(toAdd).toEqual({});
   });
 
@@ -47,6 +45,11 @@ describe('aws-cdk-lib feature flags (cdk.json, docs/cdk-feature-flags.md)', () =
   });
 
   it('the roukey:* settings beside the flags still validate', () => {
-    expect(readStackConfig(new Stack(new App({ context: CDK_JSON_CONTEXT }), 'S'))).toMatchObject({ throttleRateLimit: 100, throttleBurstLimit: 200, plans: {}, defaultPlan: 'free' });
+    expect(readStackConfig(new Stack(new App({ context: CDK_JSON_CONTEXT }), 'S'))).toMatchObject({
+      throttleRateLimit: 100,
+      throttleBurstLimit: 200,
+      plans: {},
+      defaultPlan: 'free',
+    });
   });
 });

@@ -13,11 +13,13 @@ const wafOff = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, 'rouk
 
 /** Every acknowledgment recorded in the tree: rule id → reasons. */
 function acknowledgments(root: IConstruct): { id: string; reason: string; path: string }[] {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ id, reason, path: c.node.path }))),
-  );
+  return root.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ id, reason, path: c.node.path }))),
+    );
 }
 
 function stageOf(roukey: RouKeyStack): CfnStage {

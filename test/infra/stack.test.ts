@@ -24,8 +24,7 @@ const stack = new RouKeyStack(app, 'RouKey');
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Json>;
 
-const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
-  stack.getLogicalId(construct.node.defaultChild as CfnResource);
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as CfnResource);
 const ref = (construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
@@ -54,7 +53,10 @@ describe('streaming router integration', () => {
         ResponseTransferMode: 'STREAM',
         TimeoutInMillis: 15 * 60 * 1000,
         Uri: {
-          'Fn::Join': ['', Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.functions['chat-completions']), '/response-streaming-invocations'])],
+          'Fn::Join': [
+            '',
+            Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.functions['chat-completions']), '/response-streaming-invocations']),
+          ],
         },
       },
     });
@@ -85,7 +87,10 @@ describe('tables', () => {
     const table = tableProps(name);
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.Properties).toMatchObject({
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: ref(stack.data.tableKey) },
@@ -219,7 +224,10 @@ describe('least privilege', () => {
     for (const handler of ['configs', 'roles'] as const) {
       const statements = statementsOf(handler);
       expect(statements.filter(onProviderKey)).toEqual([]);
-      const onTable = (t: string) => statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')) && JSON.stringify(s.Resource).includes(`"${logicalId(stack.data.tables[t as TableName])}"`));
+      const onTable = (t: string) =>
+        statements.filter(
+          (s) => actions(s).some((a) => a.startsWith('dynamodb:')) && JSON.stringify(s.Resource).includes(`"${logicalId(stack.data.tables[t as TableName])}"`),
+        );
       for (const t of TABLE_NAMES) expect({ t, granted: onTable(t).length > 0 }).toEqual({ t, granted: t === 'accounts' || t === 'activity' });
       expect(onTable('activity').flatMap(actions)).toEqual(['dynamodb:UpdateItem']);
     }
@@ -230,7 +238,11 @@ describe('least privilege', () => {
     for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
       const onPool = statementsOf(handler).filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
       const cognitoRoute = ROUTES.some((r) => r.handler === handler && r.auth === 'cognito');
-      const expected = !cognitoRoute ? [] : handler === 'admin-invitations' ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'] : ['cognito-idp:AdminGetUser'];
+      const expected = !cognitoRoute
+        ? []
+        : handler === 'admin-invitations'
+          ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser']
+          : ['cognito-idp:AdminGetUser'];
       expect({ handler, actions: onPool.flatMap(actions).sort() }).toEqual({ handler, actions: expected });
       for (const s of onPool) expect(s.Resource).toEqual(pool);
     }
@@ -265,7 +277,8 @@ describe('API Gateway', () => {
 
   it('covers the responses a client can hit before a Lambda runs', () => {
     const types = GATEWAY_ERRORS.map((e) => e.type.responseType);
-    for (const t of ['UNAUTHORIZED', 'ACCESS_DENIED', 'REQUEST_TOO_LARGE', 'THROTTLED', 'WAF_FILTERED', 'DEFAULT_4XX', 'DEFAULT_5XX']) expect(types).toContain(t);
+    for (const t of ['UNAUTHORIZED', 'ACCESS_DENIED', 'REQUEST_TOO_LARGE', 'THROTTLED', 'WAF_FILTERED', 'DEFAULT_4XX', 'DEFAULT_5XX'])
+      expect(types).toContain(t);
   });
 
   it('P7: the stage throttles and access-logs metadata without source IPs or bodies, and is not traced', () => {
@@ -313,7 +326,9 @@ describe('stack context', () => {
 
   it('P15: a bad plan override fails synth naming the key and the path of the field', () => {
     const app = new App({ context: { 'roukey:plans': { starter: { requestsPerMonth: -5, strategies: ['fallback', 'fastest'] } } } });
-    expect(() => new RouKeyStack(app, 'BadPlans')).toThrow(/roukey:plans\.starter\.requestsPerMonth: must be a positive integer.*roukey:plans\.starter\.strategies\.1: must be one of/);
+    expect(() => new RouKeyStack(app, 'BadPlans')).toThrow(
+      /roukey:plans\.starter\.requestsPerMonth: must be a positive integer.*roukey:plans\.starter\.strategies\.1: must be one of/,
+    );
   });
 
   it('P15: an unknown plan or limit name in roukey:plans is refused, as is an unknown default plan', () => {

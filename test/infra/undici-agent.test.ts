@@ -22,7 +22,8 @@ describe("undici's Agent, imported from inside the package", () => {
   it('undici is pinned to one exact version, the one installed', () => {
     const pinned = packageJson(resolve(ROOT, 'package.json')).dependencies?.undici;
     const installed = packageJson(resolve(ROOT, 'node_modules/undici/package.json')).version;
-    if (pinned === undefined || !/^\d+\.\d+\.\d+$/.test(pinned)) throw new Error(`package.json must pin undici to an exact version (found ${pinned}): ${WHAT_TO_DO}`);
+    if (pinned === undefined || !/^\d+\.\d+\.\d+$/.test(pinned))
+      throw new Error(`package.json must pin undici to an exact version (found ${pinned}): ${WHAT_TO_DO}`);
     if (pinned !== installed) throw new Error(`package.json pins undici ${pinned} but ${installed} is installed: run npm ci, then check: ${WHAT_TO_DO}`);
     expect(installed).toBe(pinned);
   });

@@ -50,7 +50,14 @@ describe('activity repository (DynamoDB Local)', () => {
   });
 
   it('lists the account requests newest first and leaves out other accounts', async () => {
-    await repo.recordRequest({ ...fields, requestId: 'req-0002', startedAt: '2026-11-26T05:00:00.000Z', stream: false, status: 502, errorType: 'upstream_error' });
+    await repo.recordRequest({
+      ...fields,
+      requestId: 'req-0002',
+      startedAt: '2026-11-26T05:00:00.000Z',
+      stream: false,
+      status: 502,
+      errorType: 'upstream_error',
+    });
     await repo.recordRequest({ ...fields, accountId: 'acc_2', requestId: 'req-0003' });
     const list = await repo.listRequests('acc_1');
     expect(list.map((r) => r.requestId)).toEqual(['req-0002', 'req-0001']);

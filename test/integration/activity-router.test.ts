@@ -40,7 +40,12 @@ describe('router → activity table', () => {
     await client.chat.completions.create({ model: 'work/echo', messages });
     for await (const _ of await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages, stream: true }));
     await client.chat.completions.create({ model: 'work/fail-500', messages }).catch(() => undefined);
-    await client.chat.completions.create({ model: 'work/error-stream', messages, stream: true }).then(async (s) => { for await (const _ of s); }).catch(() => undefined);
+    await client.chat.completions
+      .create({ model: 'work/error-stream', messages, stream: true })
+      .then(async (s) => {
+        for await (const _ of s);
+      })
+      .catch(() => undefined);
 
     const items = await pollItems(4);
     expect(items).toHaveLength(4);

@@ -64,7 +64,10 @@ describe("the local runtime's activity writer thread (DynamoDB Local)", () => {
   });
 
   it('rejects with the error class only when the table cannot be written, and keeps serving', async () => {
-    const err = (await thread.writer('no-such-table').recordRequest(record('req-thread-lost')).catch((e: unknown) => e)) as Error;
+    const err = (await thread
+      .writer('no-such-table')
+      .recordRequest(record('req-thread-lost'))
+      .catch((e: unknown) => e)) as Error;
     expect(err.name).toBe('ResourceNotFoundException');
     expect(err.message).not.toMatch(/no-such-table/);
     await expect(thread.writer(table).recordRequest(record('req-thread-after-error'))).resolves.toBeUndefined();

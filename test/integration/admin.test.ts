@@ -56,10 +56,14 @@ afterAll(async () => {
 });
 
 const admin = { sub: randomUUID(), groups: ['admins'] };
-const invite = (body: unknown, caller: { sub: string; groups?: string[] } = admin) => call(invitations, managementEvent('POST', '/v1/admin/invitations', { ...caller, body }));
-const list = (query: Record<string, string> = {}, caller: { sub: string; groups?: string[] } = admin) => call(accounts, managementEvent('GET', '/v1/admin/accounts', { ...caller, query }));
-const patch = (id: string, body: unknown, caller: { sub: string; groups?: string[] } = admin) => call(accounts, managementEvent('PATCH', '/v1/admin/accounts/{id}', { ...caller, body, params: { id } }));
-const eventsOf = async (sub: string, kind?: string) => (await call(securityEvents, managementEvent('GET', '/v1/security-events', { sub, query: kind ? { kind } : {} }))).body.data as any[];
+const invite = (body: unknown, caller: { sub: string; groups?: string[] } = admin) =>
+  call(invitations, managementEvent('POST', '/v1/admin/invitations', { ...caller, body }));
+const list = (query: Record<string, string> = {}, caller: { sub: string; groups?: string[] } = admin) =>
+  call(accounts, managementEvent('GET', '/v1/admin/accounts', { ...caller, query }));
+const patch = (id: string, body: unknown, caller: { sub: string; groups?: string[] } = admin) =>
+  call(accounts, managementEvent('PATCH', '/v1/admin/accounts/{id}', { ...caller, body, params: { id } }));
+const eventsOf = async (sub: string, kind?: string) =>
+  (await call(securityEvents, managementEvent('GET', '/v1/security-events', { sub, query: kind ? { kind } : {} }))).body.data as any[];
 const email = () => `person-${randomUUID().slice(0, 8)}@example.com`;
 
 describe('admin API: admins only', () => {
@@ -113,8 +117,16 @@ describe('POST /v1/admin/invitations', () => {
     const adminAccount = (await db.send(new GetCommand({ TableName: tables.accounts, Key: ITEM.user(admin.sub) }))).Item!.accountId;
     const item = await db.send(new GetCommand({ TableName: tables.accounts, Key: ITEM.profile(res.body.id) }));
     expect(item.Item).toMatchObject({ plan: 'free', status: 'active', listPk: 'ACCOUNT' });
-    const { Items } = await db.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({ TableName: tables.activity, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCOUNT#${res.body.id}` } }));
-    expect(Items!.map((i) => i.event)).toEqual([{ kind: 'admin_action', code: 'invited', actorAccountId: adminAccount, accountId: res.body.id, route: '/v1/admin/invitations' }]);
+    const { Items } = await db.send(
+      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+        TableName: tables.activity,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${res.body.id}` },
+      }),
+    );
+    expect(Items!.map((i) => i.event)).toEqual([
+      { kind: 'admin_action', code: 'invited', actorAccountId: adminAccount, accountId: res.body.id, route: '/v1/admin/invitations' },
+    ]);
   });
 
   it('an address that can already sign in is a 409; bad input is a 400 naming the field', async () => {
@@ -134,7 +146,12 @@ describe('GET /v1/admin/accounts', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await invite({ email: email(), plan: 'starter' })).body.id as string);
     const month = monthOf(Date.now());
-    await db.send(new PutCommand({ TableName: tables.limits, Item: { ...LIMIT_ITEM.month(ids[0]!, month), requests: 42, tokens: 9000, expiresAt: monthCounterExpiresAt(month) } }));
+    await db.send(
+      new PutCommand({
+        TableName: tables.limits,
+        Item: { ...LIMIT_ITEM.month(ids[0]!, month), requests: 42, tokens: 9000, expiresAt: monthCounterExpiresAt(month) },
+      }),
+    );
 
     const seen: any[] = [];
     let cursor: string | null = null;
@@ -169,11 +186,21 @@ describe('PATCH /v1/admin/accounts/{id}', () => {
     const target = (await invite({ email: email() })).body.id as string;
     const res = await patch(target, { plan: 'enterprise', limits: { apiKeys: 900, bedrock: true } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ plan: 'enterprise', limits: { apiKeys: 900, bedrock: true }, effectiveLimits: { ...DEFAULT_PLANS.enterprise, apiKeys: 900 } });
+    expect(res.body).toMatchObject({
+      plan: 'enterprise',
+      limits: { apiKeys: 900, bedrock: true },
+      effectiveLimits: { ...DEFAULT_PLANS.enterprise, apiKeys: 900 },
+    });
     // limits replaces the overrides as a whole: {} clears them.
     expect((await patch(target, { limits: {} })).body.limits).toEqual({});
     expect((await patch(target, { status: 'suspended' })).body.status).toBe('suspended');
-    const { Items } = await db.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({ TableName: tables.activity, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCOUNT#${target}` } }));
+    const { Items } = await db.send(
+      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+        TableName: tables.activity,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${target}` },
+      }),
+    );
     // Equal events in the same minute are one item with a count (the second limits change is folded into it later).
     expect(Items!.map((i) => i.event.code).sort()).toEqual(['invited', 'limits_changed', 'plan_changed', 'suspended']);
     expect(Items!.every((i) => i.event.actorAccountId !== undefined && i.event.kind === 'admin_action')).toBe(true);
@@ -211,13 +238,21 @@ describe('suspension and account details', () => {
     const refused = await call(apiKeys, managementEvent('POST', '/v1/api-keys', { sub, body: { name: 'x' } }));
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'account_suspended', type: 'permission_error' });
-    const { Items } = await db.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({ TableName: tables.activity, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCOUNT#${target}` } }));
+    const { Items } = await db.send(
+      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+        TableName: tables.activity,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${target}` },
+      }),
+    );
     expect(Items!.map((i) => i.event.kind)).toContain('account_suspended');
   });
 
   it('a self-signed-up user’s email is read once from the directory on their first call; the call stamps lastActiveAt', async () => {
     const address = email();
-    const created = await idp.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: address, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: address }] }));
+    const created = await idp.send(
+      new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: address, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: address }] }),
+    );
     const username = created.User!.Username!;
     const sub = created.User!.Attributes!.find((a) => a.Name === 'sub')!.Value!;
     const res = await call(apiKeys, managementEvent('GET', '/v1/api-keys', { sub }));

@@ -31,16 +31,27 @@ beforeAll(async () => {
 });
 
 const config = (sub: string, method: string, options: { name?: string; body?: unknown } = {}) =>
-  call(configs, managementEvent(method, options.name === undefined ? '/v1/configs' : '/v1/configs/{name}', { sub, body: options.body, params: options.name === undefined ? undefined : { name: options.name } }));
+  call(
+    configs,
+    managementEvent(method, options.name === undefined ? '/v1/configs' : '/v1/configs/{name}', {
+      sub,
+      body: options.body,
+      params: options.name === undefined ? undefined : { name: options.name },
+    }),
+  );
 
 async function addProviderKey(sub: string, name: string): Promise<string> {
-  const res = await call(providerKeys, managementEvent('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name, apiKey: `sk-test-${name}-1234` } }));
+  const res = await call(
+    providerKeys,
+    managementEvent('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name, apiKey: `sk-test-${name}-1234` } }),
+  );
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
 
 const deleteProviderKey = (sub: string, id: string) => call(providerKeys, managementEvent('DELETE', '/v1/provider-keys/{id}', { sub, params: { id } }));
-const bind = (sub: string, id: string, configName: string | null) => call(apiKeys, managementEvent('PATCH', '/v1/api-keys/{id}', { sub, body: { config: configName }, params: { id } }));
+const bind = (sub: string, id: string, configName: string | null) =>
+  call(apiKeys, managementEvent('PATCH', '/v1/api-keys/{id}', { sub, body: { config: configName }, params: { id } }));
 const fallback = (name: string, ...models: string[]) => ({ name, strategy: 'fallback', targets: models.map((model) => ({ model })) });
 const accountsItems = async () => (await scanAllTables(endpoint, tables)).accounts;
 
@@ -56,7 +67,10 @@ describe('routing configs: /v1/configs', () => {
       name: 'support-bot',
       description: 'Support',
       strategy: 'fallback',
-      targets: [{ model: 'openai/gpt-4o-mini', weight: 1 }, { model: 'backup/llama-3.1-8b', weight: 1 }],
+      targets: [
+        { model: 'openai/gpt-4o-mini', weight: 1 },
+        { model: 'backup/llama-3.1-8b', weight: 1 },
+      ],
       createdAt: expect.any(String),
       updatedAt: created.body.createdAt,
     });
@@ -67,7 +81,13 @@ describe('routing configs: /v1/configs', () => {
     await new Promise((r) => setTimeout(r, 5));
     const replaced = await config(sub, 'PUT', { name: 'support-bot', body: { strategy: 'weighted', targets: [{ model: 'openai/gpt-4o', weight: 3 }] } });
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toEqual({ name: 'support-bot', strategy: 'weighted', targets: [{ model: 'openai/gpt-4o', weight: 3 }], createdAt: created.body.createdAt, updatedAt: expect.any(String) });
+    expect(replaced.body).toEqual({
+      name: 'support-bot',
+      strategy: 'weighted',
+      targets: [{ model: 'openai/gpt-4o', weight: 3 }],
+      createdAt: created.body.createdAt,
+      updatedAt: expect.any(String),
+    });
     expect(replaced.body.updatedAt > created.body.updatedAt).toBe(true);
     expect((await config(sub, 'PUT', { name: 'support-bot', body: fallback('support-bot', 'backup/m') })).status).toBe(200);
     expect((await config(sub, 'PUT', { name: 'nope', body: fallback('nope', 'backup/m') })).status).toBe(404);
@@ -101,7 +121,18 @@ describe('routing configs: /v1/configs', () => {
       ['POST', { name: 'x', strategy: 'role', roles: { coding: t }, defaultRole: 'chat' }, 'defaultRole'],
       ['POST', { name: 'x', strategy: 'complexity' }, 'bands'],
       ['POST', { name: 'x', strategy: 'ab' }, 'variants'],
-      ['POST', { name: 'x', strategy: 'ab', variants: [{ name: 'a', percent: 60, targets: t }, { name: 'b', percent: 30, targets: t }] }, 'variants'],
+      [
+        'POST',
+        {
+          name: 'x',
+          strategy: 'ab',
+          variants: [
+            { name: 'a', percent: 60, targets: t },
+            { name: 'b', percent: 30, targets: t },
+          ],
+        },
+        'variants',
+      ],
       ['POST', { name: 'x', strategy: 'role', roles: { coding: t }, defaultRole: 'coding', classifier: { method: 'llm' } }, 'classifier.model'],
       ['POST', { name: 'x', strategy: 'nope', targets: t }, 'strategy'],
       ['POST', { name: 'Bad Name', strategy: 'fallback', targets: t }, 'name'],
@@ -113,12 +144,35 @@ describe('routing configs: /v1/configs', () => {
       ['POST', { name: 'x', strategy: 'fallback', targets: t, rules: [{ when: {}, targets: t }] }, 'rules.0.when'],
       // Semantic checks: references to provider keys and roles the account does not have.
       ['POST', fallback('x', 'openai/m', 'other/m'), 'targets.1.model'],
-      ['POST', { name: 'x', strategy: 'role', roles: { coding: t, legal: [{ model: 'openai/m' }, { model: 'missing/m' }] }, defaultRole: 'coding' }, 'roles.legal.1.model'],
+      [
+        'POST',
+        { name: 'x', strategy: 'role', roles: { coding: t, legal: [{ model: 'openai/m' }, { model: 'missing/m' }] }, defaultRole: 'coding' },
+        'roles.legal.1.model',
+      ],
       ['POST', { name: 'x', strategy: 'role', roles: { coding: t, legal: t }, defaultRole: 'coding' }, 'roles.legal'],
-      ['POST', { name: 'x', strategy: 'role', roles: { coding: t }, defaultRole: 'coding', classifier: { method: 'llm', model: 'missing/m' } }, 'classifier.model'],
-      ['POST', { name: 'x', strategy: 'ab', variants: [{ name: 'a', percent: 50, targets: t }, { name: 'b', percent: 50, targets: [{ model: 'missing/m' }] }] }, 'variants.1.targets.0.model'],
+      [
+        'POST',
+        { name: 'x', strategy: 'role', roles: { coding: t }, defaultRole: 'coding', classifier: { method: 'llm', model: 'missing/m' } },
+        'classifier.model',
+      ],
+      [
+        'POST',
+        {
+          name: 'x',
+          strategy: 'ab',
+          variants: [
+            { name: 'a', percent: 50, targets: t },
+            { name: 'b', percent: 50, targets: [{ model: 'missing/m' }] },
+          ],
+        },
+        'variants.1.targets.0.model',
+      ],
       ['POST', { name: 'x', strategy: 'complexity', bands: { '1': t, '5': [{ model: 'missing/m' }] } }, 'bands.5.0.model'],
-      ['POST', { name: 'x', strategy: 'fallback', targets: t, rules: [{ when: { tools: true }, targets: [{ model: 'missing/m' }] }] }, 'rules.0.targets.0.model'],
+      [
+        'POST',
+        { name: 'x', strategy: 'fallback', targets: t, rules: [{ when: { tools: true }, targets: [{ model: 'missing/m' }] }] },
+        'rules.0.targets.0.model',
+      ],
       ['POST', fallback('x', 'roukey/support'), 'targets.0.model'],
       ['POST', { ...fallback('existing', 'openai/m'), defaultRole: 'nope' }, 'defaultRole'],
       // Replace: the same checks, and the body's name must be the path's.
@@ -127,7 +181,14 @@ describe('routing configs: /v1/configs', () => {
       ['PUT', { strategy: 'role', roles: { coding: t } }, 'defaultRole'],
       ['PUT', [fallback('existing', 'openai/m')], ''],
       // Valid but too large for one item (metadata conditions are the one unbounded field).
-      ['POST', { ...fallback('x', 'openai/m'), rules: [{ when: { metadata: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`h${i}`, Array(50).fill('v'.repeat(256))])) }, targets: t }] }, ''],
+      [
+        'POST',
+        {
+          ...fallback('x', 'openai/m'),
+          rules: [{ when: { metadata: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`h${i}`, Array(50).fill('v'.repeat(256))])) }, targets: t }],
+        },
+        '',
+      ],
     ];
     for (const [method, body, param] of cases) {
       const res = await config(sub, method, { body, name: method === 'PUT' ? 'existing' : undefined });
@@ -146,7 +207,10 @@ describe('routing configs: /v1/configs', () => {
     await addProviderKey(bob, 'openai');
     const refused = await config(alice, 'POST', { body: fallback('mine', 'openai/gpt-4o') });
     expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatchObject({ param: 'targets.0.model', message: "Invalid 'targets.0.model': this account has no provider key named 'openai'." });
+    expect(refused.body.error).toMatchObject({
+      param: 'targets.0.model',
+      message: "Invalid 'targets.0.model': this account has no provider key named 'openai'.",
+    });
 
     expect((await config(bob, 'POST', { body: fallback('shared-name', 'openai/gpt-4o') })).status).toBe(201);
     expect((await config(alice, 'GET', { name: 'shared-name' })).status).toBe(404);
@@ -161,7 +225,15 @@ describe('routing configs: /v1/configs', () => {
     const openai = await addProviderKey(sub, 'openai');
     await addProviderKey(sub, 'backup');
     await config(sub, 'POST', { body: fallback('triage', 'openai/gpt-4o-mini', 'backup/m') });
-    await config(sub, 'POST', { body: { name: 'support-bot', strategy: 'role', roles: { coding: [{ model: 'openai/gpt-4o' }] }, defaultRole: 'coding', targets: [{ model: 'openai/gpt-4o-mini' }] } });
+    await config(sub, 'POST', {
+      body: {
+        name: 'support-bot',
+        strategy: 'role',
+        roles: { coding: [{ model: 'openai/gpt-4o' }] },
+        defaultRole: 'coding',
+        targets: [{ model: 'openai/gpt-4o-mini' }],
+      },
+    });
 
     const refused = await deleteProviderKey(sub, openai);
     expect(refused.status).toBe(409);
@@ -194,18 +266,24 @@ describe('routing configs: /v1/configs', () => {
     const ci = (await call(apiKeys, managementEvent('POST', '/v1/api-keys', { sub, body: { name: 'ci' } }))).body;
     const prod = (await call(apiKeys, managementEvent('POST', '/v1/api-keys', { sub, body: { name: 'prod' } }))).body;
     const runtime = loadRuntimeConfig();
-    const principal = (key: string) => createApiKeyAuthenticator(createApiKeyRepository(createDocumentClient(runtime), runtime.tables.accounts)).authenticate(key);
+    const principal = (key: string) =>
+      createApiKeyAuthenticator(createApiKeyRepository(createDocumentClient(runtime), runtime.tables.accounts)).authenticate(key);
     expect(await principal(ci.key)).toEqual({ accountId: expect.any(String), apiKeyId: ci.id });
 
     const bound = await bind(sub, ci.id, 'support-bot');
-    expect(bound).toEqual({ status: 200, body: { id: ci.id, name: 'ci', hint: expect.any(String), createdAt: ci.createdAt, lastUsedAt: null, config: 'support-bot' } });
+    expect(bound).toEqual({
+      status: 200,
+      body: { id: ci.id, name: 'ci', hint: expect.any(String), createdAt: ci.createdAt, lastUsedAt: null, config: 'support-bot' },
+    });
     await bind(sub, prod.id, 'support-bot');
     expect((await call(apiKeys, managementEvent('GET', '/v1/api-keys', { sub }))).body.data.map((k: any) => k.config)).toEqual(['support-bot', 'support-bot']);
     expect((await principal(ci.key))?.config).toBe('support-bot');
 
     const refused = await config(sub, 'DELETE', { name: 'support-bot' });
     expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toBe(`Config 'support-bot' is bound to API keys: ci (${ci.id}), prod (${prod.id}). Unbind them first (PATCH /v1/api-keys/{id} with {"config": null}).`);
+    expect(refused.body.error.message).toBe(
+      `Config 'support-bot' is bound to API keys: ci (${ci.id}), prod (${prod.id}). Unbind them first (PATCH /v1/api-keys/{id} with {"config": null}).`,
+    );
 
     // Rebinding, unbinding and revoking each release the config.
     expect((await bind(sub, ci.id, 'triage')).body.config).toBe('triage');

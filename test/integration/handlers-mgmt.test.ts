@@ -36,9 +36,7 @@ beforeAll(async () => {
   ({ handler: providerKeys } = await import('../../lambdas/handlers/provider-keys.js'));
   ({ handler: apiKeys } = await import('../../lambdas/handlers/api-keys.js'));
   ({ handler: authConfig } = await import('../../lambdas/handlers/auth-config.js'));
-  db = DynamoDBDocumentClient.from(
-    localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!),
-  );
+  db = DynamoDBDocumentClient.from(localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!));
 });
 
 afterAll(() => {
@@ -64,9 +62,19 @@ async function scanAll(): Promise<Record<string, unknown>[]> {
 describe('management handlers', () => {
   it('POST /v1/provider-keys → 201 with the documented shape and security headers; GET lists it', async () => {
     const sub = randomUUID();
-    const res = await providerKeys(event('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name: 'my-openai', apiKey: 'sk-shape-test-abcd', baseUrl: 'http://127.0.0.1:11434/v1' } }), ctx);
+    const res = await providerKeys(
+      event('POST', '/v1/provider-keys', {
+        sub,
+        body: { provider: 'openai', name: 'my-openai', apiKey: 'sk-shape-test-abcd', baseUrl: 'http://127.0.0.1:11434/v1' },
+      }),
+      ctx,
+    );
     expect(res.statusCode).toBe(201);
-    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-type': expect.stringContaining('application/json') });
+    expect(res.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-type': expect.stringContaining('application/json'),
+    });
     const body = json(res);
     expect(Object.keys(body).sort()).toEqual(['baseUrl', 'createdAt', 'hint', 'id', 'name', 'provider']);
     expect(body).toMatchObject({ provider: 'openai', name: 'my-openai', hint: '…abcd', baseUrl: 'http://127.0.0.1:11434/v1' });
@@ -136,7 +144,9 @@ describe('management handlers', () => {
     expect(created.key).toMatch(/^rk_[A-Za-z0-9_-]{43}$/);
     const listed = await apiKeys(event('GET', '/v1/api-keys', { sub }), ctx);
     expect(listed.body).not.toContain(created.key);
-    expect(json(listed).data).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null }]);
+    expect(json(listed).data).toEqual([
+      { id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null },
+    ]);
   });
 
   it('a call without a sub claim is 401', async () => {
@@ -148,7 +158,12 @@ describe('management handlers', () => {
   it('GET /v1/auth/config is public and derives the issuer', async () => {
     const res = await authConfig(event('GET', '/v1/auth/config'), ctx);
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toEqual({ region: expect.any(String), userPoolId: 'local_pool1', userPoolClientId: 'client1', issuer: 'http://127.0.0.1:9229/local_pool1' });
+    expect(json(res)).toEqual({
+      region: expect.any(String),
+      userPoolId: 'local_pool1',
+      userPoolClientId: 'client1',
+      issuer: 'http://127.0.0.1:9229/local_pool1',
+    });
   });
 
   it('P2: the provider key plaintext appears in no table item and no API response', async () => {
@@ -163,7 +178,10 @@ describe('management handlers', () => {
     const created = json(await call(providerKeys, event('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name: 'canary', apiKey: secret } })));
     expect(created.hint).toBe(`…${secret.slice(-4)}`);
     await call(providerKeys, event('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name: 'canary', apiKey: secret } })); // 409
-    await call(providerKeys, event('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name: 'bad', apiKey: secret, baseUrl: 'https://10.0.0.1' } })); // 400
+    await call(
+      providerKeys,
+      event('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', name: 'bad', apiKey: secret, baseUrl: 'https://10.0.0.1' } }),
+    ); // 400
     await call(providerKeys, event('POST', '/v1/provider-keys', { sub, body: `{"provider":"openai","apiKey":"${secret}"` })); // bad JSON
     await call(providerKeys, event('GET', '/v1/provider-keys', { sub }));
 

@@ -49,7 +49,14 @@ describe('provider keys', () => {
     const accountId = newId('acc');
     const secret = `sk-${randomBytes(12).toString('hex')}`;
     const created = await providerKeys().create(accountId, { provider: 'openai', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
-    expect(created).toEqual({ id: expect.stringMatching(/^pk_/), provider: 'openai', name: 'openai', hint: `…${secret.slice(-4)}`, baseUrl: 'http://127.0.0.1:9/v1', createdAt: expect.any(String) });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^pk_/),
+      provider: 'openai',
+      name: 'openai',
+      hint: `…${secret.slice(-4)}`,
+      baseUrl: 'http://127.0.0.1:9/v1',
+      createdAt: expect.any(String),
+    });
 
     const db = createDocumentClient(config);
     const item = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) }))).Item!;
@@ -58,7 +65,13 @@ describe('provider keys', () => {
 
     expect(await providerKeys().list(accountId)).toEqual([created]);
     const resolver = createProviderKeyResolver(keySource());
-    expect(await resolver.byName(accountId, 'openai')).toEqual({ providerKeyId: created.id, name: 'openai', provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: secret });
+    expect(await resolver.byName(accountId, 'openai')).toEqual({
+      providerKeyId: created.id,
+      name: 'openai',
+      provider: 'openai',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: secret,
+    });
     expect(await resolver.byName(accountId, 'nope')).toBeUndefined();
     expect((await resolver.all(accountId)).map((c) => c.apiKey)).toEqual([secret]);
     // Another account cannot resolve it, even knowing the name.
@@ -87,7 +100,19 @@ describe('provider keys', () => {
     const created = await providerKeys().create(a, { provider: 'openai', name: 'victim', apiKey: 'sk-victim-secret-1234' }, ENTERPRISE);
     const stolen = (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(a, created.id) }))).Item!;
     const repo = createProviderKeyRepository(db, config.tables.accounts);
-    await repo.create(b, { id: created.id, provider: 'openai', name: 'copied', hint: '…1234', createdAt: stolen.createdAt, ciphertext: stolen.ciphertext, contextVersion: stolen.contextVersion }, 10);
+    await repo.create(
+      b,
+      {
+        id: created.id,
+        provider: 'openai',
+        name: 'copied',
+        hint: '…1234',
+        createdAt: stolen.createdAt,
+        ciphertext: stolen.ciphertext,
+        contextVersion: stolen.contextVersion,
+      },
+      10,
+    );
     await expect(createProviderKeyResolver(keySource()).byName(b, 'copied')).rejects.toThrow('could not be decrypted');
     // Nor from the plaintext cache of a resolver that has just decrypted it for its own account.
     const warm = createProviderKeyResolver(keySource());
@@ -99,10 +124,17 @@ describe('provider keys', () => {
     const accountId = newId('acc');
     const service = providerKeys();
     await service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-one-1111' }, ENTERPRISE);
-    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' }, ENTERPRISE)).rejects.toMatchObject({ status: 409, options: { param: 'name' } });
-    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' }, ENTERPRISE)).resolves.toMatchObject({ name: 'team' });
+    await expect(service.create(accountId, { provider: 'openai', name: 'team', apiKey: 'sk-two-2222' }, ENTERPRISE)).rejects.toMatchObject({
+      status: 409,
+      options: { param: 'name' },
+    });
+    await expect(service.create(newId('acc'), { provider: 'openai', name: 'team', apiKey: 'sk-three-3333' }, ENTERPRISE)).resolves.toMatchObject({
+      name: 'team',
+    });
     // Concurrent creates of one name: exactly one wins.
-    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` }, ENTERPRISE)));
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map((n) => service.create(accountId, { provider: 'openai', name: 'race', apiKey: `sk-race-${n}000` }, ENTERPRISE)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await service.list(accountId)).map((k) => k.name).sort()).toEqual(['race', 'team']);
   });
@@ -126,7 +158,9 @@ describe('provider keys', () => {
       cipher: createEnvelopeCipher(config),
       checkBaseUrl: (url) => assertSafeBaseUrl(url, { allowLoopback: false }),
     });
-    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' }, ENTERPRISE)).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    await expect(service.create(accountId, { provider: 'openai', apiKey: 'sk-x-1234', baseUrl: 'https://169.254.169.254/' }, ENTERPRISE)).rejects.toMatchObject(
+      { status: 400, options: { param: 'baseUrl' } },
+    );
     expect(await service.list(accountId)).toEqual([]);
   });
 });
@@ -147,7 +181,11 @@ async function tamper(accountId: string, providerKeyId: string, attribute: strin
 /** The real cipher, counting decryptions: a refusal before decrypting shows as zero. */
 function countingCipher(): EnvelopeCipher & { decrypts: number } {
   const real = createEnvelopeCipher(config);
-  const counted = { decrypts: 0, encrypt: real.encrypt, decrypt: (c: string, ctx: Readonly<Record<string, string>>) => (counted.decrypts++, real.decrypt(c, ctx)) };
+  const counted = {
+    decrypts: 0,
+    encrypt: real.encrypt,
+    decrypt: (c: string, ctx: Readonly<Record<string, string>>) => (counted.decrypts++, real.decrypt(c, ctx)),
+  };
   return counted;
 }
 
@@ -157,7 +195,8 @@ describe('provider keys are bound to their endpoint', () => {
   it('P2: new keys are stored with context version 2; a baseUrl, provider or missing baseUrl changed in the table fails to decrypt', async () => {
     const accountId = newId('acc');
     const created = await providerKeys().create(accountId, { provider: 'custom', name: 'vllm', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
-    const item = (await createDocumentClient(config).send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) }))).Item!;
+    const item = (await createDocumentClient(config).send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.providerKey(accountId, created.id) })))
+      .Item!;
     expect(item.contextVersion).toBe(2);
     expect(JSON.stringify(item)).not.toContain(secret);
     expect((await createProviderKeyResolver(keySource()).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
@@ -260,7 +299,9 @@ describe('API keys', () => {
     const created = await service.create(accountId, { name: 'prod' }, ENTERPRISE);
     const scan = await db.send(new ScanCommand({ TableName: config.tables.accounts }));
     expect(JSON.stringify(scan.Items)).not.toContain(created.key.slice(3));
-    expect(await service.list(accountId)).toEqual([{ id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null }]);
+    expect(await service.list(accountId)).toEqual([
+      { id: created.id, name: 'prod', hint: `${created.key.slice(0, 7)}…`, createdAt: created.createdAt, lastUsedAt: null, config: null },
+    ]);
     await expect(service.revoke(newId('acc'), created.id)).rejects.toMatchObject({ status: 404 });
     expect(await service.list(accountId)).toHaveLength(1);
   });
@@ -321,7 +362,8 @@ describe('API keys', () => {
     const accountId = newId('acc');
     await createAccountRepository(db, config.tables.accounts).createAccount(sub, accountId, new Date().toISOString());
     const [one, two] = [await service.create(accountId, { name: 'one' }, ENTERPRISE), await service.create(accountId, { name: 'two' }, ENTERPRISE)];
-    const lastActive = async () => (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.profile(accountId), ConsistentRead: true }))).Item?.lastActiveAt;
+    const lastActive = async () =>
+      (await db.send(new GetCommand({ TableName: config.tables.accounts, Key: ITEM.profile(accountId), ConsistentRead: true }))).Item?.lastActiveAt;
     let t = Date.parse('2031-01-01T00:00:00Z');
     const auth = createApiKeyAuthenticator(createApiKeyRepository(createDocumentClient(config), config.tables.accounts), { now: () => t });
     await auth.touch({ accountId, apiKeyId: one.id });

@@ -1,7 +1,12 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminListGroupsForUserCommand, ConfirmSignUpCommand, SignUpCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminListGroupsForUserCommand,
+  ConfirmSignUpCommand,
+  SignUpCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_GROUP } from '../../lambdas/auth/admin-group.js';
 import { VERIFICATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { cognitoLocalClient, ensureCognitoSetup, type CognitoSetup } from '../../lib/local/cognito-bootstrap.js';
@@ -39,7 +44,14 @@ afterAll(async () => {
 });
 
 const signUp = (email: string) =>
-  idp.send(new SignUpCommand({ ClientId: setup.userPoolClientId, Username: email, Password: 'A-passw0rd-for-test!', UserAttributes: [{ Name: 'email', Value: email }] }));
+  idp.send(
+    new SignUpCommand({
+      ClientId: setup.userPoolClientId,
+      Username: email,
+      Password: 'A-passw0rd-for-test!',
+      UserAttributes: [{ Name: 'email', Value: email }],
+    }),
+  );
 
 describe('cognito-local calls the pre-sign-up trigger through the local Lambda Invoke API', () => {
   it('domains mode: an address at an allowed domain signs up, and its verification code is mailed as a file (0600)', async () => {
@@ -50,11 +62,16 @@ describe('cognito-local calls the pre-sign-up trigger through the local Lambda I
     const code = /verification code is (\S+)\.$/.exec(mail!.body)?.[1];
     expect(code).toMatch(/^\d+$/);
     expect((await stat(mail!.file)).mode & 0o777).toBe(0o600);
-    await expect(idp.send(new ConfirmSignUpCommand({ ClientId: setup.userPoolClientId, Username: 'Ada@Example.com', ConfirmationCode: code }))).resolves.toBeDefined();
+    await expect(
+      idp.send(new ConfirmSignUpCommand({ ClientId: setup.userPoolClientId, Username: 'Ada@Example.com', ConfirmationCode: code })),
+    ).resolves.toBeDefined();
   });
 
   it('domains mode: another domain is refused with the trigger’s message, and nothing is mailed', async () => {
-    const err = await signUp('eve@evil-example.com').then(() => undefined, (e: Error) => e);
+    const err = await signUp('eve@evil-example.com').then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.name).toBe('UserLambdaValidationException');
     expect(err?.message).toContain('evil-example.com is not one of them');
     expect((await readMail(join(dir, 'mail'))).some((m) => m.to === 'eve@evil-example.com')).toBe(false);
@@ -74,7 +91,8 @@ describe('local Lambda Invoke API', () => {
     fetch(`${lambda.endpoint}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body, headers });
 
   it('answers a handler’s result, and a thrown error as Lambda does (200, X-Amz-Function-Error: Unhandled)', async () => {
-    const event = (triggerSource: string, email: string) => JSON.stringify({ triggerSource, userPoolId: 'p', userName: 'u', request: { userAttributes: { email } }, response: {} });
+    const event = (triggerSource: string, email: string) =>
+      JSON.stringify({ triggerSource, userPoolId: 'p', userName: 'u', request: { userAttributes: { email } }, response: {} });
     const ok = await invoke('roukey-local-pre-sign-up', event('PreSignUp_SignUp', 'bob@example.com'));
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-amz-function-error')).toBeNull();

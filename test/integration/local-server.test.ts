@@ -15,7 +15,9 @@ const PARTS: GatewayParts = { activity: { recordRequest: async () => undefined }
 
 /** Handlers standing in for the real ones, so these tests pin the server's own behaviour. */
 function handlerModules(): HandlerModules {
-  const g = globalThis as unknown as { awslambda: { streamifyResponse: (h: unknown) => unknown; HttpResponseStream: { from(s: Writable, p: object): Writable } } };
+  const g = globalThis as unknown as {
+    awslambda: { streamifyResponse: (h: unknown) => unknown; HttpResponseStream: { from(s: Writable, p: object): Writable } };
+  };
   return {
     'chat-completions': async () => ({
       handler: g.awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, stream: Writable) => {
@@ -31,7 +33,15 @@ function handlerModules(): HandlerModules {
         throw new Error(`upstream said ${CANARY}`);
       },
     }),
-    'auth-config': async () => ({ handler: async () => ({ statusCode: 200, headers: { 'x-one': 1 }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] }, body: Buffer.from('{"ok":true}').toString('base64'), isBase64Encoded: true }) }),
+    'auth-config': async () => ({
+      handler: async () => ({
+        statusCode: 200,
+        headers: { 'x-one': 1 },
+        multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+        body: Buffer.from('{"ok":true}').toString('base64'),
+        isBase64Encoded: true,
+      }),
+    }),
     'provider-keys': async () => ({ handler: async (event: APIGatewayProxyEvent) => (events.push(event), { statusCode: 204, body: '' }) }),
     'api-keys': async () => ({ handler: async () => ({ nope: true }) }),
     configs: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),

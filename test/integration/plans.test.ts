@@ -106,9 +106,15 @@ describe('plan limits on every management create (P15)', () => {
   it('overrides of built-in roles are not counted against custom roles', async () => {
     const sub = randomUUID();
     for (const n of [1, 2, 3]) expect((await post(handlers.roles, '/v1/roles', sub, role(`r${n}`))).status).toBe(201);
-    const override = await call(handlers.roles, managementEvent('PUT', '/v1/roles/{name}', { sub, params: { name: 'coding' }, body: { description: 'Our coding role' } }));
+    const override = await call(
+      handlers.roles,
+      managementEvent('PUT', '/v1/roles/{name}', { sub, params: { name: 'coding' }, body: { description: 'Our coding role' } }),
+    );
     expect(override.status).toBe(201);
-    const extra = await call(handlers.roles, managementEvent('PUT', '/v1/roles/{name}', { sub, params: { name: 'r4' }, body: { description: 'One too many' } }));
+    const extra = await call(
+      handlers.roles,
+      managementEvent('PUT', '/v1/roles/{name}', { sub, params: { name: 'r4' }, body: { description: 'One too many' } }),
+    );
     expect(extra.status).toBe(403);
     expect(extra.body.error.param).toBe('customRoles');
   });
@@ -130,7 +136,12 @@ describe('plan limits on every management create (P15)', () => {
     // Three keys written the old way: items only, and a COUNTS item without the new counters.
     for (const n of [1, 2, 3]) {
       const id = newId('key');
-      await db.send(new PutCommand({ TableName: tables.accounts, Item: { ...ITEM.apiKey(accountId, id), id, name: `old-${n}`, hint: 'rk_…', keyHash: randomUUID(), createdAt: new Date().toISOString() } }));
+      await db.send(
+        new PutCommand({
+          TableName: tables.accounts,
+          Item: { ...ITEM.apiKey(accountId, id), id, name: `old-${n}`, hint: 'rk_…', keyHash: randomUUID(), createdAt: new Date().toISOString() },
+        }),
+      );
     }
     await db.send(new UpdateCommand({ TableName: tables.accounts, Key: ITEM.counts(accountId), UpdateExpression: 'REMOVE apiKeys, providerKeys' }));
     const refused = await post(handlers.apiKeys, '/v1/api-keys', sub, { name: 'new' });
@@ -149,14 +160,22 @@ describe('plan features, checked on the server (P15)', () => {
     const before = (await scanAllTables(endpoint, tables)).accounts.length;
     const res = await post(handlers.providerKeys, '/v1/provider-keys', sub, { provider: 'bedrock', name: 'aws', region: 'us-east-1' });
     expect(res.status).toBe(403);
-    expect(res.body.error).toEqual({ type: 'permission_error', code: 'plan_feature', param: 'bedrock', message: 'The Free plan does not include Bedrock provider keys. Ask for a bigger plan.' });
+    expect(res.body.error).toEqual({
+      type: 'permission_error',
+      code: 'plan_feature',
+      param: 'bedrock',
+      message: 'The Free plan does not include Bedrock provider keys. Ask for a bigger plan.',
+    });
     expect((await scanAllTables(endpoint, tables)).accounts.length).toBe(before);
     expect((await eventsOf(sub)).map((e) => [e.kind, e.code])).toEqual([['plan_feature', 'bedrock']]);
   });
 
   it('a provider key with its own baseUrl → 403 plan_feature naming customBaseUrls (custom and azure keys need one)', async () => {
     const sub = randomUUID();
-    for (const body of [openaiKey('proxy', { baseUrl: 'http://127.0.0.1:11434/v1' }), { provider: 'custom', name: 'vllm', apiKey: 'sk-vllm-1234', baseUrl: 'http://127.0.0.1:8000/v1' }]) {
+    for (const body of [
+      openaiKey('proxy', { baseUrl: 'http://127.0.0.1:11434/v1' }),
+      { provider: 'custom', name: 'vllm', apiKey: 'sk-vllm-1234', baseUrl: 'http://127.0.0.1:8000/v1' },
+    ]) {
       const res = await post(handlers.providerKeys, '/v1/provider-keys', sub, body);
       expect(res.status).toBe(403);
       expect(res.body.error).toMatchObject({ code: 'plan_feature', param: 'customBaseUrls' });
@@ -171,7 +190,9 @@ describe('plan features, checked on the server (P15)', () => {
     const created = await post(handlers.configs, '/v1/configs', sub, roleConfig);
     expect(created.status).toBe(403);
     expect(created.body.error).toMatchObject({ code: 'plan_feature', param: 'strategies' });
-    expect(created.body.error.message).toBe("The Free plan does not include the 'role' strategy (it includes: fallback, weighted, cost, latency). Ask for a bigger plan.");
+    expect(created.body.error.message).toBe(
+      "The Free plan does not include the 'role' strategy (it includes: fallback, weighted, cost, latency). Ask for a bigger plan.",
+    );
 
     expect((await post(handlers.configs, '/v1/configs', sub, fallback('smart'))).status).toBe(201);
     const { name: _name, ...replacement } = roleConfig;

@@ -36,8 +36,21 @@ beforeAll(async () => {
 afterAll(() => output.restore());
 
 const role = (sub: string, method: string, options: { name?: string; body?: unknown } = {}) =>
-  call(roles, managementEvent(method, options.name === undefined ? '/v1/roles' : '/v1/roles/{name}', { sub, body: options.body, params: options.name === undefined ? undefined : { name: options.name } }));
-const legal = { name: 'legal', description: 'Contracts, terms and compliance questions.', examples: ['Review this NDA clause'], keywords: ['contract', 'nda'], systemPrompt: 'You are a careful legal assistant.' };
+  call(
+    roles,
+    managementEvent(method, options.name === undefined ? '/v1/roles' : '/v1/roles/{name}', {
+      sub,
+      body: options.body,
+      params: options.name === undefined ? undefined : { name: options.name },
+    }),
+  );
+const legal = {
+  name: 'legal',
+  description: 'Contracts, terms and compliance questions.',
+  examples: ['Review this NDA clause'],
+  keywords: ['contract', 'nda'],
+  systemPrompt: 'You are a careful legal assistant.',
+};
 
 describe('roles: /v1/roles', () => {
   it('lists the built-in roles for a new account, none overridden', async () => {
@@ -45,7 +58,14 @@ describe('roles: /v1/roles', () => {
     expect(res.status).toBe(200);
     expect(res.body.object).toBe('list');
     expect(res.body.data.map((r: any) => r.name)).toEqual([...BUILTIN_ROLE_NAMES]);
-    expect(res.body.data[0]).toEqual({ ...BUILTIN_ROLES[0], systemPrompt: BUILTIN_ROLES[0]!.systemPrompt ?? null, builtIn: true, overridden: false, createdAt: null, updatedAt: null });
+    expect(res.body.data[0]).toEqual({
+      ...BUILTIN_ROLES[0],
+      systemPrompt: BUILTIN_ROLES[0]!.systemPrompt ?? null,
+      builtIn: true,
+      overridden: false,
+      createdAt: null,
+      updatedAt: null,
+    });
   });
 
   it('custom roles: create, get, list beside the built-ins, replace, delete', async () => {
@@ -64,7 +84,20 @@ describe('roles: /v1/roles', () => {
 
     // PUT replaces the whole definition (the system prompt left out is gone) and keeps createdAt.
     const replaced = await role(sub, 'PUT', { name: 'legal', body: { description: 'Legal questions.' } });
-    expect(replaced).toEqual({ status: 200, body: { name: 'legal', description: 'Legal questions.', examples: [], keywords: [], systemPrompt: null, builtIn: false, overridden: false, createdAt: created.body.createdAt, updatedAt: expect.any(String) } });
+    expect(replaced).toEqual({
+      status: 200,
+      body: {
+        name: 'legal',
+        description: 'Legal questions.',
+        examples: [],
+        keywords: [],
+        systemPrompt: null,
+        builtIn: false,
+        overridden: false,
+        createdAt: created.body.createdAt,
+        updatedAt: expect.any(String),
+      },
+    });
     // PUT of a new name creates it.
     expect((await role(sub, 'PUT', { name: 'hr', body: { description: 'People questions.' } })).status).toBe(201);
 
@@ -99,11 +132,16 @@ describe('roles: /v1/roles', () => {
 
   it('a custom role that configs use cannot be deleted (409 naming them); a built-in a config uses can still be overridden and reverted', async () => {
     const sub = randomUUID();
-    expect((await call(providerKeys, managementEvent('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', apiKey: 'sk-test-1234' } }))).status).toBe(201);
+    expect((await call(providerKeys, managementEvent('POST', '/v1/provider-keys', { sub, body: { provider: 'openai', apiKey: 'sk-test-1234' } }))).status).toBe(
+      201,
+    );
     await role(sub, 'POST', { body: legal });
     const t = [{ model: 'openai/gpt-4o' }];
     for (const name of ['triage', 'contracts']) {
-      const res = await call(configs, managementEvent('POST', '/v1/configs', { sub, body: { name, strategy: 'role', roles: { coding: t, legal: t }, defaultRole: 'coding' } }));
+      const res = await call(
+        configs,
+        managementEvent('POST', '/v1/configs', { sub, body: { name, strategy: 'role', roles: { coding: t, legal: t }, defaultRole: 'coding' } }),
+      );
       expect(res.status).toBe(201);
     }
     const refused = await role(sub, 'DELETE', { name: 'legal' });

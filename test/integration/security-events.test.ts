@@ -45,7 +45,12 @@ function clock() {
 
 async function securityItems(pk: string): Promise<Record<string, any>[]> {
   const out = await db.send(
-    new QueryCommand({ TableName: tables.activity, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sec)', ExpressionAttributeValues: { ':pk': pk, ':sec': 'SEC#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: tables.activity,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sec)',
+      ExpressionAttributeValues: { ':pk': pk, ':sec': 'SEC#' },
+      ConsistentRead: true,
+    }),
   );
   return out.Items ?? [];
 }
@@ -59,7 +64,15 @@ describe('security event recorder (P8)', () => {
     const accountId = `acc_${randomUUID()}`;
     const { now, advance } = clock();
     const recorder = createSecurityEventRecorder(db, tables.activity, { now });
-    const event: SecurityEvent = { kind: 'plan_limit', accountId, code: 'apiKeys', route: '/v1/api-keys', sourceIp: '203.0.113.5', userAgent: 'curl', country: 'DE' };
+    const event: SecurityEvent = {
+      kind: 'plan_limit',
+      accountId,
+      code: 'apiKeys',
+      route: '/v1/api-keys',
+      sourceIp: '203.0.113.5',
+      userAgent: 'curl',
+      country: 'DE',
+    };
     recorder.record(event);
     advance(1_000);
     recorder.record(event);
@@ -150,7 +163,9 @@ describe('security event recorder (P8)', () => {
   it('a failed write is kept and written at the next flush', async () => {
     const accountId = `acc_${randomUUID()}`;
     let fail = true;
-    const flaky = { send: (c: never) => (fail ? Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })) : db.send(c)) } as unknown as DynamoDBDocumentClient;
+    const flaky = {
+      send: (c: never) => (fail ? Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })) : db.send(c)),
+    } as unknown as DynamoDBDocumentClient;
     const { now, advance } = clock();
     const recorder = createSecurityEventRecorder(flaky, tables.activity, { now });
     recorder.record({ kind: 'account_suspended', accountId });
@@ -226,7 +241,15 @@ describe('GET /v1/security-events', () => {
     await db.send(
       new PutCommand({
         TableName: tables.activity,
-        Item: { pk: `ACCOUNT#${accountId}`, sk: `${securitySkBound(Date.now())}#00000000000000aa`, kind: 'security', event: { kind: 'plan_limit', accountId }, count: 1, time: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) - 10 },
+        Item: {
+          pk: `ACCOUNT#${accountId}`,
+          sk: `${securitySkBound(Date.now())}#00000000000000aa`,
+          kind: 'security',
+          event: { kind: 'plan_limit', accountId },
+          count: 1,
+          time: new Date().toISOString(),
+          expiresAt: Math.floor(Date.now() / 1000) - 10,
+        },
       }),
     );
     const res = await call(listEvents, managementEvent('GET', '/v1/security-events', { sub }));

@@ -6,7 +6,7 @@ import { scanAllTables } from './tables.js';
 type RuntimeOptions = Parameters<typeof startTestLocalRuntime>[0];
 
 /** A management API call as the signed-in dev user. */
-export type ManagementCall = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>
+export type ManagementCall = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>;
 
 /** The local runtime with a provider key `fake` pointing at an upstream, and an API key, made through the public API. */
 export interface ProvisionedGateway {

@@ -9,7 +9,14 @@ export type ManagementLambda = (event: APIGatewayProxyEvent, context: Context) =
 export function managementEvent(
   method: string,
   resource: string,
-  options: { sub?: string; body?: unknown; params?: Record<string, string>; query?: Record<string, string>; groups?: readonly string[]; sourceIp?: string } = {},
+  options: {
+    sub?: string;
+    body?: unknown;
+    params?: Record<string, string>;
+    query?: Record<string, string>;
+    groups?: readonly string[];
+    sourceIp?: string;
+  } = {},
 ): APIGatewayProxyEvent {
   const params = options.params ?? {};
   const path = resource.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));

@@ -31,7 +31,9 @@ const ALL = imports();
 
 /** The imports from files under `from` of anything under one of `forbidden` (repository paths). */
 function violations(from: string, forbidden: readonly string[]): string[] {
-  return ALL.filter(({ file, target }) => file.startsWith(`${from}/`) && forbidden.some((f) => target === f || target.startsWith(`${f}/`))).map(({ file, target }) => `${file} imports ${target}`);
+  return ALL.filter(({ file, target }) => file.startsWith(`${from}/`) && forbidden.some((f) => target === f || target.startsWith(`${f}/`))).map(
+    ({ file, target }) => `${file} imports ${target}`,
+  );
 }
 
 describe('dependency directions in lambdas/', () => {

@@ -28,11 +28,20 @@ export interface StartedAnswer {
  * token disarms the call's timeout, and from then on the stream may take as long as it needs. The time to first
  * token counts from `receivedAt`, when the request arrived.
  */
-export async function openAnswer(adapter: ProviderAdapter, response: UpstreamResponse, request: ChatRequest, call: UpstreamCall, receivedAt: number): Promise<StartedAnswer> {
+export async function openAnswer(
+  adapter: ProviderAdapter,
+  response: UpstreamResponse,
+  request: ChatRequest,
+  call: UpstreamCall,
+  receivedAt: number,
+): Promise<StartedAnswer> {
   if (!request.stream) {
     const answer = await adapter.readChatResponse(response);
     call.disarm();
-    const metering: Metering = { usage: answerUsage(answer.usage, request.body, answer.json), ...(isFinishReason(answer.finishReason) ? { finishReason: answer.finishReason } : {}) };
+    const metering: Metering = {
+      usage: answerUsage(answer.usage, request.body, answer.json),
+      ...(isFinishReason(answer.finishReason) ? { finishReason: answer.finishReason } : {}),
+    };
     return { answer: { kind: 'json', response: answer }, metering, finish: async () => undefined, brokeMidStream: () => false };
   }
   const meter = new StreamMeter(receivedAt);
@@ -67,7 +76,13 @@ export async function openAnswer(adapter: ProviderAdapter, response: UpstreamRes
 }
 
 /** The chunks read so far, then the rest of the stream, with read failures classified as what really happened. */
-async function* resumed(held: readonly ChatChunk[], ended: boolean, rest: AsyncIterator<ChatChunk>, call: UpstreamCall, onBreak: () => void): AsyncGenerator<ChatChunk> {
+async function* resumed(
+  held: readonly ChatChunk[],
+  ended: boolean,
+  rest: AsyncIterator<ChatChunk>,
+  call: UpstreamCall,
+  onBreak: () => void,
+): AsyncGenerator<ChatChunk> {
   yield* held;
   if (ended) return;
   for (;;) {

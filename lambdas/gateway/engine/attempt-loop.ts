@@ -6,7 +6,14 @@ import { UpstreamError, type ChatRequest, type ProviderAdapter, type UpstreamFai
 import { targetKey, type RouteTarget } from '../../routing/decision.js';
 import type { FailureKind } from '../../routing/target-health.js';
 import { MAX_RECORDED_ATTEMPTS, type AttemptOutcome, type AttemptRecord } from '../../store/activity-record.js';
-import { baseUrlRefused, ClientDisconnectedError, providerKeyNotFound, targetCircuitOpen, targetCoolingDown, upstreamFailureToApiError } from '../client-errors.js';
+import {
+  baseUrlRefused,
+  ClientDisconnectedError,
+  providerKeyNotFound,
+  targetCircuitOpen,
+  targetCoolingDown,
+  upstreamFailureToApiError,
+} from '../client-errors.js';
 import type { GatewayDeps } from '../deps.js';
 import type { AbortHook } from '../transport/abort-switch.js';
 import { AddressRefusedError, UpstreamCall } from '../transport/upstream-call.js';
@@ -108,7 +115,12 @@ export class AttemptLoop {
       const { name, provider } = ready.chosen;
       const cooling = admitted.reason === 'cooldown';
       const error = cooling ? targetCoolingDown(name) : targetCircuitOpen(name);
-      return this.skip({ target: name, provider, outcome: cooling ? 'skipped_cooldown' : 'skipped_circuit_open', miss: { error, retryAtMs: admitted.retryAtMs } });
+      return this.skip({
+        target: name,
+        provider,
+        outcome: cooling ? 'skipped_cooldown' : 'skipped_circuit_open',
+        miss: { error, retryAtMs: admitted.retryAtMs },
+      });
     }
     this.target = ready.chosen;
     try {
@@ -133,7 +145,13 @@ export class AttemptLoop {
       return { target: name, provider, outcome: 'base_url_refused', miss: { error: baseUrlRefused() } };
     }
     const adapter = providerAdapter(provider);
-    const chatRequest: ChatRequest = { body: this.body, providerKeyName: target.providerKeyName, model: target.model, stream: this.request.stream, includeUsage: this.request.includeUsage };
+    const chatRequest: ChatRequest = {
+      body: this.body,
+      providerKeyName: target.providerKeyName,
+      model: target.model,
+      stream: this.request.stream,
+      includeUsage: this.request.includeUsage,
+    };
     let upstreamRequest: UpstreamHttpRequest;
     try {
       upstreamRequest = adapter.chatRequest(chatRequest, credentials);
@@ -178,7 +196,13 @@ export class AttemptLoop {
   }
 
   /** Hands a started answer to `deliver`; the upstream call ends when delivery has. */
-  private async deliverAnswer<T>(ready: ReadyTarget, call: UpstreamCall, started: StartedAnswer, startedAt: number, deliver: DeliverAnswer<T>): Promise<Answered<T>> {
+  private async deliverAnswer<T>(
+    ready: ReadyTarget,
+    call: UpstreamCall,
+    started: StartedAnswer,
+    startedAt: number,
+    deliver: DeliverAnswer<T>,
+  ): Promise<Answered<T>> {
     const health = this.deps.routing.health;
     const record = this.record(ready, startedAt, 'ok', 200);
     health.succeeded(ready.healthKey, record.latencyMs);
@@ -231,7 +255,13 @@ export class AttemptLoop {
   }
 
   private record(ready: ReadyTarget, startedAt: number, outcome: AttemptOutcome, status?: number): AttemptRecord {
-    const record: AttemptRecord = { target: ready.chosen.name, provider: ready.chosen.provider, ...(status !== undefined ? { status } : {}), latencyMs: Math.max(0, Date.now() - startedAt), outcome };
+    const record: AttemptRecord = {
+      target: ready.chosen.name,
+      provider: ready.chosen.provider,
+      ...(status !== undefined ? { status } : {}),
+      latencyMs: Math.max(0, Date.now() - startedAt),
+      outcome,
+    };
     this.attempts.push(record);
     return record;
   }

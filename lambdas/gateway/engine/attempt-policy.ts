@@ -19,7 +19,14 @@ export interface AttemptPolicy {
 
 /** `<provider-key name>/<model>`: one attempt, the client decides about retries (as without a gateway). */
 export function directPolicy(timeouts: GatewayTimeouts): AttemptPolicy {
-  return { retries: 0, fallbackOn: new Set(), skipUnhealthy: false, firstTokenTimeoutMs: timeouts.streamFirstTokenMs, responseTimeoutMs: timeouts.responseMs, backoffMs };
+  return {
+    retries: 0,
+    fallbackOn: new Set(),
+    skipUnhealthy: false,
+    firstTokenTimeoutMs: timeouts.streamFirstTokenMs,
+    responseTimeoutMs: timeouts.responseMs,
+    backoffMs,
+  };
 }
 
 /** An inline `models` list: each model once, moving on for the usual failure classes. */

@@ -47,7 +47,13 @@ const CLASSIFIER_MAX_TOKENS = 64;
  * One short non-streamed completion through the account's own provider key, for the LLM classifier. The text
  * goes to the account's provider and back into memory only: never logged, never stored (P1).
  */
-async function completeText(deps: GatewayDeps, accountId: string, model: string, messages: readonly ClassifierMessage[], signal: AbortSignal): Promise<{ text: string; usage: ClassifierUsage }> {
+async function completeText(
+  deps: GatewayDeps,
+  accountId: string,
+  model: string,
+  messages: readonly ClassifierMessage[],
+  signal: AbortSignal,
+): Promise<{ text: string; usage: ClassifierUsage }> {
   const target = parseTarget(model);
   const credentials = await deps.providerKeys.byName(accountId, target.providerKeyName);
   if (!credentials) throw new ApiError('not_found', 'The classifier model names no provider key of this account.');
@@ -67,7 +73,10 @@ async function completeText(deps: GatewayDeps, accountId: string, model: string,
     const answer = await adapter.readChatResponse(response);
     const usage = answerUsage(answer.usage, request.body, answer.json);
     const content: unknown = (JSON.parse(answer.json) as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
-    return { text: typeof content === 'string' ? content : '', usage: { tokens: usage.total_tokens, costUsd: estimateCost(usage, catalogEntry(credentials.provider, target.model)) } };
+    return {
+      text: typeof content === 'string' ? content : '',
+      usage: { tokens: usage.total_tokens, costUsd: estimateCost(usage, catalogEntry(credentials.provider, target.model)) },
+    };
   } finally {
     call.close();
   }

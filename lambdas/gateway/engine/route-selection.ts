@@ -44,7 +44,11 @@ export async function selectRoute(deps: GatewayDeps, inbound: InboundRequest): P
   }
   if (direct) return { decision: directDecision(request.model), policy: directPolicy(deps.timeouts) };
   if (caller.config) return configRoute(deps, caller.config, 'model', inbound);
-  throw new ApiError('invalid_request', 'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".', { param: 'model' });
+  throw new ApiError(
+    'invalid_request',
+    'model must have the form "<provider-key name>/<model id>" (for example "openai/gpt-4o-mini") or "roukey/<config name>".',
+    { param: 'model' },
+  );
 }
 
 function configNamed(model: string, headers: RequestHeaders): { name: string; param: string } | undefined {
@@ -63,7 +67,10 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { cal
   const { accountId } = caller;
   const config = await deps.routing.store.config(accountId, name);
   if (!config) throw new ApiError('not_found', `No routing config named "${name}" in this account.`, { param, code: 'config_not_found' });
-  const [providers, roles] = await Promise.all([deps.providerKeys.providers(accountId), config.strategy === 'role' ? deps.routing.store.roles(accountId) : NO_ROLES]);
+  const [providers, roles] = await Promise.all([
+    deps.providerKeys.providers(accountId),
+    config.strategy === 'role' ? deps.routing.store.roles(accountId) : NO_ROLES,
+  ]);
   const classifier = classifierFor(deps, accountId, config, clientSignal);
   const decision = await decideRoute(config, routingRequest(request, caller, headers), {
     accountId,

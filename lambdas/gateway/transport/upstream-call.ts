@@ -41,7 +41,8 @@ export class UpstreamCall {
     } catch (err) {
       throw this.classify(err);
     }
-    if (response.status < 200 || response.status >= 300) throw new UpstreamError(await adapter.readFailure(response).catch(() => ({ kind: 'http', status: response.status }) as const));
+    if (response.status < 200 || response.status >= 300)
+      throw new UpstreamError(await adapter.readFailure(response).catch(() => ({ kind: 'http', status: response.status }) as const));
     return response;
   }
 

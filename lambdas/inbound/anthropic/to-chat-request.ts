@@ -101,7 +101,8 @@ function assistantMessage(message: AnthropicInputMessage): OpenAiMessage {
   const toolCalls: Record<string, unknown>[] = [];
   for (const block of message.content) {
     if (block.type === 'text') text.push(block.text);
-    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });
+    else if (block.type === 'tool_use')
+      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input) } });
   }
   return { role: 'assistant', content: text.length > 0 ? text.join('') : null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
 }

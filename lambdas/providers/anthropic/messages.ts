@@ -32,10 +32,19 @@ export function toAnthropicConversation(messages: readonly OpenAIMessage[]): Ant
         append('user', userItems(message.content, i, textBlock, imageBlock));
         break;
       case 'assistant':
-        append('assistant', [...assistantText(message.content), ...(message.tool_calls ?? []).map((call, j) => toolUseBlock(call, `messages.${i}.tool_calls.${j}.function.arguments`))]);
+        append('assistant', [
+          ...assistantText(message.content),
+          ...(message.tool_calls ?? []).map((call, j) => toolUseBlock(call, `messages.${i}.tool_calls.${j}.function.arguments`)),
+        ]);
         break;
       case 'tool':
-        append('user', [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: typeof message.content === 'string' ? message.content : textBlocks(message.content) }]);
+        append('user', [
+          {
+            type: 'tool_result',
+            tool_use_id: message.tool_call_id,
+            content: typeof message.content === 'string' ? message.content : textBlocks(message.content),
+          },
+        ]);
         break;
     }
   });

@@ -55,9 +55,15 @@ function turns(messages: Message[]): Turn[] {
       case 'developer':
         return;
       case 'user':
-        return push('user', userItems<Block>(m.content, i, (text) => ({ text }), imageBlock));
+        return push(
+          'user',
+          userItems<Block>(m.content, i, (text) => ({ text }), imageBlock),
+        );
       case 'assistant':
-        return push('assistant', [...assistantText(m.content), ...(m.tool_calls ?? []).map((call, j) => toolUse(call, `messages.${i}.tool_calls.${j}.function.arguments`))]);
+        return push('assistant', [
+          ...assistantText(m.content),
+          ...(m.tool_calls ?? []).map((call, j) => toolUse(call, `messages.${i}.tool_calls.${j}.function.arguments`)),
+        ]);
       case 'tool':
         return push('user', [{ toolResult: { toolUseId: m.tool_call_id, content: [{ text: joinedText(m.content) }] } }]);
     }

@@ -7,7 +7,12 @@ import { converseOutputSchema, type ContentBlock } from './wire.js';
 export async function readChatResponse(response: UpstreamResponse): Promise<ChatResponse> {
   const output = parseAnswer(await response.text(), converseOutputSchema, 'Bedrock');
   const { text, reasoning, toolCalls } = splitContent(output.output?.message?.content ?? []);
-  const message: Record<string, unknown> = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null, refusal: null, annotations: [] };
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: text.length > 0 || toolCalls.length === 0 ? text : null,
+    refusal: null,
+    annotations: [],
+  };
   if (reasoning.length > 0) message.reasoning_content = reasoning;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   const finishReason = openaiFinishReason(output.stopReason);
@@ -29,7 +34,12 @@ function splitContent(blocks: ContentBlock[]) {
   const toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
   for (const block of blocks) {
     if (typeof block.text === 'string') text += block.text;
-    else if (block.toolUse) toolCalls.push({ id: block.toolUse.toolUseId, type: 'function', function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) } });
+    else if (block.toolUse)
+      toolCalls.push({
+        id: block.toolUse.toolUseId,
+        type: 'function',
+        function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) },
+      });
     else if (block.reasoningContent?.reasoningText?.text) reasoning += block.reasoningContent.reasoningText.text;
   }
   return { text, reasoning, toolCalls };

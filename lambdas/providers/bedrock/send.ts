@@ -1,4 +1,10 @@
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, type ConverseCommandInput, type ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  type ConverseCommandInput,
+  type ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { UpstreamError, type UpstreamHttpRequest, type UpstreamResponse } from '../types.js';
 import { parseConverseUrl } from './api.js';
 import { bedrockFailure } from './failure.js';

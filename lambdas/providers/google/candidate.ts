@@ -40,7 +40,11 @@ export function newToolCallId(): string {
 
 /** A Gemini functionCall part as an OpenAI tool call; its thought signature rides along as Google's own compatibility API carries it. */
 export function openaiToolCall(part: GeminiPart & { functionCall: NonNullable<GeminiPart['functionCall']> }): OpenAIToolCall {
-  const call: OpenAIToolCall = { id: newToolCallId(), type: 'function', function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) } };
+  const call: OpenAIToolCall = {
+    id: newToolCallId(),
+    type: 'function',
+    function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) },
+  };
   if (part.thoughtSignature) call.extra_content = { google: { thought_signature: part.thoughtSignature } };
   return call;
 }

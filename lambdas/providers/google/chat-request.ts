@@ -62,7 +62,10 @@ function contents(messages: Message[], model: string): Content[] {
       case 'developer':
         return;
       case 'user':
-        return push('user', userItems<Part>(m.content, i, (text) => ({ text }), imagePart));
+        return push(
+          'user',
+          userItems<Part>(m.content, i, (text) => ({ text }), imagePart),
+        );
       case 'assistant': {
         const parts: Part[] = assistantText(m.content);
         (m.tool_calls ?? []).forEach((call, j) => {
@@ -92,7 +95,15 @@ function assistantText(content: string | Array<{ type: 'text'; text: string } | 
 }
 
 const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)((?:;[\w-]+=[^;,]*)*);base64,([A-Za-z0-9+/=\s]*)$/;
-const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif' };
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  heif: 'image/heif',
+};
 
 function imagePart(url: string, param: string): Part {
   const data = DATA_URL.exec(url);
@@ -143,7 +154,10 @@ function functionDeclaration(fn: { name: string; description?: string; parameter
 
 function isEmptyObjectSchema(schema: Record<string, unknown>): boolean {
   const properties = schema.properties as Record<string, unknown> | undefined;
-  return Object.keys(schema).every((k) => k === 'type' || k === 'properties' || k === 'additionalProperties') && (properties === undefined || Object.keys(properties).length === 0);
+  return (
+    Object.keys(schema).every((k) => k === 'type' || k === 'properties' || k === 'additionalProperties') &&
+    (properties === undefined || Object.keys(properties).length === 0)
+  );
 }
 
 function functionCallingConfig(choice: GoogleChatBody['tool_choice']): Record<string, unknown> | undefined {

@@ -16,10 +16,20 @@ export async function readChatResponse(response: UpstreamResponse): Promise<Chat
     candidates.length > 0
       ? candidates.map((candidate, i) => {
           const { text, thoughts, calls } = splitParts(candidate.content?.parts ?? []);
-          const message: Record<string, unknown> = { role: 'assistant', content: text.length > 0 || calls.length === 0 ? text : null, refusal: null, annotations: [] };
+          const message: Record<string, unknown> = {
+            role: 'assistant',
+            content: text.length > 0 || calls.length === 0 ? text : null,
+            refusal: null,
+            annotations: [],
+          };
           if (thoughts.length > 0) message.reasoning_content = thoughts;
           if (calls.length > 0) message.tool_calls = calls;
-          return { index: candidate.index ?? i, message, logprobs: null, finish_reason: openaiFinishReason(candidate.finishReason ?? 'STOP', calls.length > 0) };
+          return {
+            index: candidate.index ?? i,
+            message,
+            logprobs: null,
+            finish_reason: openaiFinishReason(candidate.finishReason ?? 'STOP', calls.length > 0),
+          };
         })
       : // A prompt blocked by Gemini's filters gets no candidate at all.
         [{ index: 0, message: { role: 'assistant', content: null, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'content_filter' as const }];

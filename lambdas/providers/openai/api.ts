@@ -11,7 +11,9 @@ function openaiBaseUrl(credentials: UpstreamCredentials, preset: OpenAiPreset): 
 
 export function openaiHeaders(credentials: UpstreamCredentials, hasJsonBody: boolean, preset: OpenAiPreset): Record<string, string> {
   const headers: Record<string, string> =
-    preset.auth === 'api-key' ? { 'api-key': credentials.apiKey, accept: 'application/json' } : { authorization: `Bearer ${credentials.apiKey}`, accept: 'application/json' };
+    preset.auth === 'api-key'
+      ? { 'api-key': credentials.apiKey, accept: 'application/json' }
+      : { authorization: `Bearer ${credentials.apiKey}`, accept: 'application/json' };
   if (hasJsonBody) headers['content-type'] = 'application/json';
   return headers;
 }

@@ -2,7 +2,16 @@ import type { UpstreamCredentials } from '../types.js';
 import { z } from 'zod';
 import { parseAnswer } from '../answer-json.js';
 import { readSseEvents } from '../sse-reader.js';
-import { UpstreamError, type ChatChunk, type ChatRequest, type ChatResponse, type UpstreamFailure, type UpstreamHttpRequest, type UpstreamResponse, type Usage } from '../types.js';
+import {
+  UpstreamError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResponse,
+  type UpstreamFailure,
+  type UpstreamHttpRequest,
+  type UpstreamResponse,
+  type Usage,
+} from '../types.js';
 import { chatCompletionsUrl, openaiHeaders } from './api.js';
 import type { OpenAiPreset } from './presets.js';
 

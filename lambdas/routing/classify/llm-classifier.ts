@@ -36,7 +36,10 @@ export async function classifyWithLlm(request: RoutingRequest, roles: RoleSet, o
     const timer = setTimeout(() => controller.abort(), options.timeoutMs);
     try {
       // The race keeps the deadline even if `complete` ignores its signal.
-      const answer = await Promise.race([options.complete(classificationPrompt(lastUser, system, roles.roles), controller.signal), whenAborted(controller.signal)]);
+      const answer = await Promise.race([
+        options.complete(classificationPrompt(lastUser, system, roles.roles), controller.signal),
+        whenAborted(controller.signal),
+      ]);
       const classification = parseAnswer(answer, roles.roles);
       if (classification) return classification;
     } catch {

@@ -10,23 +10,71 @@ const CUE_MARK = '#';
 
 /** Languages a text may be asked to be translated into or from (the `target-language` cue). */
 const LANGUAGES = [
-  'english', 'spanish', 'french', 'german', 'italian', 'portuguese', 'dutch', 'swedish', 'norwegian', 'danish', 'finnish', 'icelandic',
-  'polish', 'czech', 'slovak', 'hungarian', 'romanian', 'bulgarian', 'greek', 'turkish', 'russian', 'ukrainian', 'serbian', 'croatian',
-  'arabic', 'hebrew', 'persian', 'farsi', 'urdu', 'hindi', 'bengali', 'tamil', 'punjabi', 'chinese', 'mandarin', 'cantonese', 'japanese',
-  'korean', 'vietnamese', 'thai', 'indonesian', 'malay', 'tagalog', 'filipino', 'swahili', 'latin', 'catalan', 'basque', 'welsh', 'irish',
+  'english',
+  'spanish',
+  'french',
+  'german',
+  'italian',
+  'portuguese',
+  'dutch',
+  'swedish',
+  'norwegian',
+  'danish',
+  'finnish',
+  'icelandic',
+  'polish',
+  'czech',
+  'slovak',
+  'hungarian',
+  'romanian',
+  'bulgarian',
+  'greek',
+  'turkish',
+  'russian',
+  'ukrainian',
+  'serbian',
+  'croatian',
+  'arabic',
+  'hebrew',
+  'persian',
+  'farsi',
+  'urdu',
+  'hindi',
+  'bengali',
+  'tamil',
+  'punjabi',
+  'chinese',
+  'mandarin',
+  'cantonese',
+  'japanese',
+  'korean',
+  'vietnamese',
+  'thai',
+  'indonesian',
+  'malay',
+  'tagalog',
+  'filipino',
+  'swahili',
+  'latin',
+  'catalan',
+  'basque',
+  'welsh',
+  'irish',
 ];
 const LANGUAGE = `(?:${LANGUAGES.join('|')})`;
 const TARGET_LANGUAGE = new RegExp(`\\b(?:into|to|in|from)\\s+(?:[a-z]+\\s+)?${LANGUAGE}\\b|\\b${LANGUAGE}\\s*(?:→|->|to)\\s*${LANGUAGE}\\b`, 'i');
 
 /** Tokens that are rare in prose and common in code. */
-const CODE_SYNTAX = /[{};]\s*$|=>|->|::|[=!]==?|&&|\|\||\(\)|<\/|\b(?:def|fn|func|const|let|var|return|import|class|public|void|select|from|where)\b\s*[\w({*]/gim;
+const CODE_SYNTAX =
+  /[{};]\s*$|=>|->|::|[=!]==?|&&|\|\||\(\)|<\/|\b(?:def|fn|func|const|let|var|return|import|class|public|void|select|from|where)\b\s*[\w({*]/gim;
 /** camelCase, snake_case or a dotted call: identifiers, not words. */
 const IDENTIFIER = /[a-z][A-Z]|[a-z]_[a-z]|\w\.\w+\(/;
 /** A digit, an operator, an operand; a minus only when spaced, so dates and ranges (2024-05-01, 10-12) do not count. */
 const ARITHMETIC = /\d\s*[+*/×÷^=<>≤≥]\s*[\d(a-z]|\d\s+[-−]\s+\d|\d\s*%/i;
 /** Powers, math symbols, functions applied to an argument, a coefficient on a variable (3x). */
 const MATH_NOTATION = /\^|[²³√∫∑∏π∞≠±∂λθ]|\b(?:sin|cos|tan|log|ln|lim|exp)\s*[(\d]|\b\d+[a-z]\b(?![a-z])|\b[a-z]\s*[=<>]\s*[\d-]/i;
-const NON_LATIN_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const NON_LATIN_SCRIPT =
+  /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 /** Several letters with diacritics suggest a foreign Latin-script language rather than one borrowed word (café). */
 const ACCENTED_LETTER = /[à-öø-ÿąćęłńśźżčďěňřšťůžğış]/gi;
 /** Contact details, links, money and dates: what material to pull fields out of is full of. */

@@ -21,11 +21,12 @@ const DIGITS = /^\d+$/;
 const FIRST_CJK = 0x2e80;
 
 const STOPWORDS = new Set(
-  ('a an the and or but nor of to in on at for with by from as is are was were be been being am it its this that these those i me my ' +
+  (
+    'a an the and or but nor of to in on at for with by from as is are was were be been being am it its this that these those i me my ' +
     'mine we our ours us he him his she her they them their there here do does did so if than then too very just please can could ' +
     'would will shall may might must have has had having not no yes also some such own same other again once only both each few ' +
-    'let get got im ive dont thats')
-    .split(' '),
+    'let get got im ive dont thats'
+  ).split(' '),
 );
 
 /** Words are cut to this many characters after their suffix is stripped: a cheap stemmer that also folds other languages' inflections. */

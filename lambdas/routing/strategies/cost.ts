@@ -16,7 +16,8 @@ export function orderByCost(targets: readonly RouteTarget[], request: RoutingReq
     const entry = targetEntry(target, providerOf);
     if (!entry) unpriced.push(target);
     // Prices are per million tokens; the common factor does not change the order.
-    else if (canServe(entry, request, outputTokens)) priced.push({ target, cost: request.promptTokens * entry.prices.input + outputTokens * entry.prices.output });
+    else if (canServe(entry, request, outputTokens))
+      priced.push({ target, cost: request.promptTokens * entry.prices.input + outputTokens * entry.prices.output });
   }
   if (priced.length === 0 && unpriced.length === 0) return [...targets];
   priced.sort((a, b) => a.cost - b.cost);

@@ -36,16 +36,20 @@ describe('AttemptLoop', () => {
       reliability: { retries: 3 },
     });
     const request = { body: { messages: [{ role: 'user', content: 'hi' }] }, model: 'roukey/wide', stream: false, includeUsage: false };
-    const decision = await decideRoute(config, { ...request, promptTokens: 5, needs: { tools: false, vision: false, jsonSchema: false, reasoning: false }, metadata: {}, stickyId: 'u' }, {
-      accountId: PRINCIPAL.accountId,
-      roles: BUILTIN_ROLE_SET,
-      providerOf: () => 'openai',
-      health: ports.deps.routing.health,
-      classify: () => ({ role: 'chat', confidence: 1, method: 'local' }),
-      defaultMinConfidence: 0.4,
-      scoreComplexity,
-      random: Math.random,
-    });
+    const decision = await decideRoute(
+      config,
+      { ...request, promptTokens: 5, needs: { tools: false, vision: false, jsonSchema: false, reasoning: false }, metadata: {}, stickyId: 'u' },
+      {
+        accountId: PRINCIPAL.accountId,
+        roles: BUILTIN_ROLE_SET,
+        providerOf: () => 'openai',
+        health: ports.deps.routing.health,
+        classify: () => ({ role: 'chat', confidence: 1, method: 'local' }),
+        defaultMinConfidence: 0.4,
+        scoreComplexity,
+        random: Math.random,
+      },
+    );
     expect(decision.targets).toHaveLength(32);
     const inbound = { caller: PRINCIPAL, request, headers: {}, receivedAt: Date.now(), clientSignal: new AbortSwitch() };
     const loop = new AttemptLoop(ports.deps, { decision, policy: { ...configPolicy(config), backoffMs: () => 0 } }, inbound);

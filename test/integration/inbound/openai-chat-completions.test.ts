@@ -19,7 +19,13 @@ beforeAll(async () => {
   ports.refuseBaseUrls.add('http://169.254.169.254/v1');
   // Passes the URL check (as a name first resolving to a public address would), then resolves to loopback when
   // connecting, which the router (outside the local runtime) refuses: DNS rebinding.
-  ports.providerKeys.set('rebound', { providerKeyId: 'pk_rebound', name: 'rebound', provider: 'openai', baseUrl: fake.baseUrl.replace('127.0.0.1', 'localhost'), apiKey: 'x' });
+  ports.providerKeys.set('rebound', {
+    providerKeyId: 'pk_rebound',
+    name: 'rebound',
+    provider: 'openai',
+    baseUrl: fake.baseUrl.replace('127.0.0.1', 'localhost'),
+    apiKey: 'x',
+  });
   server = await startHandlerServer(ports.deps);
   client = new OpenAI({ apiKey: RK_KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
 });
@@ -158,7 +164,10 @@ describe('POST /v1/chat/completions, streamed', () => {
     });
     expect(res.status).toBe(200);
     const text = await res.text();
-    const events = text.trim().split('\n\n').map((e) => e.replace(/^data: /, ''));
+    const events = text
+      .trim()
+      .split('\n\n')
+      .map((e) => e.replace(/^data: /, ''));
     expect(events.at(-1)).not.toBe('[DONE]');
     const last = JSON.parse(events.at(-1)!);
     expectValid('error', last);
@@ -169,7 +178,11 @@ describe('POST /v1/chat/completions, streamed', () => {
 
     // The official client raises instead of treating the truncated stream as complete.
     const stream = await client.chat.completions.create({ model: `work/${mode}`, messages, stream: true });
-    await expect((async () => { for await (const _ of stream); })()).rejects.toBeInstanceOf(APIError);
+    await expect(
+      (async () => {
+        for await (const _ of stream);
+      })(),
+    ).rejects.toBeInstanceOf(APIError);
   });
 
   it('aborts the upstream request when the client disconnects', async () => {
@@ -309,9 +322,19 @@ describe('privacy', () => {
     const before = ports.records.length;
     const prompt = [{ role: 'user' as const, content: `Secret ${CANARY} prompt` }];
     await client.chat.completions.create({ model: 'work/echo', messages: prompt });
-    for await (const _ of await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages: prompt, stream: true, stream_options: { include_usage: true } }));
+    for await (const _ of await client.chat.completions.create({
+      model: 'work/gpt-4o-mini',
+      messages: prompt,
+      stream: true,
+      stream_options: { include_usage: true },
+    }));
     await client.chat.completions.create({ model: 'work/fail-400', messages: prompt }).catch(() => undefined);
-    await client.chat.completions.create({ model: 'work/cut-stream', messages: prompt, stream: true }).then(async (s) => { for await (const _ of s); }).catch(() => undefined);
+    await client.chat.completions
+      .create({ model: 'work/cut-stream', messages: prompt, stream: true })
+      .then(async (s) => {
+        for await (const _ of s);
+      })
+      .catch(() => undefined);
     await rawPost(JSON.stringify({ model: `work/${CANARY} x`, messages: prompt }));
     await waitFor(() => (ports.records.length >= before + 5 ? true : undefined));
     const stored = JSON.stringify(ports.records) + ports.logs.join('\n');
@@ -321,7 +344,13 @@ describe('privacy', () => {
   it('P2: the provider key plaintext is in no record, log line or response', async () => {
     const { data, response } = await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages }).withResponse();
     const error = await client.chat.completions.create({ model: 'work/fail-401', messages }).catch((e: APIError) => e);
-    const everything = [JSON.stringify(ports.records), ports.logs.join('\n'), JSON.stringify(data), JSON.stringify([...response.headers]), JSON.stringify(error)].join('\n');
+    const everything = [
+      JSON.stringify(ports.records),
+      ports.logs.join('\n'),
+      JSON.stringify(data),
+      JSON.stringify([...response.headers]),
+      JSON.stringify(error),
+    ].join('\n');
     expect(everything).not.toContain(PROVIDER_KEY);
     expect(everything).not.toContain(RK_KEY);
   });

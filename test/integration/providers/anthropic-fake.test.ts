@@ -15,7 +15,13 @@ describe('anthropic adapter against the fake Anthropic upstream', () => {
   afterAll(() => fake.close());
 
   async function call(model: string, stream: boolean) {
-    const request: ChatRequest = { body: { model: `claude/${model}`, messages: [{ role: 'user', content: 'Weather?' }], stream }, providerKeyName: 'claude', model, stream, includeUsage: false };
+    const request: ChatRequest = {
+      body: { model: `claude/${model}`, messages: [{ role: 'user', content: 'Weather?' }], stream },
+      providerKeyName: 'claude',
+      model,
+      stream,
+      includeUsage: false,
+    };
     const res = await sendUpstream(anthropic.chatRequest(request, creds()), new AbortController().signal);
     expect(res.status).toBe(200);
     return res;

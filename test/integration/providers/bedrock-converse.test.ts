@@ -47,15 +47,27 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
   it('answers a non-streamed completion from Converse: text, reasoning, usage with cache reads', async () => {
     bedrockMock.on(ConverseCommand).resolves({
       ...meta,
-      output: { message: { role: 'assistant', content: [{ reasoningContent: { reasoningText: { text: 'Think.' } } }, { text: 'Hello ' }, { text: 'there.' }] } },
+      output: {
+        message: { role: 'assistant', content: [{ reasoningContent: { reasoningText: { text: 'Think.' } } }, { text: 'Hello ' }, { text: 'there.' }] },
+      },
       stopReason: 'end_turn',
       usage: { inputTokens: 10, outputTokens: 5, totalTokens: 20, cacheReadInputTokens: 5 },
       metrics: { latencyMs: 100 },
     });
-    const completion = await client.chat.completions.create({ model: `aws/${MODEL}`, messages: [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Hi' }], max_tokens: 50 });
+    const completion = await client.chat.completions.create({
+      model: `aws/${MODEL}`,
+      messages: [
+        { role: 'system', content: 'Be kind.' },
+        { role: 'user', content: 'Hi' },
+      ],
+      max_tokens: 50,
+    });
     expectValid('completion', completion);
     expect(completion.model).toBe(MODEL);
-    expect(completion.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: 'Hello there.', reasoning_content: 'Think.' } });
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'stop',
+      message: { role: 'assistant', content: 'Hello there.', reasoning_content: 'Think.' },
+    });
     expect(completion.usage).toMatchObject({ prompt_tokens: 15, completion_tokens: 5, total_tokens: 20, prompt_tokens_details: { cached_tokens: 5 } });
 
     const [call] = bedrockMock.commandCalls(ConverseCommand);
@@ -70,8 +82,13 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
 
   it('sends images to the SDK as bytes', async () => {
     bedrockMock.on(ConverseCommand).resolves({ ...meta, output: { message: { role: 'assistant', content: [{ text: 'A dot.' }] } }, stopReason: 'end_turn' });
-    await client.chat.completions.create({ model: `aws/${MODEL}`, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAEC' } }] }] });
-    const image = (bedrockMock.commandCalls(ConverseCommand)[0]!.args[0].input.messages![0]!.content![0] as { image: { format: string; source: { bytes: Uint8Array } } }).image;
+    await client.chat.completions.create({
+      model: `aws/${MODEL}`,
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAEC' } }] }],
+    });
+    const image = (
+      bedrockMock.commandCalls(ConverseCommand)[0]!.args[0].input.messages![0]!.content![0] as { image: { format: string; source: { bytes: Uint8Array } } }
+    ).image;
     expect(image.format).toBe('png');
     expect([...image.source.bytes]).toEqual([0, 1, 2]);
   });
@@ -96,7 +113,8 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
 
   it('streams text, reasoning and two parallel tool uses whose input arrives in many deltas, ending with usage', async () => {
     const split = (s: string, n: number) => s.match(new RegExp(`.{1,${n}}`, 'g'))!;
-    const toolDeltas = (index: number, json: string) => split(json, 3).map((input) => ({ contentBlockDelta: { contentBlockIndex: index, delta: { toolUse: { input } } } }));
+    const toolDeltas = (index: number, json: string) =>
+      split(json, 3).map((input) => ({ contentBlockDelta: { contentBlockIndex: index, delta: { toolUse: { input } } } }));
     bedrockMock.on(ConverseStreamCommand).resolves({
       ...meta,
       stream: events([
@@ -202,7 +220,9 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
         throw new ThrottlingException({ message: 'Too many tokens', ...meta });
       }),
     });
-    const err = await client.chat.completions.create({ model: `aws/${MODEL}`, messages: [{ role: 'user', content: 'x' }], stream: true }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: `aws/${MODEL}`, messages: [{ role: 'user', content: 'x' }], stream: true })
+      .catch((e: unknown) => e);
     expect((err as APIError).status).toBe(429);
   });
 
@@ -214,7 +234,10 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
       stream: events([{ messageStart: { role: 'assistant' } }, { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'first' } } }], () => hold),
     });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: `aws/${MODEL}`, messages: [{ role: 'user', content: 'x' }], stream: true }, { signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: `aws/${MODEL}`, messages: [{ role: 'user', content: 'x' }], stream: true },
+      { signal: controller.signal },
+    );
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     // The SDK's send(command, { abortSignal }): its second argument is not in the mock's typed signature.
@@ -241,15 +264,25 @@ describe('bedrock adapter through the gateway (SDK mocked)', () => {
     const canary = `CANARY-${Math.random().toString(36).slice(2)}`;
     const output = captureOutput();
     try {
-      bedrockMock.on(ConverseCommand).resolves({ ...meta, output: { message: { role: 'assistant', content: [{ text: `echo ${canary}` }] } }, stopReason: 'end_turn' });
+      bedrockMock
+        .on(ConverseCommand)
+        .resolves({ ...meta, output: { message: { role: 'assistant', content: [{ text: `echo ${canary}` }] } }, stopReason: 'end_turn' });
       bedrockMock.on(ConverseStreamCommand).resolves({
         ...meta,
-        stream: events([{ messageStart: { role: 'assistant' } }, { contentBlockDelta: { contentBlockIndex: 0, delta: { text: canary } } }, { messageStop: { stopReason: 'end_turn' } }]),
+        stream: events([
+          { messageStart: { role: 'assistant' } },
+          { contentBlockDelta: { contentBlockIndex: 0, delta: { text: canary } } },
+          { messageStop: { stopReason: 'end_turn' } },
+        ]),
       });
       const answer = await client.chat.completions.create({ model: `aws/${MODEL}`, messages: [{ role: 'user', content: `say ${canary}` }] });
       expect(answer.choices[0]!.message.content).toContain(canary);
       let streamed = '';
-      for await (const chunk of await client.chat.completions.create({ model: `aws/${MODEL}`, messages: [{ role: 'user', content: `say ${canary}` }], stream: true })) {
+      for await (const chunk of await client.chat.completions.create({
+        model: `aws/${MODEL}`,
+        messages: [{ role: 'user', content: `say ${canary}` }],
+        stream: true,
+      })) {
         streamed += chunk.choices[0]?.delta.content ?? '';
       }
       expect(streamed).toBe(canary);

@@ -48,18 +48,18 @@ describe('google adapter against the fake Gemini server', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 8 });
   });
 
-  it('streams the fake\'s parallel function calls with exact arguments', async () => {
+  it("streams the fake's parallel function calls with exact arguments", async () => {
     const chunks = await streamed('parallel-tools');
     const calls = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls as any[] | undefined) ?? []);
     expect(calls.map((c) => [c.index, c.function.name, JSON.parse(c.function.arguments)])).toEqual(FAKE_FUNCTION_CALLS.map((f, i) => [i, f.name, f.args]));
   });
 
-  it('reads the fake\'s invalid-key and quota errors', async () => {
+  it("reads the fake's invalid-key and quota errors", async () => {
     expect(await google.readFailure(await send('fail-key', false))).toMatchObject({ status: 401 });
     expect(await google.readFailure(await send('fail-429', true))).toMatchObject({ status: 429, retryAfter: '9' });
   });
 
-  it('lists the fake\'s chat models', async () => {
+  it("lists the fake's chat models", async () => {
     const res = await sendUpstream(google.modelsRequest(creds()), new AbortController().signal);
     expect((await google.readModels(res)).map((m) => m.id)).toEqual(['gemini-2.5-flash', 'gemini-2.5-pro']);
   });

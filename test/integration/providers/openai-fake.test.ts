@@ -33,7 +33,10 @@ describe('openai adapter against the fake upstream', () => {
   it('reads a streamed tool call whose arguments are split over chunks, with the usage chunk last', async () => {
     const res = await send({ model: 'tool-call', messages: [{ role: 'user', content: 'weather?' }], stream: true });
     const chunks = await collectValidChunks(adapter.readChatStream(res.body));
-    const args = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls as Array<{ function?: { arguments?: string } }> | undefined) ?? []).map((t) => t.function?.arguments ?? '').join('');
+    const args = chunks
+      .flatMap((c) => (c.choices[0]?.delta.tool_calls as Array<{ function?: { arguments?: string } }> | undefined) ?? [])
+      .map((t) => t.function?.arguments ?? '')
+      .join('');
     expect(JSON.parse(args)).toEqual({ location: 'Paris, France', unit: 'celsius' });
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { total_tokens: 18 } });

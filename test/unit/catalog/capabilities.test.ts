@@ -4,7 +4,13 @@ import { ApiError } from '../../../lambdas/http/errors.js';
 
 const NONE = { tools: false, vision: false, jsonSchema: false, reasoning: false };
 const text = { model: 'k/m', messages: [{ role: 'user', content: 'hello' }] };
-const image = { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] };
+const image = {
+  role: 'user',
+  content: [
+    { type: 'text', text: 'what is this?' },
+    { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+  ],
+};
 const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
 
 describe('requiredCapabilities', () => {
@@ -16,7 +22,10 @@ describe('requiredCapabilities', () => {
     expect(requiredCapabilities({ ...text, messages: [{ role: 'system', content: 'be brief' }, image] })).toEqual({ ...NONE, vision: true });
     expect(requiredCapabilities({ ...text, tools: [tool] })).toEqual({ ...NONE, tools: true });
     expect(requiredCapabilities({ ...text, functions: [tool.function] })).toEqual({ ...NONE, tools: true });
-    expect(requiredCapabilities({ ...text, response_format: { type: 'json_schema', json_schema: { name: 's', schema: {} } } })).toEqual({ ...NONE, jsonSchema: true });
+    expect(requiredCapabilities({ ...text, response_format: { type: 'json_schema', json_schema: { name: 's', schema: {} } } })).toEqual({
+      ...NONE,
+      jsonSchema: true,
+    });
     expect(requiredCapabilities({ ...text, reasoning_effort: 'low' })).toEqual({ ...NONE, reasoning: true });
   });
 
@@ -64,7 +73,18 @@ describe('checkCapabilities', () => {
 
   it('P1: the refusal quotes no request content', () => {
     const canary = 'CANARY-7f3a';
-    const body = { ...text, messages: [{ role: 'user', content: [{ type: 'text', text: canary }, { type: 'image_url', image_url: { url: `https://x/${canary}.png` } }] }] };
+    const body = {
+      ...text,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: canary },
+            { type: 'image_url', image_url: { url: `https://x/${canary}.png` } },
+          ],
+        },
+      ],
+    };
     const error = checkCapabilities(requiredCapabilities(body), textOnly);
     expect(error).toBeDefined();
     expect(JSON.stringify(error!.toBody())).not.toContain(canary);

@@ -20,16 +20,35 @@ describe('estimateUsage', () => {
 
   it('counts text parts, images, tool calls and tool definitions in the prompt', () => {
     const base = estimateUsage({ messages: [{ role: 'user', content: 'hi' }] }, '').prompt_tokens;
-    const withParts = estimateUsage({ messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }, '');
+    const withParts = estimateUsage(
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'hi' },
+              { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+            ],
+          },
+        ],
+      },
+      '',
+    );
     expect(withParts.prompt_tokens).toBeGreaterThanOrEqual(base + 85);
-    const withCall = estimateUsage({
-      messages: [
-        { role: 'user', content: 'hi' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
-      ],
-    }, '');
+    const withCall = estimateUsage(
+      {
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        ],
+      },
+      '',
+    );
     expect(withCall.prompt_tokens).toBeGreaterThan(base + 3);
-    const withTools = estimateUsage({ messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'get_weather', description: sentence } }] }, '');
+    const withTools = estimateUsage(
+      { messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'get_weather', description: sentence } }] },
+      '',
+    );
     expect(withTools.prompt_tokens).toBeGreaterThan(base + 10);
   });
 
@@ -41,7 +60,14 @@ describe('estimateUsage', () => {
 describe('generatedText', () => {
   it('gathers content, reasoning, refusal and tool calls of a message or delta', () => {
     expect(generatedText({ role: 'assistant', content: 'Hi', reasoning_content: ' think', refusal: null })).toBe('Hi think');
-    expect(generatedText({ tool_calls: [{ index: 0, function: { name: 'f', arguments: '{"a"' } }, { index: 0, function: { arguments: ':1}' } }] })).toBe('f{"a":1}');
+    expect(
+      generatedText({
+        tool_calls: [
+          { index: 0, function: { name: 'f', arguments: '{"a"' } },
+          { index: 0, function: { arguments: ':1}' } },
+        ],
+      }),
+    ).toBe('f{"a":1}');
     expect(generatedText({ refusal: 'No.' })).toBe('No.');
   });
 

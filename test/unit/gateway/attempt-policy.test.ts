@@ -38,10 +38,19 @@ describe('attempt policy', () => {
     expect(directPolicy(DEFAULT_TIMEOUTS)).toMatchObject({ retries: 0, skipUnhealthy: false, firstTokenTimeoutMs: DEFAULT_TIMEOUTS.streamFirstTokenMs });
     expect(directPolicy(DEFAULT_TIMEOUTS).fallbackOn.size).toBe(0);
     expect([...inlinePolicy(DEFAULT_TIMEOUTS).fallbackOn].sort()).toEqual(['429', '5xx', 'network', 'timeout']);
-    const config = routingConfigSchema.parse({ name: 'c', strategy: 'fallback', targets: [{ model: 'a/b' }], reliability: { retries: 2, timeoutMs: 5_000, firstTokenTimeoutMs: 9_000, fallbackOn: ['auth'] } });
+    const config = routingConfigSchema.parse({
+      name: 'c',
+      strategy: 'fallback',
+      targets: [{ model: 'a/b' }],
+      reliability: { retries: 2, timeoutMs: 5_000, firstTokenTimeoutMs: 9_000, fallbackOn: ['auth'] },
+    });
     const policy = configPolicy(config);
     expect(policy).toMatchObject({ retries: 2, skipUnhealthy: true, responseTimeoutMs: 5_000, firstTokenTimeoutMs: 5_000 });
     expect([...policy.fallbackOn]).toEqual(['auth']);
-    expect(configPolicy(routingConfigSchema.parse({ name: 'd', strategy: 'fallback', targets: [{ model: 'a/b' }] }))).toMatchObject({ retries: 1, firstTokenTimeoutMs: 15_000, responseTimeoutMs: 60_000 });
+    expect(configPolicy(routingConfigSchema.parse({ name: 'd', strategy: 'fallback', targets: [{ model: 'a/b' }] }))).toMatchObject({
+      retries: 1,
+      firstTokenTimeoutMs: 15_000,
+      responseTimeoutMs: 60_000,
+    });
   });
 });

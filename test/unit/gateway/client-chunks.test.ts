@@ -87,7 +87,12 @@ describe('StreamMeter', () => {
   });
 
   it('ignores malformed token counts', () => {
-    expect(usageFields({ prompt_tokens: -1, completion_tokens: 1.5, total_tokens: 3 })).toEqual({ promptTokens: undefined, completionTokens: undefined, totalTokens: 3, cachedTokens: undefined });
+    expect(usageFields({ prompt_tokens: -1, completion_tokens: 1.5, total_tokens: 3 })).toEqual({
+      promptTokens: undefined,
+      completionTokens: undefined,
+      totalTokens: 3,
+      cachedTokens: undefined,
+    });
   });
 });
 

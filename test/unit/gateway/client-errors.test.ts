@@ -31,7 +31,9 @@ describe('upstream failure → client error (the one mapping table)', () => {
   });
 
   it("passes the provider's message on 400", () => {
-    expect(upstreamFailureToApiError({ kind: 'http', status: 400, message: "Invalid value for 'temperature'" }).message).toBe("Invalid value for 'temperature'");
+    expect(upstreamFailureToApiError({ kind: 'http', status: 400, message: "Invalid value for 'temperature'" }).message).toBe(
+      "Invalid value for 'temperature'",
+    );
   });
 
   it('never maps a failure to a 2xx', () => {

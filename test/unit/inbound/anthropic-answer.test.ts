@@ -71,8 +71,22 @@ describe('OpenAI completion → Anthropic Message', () => {
 
 describe('OpenAI chunks → Anthropic stream events', () => {
   it('streams text as one block between message_start and message_delta/message_stop, usage at the end', () => {
-    const events = translate([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }), chunk({}, 'stop'), { ...chunk({}), choices: [], usage }]);
-    expect(events.map((e) => e.type)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    const events = translate([
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Hel' }),
+      chunk({ content: 'lo' }),
+      chunk({}, 'stop'),
+      { ...chunk({}), choices: [], usage },
+    ]);
+    expect(events.map((e) => e.type)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     expect(events[0]).toMatchObject({ message: { id: 'msg_chatcmpl-1', model: 'fake/gpt-4o', role: 'assistant', content: [], stop_reason: null } });
     expect(events[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     expect(events[2]).toEqual({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } });

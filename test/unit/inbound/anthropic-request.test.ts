@@ -5,8 +5,17 @@ import { messagesToChatRequest } from '../../../lambdas/inbound/anthropic/to-cha
 const TOOL_CONVERSATION = {
   model: 'claude/claude-sonnet-4-5',
   max_tokens: 1024,
-  system: [{ type: 'text', text: 'You are terse.' }, { type: 'text', text: 'Use tools.', cache_control: { type: 'ephemeral' } }],
-  tools: [{ name: 'get_weather', description: 'Get the weather', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } }],
+  system: [
+    { type: 'text', text: 'You are terse.' },
+    { type: 'text', text: 'Use tools.', cache_control: { type: 'ephemeral' } },
+  ],
+  tools: [
+    {
+      name: 'get_weather',
+      description: 'Get the weather',
+      input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    },
+  ],
   tool_choice: { type: 'any', disable_parallel_tool_use: true },
   messages: [
     { role: 'user', content: 'Weather in Paris?' },
@@ -130,7 +139,9 @@ describe('Anthropic Messages request → engine ChatRequest', () => {
   });
 
   it('refuses top-level fields it cannot honour by name, and non-object bodies', () => {
-    expect(() => messagesToChatRequest({ model: 'fake/x', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }], mcp_servers: [] })).toThrow(/mcp_servers/);
+    expect(() => messagesToChatRequest({ model: 'fake/x', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }], mcp_servers: [] })).toThrow(
+      /mcp_servers/,
+    );
     expect(() => messagesToChatRequest([1, 2])).toThrow(/JSON object/);
   });
 });

@@ -1,7 +1,10 @@
 import { assertSafeBaseUrl, classifyAddress, connectTimeLookup, routerBaseUrlGuard } from '../../../lambdas/keys/base-url-guard.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 
-const resolveTo = (...addresses: string[]) => async () => addresses;
+const resolveTo =
+  (...addresses: string[]) =>
+  async () =>
+    addresses;
 const aws = { allowLoopback: false, resolve: resolveTo('93.184.216.34') };
 const local = { allowLoopback: true, resolve: resolveTo('127.0.0.1') };
 

@@ -36,7 +36,13 @@ describe('provider-key encryption context by item version', () => {
 
   it('a cached plaintext serves only a record with the same account, id, provider, baseUrl and version', () => {
     expect(sameContext('acc_A', bound, 'acc_A', { ...bound })).toBe(true);
-    for (const other of [{ id: 'pk_2' }, { provider: 'openai' as const }, { baseUrl: 'https://attacker.example.net/v1' }, { baseUrl: undefined }, { contextVersion: undefined }]) {
+    for (const other of [
+      { id: 'pk_2' },
+      { provider: 'openai' as const },
+      { baseUrl: 'https://attacker.example.net/v1' },
+      { baseUrl: undefined },
+      { contextVersion: undefined },
+    ]) {
       expect(sameContext('acc_A', bound, 'acc_A', { ...bound, ...other })).toBe(false);
     }
     expect(sameContext('acc_A', bound, 'acc_B', bound)).toBe(false);

@@ -23,7 +23,14 @@ function rejection(fields: Record<string, unknown>): ApiError {
   return expectThrown(ApiError, () => anthropic.chatRequest(request(fields), creds()));
 }
 
-const weatherTool = { type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+const weatherTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Weather by city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
 
 describe('anthropic adapter: request line and headers', () => {
   it('POSTs to <base>/messages with x-api-key, the pinned anthropic-version and a JSON content type', () => {
@@ -57,7 +64,10 @@ describe('anthropic adapter: messages', () => {
         { role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }] },
       ],
     });
-    expect(body.system).toEqual([{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Answer in French.' }]);
+    expect(body.system).toEqual([
+      { type: 'text', text: 'Be brief.' },
+      { type: 'text', text: 'Answer in French.' },
+    ]);
     expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }]);
   });
 
@@ -73,7 +83,13 @@ describe('anthropic adapter: messages', () => {
     expect(body.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'One' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'Two' }] },
-      { role: 'user', content: [{ type: 'text', text: 'Three' }, { type: 'text', text: 'Four' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Three' },
+          { type: 'text', text: 'Four' },
+        ],
+      },
     ]);
   });
 
@@ -187,14 +203,20 @@ describe('anthropic adapter: parameters', () => {
     ['auto', { type: 'auto' }],
     ['none', { type: 'none' }],
     ['required', { type: 'any' }],
-    [{ type: 'function', function: { name: 'get_weather' } }, { type: 'tool', name: 'get_weather' }],
+    [
+      { type: 'function', function: { name: 'get_weather' } },
+      { type: 'tool', name: 'get_weather' },
+    ],
   ])('maps tool_choice %j to %j', (choice, expected) => {
     expect(sent({ tools: [weatherTool], tool_choice: choice }).tool_choice).toEqual(expected);
   });
 
   it('maps parallel_tool_calls false to disable_parallel_tool_use, with or without a tool_choice', () => {
     expect(sent({ tools: [weatherTool], parallel_tool_calls: false }).tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
-    expect(sent({ tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false }).tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
+    expect(sent({ tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false }).tool_choice).toEqual({
+      type: 'any',
+      disable_parallel_tool_use: true,
+    });
     expect(sent({ tools: [weatherTool], parallel_tool_calls: true })).not.toHaveProperty('tool_choice');
   });
 
@@ -210,7 +232,7 @@ describe('anthropic adapter: parameters', () => {
     expect(sent({ stop: null })).not.toHaveProperty('stop_sequences');
   });
 
-  it('refuses a temperature above Anthropic\'s maximum of 1, naming it', () => {
+  it("refuses a temperature above Anthropic's maximum of 1, naming it", () => {
     expect(rejection({ temperature: 1.5 }).options.param).toBe('temperature');
   });
 
@@ -266,7 +288,11 @@ describe('anthropic adapter: parameters', () => {
 describe('anthropic adapter: models request', () => {
   it('GETs <base>/models with x-api-key and the version header, in one large page', () => {
     const req = anthropic.modelsRequest(creds('http://h/v1'));
-    expect(req).toMatchObject({ url: 'http://h/v1/models?limit=1000', method: 'GET', headers: { 'x-api-key': 'sk-ant-test-secret', 'anthropic-version': '2023-06-01' } });
+    expect(req).toMatchObject({
+      url: 'http://h/v1/models?limit=1000',
+      method: 'GET',
+      headers: { 'x-api-key': 'sk-ant-test-secret', 'anthropic-version': '2023-06-01' },
+    });
     expect(req.body).toBeUndefined();
   });
 });

@@ -9,7 +9,16 @@ const upstream = fixedResponse;
 
 /** A Messages API response in the documented wire format. */
 function message(content: unknown[], stopReason: string, usage: Record<string, unknown> = { input_tokens: 10, output_tokens: 5 }) {
-  return { id: 'msg_01XFDUDYJgAACzvnptvVoYEL', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content, stop_reason: stopReason, stop_sequence: null, usage };
+  return {
+    id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5-20250929',
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage,
+  };
 }
 
 async function completion(body: unknown) {
@@ -21,7 +30,15 @@ async function completion(body: unknown) {
 
 describe('anthropic adapter: non-streamed response', () => {
   it('joins text blocks into content and fills id, created, model and usage', async () => {
-    const { answer, json } = await completion(message([{ type: 'text', text: 'Hello, ' }, { type: 'text', text: 'world.' }], 'end_turn'));
+    const { answer, json } = await completion(
+      message(
+        [
+          { type: 'text', text: 'Hello, ' },
+          { type: 'text', text: 'world.' },
+        ],
+        'end_turn',
+      ),
+    );
     expect(json).toMatchObject({
       id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
       object: 'chat.completion',
@@ -58,7 +75,14 @@ describe('anthropic adapter: non-streamed response', () => {
 
   it('puts thinking into reasoning_content, and content null when there is no text', async () => {
     const { json } = await completion(
-      message([{ type: 'thinking', thinking: 'Let me think.', signature: 'sig' }, { type: 'redacted_thinking', data: 'xyz' }, { type: 'tool_use', id: 't', name: 'f', input: { a: 1 } }], 'tool_use'),
+      message(
+        [
+          { type: 'thinking', thinking: 'Let me think.', signature: 'sig' },
+          { type: 'redacted_thinking', data: 'xyz' },
+          { type: 'tool_use', id: 't', name: 'f', input: { a: 1 } },
+        ],
+        'tool_use',
+      ),
     );
     expect(json.choices[0].message.reasoning_content).toBe('Let me think.');
     expect(json.choices[0].message.content).toBeNull();
@@ -79,7 +103,12 @@ describe('anthropic adapter: non-streamed response', () => {
 
   it('counts cache reads and writes into prompt_tokens, with cache reads as cached_tokens', async () => {
     const { json } = await completion(
-      message([{ type: 'text', text: 'x' }], 'end_turn', { input_tokens: 21, output_tokens: 9, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200 }),
+      message([{ type: 'text', text: 'x' }], 'end_turn', {
+        input_tokens: 21,
+        output_tokens: 9,
+        cache_read_input_tokens: 1000,
+        cache_creation_input_tokens: 200,
+      }),
     );
     expect(json.usage).toEqual({ prompt_tokens: 1221, completion_tokens: 9, total_tokens: 1230, prompt_tokens_details: { cached_tokens: 1000 } });
   });
@@ -124,7 +153,12 @@ describe('anthropic adapter: error responses', () => {
   });
 
   it('reads a body that is not JSON by its status alone', async () => {
-    expect(await anthropic.readFailure(upstream(502, '<html>Bad gateway</html>'))).toEqual({ kind: 'http', status: 502, message: undefined, retryAfter: undefined });
+    expect(await anthropic.readFailure(upstream(502, '<html>Bad gateway</html>'))).toEqual({
+      kind: 'http',
+      status: 502,
+      message: undefined,
+      retryAfter: undefined,
+    });
   });
 });
 

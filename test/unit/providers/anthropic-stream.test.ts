@@ -63,11 +63,19 @@ describe('anthropic adapter: stream translation', () => {
     const args = JSON.stringify(FAKE_WEATHER_INPUT);
     const parts = pieces(args, 3);
     expect(parts.length).toBeGreaterThan(10);
-    const chunks = await collectValidChunks(anthropic.readChatStream(bytesSplitAt(sse([start(), ...textBlock(0, ['Checking.']), ...toolBlock(1, 'toolu_01', 'get_weather', parts), ...end('tool_use')]))));
+    const chunks = await collectValidChunks(
+      anthropic.readChatStream(
+        bytesSplitAt(sse([start(), ...textBlock(0, ['Checking.']), ...toolBlock(1, 'toolu_01', 'get_weather', parts), ...end('tool_use')])),
+      ),
+    );
     const toolChunks = chunks.filter((c) => c.choices[0]?.delta.tool_calls);
-    expect(toolChunks[0]!.choices[0]!.delta.tool_calls).toEqual([{ index: 0, id: 'toolu_01', type: 'function', function: { name: 'get_weather', arguments: '' } }]);
+    expect(toolChunks[0]!.choices[0]!.delta.tool_calls).toEqual([
+      { index: 0, id: 'toolu_01', type: 'function', function: { name: 'get_weather', arguments: '' } },
+    ]);
     // The empty opening partial_json is not forwarded; every other piece is, in order.
-    expect(toolChunks.slice(1).map((c) => (c.choices[0]!.delta.tool_calls as ToolCallDelta[])[0])).toEqual(parts.map((arguments_) => ({ index: 0, function: { arguments: arguments_ } })));
+    expect(toolChunks.slice(1).map((c) => (c.choices[0]!.delta.tool_calls as ToolCallDelta[])[0])).toEqual(
+      parts.map((arguments_) => ({ index: 0, function: { arguments: arguments_ } })),
+    );
     const assembled = assembleChunks(chunks);
     expect(assembled.content).toBe('Checking.');
     expect(JSON.parse(assembled.tools[0]!.function.arguments)).toEqual(FAKE_WEATHER_INPUT);
@@ -79,7 +87,15 @@ describe('anthropic adapter: stream translation', () => {
     const time = pieces(JSON.stringify(FAKE_TIME_INPUT), 4);
     const chunks = await collectValidChunks(
       anthropic.readChatStream(
-        bytesSplitAt(sse([start(), ...textBlock(0, ['Two calls.']), ...toolBlock(1, 'toolu_a', 'get_weather', weather), ...toolBlock(2, 'toolu_b', 'get_time', time), ...end('tool_use')])),
+        bytesSplitAt(
+          sse([
+            start(),
+            ...textBlock(0, ['Two calls.']),
+            ...toolBlock(1, 'toolu_a', 'get_weather', weather),
+            ...toolBlock(2, 'toolu_b', 'get_time', time),
+            ...end('tool_use'),
+          ]),
+        ),
       ),
     );
     const { tools } = assembleChunks(chunks);

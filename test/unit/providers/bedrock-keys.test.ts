@@ -57,7 +57,15 @@ describe('bedrock provider keys: a region, no key', () => {
     const store = memoryStore();
     const service = createProviderKeysService({ store, cipher: noCipher, checkBaseUrl: async (u) => new URL(u) });
     const created = await service.create('acc1', validate(createProviderKeySchema, { provider: 'bedrock', name: 'aws', region: 'eu-west-3' }), ENTERPRISE);
-    expect(created).toEqual({ id: expect.stringMatching(/^pk_/), provider: 'bedrock', name: 'aws', hint: '', baseUrl: null, region: 'eu-west-3', createdAt: expect.any(String) });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^pk_/),
+      provider: 'bedrock',
+      name: 'aws',
+      hint: '',
+      baseUrl: null,
+      region: 'eu-west-3',
+      createdAt: expect.any(String),
+    });
     expect(store.records[0]!.ciphertext).toBeUndefined();
     expect(store.records[0]!.region).toBe('eu-west-3');
     expect(await service.list('acc1')).toEqual([created]);

@@ -32,7 +32,15 @@ describe('bedrock adapter: request translation', () => {
   });
 
   it('joins system and developer messages into system blocks and keeps user/assistant turns', () => {
-    const body = sent({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'developer', content: [{ type: 'text', text: 'No emoji.' }] }, user('Hi'), { role: 'assistant', content: 'Hello' }, user('Bye')] });
+    const body = sent({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'developer', content: [{ type: 'text', text: 'No emoji.' }] },
+        user('Hi'),
+        { role: 'assistant', content: 'Hello' },
+        user('Bye'),
+      ],
+    });
     expect(body.system).toEqual([{ text: 'Be brief.' }, { text: 'No emoji.' }]);
     expect(body.messages).toEqual([
       { role: 'user', content: [{ text: 'Hi' }] },
@@ -44,7 +52,14 @@ describe('bedrock adapter: request translation', () => {
   });
 
   it('turns a base64 data URL into image bytes with its format', () => {
-    const body = sent({ messages: [user([{ type: 'text', text: 'What is it?' }, { type: 'image_url', image_url: { url: 'data:image/jpg;base64,AAEC' } }])] });
+    const body = sent({
+      messages: [
+        user([
+          { type: 'text', text: 'What is it?' },
+          { type: 'image_url', image_url: { url: 'data:image/jpg;base64,AAEC' } },
+        ]),
+      ],
+    });
     expect(body.messages[0].content).toEqual([{ text: 'What is it?' }, { image: { format: 'jpeg', source: { bytes: 'AAEC' } } }]);
   });
 
@@ -56,7 +71,16 @@ describe('bedrock adapter: request translation', () => {
   });
 
   it('translates tools, tool choices, assistant tool calls and tool results (parallel results in one user turn)', () => {
-    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Weather now',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
     const messages = [
       user('Weather in Paris and Rome?'),
       {
@@ -93,13 +117,19 @@ describe('bedrock adapter: request translation', () => {
       },
     ]);
     expect(sent({ messages: [user('x')], tools, tool_choice: 'required' }).toolConfig.toolChoice).toEqual({ any: {} });
-    expect(sent({ messages: [user('x')], tools, tool_choice: { type: 'function', function: { name: 'get_weather' } } }).toolConfig.toolChoice).toEqual({ tool: { name: 'get_weather' } });
+    expect(sent({ messages: [user('x')], tools, tool_choice: { type: 'function', function: { name: 'get_weather' } } }).toolConfig.toolChoice).toEqual({
+      tool: { name: 'get_weather' },
+    });
     expect(sent({ messages: [user('x')], tools, tool_choice: 'none' }).toolConfig).toBeUndefined();
-    expect(sent({ messages: [user('x')], tools: [{ type: 'function', function: { name: 'now' } }] }).toolConfig.tools[0].toolSpec.inputSchema).toEqual({ json: { type: 'object', properties: {} } });
+    expect(sent({ messages: [user('x')], tools: [{ type: 'function', function: { name: 'now' } }] }).toolConfig.tools[0].toolSpec.inputSchema).toEqual({
+      json: { type: 'object', properties: {} },
+    });
   });
 
   it('400s tool call arguments that are not a JSON object', () => {
-    const err = rejection({ messages: [user('x'), { role: 'assistant', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '[1]' } }] }] });
+    const err = rejection({
+      messages: [user('x'), { role: 'assistant', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '[1]' } }] }],
+    });
     expect(err.options.param).toBe('messages.1.tool_calls.0.function.arguments');
   });
 
@@ -126,7 +156,9 @@ describe('bedrock adapter: request translation', () => {
   });
 
   it('drops what Bedrock ignores and 400s what it cannot do, naming the field', () => {
-    expect(sent({ messages: [user('x')], user: 'u1', parallel_tool_calls: true, stream_options: { include_usage: true }, logprobs: false, n: 1 }).messages).toHaveLength(1);
+    expect(
+      sent({ messages: [user('x')], user: 'u1', parallel_tool_calls: true, stream_options: { include_usage: true }, logprobs: false, n: 1 }).messages,
+    ).toHaveLength(1);
     expect(rejection({ messages: [user('x')], seed: 7 }).options.param).toBe('seed');
     expect(rejection({ messages: [user('x')], presence_penalty: 0.5 }).options.param).toBe('presence_penalty');
     expect(rejection({ messages: [user('x')], n: 2 }).options.param).toBe('n');

@@ -2,7 +2,9 @@ import { google } from '../../../lambdas/providers/google/index.js';
 import { upstreamFailureToApiError } from '../../../lambdas/gateway/client-errors.js';
 import { fixedResponse } from '../../fakes/google-upstream.js';
 
-const googleError = (code: number, status: string, message: string, details?: unknown[]) => ({ error: { code, message, status, ...(details ? { details } : {}) } });
+const googleError = (code: number, status: string, message: string, details?: unknown[]) => ({
+  error: { code, message, status, ...(details ? { details } : {}) },
+});
 
 describe('google adapter: errors', () => {
   it('reads {error:{code,message,status}} into an http failure with the HTTP status and message', async () => {
@@ -42,8 +44,13 @@ describe('google adapter: errors', () => {
     expect(upstreamFailureToApiError(failure).status).toBe(502);
   });
 
-  it('falls back to the status alone when the body is not Google\'s error shape', async () => {
-    expect(await google.readFailure(fixedResponse(502, '<html>Bad gateway</html>'))).toEqual({ kind: 'http', status: 502, message: undefined, retryAfter: undefined });
+  it("falls back to the status alone when the body is not Google's error shape", async () => {
+    expect(await google.readFailure(fixedResponse(502, '<html>Bad gateway</html>'))).toEqual({
+      kind: 'http',
+      status: 502,
+      message: undefined,
+      retryAfter: undefined,
+    });
   });
 });
 

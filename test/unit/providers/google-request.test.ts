@@ -107,7 +107,12 @@ describe('google adapter: messages', () => {
           role: 'assistant',
           content: null,
           tool_calls: [
-            { id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' }, extra_content: { google: { thought_signature: 'c2ln' } } },
+            {
+              id: 'call_a',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+              extra_content: { google: { thought_signature: 'c2ln' } },
+            },
             { id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{}' } },
           ],
         },
@@ -122,12 +127,22 @@ describe('google adapter: messages', () => {
         parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'c2ln' }, { functionCall: { name: 'get_time', args: {} } }],
       },
       // Parallel results go back in one user turn; non-object output is wrapped as {result}.
-      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { celsius: 21 } } }, { functionResponse: { name: 'get_time', response: { result: '14:05' } } }] },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'get_weather', response: { celsius: 21 } } },
+          { functionResponse: { name: 'get_time', response: { result: '14:05' } } },
+        ],
+      },
     ]);
   });
 
   it('gives Gemini 3 the documented skip signature when a replayed function call lost its own; not Gemini 2.5', () => {
-    const messages = [user('q'), { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'ok' }];
+    const messages = [
+      user('q'),
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+    ];
     expect(sent({ messages }, 'gemini-3-pro-preview').contents[1].parts[0].thoughtSignature).toBe(SKIP_THOUGHT_SIGNATURE);
     expect(sent({ messages }, 'gemini-2.5-flash').contents[1].parts[0]).not.toHaveProperty('thoughtSignature');
   });
@@ -138,7 +153,9 @@ describe('google adapter: messages', () => {
   });
 
   it('rejects tool call arguments that are not a JSON object', () => {
-    const err = rejection({ messages: [user('q'), { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1' } }] }] });
+    const err = rejection({
+      messages: [user('q'), { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1' } }] }],
+    });
     expect(err.options.param).toBe('messages.1.tool_calls.0.function.arguments');
   });
 
@@ -150,7 +167,10 @@ describe('google adapter: messages', () => {
 });
 
 describe('google adapter: tools and generation config', () => {
-  const weather = { type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+  const weather = {
+    type: 'function',
+    function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  };
 
   it('declares functions and maps tool_choice to functionCallingConfig', () => {
     const body = sent({ messages: [user('q')], tools: [weather], tool_choice: 'auto' });
@@ -158,13 +178,15 @@ describe('google adapter: tools and generation config', () => {
     expect(body.toolConfig).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
     expect(sent({ messages: [user('q')], tools: [weather], tool_choice: 'none' }).toolConfig.functionCallingConfig).toEqual({ mode: 'NONE' });
     expect(sent({ messages: [user('q')], tools: [weather], tool_choice: 'required' }).toolConfig.functionCallingConfig).toEqual({ mode: 'ANY' });
-    expect(sent({ messages: [user('q')], tools: [weather], tool_choice: { type: 'function', function: { name: 'get_weather' } } }).toolConfig.functionCallingConfig).toEqual({
+    expect(
+      sent({ messages: [user('q')], tools: [weather], tool_choice: { type: 'function', function: { name: 'get_weather' } } }).toolConfig.functionCallingConfig,
+    ).toEqual({
       mode: 'ANY',
       allowedFunctionNames: ['get_weather'],
     });
   });
 
-  it('sends schemas outside Gemini\'s OpenAPI subset (strict, additionalProperties) as parametersJsonSchema; drops empty ones', () => {
+  it("sends schemas outside Gemini's OpenAPI subset (strict, additionalProperties) as parametersJsonSchema; drops empty ones", () => {
     const strict = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
     const body = sent({
       messages: [user('q')],
@@ -177,9 +199,31 @@ describe('google adapter: tools and generation config', () => {
   });
 
   it('maps sampling and length fields into generationConfig', () => {
-    const body = sent({ messages: [user('q')], temperature: 0.3, top_p: 0.9, max_tokens: 100, stop: 'END', seed: 42, n: 2, presence_penalty: 0.1, frequency_penalty: 0.2 });
-    expect(body.generationConfig).toEqual({ temperature: 0.3, topP: 0.9, maxOutputTokens: 100, stopSequences: ['END'], seed: 42, candidateCount: 2, presencePenalty: 0.1, frequencyPenalty: 0.2 });
-    expect(sent({ messages: [user('q')], max_tokens: 100, max_completion_tokens: 50, stop: ['a', 'b'] }).generationConfig).toEqual({ maxOutputTokens: 50, stopSequences: ['a', 'b'] });
+    const body = sent({
+      messages: [user('q')],
+      temperature: 0.3,
+      top_p: 0.9,
+      max_tokens: 100,
+      stop: 'END',
+      seed: 42,
+      n: 2,
+      presence_penalty: 0.1,
+      frequency_penalty: 0.2,
+    });
+    expect(body.generationConfig).toEqual({
+      temperature: 0.3,
+      topP: 0.9,
+      maxOutputTokens: 100,
+      stopSequences: ['END'],
+      seed: 42,
+      candidateCount: 2,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.2,
+    });
+    expect(sent({ messages: [user('q')], max_tokens: 100, max_completion_tokens: 50, stop: ['a', 'b'] }).generationConfig).toEqual({
+      maxOutputTokens: 50,
+      stopSequences: ['a', 'b'],
+    });
     expect(sent({ messages: [user('q')] })).not.toHaveProperty('generationConfig');
   });
 
@@ -191,7 +235,9 @@ describe('google adapter: tools and generation config', () => {
       responseSchema: simple,
     });
     const strict = { ...simple, additionalProperties: false };
-    expect(sent({ messages: [user('q')], response_format: { type: 'json_schema', json_schema: { name: 'a', strict: true, schema: strict } } }).generationConfig).toEqual({
+    expect(
+      sent({ messages: [user('q')], response_format: { type: 'json_schema', json_schema: { name: 'a', strict: true, schema: strict } } }).generationConfig,
+    ).toEqual({
       responseMimeType: 'application/json',
       responseJsonSchema: strict,
     });
@@ -199,13 +245,29 @@ describe('google adapter: tools and generation config', () => {
   });
 
   it('maps reasoning_effort to a thinking budget on Gemini 2.5 and a thinking level on Gemini 3', () => {
-    expect(sent({ messages: [user('q')], reasoning_effort: 'medium' }, 'gemini-2.5-pro').generationConfig.thinkingConfig).toEqual({ thinkingBudget: 8192, includeThoughts: true });
-    expect(sent({ messages: [user('q')], reasoning_effort: 'none' }, 'gemini-2.5-flash').generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0, includeThoughts: false });
-    expect(sent({ messages: [user('q')], reasoning_effort: 'high' }, 'gemini-3-pro-preview').generationConfig.thinkingConfig).toEqual({ thinkingLevel: 'high', includeThoughts: true });
+    expect(sent({ messages: [user('q')], reasoning_effort: 'medium' }, 'gemini-2.5-pro').generationConfig.thinkingConfig).toEqual({
+      thinkingBudget: 8192,
+      includeThoughts: true,
+    });
+    expect(sent({ messages: [user('q')], reasoning_effort: 'none' }, 'gemini-2.5-flash').generationConfig.thinkingConfig).toEqual({
+      thinkingBudget: 0,
+      includeThoughts: false,
+    });
+    expect(sent({ messages: [user('q')], reasoning_effort: 'high' }, 'gemini-3-pro-preview').generationConfig.thinkingConfig).toEqual({
+      thinkingLevel: 'high',
+      includeThoughts: true,
+    });
   });
 
   it('ignores OpenAI-only fields with no effect on the answer (user, stream_options, parallel_tool_calls)', () => {
-    const body = sent({ messages: [user('q')], user: 'u1', stream_options: { include_usage: true }, parallel_tool_calls: true, metadata: { a: 'b' }, store: false });
+    const body = sent({
+      messages: [user('q')],
+      user: 'u1',
+      stream_options: { include_usage: true },
+      parallel_tool_calls: true,
+      metadata: { a: 'b' },
+      store: false,
+    });
     expect(body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'q' }] }] });
   });
 

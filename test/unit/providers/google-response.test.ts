@@ -29,9 +29,20 @@ describe('google adapter: generateContent response → chat.completion', () => {
     });
     expect(json).toMatchObject({ id: 'chatcmpl-abc123', object: 'chat.completion', model: 'gemini-2.5-flash' });
     expect(json.choices).toEqual([
-      { index: 0, message: { role: 'assistant', content: 'Paris is the capital.', refusal: null, annotations: [], reasoning_content: 'Let me think.' }, logprobs: null, finish_reason: 'stop' },
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Paris is the capital.', refusal: null, annotations: [], reasoning_content: 'Let me think.' },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
     ]);
-    const expected = { prompt_tokens: 20, completion_tokens: 13, total_tokens: 33, prompt_tokens_details: { cached_tokens: 6 }, completion_tokens_details: { reasoning_tokens: 4 } };
+    const expected = {
+      prompt_tokens: 20,
+      completion_tokens: 13,
+      total_tokens: 33,
+      prompt_tokens_details: { cached_tokens: 6 },
+      completion_tokens_details: { reasoning_tokens: 4 },
+    };
     expect(json.usage).toEqual(expected);
     expect(usage).toEqual(expected);
     expect(finishReason).toBe('stop');
@@ -42,7 +53,10 @@ describe('google adapter: generateContent response → chat.completion', () => {
     const { json, finishReason } = await completion({
       candidates: [
         {
-          content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args }, thoughtSignature: 'c2ln' }, { functionCall: { name: 'get_time', args: {} } }] },
+          content: {
+            role: 'model',
+            parts: [{ functionCall: { name: 'get_weather', args }, thoughtSignature: 'c2ln' }, { functionCall: { name: 'get_time', args: {} } }],
+          },
           finishReason: 'STOP',
           index: 0,
         },
@@ -52,7 +66,11 @@ describe('google adapter: generateContent response → chat.completion', () => {
     const message = json.choices[0].message;
     expect(message.content).toBeNull();
     expect(message.tool_calls).toHaveLength(2);
-    expect(message.tool_calls[0]).toMatchObject({ type: 'function', function: { name: 'get_weather' }, extra_content: { google: { thought_signature: 'c2ln' } } });
+    expect(message.tool_calls[0]).toMatchObject({
+      type: 'function',
+      function: { name: 'get_weather' },
+      extra_content: { google: { thought_signature: 'c2ln' } },
+    });
     expect(JSON.parse(message.tool_calls[0].function.arguments)).toEqual(args);
     expect(message.tool_calls[1]).toEqual({ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_time', arguments: '{}' } });
     expect(message.tool_calls[0].id).not.toBe(message.tool_calls[1].id);
@@ -74,7 +92,9 @@ describe('google adapter: generateContent response → chat.completion', () => {
 
   it('answers a prompt Gemini blocked (no candidates) as an empty content_filter choice', async () => {
     const { json, finishReason } = await completion({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 7, totalTokenCount: 7 } });
-    expect(json.choices).toEqual([{ index: 0, message: { role: 'assistant', content: null, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'content_filter' }]);
+    expect(json.choices).toEqual([
+      { index: 0, message: { role: 'assistant', content: null, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'content_filter' },
+    ]);
     expect(finishReason).toBe('content_filter');
     expect(json.usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 0, total_tokens: 7 });
   });

@@ -41,7 +41,13 @@ describe('google adapter: stream translation', () => {
       [[{}, 'stop']],
       [],
     ]);
-    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 3 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    expect(chunks.at(-1)!.usage).toEqual({
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      total_tokens: 15,
+      prompt_tokens_details: { cached_tokens: 3 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
     // One id, created and model for the whole stream.
     expect(new Set(chunks.map((c) => `${c.id} ${c.created} ${c.model}`)).size).toBe(1);
     expect(chunks[0]).toMatchObject({ id: 'chatcmpl-r1', model: 'gemini-2.5-flash', object: 'chat.completion.chunk' });
@@ -56,15 +62,38 @@ describe('google adapter: stream translation', () => {
 
   it('sends a function call whole with its index, id and exact arguments, then finish_reason tool_calls', async () => {
     const args = { location: 'Paris, France', unit: 'celsius' };
-    const chunks = await collect(sse([event([{ functionCall: { name: 'get_weather', args }, thoughtSignature: 'c2ln' }], { finishReason: 'STOP' }, { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 })]));
+    const chunks = await collect(
+      sse([
+        event(
+          [{ functionCall: { name: 'get_weather', args }, thoughtSignature: 'c2ln' }],
+          { finishReason: 'STOP' },
+          { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+        ),
+      ]),
+    );
     const calls = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls as any[] | undefined) ?? []);
-    expect(calls).toEqual([{ index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(args) }, extra_content: { google: { thought_signature: 'c2ln' } } }]);
+    expect(calls).toEqual([
+      {
+        index: 0,
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        function: { name: 'get_weather', arguments: JSON.stringify(args) },
+        extra_content: { google: { thought_signature: 'c2ln' } },
+      },
+    ]);
     expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
   it('gives parallel calls stable, increasing indexes, in one event or across events', async () => {
-    const inOne = await collect(sse([event([{ functionCall: { name: 'a', args: { x: 1 } } }, { functionCall: { name: 'b', args: { y: 2 } } }], { finishReason: 'STOP' })]));
-    const across = await collect(sse([event([{ text: 'Calling.' }, { functionCall: { name: 'a', args: { x: 1 } } }]), event([{ functionCall: { name: 'b', args: { y: 2 } } }], { finishReason: 'STOP' })]));
+    const inOne = await collect(
+      sse([event([{ functionCall: { name: 'a', args: { x: 1 } } }, { functionCall: { name: 'b', args: { y: 2 } } }], { finishReason: 'STOP' })]),
+    );
+    const across = await collect(
+      sse([
+        event([{ text: 'Calling.' }, { functionCall: { name: 'a', args: { x: 1 } } }]),
+        event([{ functionCall: { name: 'b', args: { y: 2 } } }], { finishReason: 'STOP' }),
+      ]),
+    );
     for (const chunks of [inOne, across]) {
       const calls = chunks.flatMap((c) => (c.choices[0]?.delta.tool_calls as any[] | undefined) ?? []);
       expect(calls.map((c) => [c.index, c.function.name, c.function.arguments])).toEqual([
@@ -78,25 +107,40 @@ describe('google adapter: stream translation', () => {
 
   it('streams thought parts as reasoning_content and counts thinking tokens as completion tokens', async () => {
     const chunks = await collect(
-      sse([event([{ text: 'Hmm.', thought: true }]), event([{ text: 'Yes.' }], { finishReason: 'STOP' }, { promptTokenCount: 4, candidatesTokenCount: 1, thoughtsTokenCount: 6, totalTokenCount: 11 })]),
+      sse([
+        event([{ text: 'Hmm.', thought: true }]),
+        event([{ text: 'Yes.' }], { finishReason: 'STOP' }, { promptTokenCount: 4, candidatesTokenCount: 1, thoughtsTokenCount: 6, totalTokenCount: 11 }),
+      ]),
     );
     expect(chunks.map((c) => c.choices[0]?.delta)).toContainEqual({ reasoning_content: 'Hmm.' });
     expect(chunks.at(-1)!.usage).toMatchObject({ completion_tokens: 7, total_tokens: 11, completion_tokens_details: { reasoning_tokens: 6 } });
   });
 
   it('maps MAX_TOKENS and SAFETY finishes', async () => {
-    for (const [gemini, openai] of [['MAX_TOKENS', 'length'], ['SAFETY', 'content_filter']] as const) {
+    for (const [gemini, openai] of [
+      ['MAX_TOKENS', 'length'],
+      ['SAFETY', 'content_filter'],
+    ] as const) {
       const chunks = await collect(sse([event([{ text: 'x' }], { finishReason: gemini })]));
       expect(chunks.at(-1)!.choices[0]?.finish_reason).toBe(openai);
     }
   });
 
   it('streams n candidates as choices by index, each with its role chunk and finish', async () => {
-    const two = { candidates: [{ content: { parts: [{ text: 'a' }] }, index: 0, finishReason: 'STOP' }, { content: { parts: [{ text: 'b' }] }, index: 1, finishReason: 'STOP' }] };
+    const two = {
+      candidates: [
+        { content: { parts: [{ text: 'a' }] }, index: 0, finishReason: 'STOP' },
+        { content: { parts: [{ text: 'b' }] }, index: 1, finishReason: 'STOP' },
+      ],
+    };
     const chunks = await collect(sse([two]));
     for (const index of [0, 1]) {
       const mine = chunks.filter((c) => c.choices[0]?.index === index).map((c) => [c.choices[0]!.delta, c.choices[0]!.finish_reason]);
-      expect(mine).toEqual([[{ role: 'assistant', content: '' }, null], [{ content: index === 0 ? 'a' : 'b' }, null], [{}, 'stop']]);
+      expect(mine).toEqual([
+        [{ role: 'assistant', content: '' }, null],
+        [{ content: index === 0 ? 'a' : 'b' }, null],
+        [{}, 'stop'],
+      ]);
     }
   });
 
@@ -112,8 +156,10 @@ describe('google adapter: stream translation', () => {
     await expect(collect(sse([]))).rejects.toMatchObject({ failure: { kind: 'stream' } });
   });
 
-  it('fails on an error event mid-stream, carrying Gemini\'s message', async () => {
-    const err = await collect(sse([TEXT_EVENTS[0], { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }])).catch((e: unknown) => e);
+  it("fails on an error event mid-stream, carrying Gemini's message", async () => {
+    const err = await collect(sse([TEXT_EVENTS[0], { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } }])).catch(
+      (e: unknown) => e,
+    );
     expect((err as UpstreamError).failure).toEqual({ kind: 'stream', message: 'The model is overloaded.' });
   });
 

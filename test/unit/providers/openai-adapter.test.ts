@@ -24,10 +24,9 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null) => 
   model: 'gpt-4o-mini',
   choices: [{ index: 0, delta, finish_reason: finish }],
 });
-const SSE_TEXT =
-  `${[chunk({ role: 'assistant', content: '' }), chunk({ content: 'héllo ✓ ' }), chunk({ content: 'wörld 🌍' }), chunk({}, 'stop')]
-    .map((c) => `data: ${JSON.stringify(c)}\n\n`)
-    .join('')}: keep-alive comment\n\ndata: [DONE]\n\n`;
+const SSE_TEXT = `${[chunk({ role: 'assistant', content: '' }), chunk({ content: 'héllo ✓ ' }), chunk({ content: 'wörld 🌍' }), chunk({}, 'stop')]
+  .map((c) => `data: ${JSON.stringify(c)}\n\n`)
+  .join('')}: keep-alive comment\n\ndata: [DONE]\n\n`;
 
 describe('the provider registry', () => {
   it('has an adapter for every provider id, under its own id', () => {

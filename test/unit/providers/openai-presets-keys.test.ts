@@ -66,7 +66,11 @@ describe('provider-keys service with presets', () => {
   it("azure: keeps the apiVersion as the endpoint's api-version query parameter, after the SSRF guard passed the endpoint", async () => {
     const checked: string[] = [];
     const { saved, service } = serviceCapturing(checked);
-    const view = await service.create('acct', { provider: 'azure', apiKey, baseUrl: 'https://my-resource.openai.azure.com', apiVersion: '2025-04-01-preview' }, ENTERPRISE);
+    const view = await service.create(
+      'acct',
+      { provider: 'azure', apiKey, baseUrl: 'https://my-resource.openai.azure.com', apiVersion: '2025-04-01-preview' },
+      ENTERPRISE,
+    );
     expect(checked).toEqual(['https://my-resource.openai.azure.com']);
     expect(saved[0]?.baseUrl).toBe('https://my-resource.openai.azure.com/?api-version=2025-04-01-preview');
     expect(view.baseUrl).toBe('https://my-resource.openai.azure.com/?api-version=2025-04-01-preview');
@@ -87,6 +91,9 @@ describe('provider-keys service with presets', () => {
         throw new ApiError('invalid_request', 'baseUrl must not point to a private address.', { param: 'baseUrl' });
       },
     });
-    await expect(refusing.create('acct', { provider: 'groq', apiKey, baseUrl: 'https://10.0.0.1/v1' }, ENTERPRISE)).rejects.toMatchObject({ status: 400, options: { param: 'baseUrl' } });
+    await expect(refusing.create('acct', { provider: 'groq', apiKey, baseUrl: 'https://10.0.0.1/v1' }, ENTERPRISE)).rejects.toMatchObject({
+      status: 400,
+      options: { param: 'baseUrl' },
+    });
   });
 });

@@ -64,7 +64,11 @@ describe('OpenAI-compatible presets', () => {
 
   it.each(Object.entries(EXPECTED_CHAT_URLS))('%s: lists models at {base}/models with the bearer key', (id, url) => {
     const req = OPENAI_COMPATIBLE[id as OpenAiCompatibleId].modelsRequest(creds(id as OpenAiCompatibleId));
-    expect(req).toEqual({ url: url.replace(/\/chat\/completions$/, '/models'), method: 'GET', headers: { authorization: `Bearer ${SECRET}`, accept: 'application/json' } });
+    expect(req).toEqual({
+      url: url.replace(/\/chat\/completions$/, '/models'),
+      method: 'GET',
+      headers: { authorization: `Bearer ${SECRET}`, accept: 'application/json' },
+    });
   });
 
   it("uses the provider key's baseUrl (regional endpoint, proxy) instead of the preset's, without trailing slashes", () => {
@@ -92,7 +96,10 @@ describe('OpenAI-compatible presets', () => {
 
 describe('mistral preset: no stream_options', () => {
   it('never sends stream_options (Mistral rejects the field), not even the client’s own', () => {
-    const streamed = OPENAI_COMPATIBLE.mistral.chatRequest(chatRequest({ ...BODY, stream: true, stream_options: { include_usage: true } }, { includeUsage: true }), creds('mistral'));
+    const streamed = OPENAI_COMPATIBLE.mistral.chatRequest(
+      chatRequest({ ...BODY, stream: true, stream_options: { include_usage: true } }, { includeUsage: true }),
+      creds('mistral'),
+    );
     expect(JSON.parse(streamed.body!)).toEqual({ ...BODY, model: 'some-model', stream: true });
     const plain = OPENAI_COMPATIBLE.mistral.chatRequest(chatRequest({ ...BODY, stream_options: { include_usage: true } }), creds('mistral'));
     expect(JSON.parse(plain.body!)).not.toHaveProperty('stream_options');
@@ -126,7 +133,7 @@ describe('azure preset', () => {
     expect(JSON.parse(req.body!)).toEqual({ ...BODY, model: 'gpt4o-prod' });
   });
 
-  it("uses the api-version the provider key carries, and escapes the deployment name in the path", () => {
+  it('uses the api-version the provider key carries, and escapes the deployment name in the path', () => {
     const req = OPENAI_COMPATIBLE.azure.chatRequest(chatRequest(BODY, { model: 'a b/../c' }), creds('azure', `${endpoint}/?api-version=2025-04-01-preview`));
     expect(req.url).toBe(`${endpoint}/openai/deployments/a%20b%2F..%2Fc/chat/completions?api-version=2025-04-01-preview`);
   });
@@ -146,7 +153,9 @@ describe('azure preset', () => {
   });
 
   it('reads Azure error bodies like OpenAI ones', async () => {
-    const failure = await OPENAI_COMPATIBLE.azure.readFailure(response(404, JSON.stringify({ error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } })));
+    const failure = await OPENAI_COMPATIBLE.azure.readFailure(
+      response(404, JSON.stringify({ error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } })),
+    );
     expect(failure).toEqual({ kind: 'http', status: 404, message: 'The API deployment for this resource does not exist.', retryAfter: undefined });
   });
 });

@@ -1,5 +1,11 @@
 import { jest } from '@jest/globals';
-import { BUILTIN_ROLE_SET, BUILTIN_ROLES, classifyWithLlm, type ClassifierMessage, type LlmClassifierOptions } from '../../../lambdas/routing/classify/index.js';
+import {
+  BUILTIN_ROLE_SET,
+  BUILTIN_ROLES,
+  classifyWithLlm,
+  type ClassifierMessage,
+  type LlmClassifierOptions,
+} from '../../../lambdas/routing/classify/index.js';
 import type { Classification, RoutingRequest } from '../../../lambdas/routing/decision.js';
 import { newCanary } from '../../support/canary.js';
 import { routingRequest } from '../../fixtures/roles/labelled-sets.js';
@@ -48,7 +54,7 @@ describe('classifyWithLlm', () => {
     await expect(classifyWithLlm(request, BUILTIN_ROLE_SET, opts)).resolves.toEqual(FALLBACK);
   });
 
-  describe('on the clock (jest\'s)', () => {
+  describe("on the clock (jest's)", () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());
 
@@ -111,7 +117,11 @@ describe('classifyWithLlm', () => {
       });
       const result = await classifyWithLlm(routingRequest({ text: `Translate ${canary} into French.` }), BUILTIN_ROLE_SET, opts);
       expect(JSON.stringify(result)).not.toContain(canary);
-      const success = await classifyWithLlm(routingRequest({ text: canary }), BUILTIN_ROLE_SET, options(answering(`{"role":"chat","confidence":1,"note":"${canary}"}`)));
+      const success = await classifyWithLlm(
+        routingRequest({ text: canary }),
+        BUILTIN_ROLE_SET,
+        options(answering(`{"role":"chat","confidence":1,"note":"${canary}"}`)),
+      );
       expect(Object.keys(success).sort()).toEqual(['confidence', 'method', 'role']);
       expect(JSON.stringify(success)).not.toContain(canary);
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();

@@ -1,4 +1,11 @@
-import { BUILTIN_ROLE_SET, BUILTIN_ROLES, belowThreshold, classifyLocal, DEFAULT_MIN_CONFIDENCE, isBuiltinRole } from '../../../lambdas/routing/classify/index.js';
+import {
+  BUILTIN_ROLE_SET,
+  BUILTIN_ROLES,
+  belowThreshold,
+  classifyLocal,
+  DEFAULT_MIN_CONFIDENCE,
+  isBuiltinRole,
+} from '../../../lambdas/routing/classify/index.js';
 import { roleModel } from '../../../lambdas/routing/classify/role-model.js';
 import { BUILTIN_ROLE_NAMES, roleBodySchema, type RoleDefinition } from '../../../lambdas/routing/config-schema.js';
 import type { RoleSet, RoutingRequest } from '../../../lambdas/routing/decision.js';
@@ -6,7 +13,10 @@ import { newCanary } from '../../support/canary.js';
 import { confusion, roleHoldout, rolePrompts, routingRequest, type RolePrompt } from '../../fixtures/roles/labelled-sets.js';
 
 const evaluate = (prompts: readonly RolePrompt[], roles: RoleSet = BUILTIN_ROLE_SET) =>
-  confusion(BUILTIN_ROLE_NAMES, prompts.map((p) => [p.role, classifyLocal(routingRequest(p), roles).role] as const));
+  confusion(
+    BUILTIN_ROLE_NAMES,
+    prompts.map((p) => [p.role, classifyLocal(routingRequest(p), roles).role] as const),
+  );
 
 const withMessages = (messages: unknown[]): RoutingRequest => ({ ...routingRequest({ text: '' }), body: { model: 'roukey/test', messages } });
 const classify = (text: string, roles: RoleSet = BUILTIN_ROLE_SET) => classifyLocal(routingRequest({ text }), roles);
@@ -38,7 +48,7 @@ describe('labelled role prompts', () => {
     expect(prompts.every((p) => isBuiltinRole(p.role))).toBe(true);
   });
 
-  it('are not the roles\' own examples (neither set contains a built-in example, case-insensitively)', () => {
+  it("are not the roles' own examples (neither set contains a built-in example, case-insensitively)", () => {
     const examples = new Set(BUILTIN_ROLES.flatMap((r) => r.examples.map((e) => e.trim().toLowerCase())));
     const copied = [...prompts, ...roleHoldout()].filter((p) => examples.has(p.text.trim().toLowerCase()));
     expect(copied).toEqual([]);
@@ -71,7 +81,7 @@ describe('classifyLocal', () => {
     expect(classify('Translate into German: "The train leaves at noon."').confidence).toBeGreaterThan(0.8);
   });
 
-  it('reads the last user turn, not earlier turns or the assistant\'s', () => {
+  it("reads the last user turn, not earlier turns or the assistant's", () => {
     const request = withMessages([
       { role: 'user', content: 'Translate "good night" into French.' },
       { role: 'assistant', content: 'Bonne nuit. Would you like me to translate anything else into French?' },
@@ -82,14 +92,27 @@ describe('classifyLocal', () => {
 
   it('reads text parts and ignores images', () => {
     const request = withMessages([
-      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }, { type: 'text', text: 'Solve for x: 4x + 2 = 18' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          { type: 'text', text: 'Solve for x: 4x + 2 = 18' },
+        ],
+      },
     ]);
     expect(classifyLocal(request, BUILTIN_ROLE_SET).role).toBe('math');
   });
 
   it('reads the system prompt too, as context', () => {
     const ambiguous = 'Can you help me with this?\n\nThe committee met on Tuesday and agreed the budget.';
-    const asRole = (system: string) => classifyLocal(withMessages([{ role: 'system', content: system }, { role: 'user', content: ambiguous }]), BUILTIN_ROLE_SET).role;
+    const asRole = (system: string) =>
+      classifyLocal(
+        withMessages([
+          { role: 'system', content: system },
+          { role: 'user', content: ambiguous },
+        ]),
+        BUILTIN_ROLE_SET,
+      ).role;
     expect(asRole('You summarize documents into short summaries and key points.')).toBe('summarization');
     expect(asRole('You translate every message into Spanish.')).toBe('translation');
   });
@@ -121,20 +144,35 @@ describe('classifyLocal', () => {
 
   it('learns a role named by its words only, with no built-in name hard-coded', () => {
     const roles = roleSet([
-      { name: 'cooking', description: 'Recipes, ingredients and kitchen techniques.', examples: ['How long do I roast a chicken?'], keywords: ['recipe', 'bake', 'oven'] },
-      { name: 'gardening', description: 'Plants, soil, pruning and garden pests.', examples: ['When should I prune roses?'], keywords: ['plant', 'soil', 'seeds'] },
+      {
+        name: 'cooking',
+        description: 'Recipes, ingredients and kitchen techniques.',
+        examples: ['How long do I roast a chicken?'],
+        keywords: ['recipe', 'bake', 'oven'],
+      },
+      {
+        name: 'gardening',
+        description: 'Plants, soil, pruning and garden pests.',
+        examples: ['When should I prune roses?'],
+        keywords: ['plant', 'soil', 'seeds'],
+      },
     ]);
     expect(classify('What oven temperature for baking sourdough?', roles).role).toBe('cooking');
     expect(classify('My tomato plants have yellow leaves, is the soil too wet?', roles).role).toBe('gardening');
   });
 
-  it('follows an account\'s override of a built-in role', () => {
+  it("follows an account's override of a built-in role", () => {
     const text = 'Convert this recipe to metric units: 2 cups flour, 1 stick butter, 350°F.';
     const before = classify(text).role;
     const roles = roleSet(
       BUILTIN_ROLES.map((role) =>
         role.name === 'translation'
-          ? { ...role, description: 'Converting units, currencies and measurements; translating text.', keywords: [...role.keywords, 'convert', 'metric', 'units', 'imperial'], examples: [...role.examples, 'Convert 5 miles to kilometres.'] }
+          ? {
+              ...role,
+              description: 'Converting units, currencies and measurements; translating text.',
+              keywords: [...role.keywords, 'convert', 'metric', 'units', 'imperial'],
+              examples: [...role.examples, 'Convert 5 miles to kilometres.'],
+            }
           : role,
       ),
     );
@@ -157,7 +195,13 @@ describe('classifyLocal', () => {
     const roles = roleSet(BUILTIN_ROLES);
     const model = roleModel(roles);
     const features = [...model.logLikelihood.keys()];
-    const result = classifyLocal(withMessages([{ role: 'system', content: `Be brief. ${canary}` }, { role: 'user', content: `Summarize this: ${canary} ${canary}` }]), roles);
+    const result = classifyLocal(
+      withMessages([
+        { role: 'system', content: `Be brief. ${canary}` },
+        { role: 'user', content: `Summarize this: ${canary} ${canary}` },
+      ]),
+      roles,
+    );
     expect(Object.keys(result).sort()).toEqual(['confidence', 'method', 'role']);
     expect(JSON.stringify(result)).not.toContain(canary);
     expect(roleModel(roles)).toBe(model);
@@ -166,7 +210,7 @@ describe('classifyLocal', () => {
 });
 
 describe('belowThreshold', () => {
-  it('compares with the config\'s minConfidence, else the default', () => {
+  it("compares with the config's minConfidence, else the default", () => {
     expect(belowThreshold(DEFAULT_MIN_CONFIDENCE - 0.01)).toBe(true);
     expect(belowThreshold(DEFAULT_MIN_CONFIDENCE)).toBe(false);
     expect(belowThreshold(0.5, 0.6)).toBe(true);

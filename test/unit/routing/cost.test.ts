@@ -61,7 +61,12 @@ describe('cost strategy', () => {
   });
 
   it('puts targets it cannot price (model unknown to the catalog, unknown provider key) after the priced ones, in listed order', async () => {
-    expect(await costOrder(['cu/house-model', 'oa/gpt-5', 'zz/gpt-5-nano', 'oa/gpt-5-nano'])).toEqual(['oa/gpt-5-nano', 'oa/gpt-5', 'cu/house-model', 'zz/gpt-5-nano']);
+    expect(await costOrder(['cu/house-model', 'oa/gpt-5', 'zz/gpt-5-nano', 'oa/gpt-5-nano'])).toEqual([
+      'oa/gpt-5-nano',
+      'oa/gpt-5',
+      'cu/house-model',
+      'zz/gpt-5-nano',
+    ]);
   });
 
   it('returns every target in listed order when none can serve the request (the router then refuses with the first one’s 400)', async () => {

@@ -1,6 +1,6 @@
 import { requiredCapabilities } from '../../../lambdas/catalog/index.js';
 import { decideRoute, directDecision, inlineDecision } from '../../../lambdas/routing/decide-route.js';
-import type { Classification, ClassifyRequest, } from '../../../lambdas/routing/decision.js';
+import type { Classification, ClassifyRequest } from '../../../lambdas/routing/decision.js';
 import { config, context, models, request, role } from './fixtures.js';
 
 const targets = (...names: string[]) => names.map((model) => ({ model }));
@@ -54,7 +54,13 @@ describe('decideRoute', () => {
     });
 
     it('a matching rule spares the classifier (the fixture classifier throws if asked)', async () => {
-      const cfg = config({ name: 'r', strategy: 'role', roles: { chat: targets('cu/chatty') }, defaultRole: 'chat', rules: [{ when: { tools: false }, targets: targets('cu/ruled') }] });
+      const cfg = config({
+        name: 'r',
+        strategy: 'role',
+        roles: { chat: targets('cu/chatty') },
+        defaultRole: 'chat',
+        rules: [{ when: { tools: false }, targets: targets('cu/ruled') }],
+      });
       const decision = await decideRoute(cfg, request(), context({ roles: [role('chat')] }));
       expect(decision).toMatchObject({ strategy: 'role', route: 'rule-1' });
       expect(models(decision)).toEqual(['cu/ruled']);
@@ -69,7 +75,14 @@ describe('decideRoute', () => {
 
   describe('role', () => {
     const roleConfig = (extra: Record<string, unknown> = {}) =>
-      config({ name: 'roles', strategy: 'role', roles: { coding: targets('cu/coder'), chat: targets('cu/chatty', 'cu/shared') }, defaultRole: 'chat', targets: targets('cu/shared', 'cu/last'), ...extra });
+      config({
+        name: 'roles',
+        strategy: 'role',
+        roles: { coding: targets('cu/coder'), chat: targets('cu/chatty', 'cu/shared') },
+        defaultRole: 'chat',
+        targets: targets('cu/shared', 'cu/last'),
+        ...extra,
+      });
     const roles = [role('coding', 'You are a careful programmer.'), role('chat'), role('math'), role('writing')];
     const classifier = (answer: Classification) => {
       const offered: string[][] = [];
@@ -83,7 +96,12 @@ describe('decideRoute', () => {
     it("routes to the classified role's targets, then the config's targets, with its system prompt and classification", async () => {
       const { classify } = classifier({ role: 'coding', confidence: 0.9, method: 'local' });
       const decision = await decideRoute(roleConfig(), request(), context({ roles, classify }));
-      expect(decision).toMatchObject({ strategy: 'role', route: 'coding', systemPrompt: 'You are a careful programmer.', classification: { role: 'coding', confidence: 0.9, method: 'local' } });
+      expect(decision).toMatchObject({
+        strategy: 'role',
+        route: 'coding',
+        systemPrompt: 'You are a careful programmer.',
+        classification: { role: 'coding', confidence: 0.9, method: 'local' },
+      });
       expect(models(decision)).toEqual(['cu/coder', 'cu/shared', 'cu/last']);
     });
 
@@ -103,14 +121,22 @@ describe('decideRoute', () => {
 
     it("the config's own minConfidence overrides the account default", async () => {
       const { classify } = classifier({ role: 'coding', confidence: 0.4, method: 'local' });
-      const decision = await decideRoute(roleConfig({ classifier: { minConfidence: 0.3 } }), request(), context({ roles, classify, defaultMinConfidence: 0.5 }));
+      const decision = await decideRoute(
+        roleConfig({ classifier: { minConfidence: 0.3 } }),
+        request(),
+        context({ roles, classify, defaultMinConfidence: 0.5 }),
+      );
       expect(decision.route).toBe('coding');
     });
 
     it('takes an asynchronous classifier (the LLM one) as well as a synchronous one (the local one)', async () => {
       const classify: ClassifyRequest = async () => ({ role: 'coding', confidence: 1, method: 'llm' });
       expect((await decideRoute(roleConfig(), request(), context({ roles, classify }))).route).toBe('coding');
-      const now = await decideRoute(roleConfig(), request(), context({ roles, classify: classifier({ role: 'coding', confidence: 1, method: 'local' }).classify }));
+      const now = await decideRoute(
+        roleConfig(),
+        request(),
+        context({ roles, classify: classifier({ role: 'coding', confidence: 1, method: 'local' }).classify }),
+      );
       expect(now.route).toBe('coding');
     });
 
@@ -122,7 +148,12 @@ describe('decideRoute', () => {
 
   describe('complexity', () => {
     const bands = (defined: Record<string, string[]>) =>
-      config({ name: 'cx', strategy: 'complexity', bands: Object.fromEntries(Object.entries(defined).map(([band, names]) => [band, targets(...names)])), targets: targets('cu/fallback') });
+      config({
+        name: 'cx',
+        strategy: 'complexity',
+        bands: Object.fromEntries(Object.entries(defined).map(([band, names]) => [band, targets(...names)])),
+        targets: targets('cu/fallback'),
+      });
     const decide = (cfg: ReturnType<typeof bands>, score: number) => decideRoute(cfg, request(), context({ scoreComplexity: () => score }));
 
     it("uses the score's band, recording the band as route and the score", async () => {
@@ -145,7 +176,10 @@ describe('decideRoute', () => {
 
   describe('requests without a config', () => {
     it('directDecision: the one target the model names (model ids may contain slashes)', () => {
-      expect(directDecision('or/meta-llama/llama-3.3-70b')).toEqual({ strategy: 'direct', targets: [{ providerKeyName: 'or', model: 'meta-llama/llama-3.3-70b', weight: 1 }] });
+      expect(directDecision('or/meta-llama/llama-3.3-70b')).toEqual({
+        strategy: 'direct',
+        targets: [{ providerKeyName: 'or', model: 'meta-llama/llama-3.3-70b', weight: 1 }],
+      });
     });
 
     it('inlineDecision: the listed models in order, each once', () => {

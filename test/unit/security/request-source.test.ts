@@ -37,8 +37,16 @@ describe('userAgentFamily', () => {
 
 describe('requestSource', () => {
   it('reads the source IP API Gateway saw, the user-agent family and the CloudFront viewer country', () => {
-    expect(requestSource(event({ 'User-Agent': 'curl/8.5.0', 'CloudFront-Viewer-Country': 'DE' }, '203.0.113.9'))).toEqual({ sourceIp: '203.0.113.9', userAgent: 'curl', country: 'DE' });
-    expect(requestSource(event({ 'user-agent': 'curl/8.5.0', 'cloudfront-viewer-country': 'fr' }, '2001:db8::1'))).toEqual({ sourceIp: '2001:db8::1', userAgent: 'curl', country: 'FR' });
+    expect(requestSource(event({ 'User-Agent': 'curl/8.5.0', 'CloudFront-Viewer-Country': 'DE' }, '203.0.113.9'))).toEqual({
+      sourceIp: '203.0.113.9',
+      userAgent: 'curl',
+      country: 'DE',
+    });
+    expect(requestSource(event({ 'user-agent': 'curl/8.5.0', 'cloudfront-viewer-country': 'fr' }, '2001:db8::1'))).toEqual({
+      sourceIp: '2001:db8::1',
+      userAgent: 'curl',
+      country: 'FR',
+    });
   });
 
   it('leaves out what is missing or malformed', () => {

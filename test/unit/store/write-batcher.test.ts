@@ -45,13 +45,16 @@ describe('write batcher', () => {
     let open = 0;
     let most = 0;
     const written: number[] = [];
-    const add = createWriteBatcher<number>(async (items) => {
-      most = Math.max(most, ++open);
-      await new Promise((r) => setTimeout(r, 10));
-      written.push(...items);
-      open--;
-      return [];
-    }, { windowMs: 5 });
+    const add = createWriteBatcher<number>(
+      async (items) => {
+        most = Math.max(most, ++open);
+        await new Promise((r) => setTimeout(r, 10));
+        written.push(...items);
+        open--;
+        return [];
+      },
+      { windowMs: 5 },
+    );
     await Promise.all(Array.from({ length: 500 }, (_, i) => add(i)));
     expect(most).toBe(MAX_IN_FLIGHT);
     expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
@@ -82,9 +85,12 @@ describe('write batcher', () => {
     await expect(retried('a')).resolves.toBeUndefined();
     expect(attempts).toBe(2);
 
-    const failing = createWriteBatcher<string>(async () => {
-      throw new Error('table unavailable');
-    }, { windowMs: 0 });
+    const failing = createWriteBatcher<string>(
+      async () => {
+        throw new Error('table unavailable');
+      },
+      { windowMs: 0 },
+    );
     await expect(failing('b')).rejects.toThrow('table unavailable');
   });
 });
