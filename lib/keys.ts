@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { RESPONSE_STATE_PURPOSE, STATE_KEY_CONTEXT_KEYS } from '../lambdas/crypto/account-state-keys.js';
 import { ENCRYPTION_CONTEXT_KEYS, ENDPOINT_CONTEXT_KEY, PROVIDER_KEY_PURPOSE } from '../lambdas/crypto/encryption-context.js';
 import type { RouKeyFunction } from './function.js';
 
@@ -20,7 +21,17 @@ export const WRAP_CONDITIONS = {
   Null: { [`kms:EncryptionContext:${ENDPOINT_CONTEXT_KEY}`]: 'false' },
 } as const;
 
-/** The customer-managed key that wraps provider-key data keys (P2); separate from the table key. */
+/** Accounts' state keys (the Responses API's sealed ids): their own purpose, and only the account in the context. */
+export const STATE_KEY_CONDITIONS = {
+  StringEquals: { 'kms:EncryptionContext:purpose': RESPONSE_STATE_PURPOSE },
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...STATE_KEY_CONTEXT_KEYS] },
+  Null: { 'kms:EncryptionContext:accountId': 'false' },
+} as const;
+
+/**
+ * The customer-managed key that wraps provider-key data keys (P2), and accounts' state keys under a purpose of their
+ * own; separate from the table key.
+ */
 export class ProviderKeyKey extends Construct {
   readonly key: Key;
 
@@ -43,8 +54,13 @@ export class ProviderKeyKey extends Construct {
     this.grant(fn, 'kms:Decrypt', PROVIDER_KEY_CONDITIONS);
   }
 
-  private grant(fn: RouKeyFunction, action: string, conditions: Record<string, unknown>): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources: [this.key.keyArn], conditions }));
+  /** Lets `fn` make and open accounts' state keys, and nothing else (sets KMS_KEY_ID). */
+  grantStateKeys(fn: RouKeyFunction): void {
+    this.grant(fn, ['kms:GenerateDataKey', 'kms:Decrypt'], STATE_KEY_CONDITIONS);
+  }
+
+  private grant(fn: RouKeyFunction, action: string | string[], conditions: Record<string, unknown>): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: [action].flat(), resources: [this.key.keyArn], conditions }));
     fn.addEnvironment('KMS_KEY_ID', this.key.keyArn);
   }
 }

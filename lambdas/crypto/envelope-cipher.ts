@@ -59,9 +59,12 @@ export function createEnvelopeCipherWith(provider: DataKeyProvider): EnvelopeCip
 
 /** The envelope cipher for this runtime: KMS in AWS, the local keyring file on one machine. */
 export function createEnvelopeCipher(config: Pick<RuntimeConfig, 'keyring' | 'region'>): EnvelopeCipher {
-  const provider =
-    config.keyring.kind === 'kms'
-      ? createKmsDataKeyProvider(new KMSClient({ region: config.region }), config.keyring.keyId)
-      : createLocalDataKeyProvider(readMasterKeyFile(config.keyring.file));
-  return createEnvelopeCipherWith(provider);
+  return createEnvelopeCipherWith(createDataKeyProvider(config));
+}
+
+/** This runtime's keyring: KMS in AWS, the local keyring file on one machine. */
+export function createDataKeyProvider(config: Pick<RuntimeConfig, 'keyring' | 'region'>): DataKeyProvider {
+  return config.keyring.kind === 'kms'
+    ? createKmsDataKeyProvider(new KMSClient({ region: config.region }), config.keyring.keyId)
+    : createLocalDataKeyProvider(readMasterKeyFile(config.keyring.file));
 }

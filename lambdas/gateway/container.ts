@@ -1,5 +1,6 @@
 import { createRoutingStore } from '../configs/routing-store.js';
-import { createEnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { createAccountStateKeys, type AccountStateKeys } from '../crypto/account-state-keys.js';
+import { createDataKeyProvider, createEnvelopeCipherWith } from '../crypto/envelope-cipher.js';
 import { serviceLogger } from '../http/logger.js';
 import { createApiKeyAuthenticator } from '../keys/api-key-authenticator.js';
 import { routerBaseUrlGuard } from '../keys/base-url-guard.js';
@@ -10,6 +11,7 @@ import { createApiKeyRepository } from '../store/accounts-api-keys.js';
 import { createConfigRepository } from '../store/accounts-configs.js';
 import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
 import { createRoleRepository } from '../store/accounts-roles.js';
+import { createStateKeyRepository } from '../store/accounts-state-keys.js';
 import { createActivityRepo, type ActivityWriter } from '../store/activity-repo.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
@@ -23,6 +25,7 @@ export interface GatewayParts {
 
 let parts: GatewayParts = {};
 let deps: GatewayDeps | undefined;
+let stateKeys: AccountStateKeys | undefined;
 
 /**
  * Supplies parts of the wiring, for the requests served from now on (the container is wired anew). The handler
@@ -32,6 +35,7 @@ let deps: GatewayDeps | undefined;
 export function composeGateway(supplied: GatewayParts): void {
   parts = supplied;
   deps = undefined;
+  stateKeys = undefined;
 }
 
 /** The router's services, wired once per container on first use (config is read then, not at import). */
@@ -45,7 +49,10 @@ export function gatewayDeps(): GatewayDeps {
   const accounts = config.tables.accounts;
   deps = {
     authenticator: createApiKeyAuthenticator(createApiKeyRepository(db, accounts)),
-    providerKeys: createProviderKeyResolver({ store: createProviderKeyRepository(db, accounts), cipher: createEnvelopeCipher(config) }),
+    providerKeys: createProviderKeyResolver({
+      store: createProviderKeyRepository(db, accounts),
+      cipher: createEnvelopeCipherWith(createDataKeyProvider(config)),
+    }),
     // Health is per container: every request this container serves teaches it about the targets.
     routing: {
       store: createRoutingStore({ configs: createConfigRepository(db, accounts), roles: createRoleRepository(db, accounts) }),
@@ -57,4 +64,17 @@ export function gatewayDeps(): GatewayDeps {
     log: ({ level, msg, ...fields }) => logger[level](msg, fields),
   };
   return deps;
+}
+
+/** The router's services and the keys that seal Responses API state into ids (`POST /v1/responses`). */
+export function responsesDeps(): GatewayDeps & { readonly stateKeys: AccountStateKeys } {
+  const router = gatewayDeps();
+  if (!stateKeys) {
+    const config = runtimeConfig();
+    stateKeys = createAccountStateKeys({
+      store: createStateKeyRepository(createDocumentClient(config), config.tables.accounts),
+      dataKeys: createDataKeyProvider(config),
+    });
+  }
+  return { ...router, stateKeys };
 }

@@ -17,6 +17,7 @@ export interface Route {
 export const HANDLERS = {
   'chat-completions': { streaming: true },
   messages: { streaming: true },
+  responses: { streaming: true },
   models: { streaming: false },
   'auth-config': { streaming: false },
   'provider-keys': { streaming: false },
@@ -33,6 +34,8 @@ export type HandlerName = keyof typeof HANDLERS;
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/chat/completions', handler: 'chat-completions', auth: 'apiKey' },
   { method: 'POST', path: '/v1/messages', handler: 'messages', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/responses', handler: 'responses', auth: 'apiKey' },
+  { method: 'GET', path: '/v1/responses/{id}', handler: 'responses', auth: 'apiKey' },
   { method: 'GET', path: '/v1/models', handler: 'models', auth: 'apiKey' },
   { method: 'GET', path: '/v1/auth/config', handler: 'auth-config', auth: 'none' },
   { method: 'GET', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },

@@ -17,14 +17,17 @@ import { chatAnswerHeaders } from './response-headers.js';
 /** Sends the 200 status line with the routing headers and returns the stream to write the body to. */
 export type OpenSuccess = (contentType: string) => Writable;
 
-/** One inbound wire format (OpenAI's, Anthropic's): how it authenticates, reads requests and writes answers. */
-export interface ChatEdge {
+/**
+ * One inbound wire format (OpenAI's, Anthropic's, the Responses API): how it authenticates, reads requests and
+ * writes answers. `R` is what its `parse` makes, handed back to its `deliver`.
+ */
+export interface ChatEdge<R extends ClientChatRequest = ClientChatRequest> {
   /** The caller, or a 401 ApiError. */
   authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal>;
   /** The request in the engine's OpenAI shape, or a 400 ApiError naming the field. */
-  parse(event: APIGatewayProxyEvent): ClientChatRequest;
+  parse(event: APIGatewayProxyEvent, caller: ApiKeyPrincipal): R | Promise<R>;
   /** Writes a successful answer; a failure after the first byte goes in-band (`inBandError`) and is returned. */
-  deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined>;
+  deliver(answer: ChatAnswer, request: R, open: OpenSuccess, outcome: RouteOutcome): Promise<ApiError | undefined>;
   /** The JSON body of an error sent before the first byte. */
   errorBody(error: ApiError): string;
   /** What a failed request is called in the log line of an unexpected error. */
@@ -53,7 +56,7 @@ interface Served {
  * One request through an edge and the engine, for `awslambda.streamifyResponse`: streamed and whole answers
  * alike. The activity record and the key's last-use touch happen after the response has ended.
  */
-export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: ChatEdge) {
+export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: () => GatewayDeps, edge: ChatEdge<R>) {
   return async (event: APIGatewayProxyEvent, responseStream: Writable, _context?: unknown): Promise<void> => {
     const deps = getDeps();
     const exchange: Exchange = {
@@ -82,7 +85,7 @@ export function createChatExchangeHandler(getDeps: () => GatewayDeps, edge: Chat
 }
 
 /** Authenticates, parses and routes the request, and answers it: with the engine's answer, or an error before the first byte. */
-async function serve(deps: GatewayDeps, edge: ChatEdge, event: APIGatewayProxyEvent, exchange: Exchange): Promise<Served> {
+async function serve<R extends ClientChatRequest>(deps: GatewayDeps, edge: ChatEdge<R>, event: APIGatewayProxyEvent, exchange: Exchange): Promise<Served> {
   let caller: ApiKeyPrincipal | undefined;
   let stream = false;
   // Set once the answer's status line is out: from then on, failures go in-band.
@@ -93,15 +96,20 @@ async function serve(deps: GatewayDeps, edge: ChatEdge, event: APIGatewayProxyEv
   };
   try {
     caller = await edge.authenticate(deps, event);
-    const request = edge.parse(event);
+    const request = await edge.parse(event, caller);
     stream = request.stream;
     const inbound = { caller, request, headers: event.headers, receivedAt: exchange.receivedAt, clientSignal: exchange.client };
     const routed = await routeChat(deps, inbound, (answer, outcome) =>
-      edge.deliver(answer, request, (contentType) => {
-        status = 200;
-        // Made for this answer and not added to after, so they go out as they are.
-        return openResponse(exchange.responseStream, 200, chatAnswerHeaders(exchange.requestId, outcome, contentType));
-      }),
+      edge.deliver(
+        answer,
+        request,
+        (contentType) => {
+          status = 200;
+          // Made for this answer and not added to after, so they go out as they are.
+          return openResponse(exchange.responseStream, 200, chatAnswerHeaders(exchange.requestId, outcome, contentType));
+        },
+        outcome,
+      ),
     );
     if (!routed.ok) return failed(routed.error, routed.outcome);
     return { caller, stream, status, errorType: routed.delivered?.kind, outcome: routed.outcome };
@@ -113,7 +121,7 @@ async function serve(deps: GatewayDeps, edge: ChatEdge, event: APIGatewayProxyEv
 /** Errors before the first byte become the edge's JSON error with its faithful status, and the routing headers known so far. */
 async function answerFailure(
   deps: GatewayDeps,
-  edge: ChatEdge,
+  edge: Pick<ChatEdge, 'errorBody' | 'name'>,
   err: unknown,
   exchange: Exchange,
   status: number,

@@ -24,6 +24,7 @@ import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
  * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
  * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
  * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles?, apiKeys, providerKeys — counters that hold the plan's counts under concurrency |
+ * | ACCOUNT#<accountId>      | STATEKEY            | wrappedKey (the data key that seals Responses API state into ids, wrapped by KMS: lambdas/crypto/account-state-keys.ts), keyring, createdAt — made on first use, never changed |
  *
  * Index `accounts-by-created` (sparse, KEYS_ONLY): pk `listPk`, sk `createdAt`. Only PROFILE items carry `listPk`
  * (always 'ACCOUNT'), so one Query lists accounts newest first, page by page, without a scan (`GET /v1/admin/accounts`).
@@ -55,6 +56,7 @@ export const ITEM = {
   config: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `${CONFIG_PREFIX}${name}` }),
   role: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `${ROLE_PREFIX}${name}` }),
   counts: (accountId: string) => ({ pk: accountPk(accountId), sk: 'COUNTS' }),
+  stateKey: (accountId: string) => ({ pk: accountPk(accountId), sk: 'STATEKEY' }),
 } as const;
 
 /** The one value of the listing index's partition key (see the table above). */

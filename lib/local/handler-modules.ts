@@ -18,6 +18,7 @@ export type HandlerModules = Readonly<Record<HandlerName, () => Promise<HandlerM
 export const HANDLER_MODULES = {
   'chat-completions': () => import('../../lambdas/handlers/chat-completions.js'),
   messages: () => import('../../lambdas/handlers/messages.js'),
+  responses: () => import('../../lambdas/handlers/responses.js'),
   models: () => import('../../lambdas/handlers/models.js'),
   'auth-config': () => import('../../lambdas/handlers/auth-config.js'),
   'provider-keys': () => import('../../lambdas/handlers/provider-keys.js'),

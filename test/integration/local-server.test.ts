@@ -28,6 +28,7 @@ function handlerModules(): HandlerModules {
       }),
     }),
     messages: async () => ({ handler: async () => ({ statusCode: 204, body: '' }), composeGateway: (parts: GatewayParts) => void composed.push(parts) }),
+    responses: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     models: async () => ({
       handler: async () => {
         throw new Error(`upstream said ${CANARY}`);

@@ -144,7 +144,7 @@ export class AttemptLoop {
     if (credentials.baseUrl !== undefined && !(await this.baseUrlAllowed(credentials.baseUrl))) {
       return { target: name, provider, outcome: 'base_url_refused', miss: { error: baseUrlRefused() } };
     }
-    const adapter = providerAdapter(provider);
+    const adapter = this.request.adapterFor?.(provider, this.route.decision.systemPrompt) ?? providerAdapter(provider);
     const chatRequest: ChatRequest = {
       body: this.body,
       providerKeyName: target.providerKeyName,

@@ -1,4 +1,6 @@
 import type { RequestHeaders } from '../../http/request-event.js';
+import type { ProviderId } from '../../provider-ids.js';
+import type { ProviderAdapter } from '../../providers/types.js';
 import type { ApiKeyPrincipal } from '../ports.js';
 import type { AbortSwitch } from '../transport/abort-switch.js';
 
@@ -17,6 +19,12 @@ export interface ClientChatRequest {
   readonly stream: boolean;
   /** Whether the client asked for the final usage chunk (`stream_options.include_usage`). */
   readonly includeUsage: boolean;
+  /**
+   * For a front end whose wire format some providers serve themselves (the Responses API): the adapter that sends
+   * the client's own request to `provider` (with the route's role prompt, if any), or undefined to send the body
+   * above through the provider's own adapter. An adapter may refuse the request (an ApiError from `chatRequest`).
+   */
+  readonly adapterFor?: (provider: ProviderId, systemPrompt: string | undefined) => ProviderAdapter | undefined;
 }
 
 /** One authenticated request, as the engine takes it from a front end (lambdas/inbound/). */

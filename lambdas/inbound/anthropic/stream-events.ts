@@ -1,4 +1,5 @@
 import type { ChatChunk } from '../../providers/types.js';
+import { encodeTypedEvent } from '../openai/sse.js';
 import { anthropicUsage, stopReason } from './usage.js';
 import { messageId } from './to-message.js';
 
@@ -117,6 +118,4 @@ export class AnthropicStreamTranslator {
 }
 
 /** SSE framing as Anthropic sends it: an `event:` line naming the type, then the JSON. */
-export function encodeAnthropicEvent(event: AnthropicEvent): string {
-  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
+export const encodeAnthropicEvent: (event: AnthropicEvent) => string = encodeTypedEvent;

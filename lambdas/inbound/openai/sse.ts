@@ -12,3 +12,8 @@ export const SSE_DONE = 'data: [DONE]\n\n';
 export function encodeSseError(body: OpenAIErrorBody): string {
   return `data: ${JSON.stringify(body)}\n\n`;
 }
+
+/** SSE framing with an `event:` line naming the event's type, as the Responses API and Anthropic's Messages API send it. */
+export function encodeTypedEvent(event: { readonly type: string } & Record<string, unknown>): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}

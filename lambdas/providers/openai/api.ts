@@ -24,6 +24,13 @@ export function chatCompletionsUrl(credentials: UpstreamCredentials, preset: Ope
   return azureUrl(credentials, preset, `/openai/deployments/${encodeURIComponent(model)}/chat/completions`);
 }
 
+/** Where Responses API requests go: OpenAI's route, or Azure's v1 route (no deployment in the path, no api-version). */
+export function responsesUrl(credentials: UpstreamCredentials, preset: OpenAiPreset): string {
+  if (preset.routes === 'openai') return `${openaiBaseUrl(credentials, preset)}/responses`;
+  const endpoint = new URL(openaiBaseUrl(credentials, preset));
+  return `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, '')}/openai/v1/responses`;
+}
+
 export function modelsUrl(credentials: UpstreamCredentials, preset: OpenAiPreset): string {
   return preset.routes === 'openai' ? `${openaiBaseUrl(credentials, preset)}/models` : azureUrl(credentials, preset, '/openai/models');
 }

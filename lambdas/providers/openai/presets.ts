@@ -16,16 +16,23 @@ export interface OpenAiPreset {
   readonly streamOptions: boolean;
   /** False where the upstream's model list does not name what a request addresses (Azure lists models, requests name deployments). */
   readonly listsModels: boolean;
+  /**
+   * True where the provider serves OpenAI's Responses API itself, state included (`previous_response_id`, stored
+   * responses): Responses requests pass through to it untranslated. Each one is checked against the provider's docs.
+   */
+  readonly servesResponses: boolean;
 }
 
-const OPENAI_STYLE = { auth: 'bearer', routes: 'openai', streamOptions: true, listsModels: true } as const;
+const OPENAI_STYLE = { auth: 'bearer', routes: 'openai', streamOptions: true, listsModels: true, servesResponses: false } as const;
 
 export const OPENAI_PRESETS = {
-  openai: { ...OPENAI_STYLE, baseUrl: 'https://api.openai.com/v1' },
-  azure: { auth: 'api-key', routes: 'azure', streamOptions: true, listsModels: false },
+  openai: { ...OPENAI_STYLE, baseUrl: 'https://api.openai.com/v1', servesResponses: true },
+  // Azure's v1 API serves `/openai/v1/responses`, the deployment named by `model` in the body.
+  azure: { auth: 'api-key', routes: 'azure', streamOptions: true, listsModels: false, servesResponses: true },
   groq: { ...OPENAI_STYLE, baseUrl: 'https://api.groq.com/openai/v1' },
   deepseek: { ...OPENAI_STYLE, baseUrl: 'https://api.deepseek.com/v1' },
-  xai: { ...OPENAI_STYLE, baseUrl: 'https://api.x.ai/v1' },
+  // xAI's recommended API is the Responses API, storing responses for 30 days as OpenAI does.
+  xai: { ...OPENAI_STYLE, baseUrl: 'https://api.x.ai/v1', servesResponses: true },
   // Mistral answers 422 `extra_forbidden` to `stream_options` and puts usage on its last chunk anyway.
   mistral: { ...OPENAI_STYLE, baseUrl: 'https://api.mistral.ai/v1', streamOptions: false },
   together: { ...OPENAI_STYLE, baseUrl: 'https://api.together.xyz/v1' },
