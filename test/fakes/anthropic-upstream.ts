@@ -10,6 +10,7 @@ export const ANTHROPIC_FAKE_MODES = [
   'ok',
   'echo', // answers with the last user turn's text
   'tool-call', // a text block, then one tool_use whose JSON input is split over many deltas
+  'tool-loop', // like tool-call; once the last user turn carries a tool_result, a text answer quoting it
   'parallel-tools', // two tool_use blocks
   'thinking', // a thinking block, then text
   'max-tokens', // stops with stop_reason max_tokens
@@ -100,6 +101,11 @@ function answerBlocks(mode: AnthropicFakeMode, body: Record<string, unknown> | u
   switch (mode) {
     case 'echo':
       return [{ type: 'text', text: lastUserMessageText(body?.messages) }];
+    case 'tool-loop': {
+      const result = lastToolResult(body?.messages);
+      if (result !== undefined) return [{ type: 'text', text: `The weather: ${result}` }];
+      return answerBlocks('tool-call', body, opts);
+    }
     case 'tool-call':
       return [
         { type: 'text', text: 'Let me check the weather.' },
@@ -118,6 +124,15 @@ function answerBlocks(mode: AnthropicFakeMode, body: Record<string, unknown> | u
     default:
       return [{ type: 'text', text: opts.content }];
   }
+}
+
+/** The content of a tool_result in the last user turn, if it has one. */
+function lastToolResult(messages: unknown): string | undefined {
+  const last = Array.isArray(messages) ? (messages.at(-1) as { role?: unknown; content?: unknown } | undefined) : undefined;
+  if (last?.role !== 'user' || !Array.isArray(last.content)) return undefined;
+  const result = last.content.find((b: { type?: unknown }) => b.type === 'tool_result') as { content?: unknown } | undefined;
+  if (!result) return undefined;
+  return typeof result.content === 'string' ? result.content : JSON.stringify(result.content);
 }
 
 function stopReason(mode: AnthropicFakeMode, blocks: FakeBlock[]): string {

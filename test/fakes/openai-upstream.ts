@@ -12,6 +12,7 @@ import {
   type ConnectionState,
   type FakeRecordedRequestBase,
 } from './fake-server.js';
+import { answerResponses } from './openai-responses.js';
 
 /**
  * A scriptable OpenAI-compatible upstream on 127.0.0.1 for tests and the benchmark. Its answers are valid
@@ -105,6 +106,10 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
       trackConnection(res, record);
       const id = `chatcmpl-fake-${++counter}`;
       if (isModels) return void answerModels(res, mode, opts);
+      if (method === 'POST' && isResponsesPath(path) && body) {
+        if (failBeforeAnswer(res, mode)) return;
+        return answerResponses(res, mode, body, opts.content, String(counter));
+      }
       if (method === 'POST' && isChatPath(path) && body) {
         const flakyFails = mode === 'flaky-500' && ++flakyCount % 2 === 1;
         return void answerChat(res, flakyFails ? 'fail-500' : mode, body, id, opts);
@@ -122,6 +127,11 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
     waitFor: (predicate, timeoutMs) => waitForRequest(requests, predicate, timeoutMs),
     close: server.close,
   };
+}
+
+/** OpenAI's Responses route, or Azure's v1 one. */
+function isResponsesPath(path: string): boolean {
+  return path === '/v1/responses' || path === '/openai/v1/responses';
 }
 
 /** OpenAI's route, or Azure's deployment route (`/openai/deployments/<deployment>/chat/completions`). */

@@ -5,7 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 /**
- * Validators for OpenAI's published schemas (`<repo>/../shared/spec/openai-chat.openapi.json`), so tests can
+ * Validators for OpenAI's published schemas (`<repo>/../shared/spec/openai-*.openapi.json`), so tests can
  * prove every answer RouKey gives is an OpenAI shape. OpenAPI's `nullable` is turned into JSON Schema first.
  */
 export const OPENAI_SCHEMAS = {
@@ -13,10 +13,22 @@ export const OPENAI_SCHEMAS = {
   chunk: 'CreateChatCompletionStreamResponse',
   error: 'ErrorResponse',
   models: 'ListModelsResponse',
+  response: 'Response',
+  responseEvent: 'ResponseStreamEvent',
 } as const;
 export type OpenAISchemaKind = keyof typeof OPENAI_SCHEMAS;
 
-const SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/spec/openai-chat.openapi.json');
+/** Which spec file holds each schema: the Responses API's has a file of its own. */
+const SPEC_OF: Record<OpenAISchemaKind, 'chat' | 'responses'> = {
+  completion: 'chat',
+  chunk: 'chat',
+  error: 'chat',
+  models: 'chat',
+  response: 'responses',
+  responseEvent: 'responses',
+};
+
+const specPath = (spec: 'chat' | 'responses') => resolve(dirname(fileURLToPath(import.meta.url)), `../../../shared/spec/openai-${spec}.openapi.json`);
 
 // ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -24,14 +36,18 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 let validators: Record<OpenAISchemaKind, ValidateFunction> | undefined;
 
 function build(): Record<OpenAISchemaKind, ValidateFunction> {
-  const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { schemas: Record<string, unknown> } };
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
-  const schemas = fromOpenApi(spec.components.schemas) as Record<string, object>;
-  ajv.addSchema({ $id: 'openai', components: { schemas } });
+  for (const spec of ['chat', 'responses'] as const) {
+    const parsed = JSON.parse(readFileSync(specPath(spec), 'utf8')) as { components: { schemas: Record<string, unknown> } };
+    ajv.addSchema({ $id: `openai-${spec}`, components: { schemas: fromOpenApi(parsed.components.schemas) as Record<string, object> } });
+  }
   return Object.fromEntries(
-    Object.entries(OPENAI_SCHEMAS).map(([kind, name]) => [kind, ajv.compile({ $ref: `openai#/components/schemas/${name}` })]),
+    Object.entries(OPENAI_SCHEMAS).map(([kind, name]) => [
+      kind,
+      ajv.compile({ $ref: `openai-${SPEC_OF[kind as OpenAISchemaKind]}#/components/schemas/${name}` }),
+    ]),
   ) as Record<OpenAISchemaKind, ValidateFunction>;
 }
 

@@ -114,11 +114,11 @@ function finishReason(response: ResponseFacts): string {
 
 const eventSchema = z.looseObject({
   type: z.string(),
-  delta: z.unknown(),
+  delta: z.unknown().optional(),
   output_index: z.number().optional(),
   item: z.looseObject({ type: z.string(), call_id: z.string().optional(), name: z.string().optional() }).optional(),
   response: responseSchema.optional(),
-  message: z.unknown(),
+  message: z.unknown().optional(),
 });
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete']);
