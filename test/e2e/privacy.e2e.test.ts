@@ -118,3 +118,39 @@ it('P2: the provider key plaintext appears in no table item, log line or API res
   // Nor does the RouKey API key: only its hash is stored.
   expect(JSON.stringify(tables)).not.toContain(e2e.apiKey);
 });
+
+it('P1: on the Responses API, translated and passed through, the canary is kept nowhere, nor are the sealed ids given to the client', async () => {
+  const { client } = e2e;
+  // `chat` speaks chat completions only: its Responses requests are translated. `fake` is OpenAI: passed through.
+  const created = await e2e.mgmt('POST', '/v1/provider-keys', { provider: 'custom', name: 'chat', apiKey: 'sk-chat-12345', baseUrl: e2e.upstream.baseUrl });
+  expect([created.status, created.json?.error?.message]).toEqual([201, undefined]);
+  const input = [{ role: 'user' as const, content: `Repeat this: ${CANARY}` }];
+  const instructions = `You are a test. ${CANARY}`;
+  const ids: string[] = [];
+  const collect = (text: string) => ids.push(...(text.match(/\b(?:resp|msg|fc|rs)_[A-Za-z0-9_-]{40,}/g) ?? []));
+  for (const model of ['chat/echo', 'fake/echo']) {
+    await drive(() => client.responses.create({ model, input, instructions }));
+    await drive(() => client.responses.create({ model, input, instructions, stream: true }));
+    await drive(() => client.responses.create({ model, input, instructions, stream: true, store: false }));
+    await drive(() => client.responses.create({ model: model.replace('echo', 'fail-429'), input, instructions }));
+    await drive(() => client.responses.create({ model, input, instructions, tools: [{ type: 'web_search' }] }));
+  }
+  for (const text of responses) collect(text);
+  const [first] = ids;
+  expect(first).toBeDefined();
+  // State carried by the ids: a continuation, a retrieval, and a changed id refused.
+  await drive(() => client.responses.create({ model: 'chat/echo', input: 'And again?', previous_response_id: first }));
+  await drive(() => client.responses.retrieve(first ?? ''));
+  await drive(() => client.responses.create({ model: 'chat/echo', input: 'x', previous_response_id: `${first}x` }));
+  for (const text of responses) collect(text);
+  await settleMetadataWrites();
+
+  expect(responses.join('\n')).toContain(CANARY);
+  expect(e2e.upstream.requests.filter((r) => r.path === '/v1/responses').length).toBeGreaterThan(0);
+  const tables = JSON.stringify(await scanRuntimeTables(e2e.local));
+  expect(tables).not.toContain(CANARY);
+  expect(output.text()).not.toContain(CANARY);
+  // The ids the client holds carry the conversation (sealed): none of them is kept in any table.
+  expect(ids.length).toBeGreaterThan(5);
+  for (const id of ids) expect(tables).not.toContain(id.slice(id.indexOf('_') + 1, id.indexOf('_') + 41));
+});

@@ -113,8 +113,11 @@ export class ResponseOutput {
   private reasoning(events: ResponseEvent[], text: string): void {
     let open = this.open;
     if (open?.kind !== 'reasoning') {
-      open = { kind: 'reasoning', index: this.items.length, text: '' };
-      this.openItem(events, open, { type: 'reasoning', id: this.ids.itemId('reasoning', open.index), summary: [] });
+      open = this.openItem(
+        events,
+        (index) => ({ kind: 'reasoning', index, text: '' }),
+        (id) => ({ type: 'reasoning', id, summary: [] }),
+      );
       events.push(this.event({ ...this.at(open), type: 'response.reasoning_summary_part.added', summary_index: 0, part: { type: 'summary_text', text: '' } }));
     }
     open.text += text;
@@ -124,8 +127,11 @@ export class ResponseOutput {
   private text(events: ResponseEvent[], text: string, part: 'output_text' | 'refusal'): void {
     let open = this.open;
     if (open?.kind !== 'message') {
-      open = { kind: 'message', index: this.items.length, text: '', refusal: '' };
-      this.openItem(events, open, { type: 'message', id: this.ids.itemId('message', open.index), status: 'in_progress', role: 'assistant', content: [] });
+      open = this.openItem(
+        events,
+        (index) => ({ kind: 'message', index, text: '', refusal: '' }),
+        (id) => ({ type: 'message', id, status: 'in_progress', role: 'assistant', content: [] }),
+      );
     }
     // A message holds at most one part of each kind: output_text at content_index 0, a refusal after it.
     const contentIndex = part === 'output_text' ? 0 : open.text ? 1 : 0;
@@ -144,15 +150,13 @@ export class ResponseOutput {
     // A call's first delta carries its id and name (some servers repeat the id); a new id opens the next call.
     const continuing = open?.kind === 'function_call' && open.toolIndex === toolIndex && (!call.id || call.id === open.callId);
     if (call.id && !continuing) {
-      open = { kind: 'function_call', index: this.items.length, toolIndex, callId: call.id, name: call.function?.name ?? '', arguments: '' };
-      this.openItem(events, open, {
-        type: 'function_call',
-        id: this.ids.itemId('function_call', open.index),
-        call_id: open.callId,
-        name: open.name,
-        arguments: '',
-        status: 'in_progress',
-      });
+      const callId = call.id;
+      const name = call.function?.name ?? '';
+      open = this.openItem(
+        events,
+        (index) => ({ kind: 'function_call', index, toolIndex, callId, name, arguments: '' }),
+        (id) => ({ type: 'function_call', id, call_id: callId, name, arguments: '', status: 'in_progress' }),
+      );
     }
     const args = call.function?.arguments;
     if (!args || open?.kind !== 'function_call' || open.toolIndex !== toolIndex) return;
@@ -160,10 +164,13 @@ export class ResponseOutput {
     events.push(this.event({ ...this.at(open), type: 'response.function_call_arguments.delta', delta: args }));
   }
 
-  private openItem(events: ResponseEvent[], item: OpenItem, added: OutputItem): void {
+  /** Closes the open item, then opens the next at the following output index. */
+  private openItem<T extends OpenItem>(events: ResponseEvent[], make: (index: number) => T, added: (id: string) => OutputItem): T {
     this.close(events);
+    const item = make(this.items.length);
     this.open = item;
-    events.push(this.event({ type: 'response.output_item.added', output_index: item.index, item: added }));
+    events.push(this.event({ type: 'response.output_item.added', output_index: item.index, item: added(this.ids.itemId(item.kind, item.index)) }));
+    return item;
   }
 
   private close(events: ResponseEvent[]): void {
