@@ -43,7 +43,10 @@ export function answerResponses(res: ServerResponse, mode: string, body: Record<
         }
       : {}),
   });
-  if (body.stream !== true) return sendJson(res, 200, response('completed', [item]));
+  if (body.stream !== true) {
+    sendJson(res, 200, response('completed', [item]));
+    return;
+  }
   startEventStream(res);
   let sequence = 0;
   const send = (event: Record<string, unknown>) => {

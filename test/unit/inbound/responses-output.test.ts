@@ -80,7 +80,7 @@ describe('the Responses rendering of a translated answer', () => {
     const input = [{ type: 'message', role: 'user', content: 'Weather in Paris?' }];
     const { output, events } = sealedRendering({ state, input, echo, store: true }, CHUNKS, 1_700_000_000);
     const final = output.final() as { id: string; output: Array<{ id: string; type: string }> };
-    expect((events[0]?.response as { id: string }).id).toBe(final.id);
+    expect((events[0]?.response as { id: string } | undefined)?.id).toBe(final.id);
     for (const item of final.output) {
       const { id, ...content } = item;
       expect(state.open([item.type === 'message' ? 'message' : (item.type as 'reasoning' | 'function_call')], id, 'id')).toEqual(content);
