@@ -43,6 +43,12 @@ const PROVIDER_KEY_CONDITION = {
 };
 // New ciphertexts must be bound to the endpoint their key may be sent to.
 const WRAP_CONDITION = { ...PROVIDER_KEY_CONDITION, Null: { 'kms:EncryptionContext:endpoint': 'false' } };
+/** Accounts' state keys (the Responses API's sealed ids) share the key under a purpose of their own. */
+const STATE_KEY_CONDITION = {
+  StringEquals: { 'kms:EncryptionContext:purpose': 'roukey-response-state' },
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['purpose', 'accountId'] },
+  Null: { 'kms:EncryptionContext:accountId': 'false' },
+};
 
 describe('streaming router integration', () => {
   it('POST /v1/chat/completions streams through response-streaming-invocations with a 15-minute timeout', () => {
@@ -211,7 +217,13 @@ describe('least privilege', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]).filter(onProviderKey);
     expect(statements.length).toBeGreaterThan(0);
-    for (const s of statements) expect(s.Condition).toEqual(actions(s).includes('kms:GenerateDataKey') ? WRAP_CONDITION : PROVIDER_KEY_CONDITION);
+    const stateKeys = statements.filter((s) => JSON.stringify(s.Condition).includes('roukey-response-state'));
+    for (const s of statements.filter((x) => !stateKeys.includes(x))) {
+      expect(s.Condition).toEqual(actions(s).includes('kms:GenerateDataKey') ? WRAP_CONDITION : PROVIDER_KEY_CONDITION);
+    }
+    // Only the Responses handler makes and opens state keys, and under their own purpose only.
+    expect(stateKeys.map((s) => [s.Condition, actions(s)])).toEqual([[STATE_KEY_CONDITION, ['kms:GenerateDataKey', 'kms:Decrypt']]]);
+    expect(statementsOf('responses').filter(onProviderKey)).toHaveLength(2);
   });
 
   it('models reads accounts; api-keys has no KMS provider-key access; auth-config can only write its logs', () => {
