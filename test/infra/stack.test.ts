@@ -222,7 +222,7 @@ describe('least privilege', () => {
       expect(s.Condition).toEqual(actions(s).includes('kms:GenerateDataKey') ? WRAP_CONDITION : PROVIDER_KEY_CONDITION);
     }
     // Only the Responses handler makes and opens state keys, and under their own purpose only.
-    expect(stateKeys.map((s) => [s.Condition, actions(s)])).toEqual([[STATE_KEY_CONDITION, ['kms:GenerateDataKey', 'kms:Decrypt']]]);
+    expect(stateKeys.map((s) => [s.Condition, actions(s)])).toEqual([[STATE_KEY_CONDITION, ['kms:Decrypt', 'kms:GenerateDataKey']]]);
     expect(statementsOf('responses').filter(onProviderKey)).toHaveLength(2);
   });
 
