@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { listenOnLoopback, pollUntil } from './fake-server.js';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
-import type { GatewayDeps } from '../../lambdas/gateway/deps.js';
+import { DEFAULT_BOUNDS, type GatewayDeps } from '../../lambdas/gateway/deps.js';
 import type { ApiKeyPrincipal } from '../../lambdas/gateway/ports.js';
 import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
@@ -72,7 +72,8 @@ export function portDoubles(): PortDoubles {
     assertSafeBaseUrl: async (url) => {
       if (doubles.refuseBaseUrls.has(url)) throw new Error('refused');
     },
-    timeouts: { streamFirstTokenMs: 400, responseMs: 400, modelsMs: 400 },
+    timeouts: { streamFirstTokenMs: 400, responseMs: 400, streamIdleMs: 400, requestMs: 60_000, modelsMs: 400 },
+    bounds: DEFAULT_BOUNDS,
     log: (entry) => void doubles.logs.push(JSON.stringify(entry)),
   };
   return doubles;
