@@ -52,7 +52,10 @@ export function portDoubles(): PortDoubles {
     },
     providerKeys: {
       byName: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.providerKeys.get(name) : undefined),
-      all: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.providerKeys.values()] : []),
+      list: async (accountId) =>
+        accountId === PRINCIPAL.accountId
+          ? [...doubles.providerKeys.values()].map(({ providerKeyId, name, provider }) => ({ providerKeyId, name, provider }))
+          : [],
       providers: async (accountId) => new Map(accountId === PRINCIPAL.accountId ? [...doubles.providerKeys].map(([name, c]) => [name, c.provider]) : []),
     },
     routing: {
