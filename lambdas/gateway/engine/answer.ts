@@ -43,7 +43,7 @@ export async function openAnswer(
 ): Promise<StartedAnswer> {
   if (!request.stream) {
     const answer = await adapter.readChatResponse(response);
-    call.answerStarted();
+    call.answerRead();
     const metering: Metering = {
       usage: answerUsage(answer.usage, request.body, answer.json),
       ...(isFinishReason(answer.finishReason) ? { finishReason: answer.finishReason } : {}),
@@ -67,7 +67,7 @@ export async function openAnswer(
     throw err;
   }
   if (!next.done) held.push(next.value);
-  call.answerStarted();
+  call.streamStarted();
   let broke: Error | undefined;
   return {
     answer: {

@@ -28,16 +28,16 @@ export interface CallLimits {
 type Expiry = 'start' | 'idle' | 'duration';
 
 /**
- * One upstream call: aborted when the client disconnects, and bounded in time by one timer. Until the answer has
- * started the timer is the start limit; from then on it is the stream's idle timeout, measured only while the
- * reader waits for the upstream (a slow client pauses the upstream, which is not the upstream's fault), and the
- * request's deadline holds throughout. Chunks arrive per token, so they only stamp a time: the timer, when it
- * fires, reads the stamp and re-arms itself for what remains.
+ * One upstream call: aborted when the client disconnects, and bounded in time by one timer. Until the whole answer
+ * or a stream's first token, the timer is the start limit; from a stream's first token on it is the idle timeout,
+ * counted only while the reader waits for the upstream (a slow client pauses the upstream, which is not the
+ * upstream's fault); the request's deadline holds throughout. Chunks arrive per token, so they only stamp a time:
+ * the timer, when it fires, reads the stamp and re-arms itself for what remains.
  */
 export class UpstreamCall {
   private readonly abortHook = new AbortSwitch();
   private timer: NodeJS.Timeout | undefined;
-  private started = false;
+  private streaming = false;
   /** When the reader began waiting for the stream's next chunk; 0 while it is not waiting. */
   private waitingSince = 0;
   private expired: Expiry | undefined;
@@ -65,10 +65,18 @@ export class UpstreamCall {
     return response;
   }
 
-  /** The answer has started (the whole body, or a stream's first token): from now on the idle timeout applies. */
-  answerStarted(): void {
-    this.started = true;
-    this.rearm();
+  /** The whole (non-streamed) answer has been read: nothing is left to time. */
+  answerRead(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The stream's first token has arrived: from now on the idle timeout applies. */
+  streamStarted(): void {
+    this.streaming = true;
+    clearTimeout(this.timer);
+    const now = Date.now();
+    this.arm(Math.min(now + this.limits.idleMs, this.limits.deadline), now);
   }
 
   /** The reader starts waiting for the stream's next chunk. */
@@ -83,8 +91,7 @@ export class UpstreamCall {
 
   /** Ends the call, once its response is finished or abandoned. */
   close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.answerRead();
     this.clientSignal.removeEventListener('abort', this.abort);
   }
 
@@ -106,18 +113,12 @@ export class UpstreamCall {
     this.timer = setTimeout(this.onTimer, Math.max(0, at - now));
   }
 
-  private rearm(): void {
-    clearTimeout(this.timer);
-    const now = Date.now();
-    this.arm(Math.min(now + this.limits.idleMs, this.limits.deadline), now);
-  }
-
   private readonly onTimer = (): void => {
     this.timer = undefined;
     const now = Date.now();
     const since = this.waitingSince;
     if (now >= this.limits.deadline) this.expire('duration');
-    else if (!this.started) this.expire('start');
+    else if (!this.streaming) this.expire('start');
     else if (since !== 0 && now - since >= this.limits.idleMs) this.expire('idle');
     // Not waiting, or not for long: check again when the current wait would reach the idle timeout.
     else this.arm(Math.min((since || now) + this.limits.idleMs, this.limits.deadline), now);

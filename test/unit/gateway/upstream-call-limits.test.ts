@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { AbortSwitch } from '../../../lambdas/gateway/transport/abort-switch.js';
 import { UpstreamCall, type CallLimits } from '../../../lambdas/gateway/transport/upstream-call.js';
-import { UpstreamError } from '../../../lambdas/providers/types.js';
+import type { UpstreamError } from '../../../lambdas/providers/types.js';
 
 /** What the call says an error met while reading means: its time limit, once one has cut it. */
 const verdict = (call: UpstreamCall) => (call.classify(new Error('read failed')) as UpstreamError).failure;
@@ -25,7 +25,7 @@ describe('UpstreamCall time limits', () => {
 
   it('once started, only time spent waiting for the upstream counts toward the idle timeout (a slow client does not)', () => {
     const c = call({});
-    c.answerStarted();
+    c.streamStarted();
     jest.advanceTimersByTime(500); // the reader is busy writing to the client
     expect(verdict(c)).toEqual({ kind: 'network' });
     c.awaitingChunk();
@@ -39,7 +39,7 @@ describe('UpstreamCall time limits', () => {
   it('each chunk restarts the idle clock; the timer is re-armed once per idle period, not once per chunk', () => {
     const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout');
     const c = call({});
-    c.answerStarted();
+    c.streamStarted();
     for (let i = 0; i < 1_000; i++) {
       c.awaitingChunk();
       jest.advanceTimersByTime(i % 100 === 0 ? 99 : 10);
@@ -62,7 +62,7 @@ describe('UpstreamCall time limits', () => {
     early.close();
 
     const busy = call({ deadline: Date.now() + 5_000 });
-    busy.answerStarted();
+    busy.streamStarted();
     for (let t = 0; t < 4_990; t += 10) {
       busy.awaitingChunk();
       jest.advanceTimersByTime(10);
