@@ -214,7 +214,10 @@ function readBody(req: IncomingMessage): Promise<string | null | undefined> {
  * once the client has sent the rest of its body (read and dropped, up to a bound), as API Gateway does.
  */
 function rejectRequest(req: IncomingMessage, res: ServerResponse, err: ApiError): void {
-  if (req.complete || !hasBody(req)) return sendError(res, err);
+  if (req.complete || !hasBody(req)) {
+    sendError(res, err);
+    return;
+  }
   const body = JSON.stringify(err.toBody());
   res.writeHead(err.status, { ...JSON_HEADERS, ...err.headers, 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.write(body);
