@@ -6,6 +6,7 @@ import { CLASSIFICATION_TARGET_P99_MS, measureClassification } from './classific
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
 import { chatTarget, PAIRED_C1, PAIRED_C32, runLoad, runPaired, WARM_UP, type Target } from './load.js';
 import { startRemoteDynamoDb } from './remote-dynamodb.js';
+import { measureDepthCheck } from './request-json.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -20,6 +21,7 @@ const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputS
 const translation = await measureStreamTranslation();
 const decisions = await benchRouting();
 const classification = measureClassification();
+const depthChecks = measureDepthCheck();
 const dynamo = await startDynamoDbLocal();
 const remote = await startRemoteDynamoDb(dynamo.endpoint);
 process.env.DYNAMODB_ENDPOINT = remote.endpoint;
@@ -131,6 +133,11 @@ try {
       '',
       `p99 ≤ ${CLASSIFICATION_TARGET_P99_MS} ms ${verdict(t.p99Ms <= CLASSIFICATION_TARGET_P99_MS)}`,
     ]);
+  }
+
+  for (const t of depthChecks) {
+    const us = (n: number) => `${n.toFixed(2)} µs`;
+    rows.push([`request body depth check, ${t.name} (JSON.parse / check)`, '', `${us(t.parseUs)} / ${us(t.checkUs)}`, us(t.checkUs), '']);
   }
 
   const section = (row: string[]) => row[0]!.startsWith('— ');

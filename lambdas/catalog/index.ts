@@ -3,4 +3,4 @@ export { CAPABILITIES, catalogEntrySchema, type Capabilities, type Capability, t
 export { checkCapabilities, requiredCapabilities } from './capabilities.js';
 export { estimateCost } from './cost.js';
 export { MODELS } from './models.js';
-export { estimateUsage, generatedText, type EstimatedUsage } from './token-estimate.js';
+export { CompletionTokenCounter, estimateUsage, generatedText, type EstimatedUsage } from './token-estimate.js';

@@ -15,16 +15,52 @@ const TOKENS_PER_IMAGE = 85;
 
 /**
  * Usage estimated with a heuristic tokenizer (tokenx: pure JS, small, no data to download) when an upstream
- * omits it. Text is counted in memory and dropped; nothing of it is kept (P1).
+ * omits it. Text is counted in memory and dropped; nothing of it is kept (P1). The completion is its text, or its
+ * tokens counted already (a stream counts them as they go: CompletionTokenCounter).
  */
-export function estimateUsage(body: Readonly<Record<string, unknown>>, completionText: string): EstimatedUsage {
+export function estimateUsage(body: Readonly<Record<string, unknown>>, completion: string | number): EstimatedUsage {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   let prompt = TOKENS_BEFORE_REPLY;
   for (const message of messages) prompt += TOKENS_PER_MESSAGE + messageTokens(message);
   // Tool definitions are sent to the model as text too.
   if (Array.isArray(body.tools) && body.tools.length > 0) prompt += estimateTokenCount(JSON.stringify(body.tools));
-  const completion = estimateTokenCount(completionText);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, estimated: true };
+  const completionTokens = typeof completion === 'number' ? completion : estimateTokenCount(completion);
+  return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens, estimated: true };
+}
+
+/** How much text a CompletionTokenCounter gathers before it counts. */
+const COUNT_BATCH_CHARS = 4096;
+const WHITESPACE = /\s/;
+
+/**
+ * Counts a completion's tokens as its text arrives, keeping only a few kilobytes of it, so a long stream costs the
+ * gateway no memory in proportion to its length. tokenx splits text at whitespace, so counting up to a whitespace
+ * run that a word follows gives what counting the whole text would; text without whitespace is counted in pieces.
+ */
+export class CompletionTokenCounter {
+  #counted = 0;
+  #pending = '';
+
+  add(text: string): void {
+    this.#pending += text;
+    if (this.#pending.length < COUNT_BATCH_CHARS) return;
+    const end = countableEnd(this.#pending);
+    this.#counted += estimateTokenCount(this.#pending.slice(0, end));
+    this.#pending = this.#pending.slice(end);
+  }
+
+  /** The tokens of all the text added so far. */
+  get tokens(): number {
+    return this.#counted + estimateTokenCount(this.#pending);
+  }
+}
+
+/** Where `text` can be cut without changing its count: before its last word and any whitespace after it; else its end. */
+function countableEnd(text: string): number {
+  let i = text.length;
+  while (i > 0 && WHITESPACE.test(text.charAt(i - 1))) i--;
+  while (i > 0 && !WHITESPACE.test(text.charAt(i - 1))) i--;
+  return i > 0 ? i : text.length;
 }
 
 /**

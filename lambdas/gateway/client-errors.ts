@@ -38,6 +38,10 @@ export function upstreamFailureToApiError(failure: UpstreamFailure): ApiError {
     case 'network':
       return new ApiError('upstream_error', 'The provider could not be reached.', { code: 'upstream_unreachable' });
     case 'timeout':
+      if (failure.limit === 'idle')
+        return new ApiError('upstream_timeout', 'The provider stream sent nothing within its idle timeout.', { code: 'stream_idle_timeout' });
+      if (failure.limit === 'duration')
+        return new ApiError('upstream_timeout', "The request reached the gateway's limit on its duration.", { code: 'request_too_long' });
       return new ApiError('upstream_timeout', 'The provider did not answer in time.', { code: 'upstream_timeout' });
     case 'stream':
       return new ApiError('upstream_error', failure.message ?? 'The provider stream failed.', { code: 'upstream_error' });

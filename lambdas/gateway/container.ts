@@ -14,7 +14,7 @@ import { createRoleRepository } from '../store/accounts-roles.js';
 import { createStateKeyRepository } from '../store/accounts-state-keys.js';
 import { createActivityRepo, type ActivityWriter } from '../store/activity-repo.js';
 import { createDocumentClient } from '../store/dynamo.js';
-import { DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
+import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
 import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
 /** Parts of the router's wiring that whoever runs it may supply instead of the defaults built from the environment. */
@@ -61,6 +61,7 @@ export function gatewayDeps(): GatewayDeps {
     activity: parts.activity ?? createActivityRepo(db, config.tables.activity),
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
+    bounds: DEFAULT_BOUNDS,
     log: ({ level, msg, ...fields }) => logger[level](msg, fields),
   };
   return deps;

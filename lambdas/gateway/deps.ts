@@ -1,16 +1,45 @@
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../routing/config-schema.js';
 import type { ActivityWriter } from '../store/activity-repo.js';
 import type { TargetHealth } from '../routing/target-health.js';
 import type { ApiKeyAuthenticator, ProviderKeyResolver, RoutingStore } from './ports.js';
 
-/** Upstream time limits. Streams must produce a first token in time; non-streamed answers arrive whole. */
+/**
+ * Upstream time limits. Streams must produce a first token in time and then keep producing; non-streamed answers
+ * arrive whole. Routes through a config take their first-token, answer and idle limits from its `reliability`.
+ */
 export interface GatewayTimeouts {
   readonly streamFirstTokenMs: number;
   readonly responseMs: number;
+  /** After a stream's first token, the longest wait for its next chunk. */
+  readonly streamIdleMs: number;
+  /** The longest one request may run, from its arrival to its last byte (REQUEST_DURATION_CAP_MS in production). */
+  readonly requestMs: number;
   /** Per provider key, for `GET /v1/models`. */
   readonly modelsMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: GatewayTimeouts = { streamFirstTokenMs: 60_000, responseMs: 600_000, modelsMs: 3_000 };
+/**
+ * The router Lambda's timeout is 15 minutes (lib/api.ts); a request it cuts gets no error event and no activity
+ * record. Requests are cut a minute earlier by the gateway itself, which leaves time for both.
+ */
+export const REQUEST_DURATION_CAP_MS = 14 * 60_000;
+
+export const DEFAULT_TIMEOUTS: GatewayTimeouts = {
+  streamFirstTokenMs: 60_000,
+  responseMs: 600_000,
+  streamIdleMs: DEFAULT_IDLE_TIMEOUT_MS,
+  requestMs: REQUEST_DURATION_CAP_MS,
+  modelsMs: 3_000,
+};
+
+/** Upstream size limits: past them the attempt fails as an upstream error instead of growing the gateway's memory. */
+export interface GatewayBounds {
+  /** The largest non-streamed upstream answer (or error body, or model list) read; streams are read chunk by chunk. */
+  readonly answerBytes: number;
+}
+
+/** Far beyond a chat completion's text; room for answers that carry images or audio. */
+export const DEFAULT_BOUNDS: GatewayBounds = { answerBytes: 32 * 1024 * 1024 };
 
 /** Everything the router's handlers use; built once per container (gateway/container.ts) or by tests. */
 export interface GatewayDeps {
@@ -22,6 +51,7 @@ export interface GatewayDeps {
   /** SSRF guard for provider base URLs (lambdas/keys/base-url-guard.ts with the runtime's loopback setting). */
   readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
   readonly timeouts: GatewayTimeouts;
+  readonly bounds: GatewayBounds;
   /** One structured line of metadata (lambdas/http/logger.ts in production); never content, never keys. */
   readonly log: (entry: LogEntry) => void;
 }

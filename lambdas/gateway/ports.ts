@@ -21,11 +21,18 @@ export interface ApiKeyAuthenticator {
   touch(principal: ApiKeyPrincipal): Promise<void>;
 }
 
+/** One of the account's provider keys, as listed: no secret, nothing decrypted. */
+export interface ProviderKeyRef {
+  readonly providerKeyId: string;
+  readonly name: string;
+  readonly provider: ProviderId;
+}
+
 export interface ProviderKeyResolver {
   /** The account's provider key by its name, decrypted; undefined when the account has none by that name. */
   byName(accountId: string, name: string): Promise<UpstreamCredentials | undefined>;
-  /** All of the account's provider keys, decrypted (for `GET /v1/models`). */
-  all(accountId: string): Promise<UpstreamCredentials[]>;
+  /** The account's provider keys without decrypting any (`GET /v1/models` opens each with `byName`, one failing alone). */
+  list(accountId: string): Promise<readonly ProviderKeyRef[]>;
   /** The provider behind each of the account's provider-key names, without decrypting anything (for routing). */
   providers(accountId: string): Promise<ReadonlyMap<string, ProviderId>>;
 }

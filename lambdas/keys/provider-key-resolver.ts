@@ -31,7 +31,7 @@ interface AccountKeys {
 export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, options: ProviderKeyResolverOptions = {}): ProviderKeyResolver {
   const { recordTtlMs = 20_000, plaintextTtlMs = 5 * 60_000, maxEntries = 5_000, now = Date.now } = options;
   const byNameCache = new TtlCache<string, ProviderKeyRecord | undefined>({ maxEntries, now });
-  // An account's whole key list, read once for `all` and `providers`, and then serving `byName` too.
+  // An account's whole key list, read once for `list` and `providers`, and then serving `byName` too.
   const listCache = new TtlCache<string, AccountKeys>({ maxEntries: Math.max(1, Math.floor(maxEntries / 10)), now });
   // Keyed by the ciphertext itself: envelope encryption never makes the same one twice, so a replaced key is never
   // answered with an old plaintext, and each entry keeps the account and record it was decrypted for: it serves only
@@ -40,7 +40,7 @@ export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, 
   // would be computed per request.
   const plaintexts = new TtlCache<string, { readonly accountId: string; readonly record: ProviderKeyRecord; readonly apiKey: string }>({ maxEntries, now });
 
-  async function list(accountId: string): Promise<AccountKeys> {
+  async function accountKeys(accountId: string): Promise<AccountKeys> {
     let keys = listCache.get(accountId);
     if (!keys) {
       const records = await store.list(accountId);
@@ -78,12 +78,12 @@ export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, 
       return record ? credentials(accountId, record) : undefined;
     },
 
-    async all(accountId) {
-      return Promise.all((await list(accountId)).records.map((r) => credentials(accountId, r)));
+    async list(accountId) {
+      return (await accountKeys(accountId)).records.map((r) => ({ providerKeyId: r.id, name: r.name, provider: r.provider }));
     },
 
     async providers(accountId) {
-      return (await list(accountId)).providers;
+      return (await accountKeys(accountId)).providers;
     },
   };
 }

@@ -73,7 +73,8 @@ export interface UpstreamModel {
 export type UpstreamFailure =
   | { readonly kind: 'http'; readonly status: number; readonly message?: string; readonly retryAfter?: string }
   | { readonly kind: 'network' }
-  | { readonly kind: 'timeout' }
+  /** The attempt's time ran out: before its answer or first token, or (`limit`) a stream's idle timeout or the request's duration cap. */
+  | { readonly kind: 'timeout'; readonly limit?: 'idle' | 'duration' }
   /** The stream broke off or reported an error after it had started. */
   | { readonly kind: 'stream'; readonly message?: string };
 

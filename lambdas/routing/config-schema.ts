@@ -52,6 +52,9 @@ const targets = z
   .min(1, { error: 'must list at least one target' })
   .max(16, { error: 'must list at most 16 targets' });
 
+/** After a stream's first token, the longest wait for its next chunk unless a config says otherwise. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
 export const DEFAULT_RELIABILITY = {
   retries: 1,
   timeoutMs: 60_000,
@@ -81,6 +84,16 @@ export const reliabilitySchema = z.strictObject({
     .min(100, { error: 'must be at least 100' })
     .max(900_000, { error: 'must be at most 900000' })
     .default(DEFAULT_RELIABILITY.firstTokenTimeoutMs),
+  /**
+   * After a streamed attempt's first token, the longest wait for its next chunk; DEFAULT_IDLE_TIMEOUT_MS when absent
+   * (not filled in as a default, so configs stored before the field existed read the same).
+   */
+  idleTimeoutMs: z
+    .number({ error: 'must be a number' })
+    .int()
+    .min(100, { error: 'must be at least 100' })
+    .max(900_000, { error: 'must be at most 900000' })
+    .optional(),
   fallbackOn: z
     .array(z.enum(FALLBACK_ON, { error: `must be one of: ${FALLBACK_ON.join(', ')}` }))
     .max(FALLBACK_ON.length)

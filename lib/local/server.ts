@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex, Readable } from 'node:stream';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { AccessTokenVerifier, AuthorizerClaims } from '../../lambdas/auth/access-token-verifier.js';
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
@@ -45,6 +46,13 @@ type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<u
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 /** API Gateway's own integration timeout for streamed methods; only informs `getRemainingTimeInMillis`. */
 const HANDLER_TIMEOUT_MS = 15 * 60_000;
+/**
+ * How much of a refused request's remaining bytes are still read (and dropped), and for how long, before the
+ * connection closes. A client usually sends its whole request before it reads the answer; closing on unread bytes
+ * resets the connection, and the client loses the answer. A body a few times the size limit is read to its end.
+ */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10_000;
 
 /** The local HTTP front: API Gateway's routing, size limit and Cognito authorizer, then the same Lambda handlers. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
@@ -72,6 +80,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       else res.destroy();
     });
   });
+  server.on('clientError', answerProtocolError);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -200,18 +209,84 @@ function readBody(req: IncomingMessage): Promise<string | null | undefined> {
   });
 }
 
-/** Answers without reading (more of) the body; the connection is closed so unread bytes cannot be taken for a next request. */
+/**
+ * Answers at once, whatever of the body is still to come. The answer goes out whole, and the connection closes
+ * once the client has sent the rest of its body (read and dropped, up to a bound), as API Gateway does.
+ */
 function rejectRequest(req: IncomingMessage, res: ServerResponse, err: ApiError): void {
-  if (!req.complete && hasBody(req)) {
-    res.setHeader('connection', 'close');
-    res.once('finish', () => req.destroy());
+  if (req.complete || !hasBody(req)) {
+    sendError(res, err);
+    return;
   }
-  sendError(res, err);
+  const body = JSON.stringify(err.toBody());
+  res.writeHead(err.status, { ...JSON_HEADERS, ...err.headers, 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.write(body);
+  drainThen(req, () => res.end());
 }
 
 function sendError(res: ServerResponse, err: ApiError): void {
   res.writeHead(err.status, { ...JSON_HEADERS, ...err.headers });
   res.end(JSON.stringify(err.toBody()));
+}
+
+/**
+ * Node's HTTP parser refused the request (a header section over its limit, a malformed request line) and the
+ * server never sees it: answered here in OpenAI's shape, as API Gateway answers its own refusals, and closed once
+ * the client has finished sending (up to a bound).
+ */
+function answerProtocolError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A response already on its way on this connection cannot be followed by another.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage?.headersSent === true;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight) {
+    socket.destroy();
+    return;
+  }
+  const error = protocolError(err.code);
+  const body = JSON.stringify(error.toBody());
+  const head = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  // The parser stops reading at its error; what the client still sends is read here.
+  socket.removeAllListeners('data');
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  drainThen(socket, () => socket.destroy());
+}
+
+function protocolError(code: string | undefined): ApiError {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new ApiError('invalid_request', 'The request headers are too large.', { status: 431, code: 'request_header_fields_too_large' });
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ApiError('invalid_request', 'The request took too long to arrive.', { status: 408, code: 'request_timeout' });
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new ApiError('payload_too_large', 'The request body is malformed or too large.');
+    default:
+      return new ApiError('invalid_request', 'The request is not valid HTTP.', { code: 'malformed_request' });
+  }
+}
+
+/** Reads and drops what `source` still sends, until it ends or passes DRAIN_LIMIT_BYTES or DRAIN_TIMEOUT_MS; then `close`. */
+function drainThen(source: Readable | Duplex, close: () => void): void {
+  let read = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    source.off('data', onData);
+    source.off('end', stop);
+    source.off('close', stop);
+    close();
+  };
+  const onData = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_LIMIT_BYTES) stop();
+  };
+  const timer = setTimeout(stop, DRAIN_TIMEOUT_MS);
+  source.on('data', onData);
+  source.once('end', stop);
+  source.once('close', stop);
+  source.resume();
 }
 
 function isProxyResult(value: unknown): value is ProxyResult {

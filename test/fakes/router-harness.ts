@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { listenOnLoopback, pollUntil } from './fake-server.js';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
-import type { GatewayDeps } from '../../lambdas/gateway/deps.js';
+import { DEFAULT_BOUNDS, type GatewayDeps } from '../../lambdas/gateway/deps.js';
 import type { ApiKeyPrincipal } from '../../lambdas/gateway/ports.js';
 import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
@@ -52,7 +52,10 @@ export function portDoubles(): PortDoubles {
     },
     providerKeys: {
       byName: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.providerKeys.get(name) : undefined),
-      all: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.providerKeys.values()] : []),
+      list: async (accountId) =>
+        accountId === PRINCIPAL.accountId
+          ? [...doubles.providerKeys.values()].map(({ providerKeyId, name, provider }) => ({ providerKeyId, name, provider }))
+          : [],
       providers: async (accountId) => new Map(accountId === PRINCIPAL.accountId ? [...doubles.providerKeys].map(([name, c]) => [name, c.provider]) : []),
     },
     routing: {
@@ -72,7 +75,8 @@ export function portDoubles(): PortDoubles {
     assertSafeBaseUrl: async (url) => {
       if (doubles.refuseBaseUrls.has(url)) throw new Error('refused');
     },
-    timeouts: { streamFirstTokenMs: 400, responseMs: 400, modelsMs: 400 },
+    timeouts: { streamFirstTokenMs: 400, responseMs: 400, streamIdleMs: 400, requestMs: 60_000, modelsMs: 400 },
+    bounds: DEFAULT_BOUNDS,
     log: (entry) => void doubles.logs.push(JSON.stringify(entry)),
   };
   return doubles;

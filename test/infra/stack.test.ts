@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { REQUEST_DURATION_CAP_MS } from '../../lambdas/gateway/deps.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
@@ -67,6 +68,14 @@ describe('streaming router integration', () => {
       },
     });
     expect(resources[logicalId(stack.api.functions['chat-completions'])]!.Properties.Timeout).toBe(900);
+  });
+
+  it("the gateway's own request cap ends a request before the streaming Lambdas' timeout does, leaving time for its error event and record", () => {
+    for (const name of Object.keys(HANDLERS) as HandlerName[]) {
+      if (!HANDLERS[name].streaming) continue;
+      const timeoutMs = resources[logicalId(stack.api.functions[name])]!.Properties.Timeout * 1000;
+      expect(REQUEST_DURATION_CAP_MS).toBeLessThanOrEqual(timeoutMs - 60_000);
+    }
   });
 
   it('only the streaming handler streams; every other route is a buffered Lambda proxy', () => {

@@ -18,6 +18,10 @@ import { createConfigRepository } from '../../lambdas/store/accounts-configs.js'
 import { createProviderKeyRepository } from '../../lambdas/store/accounts-provider-keys.js';
 import { assertSafeBaseUrl } from '../../lambdas/keys/base-url-guard.js';
 import { newId } from '../../lambdas/keys/key-material.js';
+import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type LogEntry } from '../../lambdas/gateway/deps.js';
+import { createModelLister } from '../../lambdas/gateway/model-list.js';
+import type { RoutingStore } from '../../lambdas/gateway/ports.js';
+import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createTestTables } from '../support/tables.js';
 import { ENTERPRISE } from '../support/plans.js';
 
@@ -73,7 +77,7 @@ describe('provider keys', () => {
       apiKey: secret,
     });
     expect(await resolver.byName(accountId, 'nope')).toBeUndefined();
-    expect((await resolver.all(accountId)).map((c) => c.apiKey)).toEqual([secret]);
+    expect(await resolver.list(accountId)).toEqual([{ providerKeyId: created.id, name: 'openai', provider: 'openai' }]);
     // Another account cannot resolve it, even knowing the name.
     expect(await resolver.byName(newId('acc'), 'openai')).toBeUndefined();
   });
@@ -208,10 +212,36 @@ describe('provider keys are bound to their endpoint', () => {
     ] as const) {
       await tamper(accountId, created.id, attribute, value);
       await expect(createProviderKeyResolver(keySource()).byName(accountId, 'vllm')).rejects.toThrow('could not be decrypted');
-      await expect(createProviderKeyResolver(keySource()).all(accountId)).rejects.toThrow('could not be decrypted');
+      // Listing decrypts nothing, so a tampered key cannot break it; opening the key fails.
+      expect(await createProviderKeyResolver(keySource()).list(accountId)).toHaveLength(1);
       await tamper(accountId, created.id, attribute, attribute === 'provider' ? 'custom' : 'http://127.0.0.1:9/v1');
     }
     expect((await createProviderKeyResolver(keySource()).byName(accountId, 'vllm'))?.apiKey).toBe(secret);
+  });
+
+  it('a key whose baseUrl was changed in the table is left out of GET /v1/models (logged by id), and the others are listed', async () => {
+    const accountId = newId('acc');
+    const tampered = await providerKeys().create(
+      accountId,
+      { provider: 'openai', name: 'moved', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' },
+      ENTERPRISE,
+    );
+    await providerKeys().create(accountId, { provider: 'anthropic', name: 'kept', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1' }, ENTERPRISE);
+    await tamper(accountId, tampered.id, 'baseUrl', 'http://127.0.0.1:10/v1');
+    const logs: LogEntry[] = [];
+    const listModels = createModelLister({
+      providerKeys: createProviderKeyResolver(keySource()),
+      assertSafeBaseUrl: async () => undefined,
+      timeouts: DEFAULT_TIMEOUTS,
+      bounds: DEFAULT_BOUNDS,
+      routing: { store: { configNames: async () => [] } as unknown as RoutingStore, health: new TargetHealth() },
+      log: (entry) => logs.push(entry),
+    });
+    const ids = (await listModels(accountId)).map((m) => m.id);
+    // Nothing listens on port 9: the kept key is listed from the catalog.
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => id.startsWith('kept/'))).toBe(true);
+    expect(logs).toEqual([{ level: 'warn', msg: expect.any(String), providerKeyId: tampered.id }]);
   });
 
   it('P2: a warm resolver does not serve its cached plaintext once the record it reads names another baseUrl', async () => {

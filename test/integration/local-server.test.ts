@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { AccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
@@ -119,5 +121,97 @@ describe('local server', () => {
     expect(events[0]).toMatchObject({ pathParameters: { id: 'pk-1' }, requestContext: { authorizer: { claims: { sub: 'user-1' } } } });
     const rejected = await fetch(`${server.url}/v1/provider-keys/pk-1`, { method: 'DELETE', headers: { authorization: 'Bearer bad' } });
     expect(rejected.status).toBe(401);
+  });
+});
+
+/** One response read off a raw connection, and whether the connection was reset while the request was being sent. */
+interface RawExchange {
+  readonly status: number;
+  readonly headers: string;
+  readonly body: string;
+  readonly resetWhileSending: boolean;
+}
+
+/**
+ * Sends `parts` over a raw connection one after the other, as a client that sends its whole request before it
+ * reads would, then reads one response (to its content-length).
+ */
+function rawExchange(url: string, parts: readonly (string | Buffer)[]): Promise<RawExchange> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = Buffer.alloc(0);
+    let sent = false;
+    let resetWhileSending = false;
+    const tryParse = () => {
+      const end = received.indexOf('\r\n\r\n');
+      if (!sent || end === -1) return;
+      const headers = received.subarray(0, end).toString('latin1');
+      const length = Number(/content-length: *(\d+)/i.exec(headers)?.[1] ?? NaN);
+      const body = received.subarray(end + 4);
+      if (body.length < length) return;
+      socket.destroy();
+      resolve({ status: Number(headers.split(' ')[1]), headers, body: body.subarray(0, length).toString('utf8'), resetWhileSending });
+    };
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      tryParse();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (!sent) resetWhileSending = true;
+      else reject(err);
+    });
+    socket.once('connect', async () => {
+      for (const part of parts) {
+        if (socket.destroyed) break;
+        if (!socket.write(part)) await once(socket, 'drain').catch(() => undefined);
+      }
+      sent = true;
+      tryParse();
+    });
+  });
+}
+
+const MIB = 1024 * 1024;
+
+describe('local server: its own protocol errors, in OpenAI shape, read by a client that sends its whole request first', () => {
+  function expectOpenAIError(exchange: RawExchange, status: number, code: string): void {
+    expect(exchange.resetWhileSending).toBe(false);
+    expect(exchange.status).toBe(status);
+    expect(exchange.headers).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(exchange.body)).toEqual({ error: { message: expect.any(String), type: expect.any(String), param: null, code } });
+  }
+
+  it('431 for a 17 KB header, though the client goes on sending headers and a body', async () => {
+    const exchange = await rawExchange(server.url, [
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n`,
+      `Content-Type: application/json\r\nContent-Length: ${MIB}\r\n\r\n`,
+      Buffer.alloc(MIB, 0x61),
+    ]);
+    expectOpenAIError(exchange, 431, 'request_header_fields_too_large');
+  });
+
+  it('400 for a malformed request line', async () => {
+    expectOpenAIError(await rawExchange(server.url, ['GET /v1/models HTTP/1.1 nonsense\r\nHost: x\r\n\r\n']), 400, 'malformed_request');
+    expectOpenAIError(await rawExchange(server.url, ['\u0001\u0002 / HTTP/1.1\r\n\r\n']), 400, 'malformed_request');
+  });
+
+  it('413 for a declared 12 MB body, read by the client after it has sent all of it', async () => {
+    const exchange = await rawExchange(server.url, [
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${12 * MIB}\r\n\r\n`,
+      ...Array.from({ length: 12 }, () => Buffer.alloc(MIB, 0x61)),
+    ]);
+    expectOpenAIError(exchange, 413, 'payload_too_large');
+    expect(exchange.headers).toMatch(/connection: close/i);
+  });
+
+  it('413 for a chunked body that grows past 10 MB, read by the client after its last chunk', async () => {
+    const chunk = Buffer.concat([Buffer.from(`${MIB.toString(16)}\r\n`), Buffer.alloc(MIB, 0x61), Buffer.from('\r\n')]);
+    const exchange = await rawExchange(server.url, [
+      'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      ...Array.from({ length: 12 }, () => chunk),
+      '0\r\n\r\n',
+    ]);
+    expectOpenAIError(exchange, 413, 'payload_too_large');
   });
 });

@@ -76,6 +76,8 @@ export class AttemptLoop {
   private readonly request: ClientChatRequest;
   private readonly clientSignal: AbortHook;
   private readonly receivedAt: number;
+  /** When the request's time is up: no upstream call runs past it. */
+  private readonly deadline: number;
   private readonly body: Readonly<Record<string, unknown>>;
   private readonly needs;
 
@@ -88,6 +90,7 @@ export class AttemptLoop {
     this.request = inbound.request;
     this.clientSignal = inbound.clientSignal;
     this.receivedAt = inbound.receivedAt;
+    this.deadline = inbound.receivedAt + deps.timeouts.requestMs;
     this.body = upstreamBody(inbound.request.body, route.decision.systemPrompt);
     this.needs = requiredCapabilities(this.body);
   }
@@ -170,7 +173,12 @@ export class AttemptLoop {
     for (let retry = 0; ; retry++) {
       const startedAt = Date.now();
       this.calls++;
-      const call = new UpstreamCall(this.clientSignal, this.request.stream ? policy.firstTokenTimeoutMs : policy.responseTimeoutMs);
+      const call = new UpstreamCall(this.clientSignal, {
+        startMs: this.request.stream ? policy.firstTokenTimeoutMs : policy.responseTimeoutMs,
+        idleMs: policy.idleTimeoutMs,
+        deadline: this.deadline,
+        answerBytes: this.deps.bounds.answerBytes,
+      });
       let started: StartedAnswer;
       try {
         const response = await call.send(ready.upstreamRequest, ready.adapter);
@@ -214,9 +222,11 @@ export class AttemptLoop {
       await started.finish();
       call.close();
     }
-    if (started.brokeMidStream()) {
-      this.attempts[this.attempts.length - 1] = { ...record, outcome: 'stream_error' };
-      health.failed(ready.healthKey, 'network');
+    const broke = started.midStreamFailure();
+    if (broke) {
+      const { outcome, healthKind } = midStreamOutcome(broke);
+      this.attempts[this.attempts.length - 1] = { ...record, outcome };
+      if (healthKind) health.failed(ready.healthKey, healthKind);
     }
     return { delivered };
   }
@@ -319,6 +329,17 @@ function outcomeOf(failure: UpstreamFailure): AttemptOutcome {
     default:
       return failure.kind;
   }
+}
+
+/**
+ * How a stream that broke after its first chunk is recorded, and what it says of the target's health: a client that
+ * left says nothing, nor does a stream cut by the request's duration cap; an idle stream is the target's timeout.
+ */
+function midStreamOutcome(err: Error): { outcome: AttemptOutcome; healthKind?: FailureKind } {
+  if (err instanceof ClientDisconnectedError) return { outcome: 'client_disconnected' };
+  if (err instanceof UpstreamError && err.failure.kind === 'timeout')
+    return { outcome: 'timeout', healthKind: err.failure.limit === 'idle' ? 'timeout' : undefined };
+  return { outcome: 'stream_error', healthKind: 'network' };
 }
 
 /** How a failure counts against the target: rate limits cool it down, the rest count toward its breaker. */

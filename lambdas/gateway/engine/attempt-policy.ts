@@ -1,4 +1,4 @@
-import { DEFAULT_RELIABILITY, type FallbackOn, type RoutingConfig } from '../../routing/config-schema.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_RELIABILITY, type FallbackOn, type RoutingConfig } from '../../routing/config-schema.js';
 import type { UpstreamFailure } from '../../providers/types.js';
 import type { GatewayTimeouts } from '../deps.js';
 
@@ -13,6 +13,8 @@ export interface AttemptPolicy {
   readonly firstTokenTimeoutMs: number;
   /** A non-streamed attempt's limit until its whole answer. */
   readonly responseTimeoutMs: number;
+  /** After a stream's first token, the longest wait for its next chunk. */
+  readonly idleTimeoutMs: number;
   /** The pause before retry `n` (0-based) of the same target. */
   readonly backoffMs: (n: number) => number;
 }
@@ -25,6 +27,7 @@ export function directPolicy(timeouts: GatewayTimeouts): AttemptPolicy {
     skipUnhealthy: false,
     firstTokenTimeoutMs: timeouts.streamFirstTokenMs,
     responseTimeoutMs: timeouts.responseMs,
+    idleTimeoutMs: timeouts.streamIdleMs,
     backoffMs,
   };
 }
@@ -43,6 +46,7 @@ export function configPolicy(config: RoutingConfig): AttemptPolicy {
     // `timeoutMs` bounds every attempt until it answers; a stream's first token may have a tighter limit.
     firstTokenTimeoutMs: Math.min(r.firstTokenTimeoutMs, r.timeoutMs),
     responseTimeoutMs: r.timeoutMs,
+    idleTimeoutMs: config.reliability?.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     backoffMs,
   };
 }

@@ -67,7 +67,12 @@ async function completeText(
     includeUsage: false,
   };
   // The classifier's own timeout aborts `signal`; this bound only guards against a caller that never does.
-  const call = new UpstreamCall(signal, deps.timeouts.responseMs);
+  const call = new UpstreamCall(signal, {
+    startMs: deps.timeouts.responseMs,
+    idleMs: deps.timeouts.streamIdleMs,
+    deadline: Date.now() + deps.timeouts.requestMs,
+    answerBytes: deps.bounds.answerBytes,
+  });
   try {
     const response = await call.send(adapter.chatRequest(request, credentials), adapter);
     const answer = await adapter.readChatResponse(response);

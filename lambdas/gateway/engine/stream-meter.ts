@@ -1,5 +1,5 @@
 import { isFinishReason, type FinishReason } from '../../store/activity-record.js';
-import { estimateUsage, generatedText } from '../../catalog/index.js';
+import { CompletionTokenCounter, estimateUsage, generatedText } from '../../catalog/index.js';
 import type { ChatChunk, Usage } from '../../providers/types.js';
 
 /** What a response tells about itself, for the activity record; never any content. */
@@ -19,8 +19,8 @@ export function answerUsage(usage: Usage | undefined, requestBody: Readonly<Reco
 /** Watches chunks go by: time to the first token, the finish reason and the usage chunk. */
 export class StreamMeter {
   readonly metering: Metering = {};
-  /** The generated text, kept in memory only to estimate usage when the upstream sends none (never stored, P1). */
-  #generated = '';
+  /** The generated text's tokens, counted as it goes by in case the upstream reports no usage (the text is never stored, P1). */
+  #generated = new CompletionTokenCounter();
 
   constructor(
     private readonly startedAt: number,
@@ -33,13 +33,12 @@ export class StreamMeter {
     if (m.ttftMs === undefined && hasToken(chunk)) m.ttftMs = Math.max(0, this.now() - this.startedAt);
     if (choice?.finish_reason && isFinishReason(choice.finish_reason)) m.finishReason = choice.finish_reason;
     if (chunk.usage) m.usage = chunk.usage;
-    else if (choice) this.#generated += generatedText(choice.delta);
+    else if (choice) this.#generated.add(generatedText(choice.delta));
   }
 
   /** At the end of the stream: estimates usage if the upstream sent none. */
   finish(requestBody: Readonly<Record<string, unknown>>): void {
-    this.metering.usage ??= estimateUsage(requestBody, this.#generated);
-    this.#generated = '';
+    this.metering.usage ??= estimateUsage(requestBody, this.#generated.tokens);
   }
 }
 

@@ -4,7 +4,8 @@
 import Agent from 'undici/lib/dispatcher/agent.js';
 import type { Dispatcher } from 'undici';
 import { connectTimeLookup } from '../../keys/base-url-guard.js';
-import type { UpstreamHttpRequest, UpstreamResponse } from '../../providers/types.js';
+import { UpstreamError, type UpstreamHttpRequest, type UpstreamResponse } from '../../providers/types.js';
+import { DEFAULT_BOUNDS } from '../deps.js';
 import type { AbortHook } from './abort-switch.js';
 
 /**
@@ -12,8 +13,8 @@ import type { AbortHook } from './abort-switch.js';
  * dispatch interface. It takes less of the gateway's CPU per request than Node's own http client (`npm run
  * bench:peer`), and the small handler below less than undici's `request`, whose body is a Node `Readable`;
  * global `fetch` adds WHATWG stream plumbing on top. No `accept-encoding` is sent, so bodies arrive as the bytes
- * the adapters parse. undici's own timeouts are off: UpstreamCall bounds the wait for the first byte, and a
- * stream may then run as long as Lambda allows, as with any streaming client.
+ * the adapters parse. undici's own timeouts are off: UpstreamCall bounds each call in time. A body read whole
+ * (`text()`) is bounded in size here; a streamed body is held only up to HIGH_WATER_BYTES at a time.
  */
 let agent: Agent | undefined;
 /** Strict until the router's container says otherwise: only the local runtime lets upstreams be on loopback. */
@@ -37,12 +38,18 @@ const HIGH_WATER_BYTES = 64 * 1024;
 /** How much of an unwanted body is read to its end to keep the connection; past this it is closed instead. */
 const DISCARD_LIMIT_BYTES = 128 * 1024;
 
-export function sendUpstream(upstream: UpstreamHttpRequest, signal: AbortHook): Promise<UpstreamResponse> {
+/** Sends one request; `maxBodyBytes` bounds a body read whole with `text()`. */
+export function sendUpstream(upstream: UpstreamHttpRequest, signal: AbortHook, maxBodyBytes = DEFAULT_BOUNDS.answerBytes): Promise<UpstreamResponse> {
   const url = new URL(upstream.url);
   return new Promise((resolve, reject) => {
     const options = { origin: url.origin, path: url.pathname + url.search, method: upstream.method, headers: upstream.headers, body: upstream.body };
-    upstreamAgent().dispatch(options, new UpstreamExchange(signal, resolve, reject));
+    upstreamAgent().dispatch(options, new UpstreamExchange(signal, maxBodyBytes, resolve, reject));
   });
+}
+
+/** A body read whole that would pass the limit: the upstream's fault, and nothing more of it is kept. */
+function bodyTooLarge(maxBodyBytes: number): UpstreamError {
+  return new UpstreamError({ kind: 'stream', message: `The upstream answer is larger than the gateway's limit of ${maxBodyBytes} bytes.` });
 }
 
 /** One call's dispatch handler, and the response it resolves with once the status and headers are in. */
@@ -65,6 +72,7 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse {
 
   constructor(
     private readonly signal: AbortHook,
+    private readonly maxBodyBytes: number,
     private readonly resolve: (response: UpstreamResponse) => void,
     private readonly reject: (err: Error) => void,
   ) {
@@ -96,7 +104,8 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse {
     }
     this.#chunks.push(chunk);
     this.#unread += chunk.length;
-    if (this.#unread >= HIGH_WATER_BYTES && !this.#collecting) controller.pause();
+    if (this.#collecting) this.#checkSize(this.#unread);
+    else if (this.#unread >= HIGH_WATER_BYTES) controller.pause();
     this.#notify();
   }
 
@@ -106,7 +115,8 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.#failure = err;
+    // A body refused for its size has failed already; the abort that follows is only its consequence.
+    this.#failure ??= err;
     this.#finish();
     if (!this.#answered) this.reject(err);
   }
@@ -118,9 +128,12 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse {
 
   async text(): Promise<string> {
     this.#collecting = true;
+    // A declared length over the limit fails before the body is read.
+    this.#checkSize(Math.max(this.#unread, Number(this.header('content-length')) || 0));
     this.#controller?.resume();
-    while (!this.#ended) {
+    for (;;) {
       if (this.#failure) throw this.#failure;
+      if (this.#ended) break;
       await new Promise<void>((wake) => (this.#wake = wake));
     }
     const text = Buffer.concat(this.#chunks, this.#unread).toString('utf8');
@@ -159,6 +172,14 @@ class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamResponse {
     this.#discarded = this.#unread;
     this.#chunks = [];
     this.#controller?.resume();
+  }
+
+  /** While the body is read whole: past the limit, drop what was read and close the connection. */
+  #checkSize(size: number): void {
+    if (size <= this.maxBodyBytes || this.#failure) return;
+    this.#failure = bodyTooLarge(this.maxBodyBytes);
+    this.#chunks = [];
+    this.#controller?.abort(this.#failure);
   }
 
   #notify(): void {

@@ -4,7 +4,8 @@ import type { GatewayDeps } from '../../gateway/deps.js';
 import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
 import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { writeText } from '../../gateway/transport/response-writer.js';
-import { ApiError } from '../../http/errors.js';
+import type { ApiError } from '../../http/errors.js';
+import { parseRequestJson } from '../../http/request-json.js';
 import { bodyText, headerValue } from '../../http/request-event.js';
 import { bearerToken, callerOf } from '../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
@@ -17,7 +18,7 @@ import { completionToMessage } from './to-message.js';
 export const anthropicEdge: ChatEdge = {
   name: 'messages request',
   authenticate,
-  parse: (event) => messagesToChatRequest(parseJson(bodyText(event))),
+  parse: (event) => messagesToChatRequest(parseRequestJson(bodyText(event))),
   deliver,
   errorBody: (error) => JSON.stringify(anthropicErrorBody(error)),
 };
@@ -31,14 +32,6 @@ export function createMessagesHandler(getDeps: () => GatewayDeps) {
 function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
   const key = headerValue(event.headers, 'x-api-key')?.trim() || bearerToken(event.headers);
   return callerOf(deps.authenticator, key, 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
-}
-
-function parseJson(text: string | null): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    throw new ApiError('invalid_request', 'The request body is not valid JSON.');
-  }
 }
 
 async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClientChatRequest } from '../../gateway/engine/route-chat.js';
 import { ApiError } from '../../http/errors.js';
+import { parseRequestJson } from '../../http/request-json.js';
 import { parseOrThrow } from '../../http/zod-errors.js';
 import { TARGET_MODEL } from '../../routing/config-schema.js';
 
@@ -34,13 +35,7 @@ export const chatRequestSchema = z
 
 /** The request body (raw text) as a ClientChatRequest, or an ApiError naming the offending field. */
 export function parseChatRequest(text: string | null | undefined): ClientChatRequest {
-  let json: unknown;
-  try {
-    json = JSON.parse(text ?? '');
-  } catch {
-    throw new ApiError('invalid_request', 'The request body is not valid JSON.');
-  }
-  return chatRequestFromJson(json);
+  return chatRequestFromJson(parseRequestJson(text));
 }
 
 /** A parsed JSON body (OpenAI's chat shape, as sent or as translated by an inbound edge) as a ClientChatRequest. */

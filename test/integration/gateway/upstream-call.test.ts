@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientDisconnectedError } from '../../../lambdas/gateway/client-errors.js';
-import { UpstreamCall } from '../../../lambdas/gateway/transport/upstream-call.js';
+import { UpstreamCall, type CallLimits } from '../../../lambdas/gateway/transport/upstream-call.js';
 import { allowLoopbackUpstreams } from '../../../lambdas/gateway/transport/upstream-http.js';
 import { UpstreamError, type ProviderAdapter, type UpstreamHttpRequest, type UpstreamResponse } from '../../../lambdas/providers/types.js';
+
+/** A call's limits with the given start limit; the rest far away. */
+const limits = (startMs: number): CallLimits => ({ startMs, idleMs: 60_000, deadline: Date.now() + 600_000, answerBytes: 1 << 20 });
 
 /** An adapter that only sends, over the gateway's transport unless it brings its own `send` (as Bedrock's does). */
 const adapter = (send?: ProviderAdapter['send']) => ({ send, readFailure: async () => ({ kind: 'http', status: 500 }) }) as unknown as ProviderAdapter;
@@ -34,7 +37,7 @@ describe('UpstreamCall: the client and the first-byte timeout abort the upstream
 
   it('a client that goes away closes the upstream connection and is told apart from a failure', async () => {
     const client = new AbortController();
-    const attempt = new UpstreamCall(client.signal, 60_000);
+    const attempt = new UpstreamCall(client.signal, limits(60_000));
     const sent = attempt.send(request, adapter());
     setTimeout(() => client.abort(), 50);
     await expect(sent).rejects.toBeInstanceOf(ClientDisconnectedError);
@@ -43,7 +46,7 @@ describe('UpstreamCall: the client and the first-byte timeout abort the upstream
   });
 
   it('no first byte within the timeout is a timeout, and the upstream connection is closed', async () => {
-    const attempt = new UpstreamCall(new AbortController().signal, 50);
+    const attempt = new UpstreamCall(new AbortController().signal, limits(50));
     const sent = attempt.send(request, adapter());
     await expect(sent).rejects.toEqual(new UpstreamError({ kind: 'timeout' }));
     await closedByCaller;
@@ -55,7 +58,7 @@ describe('UpstreamCall: the client and the first-byte timeout abort the upstream
     client.abort();
     let reached = false;
     server.once('request', () => (reached = true));
-    const attempt = new UpstreamCall(client.signal, 60_000);
+    const attempt = new UpstreamCall(client.signal, limits(60_000));
     await expect(attempt.send(request, adapter())).rejects.toBeInstanceOf(ClientDisconnectedError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(reached).toBe(false);
@@ -72,12 +75,12 @@ describe('UpstreamCall: the client and the first-byte timeout abort the upstream
         }),
     );
     const client = new AbortController();
-    const byClient = new UpstreamCall(client.signal, 60_000);
+    const byClient = new UpstreamCall(client.signal, limits(60_000));
     const sent = byClient.send(request, hanging);
     client.abort();
     await expect(sent).rejects.toBeInstanceOf(ClientDisconnectedError);
     byClient.close();
-    const byTimeout = new UpstreamCall(new AbortController().signal, 20);
+    const byTimeout = new UpstreamCall(new AbortController().signal, limits(20));
     await expect(byTimeout.send(request, hanging)).rejects.toEqual(new UpstreamError({ kind: 'timeout' }));
     byTimeout.close();
     expect(seen).toHaveLength(2);

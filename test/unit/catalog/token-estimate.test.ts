@@ -1,4 +1,4 @@
-import { estimateUsage, generatedText } from '../../../lambdas/catalog/token-estimate.js';
+import { CompletionTokenCounter, estimateUsage, generatedText } from '../../../lambdas/catalog/token-estimate.js';
 
 const sentence = 'The quick brown fox jumps over the lazy dog. ';
 
@@ -75,5 +75,37 @@ describe('generatedText', () => {
     expect(generatedText(undefined)).toBe('');
     expect(generatedText({ content: null, tool_calls: [null, { function: 3 }] })).toBe('');
     expect(generatedText('text')).toBe('');
+  });
+});
+
+describe('CompletionTokenCounter', () => {
+  /** `text` in pieces of 1 to 40 characters, as a stream's deltas would bring it. */
+  const pieces = (text: string): string[] => {
+    const out: string[] = [];
+    for (let i = 0, n = 1; i < text.length; i += n, n = (n * 7 + 3) % 40 || 1) out.push(text.slice(i, i + n));
+    return out;
+  };
+  const countOf = (parts: readonly string[]) => {
+    const counter = new CompletionTokenCounter();
+    for (const part of parts) counter.add(part);
+    return counter.tokens;
+  };
+
+  it('counts a long streamed text batch by batch exactly as the whole text would be counted', () => {
+    const text = `${sentence.repeat(400)}\n\n  indented: code(1, 2);\n${'Déjà vu, naïve café. 東京は晴れ。 '.repeat(300)}emoji 🎉🎉 end`;
+    expect(text.length).toBeGreaterThan(20_000);
+    expect(countOf(pieces(text))).toBe(estimateUsage({ messages: [] }, text).completion_tokens);
+    expect(estimateUsage({ messages: [] }, countOf(pieces(text)))).toEqual(estimateUsage({ messages: [] }, text));
+  });
+
+  it('counts text without whitespace in pieces, close to the whole count', () => {
+    const base64ish = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0123456789'.repeat(2_000);
+    const whole = estimateUsage({ messages: [] }, base64ish).completion_tokens;
+    const streamed = countOf(pieces(base64ish));
+    expect(Math.abs(streamed - whole) / whole).toBeLessThan(0.01);
+  });
+
+  it('counts nothing for no text', () => {
+    expect(new CompletionTokenCounter().tokens).toBe(0);
   });
 });

@@ -102,7 +102,7 @@ describe('managementHandler', () => {
     const res = await handler(event('POST', '{"name": "canary-body'), ctx);
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain('canary-body');
-    expect(JSON.parse(res.body).error).toMatchObject({ type: 'invalid_request_error', message: 'Request body is not valid JSON.' });
+    expect(JSON.parse(res.body).error).toMatchObject({ type: 'invalid_request_error', message: 'The request body is not valid JSON.' });
     expect(res.headers).toMatchObject(HEADERS);
     expect(seen).toHaveLength(0);
   });

@@ -72,6 +72,6 @@ describe('bedrock provider keys: a region, no key', () => {
 
     const resolver = createProviderKeyResolver({ store, cipher: noCipher });
     expect(await resolver.byName('acc1', 'aws')).toEqual({ providerKeyId: created.id, name: 'aws', provider: 'bedrock', region: 'eu-west-3', apiKey: '' });
-    expect(await resolver.all('acc1')).toHaveLength(1);
+    expect(await resolver.list('acc1')).toEqual([{ providerKeyId: created.id, name: 'aws', provider: 'bedrock' }]);
   });
 });
