@@ -6,6 +6,7 @@ import type { GatewayDeps } from '../../../gateway/deps.js';
 import type { ChatAnswer, RouteOutcome } from '../../../gateway/engine/route-chat.js';
 import { endResponse, openResponse, writeText } from '../../../gateway/transport/response-writer.js';
 import { ApiError, toApiError } from '../../../http/errors.js';
+import { parseRequestJson } from '../../../http/request-json.js';
 import { bodyText } from '../../../http/request-event.js';
 import { passedThroughEvent, servesResponses } from '../../../providers/openai/responses.js';
 import type { ChatChunk } from '../../../providers/types.js';
@@ -39,20 +40,12 @@ function responsesEdge(getDeps: () => ResponsesDeps): ChatEdge<ResponsesChatRequ
     name: 'responses request',
     authenticate: (deps, event) => bearerCaller(deps.authenticator, event.headers),
     async parse(event, caller) {
-      const json = parseJson(bodyText(event));
+      const json = parseRequestJson(bodyText(event));
       return readResponsesRequest(json, await ResponseState.forAccount(getDeps().stateKeys, caller.accountId));
     },
     deliver,
     errorBody: (error) => JSON.stringify(error.toBody()),
   };
-}
-
-function parseJson(text: string | null): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    throw new ApiError('invalid_request', 'The request body is not valid JSON.');
-  }
 }
 
 async function deliver(answer: ChatAnswer, request: ResponsesChatRequest, open: OpenSuccess, outcome: RouteOutcome): Promise<ApiError | undefined> {
