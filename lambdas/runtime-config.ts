@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminMfaModeSchema, type AdminMfaMode } from './auth/admin-mfa.js';
 import { planCatalog, planIdSchema, planOverridesSchema, type PlanCatalog } from './plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from './store/tables.js';
 
@@ -34,6 +35,8 @@ const envSchema = z.object({
     })
     .pipe(planOverridesSchema),
   ROUKEY_DEFAULT_PLAN: planIdSchema.default('free'),
+  /** `roukey:adminMfa`: whether admin routes ask for a sign-in protected by TOTP. */
+  ROUKEY_ADMIN_MFA: adminMfaModeSchema.default('optional'),
 });
 
 export interface RuntimeConfig {
@@ -44,6 +47,7 @@ export interface RuntimeConfig {
   readonly allowLoopbackBaseUrl: boolean;
   readonly cognito: { readonly userPoolId?: string; readonly clientId?: string; readonly endpoint?: string };
   readonly plans: PlanCatalog;
+  readonly adminMfa: AdminMfaMode;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -68,6 +72,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     allowLoopbackBaseUrl: parsed.ALLOW_LOOPBACK_BASE_URL === 'true',
     cognito: { userPoolId: parsed.COGNITO_USER_POOL_ID, clientId: parsed.COGNITO_CLIENT_ID, endpoint: parsed.COGNITO_ENDPOINT },
     plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
+    adminMfa: parsed.ROUKEY_ADMIN_MFA,
   };
 }
 

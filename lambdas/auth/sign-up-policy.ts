@@ -65,6 +65,11 @@ export interface SignUpAttempt {
   /** Cognito's `triggerSource`: `PreSignUp_SignUp`, `PreSignUp_ExternalProvider` or `PreSignUp_AdminCreateUser`. */
   readonly triggerSource: string;
   readonly email?: string;
+  /**
+   * Whether the provider vouches for the address (a federated sign-up's mapped `email_verified`). A self sign-up's
+   * address is verified by Cognito's code before the account can be used, so it needs no flag.
+   */
+  readonly emailVerified?: boolean;
 }
 
 /** Why a sign-up is refused (the message the person sees), or undefined when it may go ahead. */
@@ -76,6 +81,10 @@ export function signUpRefusal(policy: SignUpPolicy, attempt: SignUpAttempt): str
   if (policy.mode === 'open') return undefined;
   if (policy.mode === 'invite') return 'Sign-up is by invitation only: ask an administrator of this RouKey deployment to invite you.';
   const domain = emailDomain(attempt.email);
+  // A provider's unverified address proves nothing about the domain it names.
+  if (attempt.triggerSource === 'PreSignUp_ExternalProvider' && attempt.emailVerified !== true) {
+    return 'Sign-up is open to approved email domains only, and your provider does not say this address is verified: verify it there first.';
+  }
   if (domain !== undefined && policy.domains.includes(domain)) return undefined;
   return `Sign-up is open to approved email domains only${domain === undefined ? '' : `, and ${domain} is not one of them`}: ask an administrator to invite you.`;
 }
