@@ -21,6 +21,12 @@ const envSchema = z.object({
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
   /** Locally: cognito-local's URL. In AWS the issuer is derived from region and pool id. */
   COGNITO_ENDPOINT: z.url().optional(),
+  /** Managed login's base URL (`https://<prefix>.auth.<region>.amazoncognito.com` or the custom domain). */
+  COGNITO_DOMAIN: z.url().optional(),
+  /** The dashboard's app client (authorization code + PKCE through managed login). */
+  COGNITO_DASHBOARD_CLIENT_ID: z.string().min(1).optional(),
+  /** The identity providers offered beside email and password (`Google`, `GitHub`), comma-separated. */
+  ROUKEY_SIGN_IN_PROVIDERS: z.string().default(''),
   /** The operator's changes to the plan catalog (`roukey:plans`), as JSON. */
   ROUKEY_PLANS: z
     .string()
@@ -45,7 +51,14 @@ export interface RuntimeConfig {
   readonly tables: Readonly<Record<TableName, string>>;
   readonly keyring: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly file: string };
   readonly allowLoopbackBaseUrl: boolean;
-  readonly cognito: { readonly userPoolId?: string; readonly clientId?: string; readonly endpoint?: string };
+  readonly cognito: {
+    readonly userPoolId?: string;
+    readonly clientId?: string;
+    readonly endpoint?: string;
+    readonly domain?: string;
+    readonly dashboardClientId?: string;
+    readonly identityProviders: readonly string[];
+  };
   readonly plans: PlanCatalog;
   readonly adminMfa: AdminMfaMode;
 }
@@ -70,7 +83,14 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     tables,
     keyring,
     allowLoopbackBaseUrl: parsed.ALLOW_LOOPBACK_BASE_URL === 'true',
-    cognito: { userPoolId: parsed.COGNITO_USER_POOL_ID, clientId: parsed.COGNITO_CLIENT_ID, endpoint: parsed.COGNITO_ENDPOINT },
+    cognito: {
+      userPoolId: parsed.COGNITO_USER_POOL_ID,
+      clientId: parsed.COGNITO_CLIENT_ID,
+      endpoint: parsed.COGNITO_ENDPOINT,
+      domain: parsed.COGNITO_DOMAIN,
+      dashboardClientId: parsed.COGNITO_DASHBOARD_CLIENT_ID,
+      identityProviders: parsed.ROUKEY_SIGN_IN_PROVIDERS.split(',').filter((name) => name !== ''),
+    },
     plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
     adminMfa: parsed.ROUKEY_ADMIN_MFA,
   };

@@ -40,7 +40,11 @@ export type FederatedSignUpOutcome =
  * linked, the sign-in is refused rather than made into a duplicate. Where admins must use TOTP, an admin is not
  * linked: a federated sign-in would skip it.
  */
-export async function linkFederatedSignUp(directory: LinkingDirectory, signUp: FederatedSignUp, options: { adminMfa: AdminMfaMode }): Promise<FederatedSignUpOutcome> {
+export async function linkFederatedSignUp(
+  directory: LinkingDirectory,
+  signUp: FederatedSignUp,
+  options: { adminMfa: AdminMfaMode },
+): Promise<FederatedSignUpOutcome> {
   const source = parseFederatedUsername(signUp.username);
   if (!source || !signUp.email) return { kind: 'new' };
   const existing = (await directory.usersWithEmail(signUp.email)).filter((u) => u.username !== signUp.username);

@@ -33,7 +33,10 @@ export function createAdminMfaGate(deps: { mode: AdminMfaMode; directory: Pick<U
         factors.set(username, known, FACTORS_TTL_MS);
       }
       if (!known.totp) {
-        throw forbidden('mfa_required', 'Administrators must sign in with TOTP on this deployment (roukey:adminMfa=required): set up an authenticator app, then sign in again.');
+        throw forbidden(
+          'mfa_required',
+          'Administrators must sign in with TOTP on this deployment (roukey:adminMfa=required): set up an authenticator app, then sign in again.',
+        );
       }
       if (known.linkedProviders.length > 0) {
         throw forbidden(

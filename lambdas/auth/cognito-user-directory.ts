@@ -5,7 +5,10 @@ import type { RuntimeConfig } from '../runtime-config.js';
 type Sdk = typeof import('@aws-sdk/client-cognito-identity-provider');
 
 /** One lazily loaded Cognito client per container: most calls never need it. Locally it talks to cognito-local. */
-export function cognitoConnector(config: Pick<RuntimeConfig, 'region' | 'cognito'>): () => Promise<{ sdk: Sdk; client: CognitoIdentityProviderClient }> {
+export function cognitoConnector(config: {
+  region: string;
+  cognito: Pick<RuntimeConfig['cognito'], 'endpoint'>;
+}): () => Promise<{ sdk: Sdk; client: CognitoIdentityProviderClient }> {
   let connection: Promise<{ sdk: Sdk; client: CognitoIdentityProviderClient }> | undefined;
   return () =>
     (connection ??= import('@aws-sdk/client-cognito-identity-provider').then((sdk) => ({
@@ -85,4 +88,3 @@ export function linkedProviders(identities: string | undefined): string[] {
     return [];
   }
 }
-

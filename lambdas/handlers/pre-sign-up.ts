@@ -31,7 +31,11 @@ export async function handler(event: PreSignUpTriggerEvent): Promise<PreSignUpTr
   const { email, email_verified } = event.request.userAttributes;
   const emailVerified = email_verified === 'true';
   if (event.triggerSource === 'PreSignUp_ExternalProvider') {
-    const outcome = await linkFederatedSignUp(directoryFor(event.userPoolId, setup), { username: event.userName, email, emailVerified }, { adminMfa: setup.adminMfa });
+    const outcome = await linkFederatedSignUp(
+      directoryFor(event.userPoolId, setup),
+      { username: event.userName, email, emailVerified },
+      { adminMfa: setup.adminMfa },
+    );
     // Neither the address nor the user names are logged: the outcome says enough.
     logger.info('Federated sign-up', { outcome: outcome.kind });
     if (outcome.kind === 'linked') return event;

@@ -263,7 +263,7 @@ describe('tracing (P7)', () => {
 
 describe('router concurrency (roukey:routerConcurrency)', () => {
   const reserved = ({ stack, resources }: ReturnType<typeof synth>, name: HandlerName) =>
-    resources[stack.getLogicalId(stack.api.functions[name].node.defaultChild as never)]!.Properties.ReservedConcurrentExecutions;
+    resources[stack.getLogicalId(stack.api.fn(name).node.defaultChild as never)]!.Properties.ReservedConcurrentExecutions;
   const names = Object.keys(HANDLERS) as HandlerName[];
 
   it('reserves nothing by default', () => {

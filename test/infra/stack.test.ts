@@ -8,7 +8,7 @@ import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
 import { TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
-import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
+import { MANAGEMENT_SCOPES } from '../../lambdas/auth/oauth-scopes.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
@@ -29,7 +29,7 @@ const ref = (construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt'
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 function statementsOf(handler: HandlerName): Statement[] {
-  const role = logicalId(stack.api.functions[handler].role as never);
+  const role = logicalId(stack.api.fn(handler).role as never);
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
@@ -53,14 +53,11 @@ describe('streaming router integration', () => {
         ResponseTransferMode: 'STREAM',
         TimeoutInMillis: 15 * 60 * 1000,
         Uri: {
-          'Fn::Join': [
-            '',
-            Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.functions['chat-completions']), '/response-streaming-invocations']),
-          ],
+          'Fn::Join': ['', Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.fn('chat-completions')), '/response-streaming-invocations'])],
         },
       },
     });
-    expect(resources[logicalId(stack.api.functions['chat-completions'])]!.Properties.Timeout).toBe(900);
+    expect(resources[logicalId(stack.api.fn('chat-completions'))]!.Properties.Timeout).toBe(900);
   });
 
   it('only the streaming handler streams; every other route is a buffered Lambda proxy', () => {
@@ -76,7 +73,7 @@ describe('streaming router integration', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const cognito = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
     expect(cognito).toHaveLength(ROUTES.filter((r) => r.auth === 'cognito').length);
-    for (const m of cognito) expect(m.Properties.AuthorizationScopes).toEqual([COGNITO_ACCESS_SCOPE]);
+    for (const m of cognito) expect(m.Properties.AuthorizationScopes).toEqual([...MANAGEMENT_SCOPES]);
   });
 });
 
@@ -168,7 +165,7 @@ describe('functions', () => {
   });
 
   it('bundles ESM with the createRequire banner and a source map', () => {
-    const fn = resources[logicalId(stack.api.functions['chat-completions'])]!;
+    const fn = resources[logicalId(stack.api.fn('chat-completions'))]!;
     const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
     const manifest = JSON.parse(readFileSync(join(app.outdir, 'RouKey.assets.json'), 'utf8'));
     const dir = join(app.outdir, manifest.files[hash].source.path);
