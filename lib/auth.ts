@@ -99,6 +99,8 @@ export class Auth extends Construct {
       // A public client (CLI, scripts): a secret could not be kept secret there.
       generateSecret: false,
       authFlows: { userPassword: true, userSrp: true },
+      // No redirects: CDK's default would allow the implicit grant to https://example.com through managed login.
+      disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       ...SESSION_TOKEN_VALIDITY,

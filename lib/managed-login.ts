@@ -81,7 +81,6 @@ export class DashboardSignIn extends Construct {
       enableTokenRevocation: true,
       ...SESSION_TOKEN_VALIDITY,
     });
-    for (const idp of props.identityProviders) this.client.node.addDependency(idp);
 
     this.branding = new CfnManagedLoginBranding(this, 'Branding', {
       userPoolId: props.userPool.userPoolId,
