@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { OidcAttributeRequestMethod, ProviderAttribute, type UserPool, type UserPoolDomain, UserPoolIdentityProviderOidc } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
@@ -37,11 +37,14 @@ export class GitHubOidc extends Construct {
   readonly provider: UserPoolIdentityProviderOidc;
   readonly signingKey: Key;
   readonly issuer: string;
+  /** Where GitHub sends people back: the GitHub OAuth app's authorization callback URL. */
+  readonly callbackUrl: string;
 
   constructor(scope: Construct, id: string, props: GitHubOidcProps) {
     super(scope, id);
     const { fn } = props;
     this.issuer = `${props.apiBaseUrl}${GITHUB_OIDC_PATH}`;
+    this.callbackUrl = `${this.issuer}/callback`;
     const idpResponse = `${props.domain.baseUrl()}/oauth2/idpresponse`;
 
     this.signingKey = new Key(this, 'SigningKey', {
@@ -102,11 +105,6 @@ export class GitHubOidc extends Construct {
         profilePicture: ProviderAttribute.other('picture'),
         preferredUsername: ProviderAttribute.other('preferred_username'),
       },
-    });
-
-    new CfnOutput(this, 'GitHubCallbackUrl', {
-      value: endpoint('callback'),
-      description: "Register as the GitHub OAuth app's authorization callback URL",
     });
   }
 }

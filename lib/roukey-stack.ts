@@ -96,6 +96,12 @@ export class RouKeyStack extends Stack {
       description: "Register as an authorized redirect URI of the Google OAuth client (Cognito's identity-provider response endpoint)",
     });
     if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
+    if (this.githubOidc) {
+      new CfnOutput(this, 'GitHubCallbackUrl', {
+        value: this.githubOidc.callbackUrl,
+        description: "Register as the GitHub OAuth app's authorization callback URL",
+      });
+    }
   }
 }
 

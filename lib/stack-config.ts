@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Construct } from 'constructs';
 import { adminMfaModeSchema } from '../lambdas/auth/admin-mfa.js';
 import { emailDomainSchema, emailDomainsSchema, signUpModeSchema, signUpPolicyIssues } from '../lambdas/auth/sign-up-policy.js';
+import { listText } from '../lambdas/list-text.js';
 import { planIdSchema, planOverridesSchema } from '../lambdas/plans/catalog.js';
 
 /** `cdk deploy -c key=value` passes strings: JSON-valued keys accept their JSON text too. */
@@ -45,15 +46,7 @@ const dashboardUrl = z
   .refine((url) => !/[?#]/.test(url), { error: 'must not carry a query or fragment' });
 
 /** GitHub organisation logins, as a JSON array or comma-separated. */
-const githubOrgs = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value.split(',').filter((org) => org.trim() !== '');
-    }
-  },
+const githubOrgs = listText(
   z
     .array(
       z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listText } from '../list-text.js';
 
 /**
  * Who may create a RouKey sign-in (`roukey:signUp`): `invite` (only people an admin invites), `domains` (self
@@ -18,15 +19,7 @@ export const emailDomainSchema = z
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a domain name such as example.com' });
 
 /** A list of domains: a JSON array, or a comma-separated string as `cdk deploy -c` and environment variables pass it. */
-export const emailDomainsSchema = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value.split(',').filter((d) => d.trim() !== '');
-    }
-  },
+export const emailDomainsSchema = listText(
   z.array(emailDomainSchema, { error: 'must be a list of domain names' }).max(100, { error: 'must list at most 100 domains' }),
 );
 

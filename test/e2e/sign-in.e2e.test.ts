@@ -24,6 +24,15 @@ const ADA: FakeGitHubUser = {
   ],
   orgs: ['Acme'],
 };
+/** What the provider says of Ada: her GitHub id, login, profile and verified primary address (not the other one). */
+const ADA_CLAIMS = {
+  sub: '4242',
+  email: 'ada@example.com',
+  email_verified: true,
+  name: 'Ada Lovelace',
+  preferred_username: 'ada',
+  picture: 'https://avatars.example/4242',
+};
 const UNVERIFIED: FakeGitHubUser = { id: 7, login: 'eve', emails: [{ email: 'eve@example.com', primary: true, verified: false }], orgs: ['acme'] };
 const OUTSIDER: FakeGitHubUser = { id: 8, login: 'mallory', emails: [{ email: 'm@example.com', primary: true, verified: true }], orgs: ['other-org'] };
 
@@ -124,29 +133,14 @@ describe('P16: the GitHub OIDC provider, end to end against a fake GitHub on 127
 
     const jwks = createRemoteJWKSet(new URL(discovery.jwks_uri));
     const { payload, protectedHeader } = await jwtVerify(tokens.id_token, jwks, { issuer, audience: clientId, algorithms: ['RS256'] });
-    expect(payload).toMatchObject({
-      sub: '4242',
-      email: 'ada@example.com',
-      email_verified: true,
-      name: 'Ada Lovelace',
-      preferred_username: 'ada',
-      picture: 'https://avatars.example/4242',
-      nonce: 'nonce-1',
-    });
+    expect(payload).toMatchObject({ ...ADA_CLAIMS, nonce: 'nonce-1' });
     expect(typeof payload.auth_time).toBe('number');
     expect(protectedHeader.kid).toBeDefined();
 
     // Cognito reads attributes from userinfo with the access token.
     const userinfo = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(userinfo.status).toBe(200);
-    expect(await userinfo.json()).toEqual({
-      sub: '4242',
-      email: 'ada@example.com',
-      email_verified: true,
-      name: 'Ada Lovelace',
-      preferred_username: 'ada',
-      picture: 'https://avatars.example/4242',
-    });
+    expect(await userinfo.json()).toEqual(ADA_CLAIMS);
   });
 
   it('client_secret_post works as well as HTTP Basic, and the ID token carries no nonce when none was sent', async () => {

@@ -189,6 +189,11 @@ describe('P16: Google and GitHub, present only when configured', () => {
       jwks_uri: url('/jwks'),
     });
     expect(JSON.stringify(github.ProviderDetails.client_secret)).toContain('{{resolve:secretsmanager:');
+    // What the operator registers at GitHub and Google.
+    const outputs = full.template.toJSON().Outputs as Json;
+    expect(JSON.stringify(outputs.GitHubCallbackUrl.Value)).toContain('/prod/oidc/github/callback');
+    expect(JSON.stringify(outputs.FederationRedirectUri.Value)).toContain('.amazoncognito.com/oauth2/idpresponse');
+    expect(byDefault.template.toJSON().Outputs.GitHubCallbackUrl).toBeUndefined();
     expect(dashboardClient(full)!.SupportedIdentityProviders).toEqual([
       'COGNITO',
       { Ref: full.stack.getLogicalId(full.stack.node.findChild('Google').node.defaultChild as never) },

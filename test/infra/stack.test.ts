@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
-import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
@@ -16,6 +16,10 @@ import { readStackConfig } from '../../lib/stack-config.js';
 import { CDK_JSON_CONTEXT } from './synth-context.js';
 
 type Json = Record<string, any>;
+
+// cdk.json turns on no optional feature (GitHub sign-in's routes are tested in test/infra/sign-in.test.ts).
+const ROUTES = enabledRoutes({});
+const DEPLOYED_HANDLERS = handlersOf(ROUTES);
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: Json; Effect: string };
 
 // One synthesis (with real esbuild bundling) shared by every test in this file: bundling is the slow part.
@@ -135,7 +139,7 @@ describe('functions', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
   it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
-    expect(functions).toHaveLength(Object.keys(HANDLERS).length + Object.keys(TRIGGERS).length);
+    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -230,23 +234,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users', () => {
+  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users, only sign-out signs out', () => {
     const pool = ref(stack.auth.userPool as never);
-    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+    for (const handler of DEPLOYED_HANDLERS) {
       const onPool = statementsOf(handler).filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
       const cognitoRoute = ROUTES.some((r) => r.handler === handler && r.auth === 'cognito');
       const expected = !cognitoRoute
         ? []
         : handler === 'admin-invitations'
           ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser']
-          : ['cognito-idp:AdminGetUser'];
+          : handler === 'sign-out'
+            ? ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut']
+            : ['cognito-idp:AdminGetUser'];
       expect({ handler, actions: onPool.flatMap(actions).sort() }).toEqual({ handler, actions: expected });
       for (const s of onPool) expect(s.Resource).toEqual(pool);
     }
   });
 
   it('only the admin listing may query the accounts index', () => {
-    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+    for (const handler of DEPLOYED_HANDLERS) {
       const onIndex = statementsOf(handler).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect({ handler, index: onIndex.length > 0 }).toEqual({ handler, index: handler === 'admin-accounts' });
     }
