@@ -1,7 +1,19 @@
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  AssociateSoftwareTokenCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { generate as totpCode } from 'cognito-local/lib/services/totp.js';
+import { ADMIN_GROUP } from '../../lambdas/auth/admin-group.js';
 import { calculateJwkThumbprint, createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
 import { cognitoLocalClient } from '../../lib/local/cognito-bootstrap.js';
 import { parseStackConfig } from '../../lib/stack-config.js';
@@ -54,7 +66,9 @@ beforeAll(async () => {
     GITHUB_WEB_BASE: github.origin,
     GITHUB_OIDC_REDIRECT_URIS: CLIENT_REDIRECT,
   });
-  const stackConfig = parseStackConfig((key) => ({ 'roukey:githubClientSecretName': 'unused-locally', 'roukey:githubOrgs': 'acme' })[key]);
+  const stackConfig = parseStackConfig(
+    (key) => ({ 'roukey:githubClientSecretName': 'unused-locally', 'roukey:githubOrgs': 'acme', 'roukey:adminMfa': 'required' })[key],
+  );
   local = await startTestLocalRuntime({ stackConfig });
   const oidc = local.runtime.config.githubOidc;
   if (!oidc) throw new Error('the local runtime did not serve the GitHub OIDC provider');
@@ -297,6 +311,59 @@ describe('P16: signing out everywhere', () => {
       await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
       const stillValid = await fetch(`${local.runtime.gatewayUrl}/v1/api-keys`, { headers: { authorization: `Bearer ${accessToken}` } });
       expect(stillValid.status).toBe(200);
+    } finally {
+      cognito.destroy();
+    }
+  });
+});
+
+describe('P16: roukey:adminMfa=required, locally with the same code as in AWS', () => {
+  /** A new admin with a password, made as an admin would invite one. */
+  async function admin(cognito: CognitoIdentityProviderClient, email: string): Promise<string> {
+    const { userPoolId: UserPoolId } = local.runtime.config;
+    const password = `Rk-${randomBytes(12).toString('base64url')}-7a`;
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }),
+    );
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: email, Password: password, Permanent: true }));
+    await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: ADMIN_GROUP }));
+    return password;
+  }
+  const passwordAuth = (cognito: CognitoIdentityProviderClient, email: string, password: string) =>
+    cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: local.runtime.config.userPoolClientId,
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+  const adminAccounts = (token: string) => fetch(`${local.runtime.gatewayUrl}/v1/admin/accounts`, { headers: { authorization: `Bearer ${token}` } });
+
+  it('an admin without TOTP gets 403 mfa_required; one who enrolled TOTP and signed in with a code gets through', async () => {
+    const cognito = cognitoLocalClient(local.runtime.config.cognitoEndpoint, local.runtime.config.region);
+    try {
+      const lazyPassword = await admin(cognito, 'lazy-admin@roukey.local');
+      const lazy = await adminAccounts((await passwordAuth(cognito, 'lazy-admin@roukey.local', lazyPassword)).AuthenticationResult?.AccessToken ?? '');
+      expect(lazy.status).toBe(403);
+      expect((await lazy.json()).error).toMatchObject({ code: 'mfa_required', message: expect.stringMatching(/TOTP/) });
+
+      // Enrolment as the dashboard does it, with the user's own access token; then every password sign-in asks for a code.
+      const password = await admin(cognito, 'careful-admin@roukey.local');
+      const first = (await passwordAuth(cognito, 'careful-admin@roukey.local', password)).AuthenticationResult?.AccessToken ?? '';
+      const { SecretCode: secret = '' } = await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: first }));
+      await cognito.send(new VerifySoftwareTokenCommand({ AccessToken: first, UserCode: totpCode(secret) }));
+      await cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: first, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const challenge = await passwordAuth(cognito, 'careful-admin@roukey.local', password);
+      expect(challenge.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+      const signedIn = await cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: local.runtime.config.userPoolClientId,
+          ChallengeName: 'SOFTWARE_TOKEN_MFA',
+          Session: challenge.Session,
+          ChallengeResponses: { USERNAME: 'careful-admin@roukey.local', SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) },
+        }),
+      );
+      expect((await adminAccounts(signedIn.AuthenticationResult?.AccessToken ?? '')).status).toBe(200);
     } finally {
       cognito.destroy();
     }
