@@ -33,6 +33,9 @@ console.log(
     `  password:  ${runtime.config.devUser.password}`,
     `  config:    ${localConfigPath(DATA_DIR)}`,
     `  mail:      ${runtime.mailDir} (every email Cognito would send: invitations with their temporary password, codes)`,
+    ...(runtime.config.githubOidc
+      ? [`  GitHub OIDC provider: ${runtime.config.githubOidc.issuer} (client ${runtime.config.githubOidc.clientId}; its secret is in the config file)`]
+      : []),
     `  DynamoDB Local listens on all interfaces (it has no bind option): ${runtime.config.dynamodbEndpoint}`,
     'Press Ctrl-C to stop.',
   ].join('\n'),

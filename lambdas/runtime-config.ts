@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adminMfaModeSchema, type AdminMfaMode } from './auth/admin-mfa.js';
 import { planCatalog, planIdSchema, planOverridesSchema, type PlanCatalog } from './plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from './store/tables.js';
 
@@ -20,6 +21,12 @@ const envSchema = z.object({
   COGNITO_CLIENT_ID: z.string().min(1).optional(),
   /** Locally: cognito-local's URL. In AWS the issuer is derived from region and pool id. */
   COGNITO_ENDPOINT: z.url().optional(),
+  /** Managed login's base URL (`https://<prefix>.auth.<region>.amazoncognito.com` or the custom domain). */
+  COGNITO_DOMAIN: z.url().optional(),
+  /** The dashboard's app client (authorization code + PKCE through managed login). */
+  COGNITO_DASHBOARD_CLIENT_ID: z.string().min(1).optional(),
+  /** The identity providers offered beside email and password (`Google`, `GitHub`), comma-separated. */
+  ROUKEY_SIGN_IN_PROVIDERS: z.string().default(''),
   /** The operator's changes to the plan catalog (`roukey:plans`), as JSON. */
   ROUKEY_PLANS: z
     .string()
@@ -34,6 +41,8 @@ const envSchema = z.object({
     })
     .pipe(planOverridesSchema),
   ROUKEY_DEFAULT_PLAN: planIdSchema.default('free'),
+  /** `roukey:adminMfa`: whether admin routes ask for a sign-in protected by TOTP. */
+  ROUKEY_ADMIN_MFA: adminMfaModeSchema.default('optional'),
 });
 
 export interface RuntimeConfig {
@@ -42,8 +51,16 @@ export interface RuntimeConfig {
   readonly tables: Readonly<Record<TableName, string>>;
   readonly keyring: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly file: string };
   readonly allowLoopbackBaseUrl: boolean;
-  readonly cognito: { readonly userPoolId?: string; readonly clientId?: string; readonly endpoint?: string };
+  readonly cognito: {
+    readonly userPoolId?: string;
+    readonly clientId?: string;
+    readonly endpoint?: string;
+    readonly domain?: string;
+    readonly dashboardClientId?: string;
+    readonly identityProviders: readonly string[];
+  };
   readonly plans: PlanCatalog;
+  readonly adminMfa: AdminMfaMode;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -66,8 +83,16 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     tables,
     keyring,
     allowLoopbackBaseUrl: parsed.ALLOW_LOOPBACK_BASE_URL === 'true',
-    cognito: { userPoolId: parsed.COGNITO_USER_POOL_ID, clientId: parsed.COGNITO_CLIENT_ID, endpoint: parsed.COGNITO_ENDPOINT },
+    cognito: {
+      userPoolId: parsed.COGNITO_USER_POOL_ID,
+      clientId: parsed.COGNITO_CLIENT_ID,
+      endpoint: parsed.COGNITO_ENDPOINT,
+      domain: parsed.COGNITO_DOMAIN,
+      dashboardClientId: parsed.COGNITO_DASHBOARD_CLIENT_ID,
+      identityProviders: parsed.ROUKEY_SIGN_IN_PROVIDERS.split(',').filter((name) => name !== ''),
+    },
     plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
+    adminMfa: parsed.ROUKEY_ADMIN_MFA,
   };
 }
 

@@ -15,7 +15,9 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HANDLERS, ROUTES, type HandlerName, type Route } from '../lambdas/handlers/routes.js';
+import type { AdminMfaMode } from '../lambdas/auth/admin-mfa.js';
+import { MANAGEMENT_SCOPES } from '../lambdas/auth/oauth-scopes.js';
+import { enabledRoutes, HANDLERS, handlersOf, type HandlerName, type Route, type RouteFeatures } from '../lambdas/handlers/routes.js';
 import { planEnvironment, type PlanId, type PlanOverrides } from '../lambdas/plans/catalog.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
@@ -24,14 +26,15 @@ import { grantBedrockInvoke } from './bedrock-access.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
 import { addOpenAIGatewayResponses } from './gateway-responses.js';
+import { apiBaseUrl } from './github-oidc.js';
 import type { ProviderKeyKey } from './keys.js';
 import { retentionDays } from './log-retention.js';
 
 /** API Gateway's hard limit for a streamed response, and Lambda's longest run. */
 const STREAM_TIMEOUT = Duration.minutes(15);
 
-/** Cognito ACCESS tokens carry this scope; requiring it makes the authorizer accept them (not only ID tokens). */
-export const COGNITO_ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+/** The API's one stage. */
+export const API_STAGE = 'prod';
 
 export interface ApiProps {
   readonly tables: Readonly<Record<TableName, RouKeyTable>>;
@@ -46,6 +49,10 @@ export interface ApiProps {
   readonly tracing: boolean;
   /** Reserved concurrency of each router function (`roukey:routerConcurrency`); unset, none is reserved. */
   readonly routerConcurrency?: number;
+  /** `roukey:adminMfa`: whether admin routes ask for a TOTP-protected sign-in. */
+  readonly adminMfa: AdminMfaMode;
+  /** Routes that exist only when configured (`githubSignIn`: the GitHub OIDC provider). */
+  readonly features: RouteFeatures;
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -110,12 +117,22 @@ const GRANTS: Record<HandlerName, Grants> = {
     fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminCreateUser'], resources: [props.auth.userPool.userPoolArn] }));
   },
+  // Revokes the caller's refresh tokens.
+  'sign-out': (fn, props) => {
+    managementCaller(fn, props);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [props.auth.userPool.userPoolArn] }));
+  },
+  // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
+  'github-oidc': () => {},
 };
 
 /** The REST API: one function per handler, one method per route in ROUTES, errors in OpenAI's shape. */
 export class Api extends Construct {
   readonly restApi: RestApi;
-  readonly functions: Readonly<Record<HandlerName, RouKeyFunction>>;
+  /** One function per handler with at least one enabled route. */
+  readonly functions: Readonly<Partial<Record<HandlerName, RouKeyFunction>>>;
+  /** `https://<api id>.execute-api.<region>.<suffix>/prod`, usable by the functions themselves (it names no stage resource). */
+  readonly baseUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -130,7 +147,7 @@ export class Api extends Construct {
       // The account-wide CloudWatch role is a per-Region singleton; a customer's stack must not overwrite theirs.
       cloudWatchRole: false,
       deployOptions: {
-        stageName: 'prod',
+        stageName: API_STAGE,
         // The functions keep Lambda's default (PassThrough): they join only traces that a traced stage started.
         tracingEnabled: props.tracing,
         throttlingRateLimit: props.throttling.rateLimit,
@@ -145,10 +162,13 @@ export class Api extends Construct {
     addOpenAIGatewayResponses(this.restApi);
     acknowledgeApiFindings(this.restApi, props.tracing);
 
+    this.baseUrl = apiBaseUrl(this.restApi.restApiId, API_STAGE);
+
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.auth.userPool] });
     const environment = runtimeEnvironment(props);
+    const routes = enabledRoutes(props.features);
     this.functions = Object.fromEntries(
-      (Object.keys(HANDLERS) as HandlerName[]).map((name) => {
+      handlersOf(routes).map((name) => {
         // The streaming handlers are the router: each holds a connection (and a unit of concurrency) for a whole answer.
         const streaming = HANDLERS[name].streaming;
         const fn = new RouKeyFunction(this, functionId(name), {
@@ -161,26 +181,37 @@ export class Api extends Construct {
         GRANTS[name](fn, props);
         return [name, fn];
       }),
-    ) as Record<HandlerName, RouKeyFunction>;
+    ) as Partial<Record<HandlerName, RouKeyFunction>>;
 
     const integrations = new Map<HandlerName, LambdaIntegration>();
-    for (const route of ROUTES) {
+    for (const route of routes) {
       let integration = integrations.get(route.handler);
       if (!integration) {
-        integration = integrationFor(route.handler, this.functions[route.handler]);
+        integration = integrationFor(route.handler, this.fn(route.handler));
         integrations.set(route.handler, integration);
       }
-      const method = this.restApi.root
-        .resourceForPath(route.path)
-        .addMethod(
-          route.method,
-          integration,
-          route.auth === 'cognito'
-            ? { authorizer, authorizationType: AuthorizationType.COGNITO, authorizationScopes: [COGNITO_ACCESS_SCOPE] }
-            : { authorizationType: AuthorizationType.NONE },
-        );
+      const method = this.restApi.root.resourceForPath(route.path).addMethod(
+        route.method,
+        integration,
+        route.auth === 'cognito'
+          ? // API Gateway accepts an access token that carries any one of these: the dashboard's or the CLI's.
+            { authorizer, authorizationType: AuthorizationType.COGNITO, authorizationScopes: [...MANAGEMENT_SCOPES] }
+          : { authorizationType: AuthorizationType.NONE },
+      );
       if (route.auth !== 'cognito') acknowledgeUnauthorized(method, route);
     }
+  }
+
+  /** The function of a handler; throws when none of its routes is enabled. */
+  fn(name: HandlerName): RouKeyFunction {
+    const fn = this.functions[name];
+    if (!fn) throw new Error(`No function for ${name}: its routes are not enabled`);
+    return fn;
+  }
+
+  /** Sets an environment variable on every function (settings known only once later constructs exist). */
+  addEnvironment(environment: Readonly<Record<string, string>>): void {
+    for (const fn of Object.values(this.functions)) for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
   }
 }
 
@@ -198,13 +229,14 @@ function integrationFor(name: HandlerName, fn: RouKeyFunction): LambdaIntegratio
  * Every function reads its whole configuration at cold start (lambdas/runtime-config.ts), so all of them get the
  * names and ids; names and ids are not permissions — those are granted per function in GRANTS.
  */
-function runtimeEnvironment({ tables, providerKeys, auth, plans }: ApiProps): Record<string, string> {
+function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa }: ApiProps): Record<string, string> {
   return {
     ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), tables[t].tableName])),
     KMS_KEY_ID: providerKeys.key.keyArn,
     COGNITO_USER_POOL_ID: auth.userPool.userPoolId,
     COGNITO_CLIENT_ID: auth.client.userPoolClientId,
     ...planEnvironment(plans.overrides, plans.defaultPlan),
+    ROUKEY_ADMIN_MFA: adminMfa,
   };
 }
 
@@ -230,11 +262,21 @@ function functionId(name: HandlerName): string {
   return name.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 }
 
+/** Why each handler without a Cognito authorizer is reachable without one. */
+const UNAUTHORIZED_REASONS: Partial<Record<HandlerName, (route: Route) => string>> = {
+  'auth-config': (route) =>
+    `${route.method} ${route.path} is public by design: it returns only the public settings a sign-in page needs (region, user pool and client ids, issuer, managed login domain), before anyone can have a token.`,
+  'github-oidc': (route) =>
+    `${route.method} ${route.path} is an endpoint of RouKey's OpenID Connect provider in front of GitHub, called before anyone is signed in: browsers (authorize, GitHub's callback) and Cognito (token, userinfo, JWKS, discovery) reach it as OIDC prescribes; the token endpoint authenticates Cognito with its client secret, userinfo takes the provider's own signed access token, and state, codes and PKCE are checked by the handler.`,
+};
+
 function acknowledgeUnauthorized(method: Method, route: Route): void {
+  const publicReason = UNAUTHORIZED_REASONS[route.handler];
+  if (route.auth === 'none' && !publicReason) throw new Error(`${route.method} ${route.path} has no authorizer and no reviewed reason for it`);
   const reason =
-    route.auth === 'apiKey'
+    route.auth === 'apiKey' || !publicReason
       ? `${route.method} ${route.path} is OpenAI/Anthropic-compatible: clients send their rk_ key as their SDK does ("Authorization: Bearer", or "x-api-key" on Anthropic's messages route) and the handler verifies the key's SHA-256 hash (revocation within 30 s); a Cognito or IAM authorizer would reject every such client.`
-      : `${route.method} ${route.path} is public by design: it returns only the public settings a sign-in page needs (region, user pool and client ids, issuer), before anyone can have a token.`;
+      : publicReason(route);
   Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
 }
 

@@ -1,11 +1,16 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IUserPoolIdentityProvider } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
+import { DEV_DASHBOARD_ORIGINS } from '../lambdas/auth/dashboard-urls.js';
 import { Api } from './api.js';
 import { Auth } from './auth.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
+import { addGoogleSignIn } from './federated-sign-in.js';
+import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
-import { readStackConfig } from './stack-config.js';
+import { DashboardSignIn, warnNoDashboard, type SignInDomain } from './managed-login.js';
+import { readStackConfig, type StackConfig } from './stack-config.js';
 
 /** RouKey in one customer's account. Composes the constructs; holds no logic of its own. */
 export class RouKeyStack extends Stack {
@@ -15,14 +20,25 @@ export class RouKeyStack extends Stack {
   readonly api: Api;
   /** The WAF on the API stage; absent when the deployer turned it off (`roukey:waf=false`). */
   readonly edge?: Edge;
+  /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
+  readonly githubOidc?: GitHubOidc;
+  /** The dashboard's app client and managed login style, once a dashboard address is known. */
+  readonly dashboardSignIn?: DashboardSignIn;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const config = readStackConfig(this);
     const throttling = { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit };
+    const github = config.githubClientSecretName;
     this.data = new Data(this, 'Data');
     this.providerKeys = new ProviderKeyKey(this, 'ProviderKeys');
-    this.auth = new Auth(this, 'Auth', { signUp: { mode: config.signUp, domains: config.signUpDomains }, adminEmail: config.adminEmail });
+    this.auth = new Auth(this, 'Auth', {
+      signUp: { mode: config.signUp, domains: config.signUpDomains },
+      adminEmail: config.adminEmail,
+      adminMfa: config.adminMfa,
+      domain: signInDomain(config),
+      federation: github !== undefined || config.googleClientSecretName !== undefined,
+    });
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       providerKeys: this.providerKeys,
@@ -32,12 +48,64 @@ export class RouKeyStack extends Stack {
       plans: { overrides: config.plans, defaultPlan: config.defaultPlan },
       tracing: config.tracing,
       routerConcurrency: config.routerConcurrency,
+      adminMfa: config.adminMfa,
+      features: { githubSignIn: github !== undefined },
     });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 
+    const identityProviders: IUserPoolIdentityProvider[] = [];
+    if (config.googleClientSecretName) identityProviders.push(addGoogleSignIn(this, this.auth.userPool, config.googleClientSecretName));
+    if (github) {
+      this.githubOidc = new GitHubOidc(this, 'GitHubOidc', {
+        userPool: this.auth.userPool,
+        domain: this.auth.domain,
+        fn: this.api.fn('github-oidc'),
+        apiBaseUrl: this.api.baseUrl,
+        limits: this.data.tables.limits,
+        githubSecretName: github,
+        orgs: config.githubOrgs,
+      });
+      identityProviders.push(this.githubOidc.provider);
+    }
+    // The dashboard's own construct will hand in its CloudFront URL here; until then it comes from context.
+    const dashboardOrigins = [...(config.dashboardUrl ? [config.dashboardUrl] : []), ...(config.devCallbacks ? DEV_DASHBOARD_ORIGINS : [])];
+    if (dashboardOrigins.length > 0) {
+      this.dashboardSignIn = new DashboardSignIn(this, 'DashboardSignIn', {
+        userPool: this.auth.userPool,
+        domain: this.auth.domain,
+        resourceServer: this.auth.resourceServer,
+        dashboardOrigins,
+        identityProviders,
+      });
+    } else {
+      warnNoDashboard(this);
+    }
+    this.api.addEnvironment({
+      COGNITO_DOMAIN: this.auth.domain.baseUrl(),
+      ROUKEY_SIGN_IN_PROVIDERS: identityProviders.map((idp) => idp.providerName).join(','),
+      ...(this.dashboardSignIn ? { COGNITO_DASHBOARD_CLIENT_ID: this.dashboardSignIn.client.userPoolClientId } : {}),
+    });
+
     new CfnOutput(this, 'GatewayUrl', { value: this.api.restApi.url, description: 'OpenAI base URL: append v1' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId, description: 'The CLI app client (password sign-in)' });
+    new CfnOutput(this, 'SignInUrl', { value: this.auth.domain.baseUrl(), description: 'Managed login (hosted sign-in pages)' });
+    new CfnOutput(this, 'FederationRedirectUri', {
+      value: `${this.auth.domain.baseUrl()}/oauth2/idpresponse`,
+      description: "Register as an authorized redirect URI of the Google OAuth client (Cognito's identity-provider response endpoint)",
+    });
+    if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
+    if (this.githubOidc) {
+      new CfnOutput(this, 'GitHubCallbackUrl', {
+        value: this.githubOidc.callbackUrl,
+        description: "Register as the GitHub OAuth app's authorization callback URL",
+      });
+    }
   }
+}
+
+function signInDomain(config: StackConfig): SignInDomain | undefined {
+  if (config.authDomain && config.authCertificateArn) return { domainName: config.authDomain, certificateArn: config.authCertificateArn };
+  return config.authDomainPrefix ? { prefix: config.authDomainPrefix } : undefined;
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Construct } from 'constructs';
-import { emailDomainsSchema, signUpModeSchema, signUpPolicyIssues } from '../lambdas/auth/sign-up-policy.js';
+import { adminMfaModeSchema } from '../lambdas/auth/admin-mfa.js';
+import { emailDomainSchema, emailDomainsSchema, signUpModeSchema, signUpPolicyIssues } from '../lambdas/auth/sign-up-policy.js';
+import { listText } from '../lambdas/list-text.js';
 import { planIdSchema, planOverridesSchema } from '../lambdas/plans/catalog.js';
 
 /** `cdk deploy -c key=value` passes strings: JSON-valued keys accept their JSON text too. */
@@ -22,6 +24,39 @@ const contextNumber = z.preprocess(
 );
 
 const booleanFlag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'must be true or false' });
+
+/** A Secrets Manager secret's name as the console and CLI accept it. */
+const secretName = z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { error: 'must be a Secrets Manager secret name' });
+
+/** A Cognito prefix domain (`<prefix>.auth.<region>.amazoncognito.com`): lower case, digits and hyphens; AWS reserves some words. */
+const domainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { error: 'must be lower-case letters, digits and hyphens (1-63), not starting or ending with a hyphen' })
+  .refine((prefix) => !/aws|amazon|cognito/.test(prefix), { error: 'must not contain aws, amazon or cognito (reserved by AWS)' });
+
+/** Cognito custom domains are served by CloudFront, so their certificate must be in us-east-1. */
+const certificateArn = z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+  error: 'must be the ARN of an ACM certificate in us-east-1 (CloudFront serves Cognito custom domains)',
+});
+
+/** The dashboard's address: https (plain http is allowed by Cognito for localhost only, see roukey:devCallbacks). */
+const dashboardUrl = z
+  .url({ error: 'must be a URL such as https://dashboard.example.com' })
+  .refine((url) => new URL(url).protocol === 'https:', { error: 'must be an https URL' })
+  .refine((url) => !/[?#]/.test(url), { error: 'must not carry a query or fragment' });
+
+/** GitHub organisation logins, as a JSON array or comma-separated. */
+const githubOrgs = listText(
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub organisation login' }),
+      { error: 'must be a list of GitHub organisation logins' },
+    )
+    .max(50, { error: 'must list at most 50 organisations' }),
+);
 
 /**
  * Operator choices from cdk.json context or `cdk deploy -c key=value`, validated at synth. `npm start` reads the
@@ -67,10 +102,41 @@ const stackConfigSchema = z
     signUpDomains: emailDomainsSchema.default([]),
     /** Invited as the first admin at deploy time (idempotent: an existing user is only put in the admins group). */
     adminEmail: z.email({ error: 'must be an email address' }).optional(),
+    /** `required`: admin routes answer only admins whose sign-in asks for TOTP (docs/auth.md). */
+    adminMfa: adminMfaModeSchema.default('optional'),
+    /** Managed login at `<prefix>.auth.<region>.amazoncognito.com`; unset (and no custom domain): `roukey-<account id>`. */
+    authDomainPrefix: domainPrefix.optional(),
+    /** Managed login at a domain of your own, with its certificate (us-east-1); set both, instead of a prefix. */
+    authDomain: emailDomainSchema.optional(),
+    authCertificateArn: certificateArn.optional(),
+    /** Where the dashboard is served: managed login sends people back to it. */
+    dashboardUrl: dashboardUrl.optional(),
+    /** Also accept a dashboard on a developer's machine (http://localhost:5173 and :8787) as a sign-in callback. */
+    devCallbacks: booleanFlag.default(false),
+    /** A Secrets Manager secret `{"clientId","clientSecret"}` of a Google OAuth client: turns on "Sign in with Google". */
+    googleClientSecretName: secretName.optional(),
+    /** A Secrets Manager secret `{"clientId","clientSecret"}` of a GitHub OAuth app: turns on "Sign in with GitHub". */
+    githubClientSecretName: secretName.optional(),
+    /** Only members of these GitHub organisations may sign in with GitHub. */
+    githubOrgs: githubOrgs.default([]),
   })
   .superRefine((config, ctx) => {
     for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
       ctx.addIssue({ code: 'custom', path: ['signUpDomains'], message: issue.message });
+    }
+    if ((config.authDomain === undefined) !== (config.authCertificateArn === undefined)) {
+      const missing = config.authDomain === undefined ? 'authDomain' : 'authCertificateArn';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'must be set together with roukey:authDomain and roukey:authCertificateArn (a custom domain needs its certificate)',
+      });
+    }
+    if (config.authDomain !== undefined && config.authDomainPrefix !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['authDomainPrefix'], message: 'is not used with a custom domain (roukey:authDomain): set one or the other' });
+    }
+    if (config.githubOrgs.length > 0 && config.githubClientSecretName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['githubOrgs'], message: 'only applies to GitHub sign-in: set roukey:githubClientSecretName too' });
     }
   });
 
@@ -89,6 +155,15 @@ export const CONTEXT_KEYS = {
   signUp: 'roukey:signUp',
   signUpDomains: 'roukey:signUpDomains',
   adminEmail: 'roukey:adminEmail',
+  adminMfa: 'roukey:adminMfa',
+  authDomainPrefix: 'roukey:authDomainPrefix',
+  authDomain: 'roukey:authDomain',
+  authCertificateArn: 'roukey:authCertificateArn',
+  dashboardUrl: 'roukey:dashboardUrl',
+  devCallbacks: 'roukey:devCallbacks',
+  googleClientSecretName: 'roukey:googleClientSecretName',
+  githubClientSecretName: 'roukey:githubClientSecretName',
+  githubOrgs: 'roukey:githubOrgs',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */

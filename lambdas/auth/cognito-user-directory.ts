@@ -2,21 +2,28 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { UserDirectory } from '../accounts/user-directory.js';
 import type { RuntimeConfig } from '../runtime-config.js';
 
-/**
- * The user pool as a UserDirectory. The Cognito SDK is loaded on first use: most management calls never need it.
- * Locally it talks to cognito-local (`config.cognito.endpoint`).
- */
-export function createCognitoUserDirectory(config: Pick<RuntimeConfig, 'region' | 'cognito'>): UserDirectory {
-  const userPoolId = config.cognito.userPoolId;
-  let client: Promise<{ sdk: typeof import('@aws-sdk/client-cognito-identity-provider'); client: CognitoIdentityProviderClient }> | undefined;
-  const connect = () =>
-    (client ??= import('@aws-sdk/client-cognito-identity-provider').then((sdk) => ({
+type Sdk = typeof import('@aws-sdk/client-cognito-identity-provider');
+
+/** One lazily loaded Cognito client per container: most calls never need it. Locally it talks to cognito-local. */
+export function cognitoConnector(config: {
+  region: string;
+  cognito: Pick<RuntimeConfig['cognito'], 'endpoint'>;
+}): () => Promise<{ sdk: Sdk; client: CognitoIdentityProviderClient }> {
+  let connection: Promise<{ sdk: Sdk; client: CognitoIdentityProviderClient }> | undefined;
+  return () =>
+    (connection ??= import('@aws-sdk/client-cognito-identity-provider').then((sdk) => ({
       sdk,
       client: new sdk.CognitoIdentityProviderClient({
         region: config.region,
         ...(config.cognito.endpoint ? { endpoint: config.cognito.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
       }),
     })));
+}
+
+/** The user pool as a UserDirectory. */
+export function createCognitoUserDirectory(config: Pick<RuntimeConfig, 'region' | 'cognito'>): UserDirectory {
+  const userPoolId = config.cognito.userPoolId;
+  const connect = cognitoConnector(config);
   const pool = () => {
     if (!userPoolId) throw new Error('COGNITO_USER_POOL_ID is not set');
     return userPoolId;
@@ -52,5 +59,32 @@ export function createCognitoUserDirectory(config: Pick<RuntimeConfig, 'region' 
       const out = await client.send(new sdk.AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
       return out.UserAttributes?.find((a) => a.Name === 'email')?.Value;
     },
+
+    async signOutEverywhere(username) {
+      const { sdk, client } = await connect();
+      await client.send(new sdk.AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: username }));
+    },
+
+    async signInFactors(username) {
+      const { sdk, client } = await connect();
+      const out = await client.send(new sdk.AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
+      return {
+        totp: (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA'),
+        linkedProviders: linkedProviders(out.UserAttributes?.find((a) => a.Name === 'identities')?.Value),
+      };
+    },
   };
+}
+
+/** The provider names in Cognito's `identities` attribute (a JSON list of `{ providerName, userId, … }`). */
+export function linkedProviders(identities: string | undefined): string[] {
+  if (!identities) return [];
+  try {
+    const parsed = JSON.parse(identities) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    const names = parsed.map((i) => (i as { providerName?: unknown } | null)?.providerName).filter((n): n is string => typeof n === 'string');
+    return [...new Set(names)];
+  } catch {
+    return [];
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listText } from '../list-text.js';
 
 /**
  * Who may create a RouKey sign-in (`roukey:signUp`): `invite` (only people an admin invites), `domains` (self
@@ -18,15 +19,7 @@ export const emailDomainSchema = z
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'must be a domain name such as example.com' });
 
 /** A list of domains: a JSON array, or a comma-separated string as `cdk deploy -c` and environment variables pass it. */
-export const emailDomainsSchema = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value.split(',').filter((d) => d.trim() !== '');
-    }
-  },
+export const emailDomainsSchema = listText(
   z.array(emailDomainSchema, { error: 'must be a list of domain names' }).max(100, { error: 'must list at most 100 domains' }),
 );
 
@@ -65,6 +58,11 @@ export interface SignUpAttempt {
   /** Cognito's `triggerSource`: `PreSignUp_SignUp`, `PreSignUp_ExternalProvider` or `PreSignUp_AdminCreateUser`. */
   readonly triggerSource: string;
   readonly email?: string;
+  /**
+   * Whether the provider vouches for the address (a federated sign-up's mapped `email_verified`). A self sign-up's
+   * address is verified by Cognito's code before the account can be used, so it needs no flag.
+   */
+  readonly emailVerified?: boolean;
 }
 
 /** Why a sign-up is refused (the message the person sees), or undefined when it may go ahead. */
@@ -76,6 +74,10 @@ export function signUpRefusal(policy: SignUpPolicy, attempt: SignUpAttempt): str
   if (policy.mode === 'open') return undefined;
   if (policy.mode === 'invite') return 'Sign-up is by invitation only: ask an administrator of this RouKey deployment to invite you.';
   const domain = emailDomain(attempt.email);
+  // A provider's unverified address proves nothing about the domain it names.
+  if (attempt.triggerSource === 'PreSignUp_ExternalProvider' && attempt.emailVerified !== true) {
+    return 'Sign-up is open to approved email domains only, and your provider does not say this address is verified: verify it there first.';
+  }
   if (domain !== undefined && policy.domains.includes(domain)) return undefined;
   return `Sign-up is open to approved email domains only${domain === undefined ? '' : `, and ${domain} is not one of them`}: ask an administrator to invite you.`;
 }

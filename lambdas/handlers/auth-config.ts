@@ -1,3 +1,4 @@
+import { COGNITO_USER_SCOPE, MANAGE_SCOPE } from '../auth/oauth-scopes.js';
 import { ApiError } from '../http/errors.js';
 import { publicHandler, route, type RouteRequest } from '../http/management-handler.js';
 import { runtimeConfig } from '../runtime-config.js';
@@ -13,7 +14,20 @@ export const handler = publicHandler({
         const issuer = cognito.endpoint
           ? `${cognito.endpoint.replace(/\/$/, '')}/${cognito.userPoolId}`
           : `https://cognito-idp.${region}.amazonaws.com/${cognito.userPoolId}`;
-        return { status: 200, body: { region, userPoolId: cognito.userPoolId, userPoolClientId: cognito.clientId, issuer } };
+        return {
+          status: 200,
+          body: {
+            region,
+            userPoolId: cognito.userPoolId,
+            userPoolClientId: cognito.clientId,
+            issuer,
+            // Managed login: absent locally (cognito-local has no hosted pages) and before a dashboard address is set.
+            domain: cognito.domain ?? null,
+            dashboardClientId: cognito.dashboardClientId ?? null,
+            scopes: cognito.dashboardClientId ? ['openid', 'email', 'profile', COGNITO_USER_SCOPE, MANAGE_SCOPE] : [],
+            identityProviders: cognito.identityProviders,
+          },
+        };
       },
     }),
   },

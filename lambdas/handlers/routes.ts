@@ -12,7 +12,16 @@ export interface Route {
   readonly handler: HandlerName;
   /** `cognito`: API Gateway's Cognito authorizer (access tokens); `apiKey`: the handler checks `rk_` keys. */
   readonly auth: RouteAuth;
+  /** Served only when the deployment turns this feature on (both runtimes ask `enabledRoutes`). */
+  readonly feature?: RouteFeature;
 }
+
+/** Parts of the API that exist only when configured: `githubSignIn` with `roukey:githubClientSecretName`. */
+export type RouteFeature = 'githubSignIn';
+export type RouteFeatures = Readonly<Partial<Record<RouteFeature, boolean>>>;
+
+/** Where RouKey's OpenID Connect provider in front of GitHub lives; its issuer is the API's URL plus this path. */
+export const GITHUB_OIDC_PATH = '/oidc/github';
 
 export const HANDLERS = {
   'chat-completions': { streaming: true },
@@ -27,6 +36,8 @@ export const HANDLERS = {
   'security-events': { streaming: false },
   'admin-invitations': { streaming: false },
   'admin-accounts': { streaming: false },
+  'sign-out': { streaming: false },
+  'github-oidc': { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
 export type HandlerName = keyof typeof HANDLERS;
@@ -59,7 +70,28 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/admin/invitations', handler: 'admin-invitations', auth: 'cognito' },
   { method: 'GET', path: '/v1/admin/accounts', handler: 'admin-accounts', auth: 'cognito' },
   { method: 'PATCH', path: '/v1/admin/accounts/{id}', handler: 'admin-accounts', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/sign-out', handler: 'sign-out', auth: 'cognito' },
+  ...(
+    [
+      ['GET', '/.well-known/openid-configuration'],
+      ['GET', '/jwks'],
+      ['GET', '/authorize'],
+      ['GET', '/callback'],
+      ['POST', '/token'],
+      ['GET', '/userinfo'],
+    ] as const
+  ).map(([method, endpoint]): Route => ({ method, path: `${GITHUB_OIDC_PATH}${endpoint}`, handler: 'github-oidc', auth: 'none', feature: 'githubSignIn' })),
 ];
+
+/** The routes this deployment serves: every route without a feature, and those of the features turned on. */
+export function enabledRoutes(features: RouteFeatures, routes: readonly Route[] = ROUTES): Route[] {
+  return routes.filter((route) => route.feature === undefined || features[route.feature] === true);
+}
+
+/** The handlers behind at least one of `routes`: a handler whose routes are all off gets no function. */
+export function handlersOf(routes: readonly Route[]): HandlerName[] {
+  return [...new Set(routes.map((route) => route.handler))];
+}
 
 /** API Gateway's largest request payload; the local server enforces it too. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

@@ -31,6 +31,8 @@ export const FORBIDDEN_CODES = [
   'account_suspended',
   /** An admin route called by someone outside the admins group. */
   'admin_required',
+  /** An admin route called by an admin whose sign-in can skip TOTP, where `roukey:adminMfa=required`. */
+  'mfa_required',
 ] as const;
 export type ForbiddenCode = (typeof FORBIDDEN_CODES)[number];
 

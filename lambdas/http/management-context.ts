@@ -4,6 +4,7 @@ import { createAccountService } from '../accounts/account-service.js';
 import { createAccountStateReader } from '../accounts/account-state.js';
 import { createCallerResolver, type CallerResolver } from '../accounts/caller.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
+import { createAdminMfaGate, type AdminMfaGate } from '../auth/admin-mfa.js';
 import { createCognitoUserDirectory } from '../auth/cognito-user-directory.js';
 import { runtimeConfig, type RuntimeConfig } from '../runtime-config.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
@@ -19,6 +20,7 @@ export interface ManagementContext {
   readonly directory: UserDirectory;
   readonly callers: CallerResolver;
   readonly securityEvents: SecurityEventRecorder;
+  readonly adminMfa: AdminMfaGate;
 }
 
 let context: ManagementContext | undefined;
@@ -35,6 +37,14 @@ export function managementContext(): ManagementContext {
     states: createAccountStateReader(accounts, config.plans),
     activity: createAccountActivity({ store: accounts, directory }),
   });
-  context = { config, db, accounts, directory, callers, securityEvents: createSecurityEventRecorder(db, config.tables.activity) };
+  context = {
+    config,
+    db,
+    accounts,
+    directory,
+    callers,
+    securityEvents: createSecurityEventRecorder(db, config.tables.activity),
+    adminMfa: createAdminMfaGate({ mode: config.adminMfa, directory }),
+  };
   return context;
 }

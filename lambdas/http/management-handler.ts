@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AccountState } from '../accounts/account-state.js';
 import { assertCallerAllowed, type CallerResolver } from '../accounts/caller.js';
 import { isAdmin } from '../auth/admin-group.js';
+import type { AdminMfaGate } from '../auth/admin-mfa.js';
 import { refusalEvent } from '../security/refusal-event.js';
 import { requestSource } from '../security/request-source.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
@@ -29,6 +30,8 @@ export interface AccountRouteRequest<Body, Query = unknown> extends RouteRequest
   readonly accountId: string;
   /** Its plan, limits and status, as create calls check them (P15). */
   readonly account: AccountState;
+  /** The caller's Cognito username (the token's `username`), as the user pool's admin calls name them. */
+  readonly username: string;
 }
 
 export interface RouteResult {
@@ -91,18 +94,21 @@ export type LambdaHttpHandler = (event: APIGatewayProxyEvent, context: Context) 
 export interface ManagementDeps {
   readonly callers: CallerResolver;
   readonly securityEvents: SecurityEventRecorder;
+  /** On admin routes: refuses admins whose sign-in can skip TOTP, where `roukey:adminMfa=required`. */
+  readonly adminMfa?: AdminMfaGate;
 }
 
 /**
  * A management Lambda: methods dispatched by `event.httpMethod`, the caller's account resolved from the Cognito
- * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group,
+ * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group
+ * (and, where `roukey:adminMfa=required`, to admins whose sign-in cannot skip TOTP),
  * JSON parsed and validated, errors in OpenAI's shape, security headers, and one metadata-only access log line.
  * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Nothing of the body
  * is ever logged.
  */
 export function managementHandler(options: {
   routes: Partial<Record<HttpMethod, RouteSpec<AccountRouteRequest<unknown>>>>;
-  /** The admin API: callers outside the admins group get 403 `admin_required`. */
+  /** The admin API: callers outside the admins group get 403 `admin_required`, admins without TOTP `mfa_required`. */
   admin?: boolean;
   /** The composition root's by default, built on the first request (so importing a handler needs no config). */
   deps?: () => ManagementDeps;
@@ -112,14 +118,23 @@ export function managementHandler(options: {
     const spec = pick(options.routes, event);
     const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
     const sub = callerSub(claims);
-    const { callers, securityEvents } = deps();
+    const { callers, securityEvents, adminMfa } = deps();
     const username = typeof claims?.username === 'string' ? claims.username : sub;
     const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
     try {
       // Who may call comes first: a refused caller learns nothing about what the route accepts.
       assertCallerAllowed(caller, { admin: options.admin ?? false });
+      if (options.admin) await adminMfa?.assert(username);
       const { body, query } = parseInput(spec, event);
-      return await spec.handle({ accountId: caller.accountId, account: caller.account, body, query, pathParameters: event.pathParameters ?? {}, event });
+      return await spec.handle({
+        accountId: caller.accountId,
+        account: caller.account,
+        username,
+        body,
+        query,
+        pathParameters: event.pathParameters ?? {},
+        event,
+      });
     } catch (err) {
       const refusal = refusalEvent(err);
       if (refusal) securityEvents.record({ ...refusal, accountId: caller.accountId, route: event.resource, ...requestSource(event) });

@@ -7,6 +7,7 @@ const REFUSAL_KINDS = {
   plan_feature: 'plan_feature',
   account_suspended: 'account_suspended',
   admin_required: 'admin_required',
+  mfa_required: 'mfa_required',
 } as const satisfies Record<ForbiddenCode, SecurityEventKind>;
 
 /** The security event an error stands for (kind, and the limit or feature as its code), or undefined for any other error. */

@@ -26,6 +26,8 @@ export const SECURITY_EVENT_KINDS = [
   'admin_action',
   /** Someone outside the `admins` group called an admin route. */
   'admin_required',
+  /** An admin whose sign-in can skip TOTP called an admin route where `roukey:adminMfa=required`. */
+  'mfa_required',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -9,6 +9,8 @@ import { RETENTION } from './retention.js';
  * | pk                   | sk              | attributes                                                  |
  * |----------------------|-----------------|-------------------------------------------------------------|
  * | ACCOUNT#<accountId>  | MONTH#<yyyy-mm> | requests, tokens (numbers), expiresAt — the account's usage in that UTC month |
+ * | OIDC#AUTHZ#<digest>  | OIDC            | data (map), expiresAt — a GitHub sign-in between /authorize and GitHub's callback |
+ * | OIDC#CODE#<digest>   | OIDC            | data (map), expiresAt — an authorization code of the GitHub OIDC provider |
  *
  * The contract for the one writer (the router's limiter) and its readers (the admin listing, `GET /v1/me/plan`):
  * - `requests` counts requests admitted through any of the account's API keys in that month, `tokens` the prompt +
@@ -16,9 +18,15 @@ import { RETENTION } from './retention.js';
  * - A missing item or attribute means 0.
  * - `expiresAt` (epoch seconds) is `monthCounterExpiresAt(month)`: RETENTION.monthlyCounterDaysAfterMonth after the
  *   month ends. Readers ignore an item whose `expiresAt` has passed (DynamoDB deletes it only eventually).
+ *
+ * The GitHub OIDC provider's items (lambdas/store/limits-oidc.ts) are one-time: written once, then taken with a
+ * conditional DeleteItem that only one reader can win, so a replayed state or code finds nothing. `<digest>` is the
+ * SHA-256 of the state or code (base64url), never the value itself: reading the table does not let anyone redeem
+ * one. They live minutes (`expiresAt`), and a taken item whose `expiresAt` has passed counts as missing.
  */
 export const ITEM = {
   month: (accountId: string, month: string) => ({ pk: accountPk(accountId), sk: `MONTH#${month}` }),
+  oneTime: (kind: 'AUTHZ' | 'CODE', digest: string) => ({ pk: `OIDC#${kind}#${digest}`, sk: 'OIDC' }),
 } as const;
 
 /** `yyyy-mm` of the UTC month holding `at`. */

@@ -12,6 +12,7 @@ import {
   DescribeUserPoolCommand,
   GetGroupCommand,
   InitiateAuthCommand,
+  SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ADMIN_GROUP } from '../../lambdas/auth/admin-group.js';
 import type { LocalConfig } from './local-config.js';
@@ -57,6 +58,10 @@ export async function ensureCognitoSetup(client: CognitoIdentityProviderClient, 
     userPoolId = pool.UserPool?.Id;
     if (!userPoolId) throw new Error('cognito-local returned no user pool id');
   }
+  // As in AWS (lib/auth.ts): TOTP offered to everyone, required of nobody. Set on every start (pools made before had none).
+  await client.send(
+    new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }),
+  );
   let userPoolClientId = previous?.userPoolId === userPoolId ? previous.userPoolClientId : undefined;
   if (!userPoolClientId || !(await exists(() => client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId }))))) {
     const appClient = await client.send(

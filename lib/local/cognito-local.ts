@@ -14,6 +14,8 @@ import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js';
 import type { Config } from 'cognito-local/lib/server/config.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
+import { UserNotFoundError } from 'cognito-local/lib/errors.js';
+import type { CognitoService } from 'cognito-local/lib/services/cognitoService.js';
 import { createServer } from 'cognito-local/lib/server/server.js';
 import type { Logger } from 'pino';
 import { mailOutbox } from './mail-outbox.js';
@@ -113,7 +115,13 @@ export async function startCognitoLocal(options: {
     tokenGenerator: new JwtTokenGenerator(clock, triggerService, config.TokenConfig),
     triggers: triggerService,
   };
-  const server = (await createServer(Router(services), logger, config.ServerConfig, services).start()) as Server;
+  const router = Router(services);
+  const server = (await createServer(
+    (target) => (target === 'AdminUserGlobalSignOut' ? adminUserGlobalSignOut(cognito) : router(target)),
+    logger,
+    config.ServerConfig,
+    services,
+  ).start()) as Server;
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('cognito-local started without a TCP address');
   const endpoint = `http://127.0.0.1:${address.port}`;
@@ -125,5 +133,19 @@ export async function startCognitoLocal(options: {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * AdminUserGlobalSignOut, which cognito-local 5.3 lacks (`POST /v1/me/sign-out` calls it): every refresh token of the
+ * user is dropped, so REFRESH_TOKEN_AUTH refuses them, as Cognito does. Access tokens live on until they expire, as there.
+ */
+function adminUserGlobalSignOut(cognito: CognitoService): ReturnType<ReturnType<typeof Router>> {
+  return async (ctx, req: { UserPoolId?: string; Username?: string }) => {
+    const pool = await cognito.getUserPool(ctx, req.UserPoolId ?? '');
+    const user = await pool.getUserByUsername(ctx, req.Username ?? '');
+    if (!user) throw new UserNotFoundError();
+    await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    return {};
   };
 }

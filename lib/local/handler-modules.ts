@@ -28,6 +28,8 @@ export const HANDLER_MODULES = {
   'security-events': () => import('../../lambdas/handlers/security-events.js'),
   'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
+  'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
+  'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
 } as const satisfies HandlerModules;
 
 /** The Cognito triggers' handler modules, served to cognito-local through the local Lambda Invoke API. */

@@ -15,6 +15,8 @@ export const localConfigSchema = z.object({
   dynamodbEndpoint: z.url(),
   tables: z.object(tableShape),
   devUser: z.object({ email: z.email(), password: z.string().min(8) }),
+  /** The local GitHub OIDC provider and its one client's credentials, when GitHub sign-in is configured. */
+  githubOidc: z.object({ issuer: z.url(), clientId: z.string().min(1), clientSecret: z.string().min(16) }).optional(),
 });
 
 export type LocalConfig = z.infer<typeof localConfigSchema>;

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { signUpEnvironment } from '../../lambdas/auth/sign-up-policy.js';
+import { enabledRoutes } from '../../lambdas/handlers/routes.js';
 import { TRIGGERS, type TriggerName } from '../../lambdas/handlers/triggers.js';
 import { planEnvironment } from '../../lambdas/plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
@@ -14,12 +16,14 @@ import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
 import { TRIGGER_MODULES } from './handler-modules.js';
+import { githubOidcEnvironment, githubSignInFromEnv, type LocalGitHubSignIn } from './github-sign-in.js';
 import { startLambdaInvokeApi } from './lambda-invoke-api.js';
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
 import { readLocalConfig, writeLocalConfig, type LocalConfig } from './local-config.js';
 import { mailDir } from './mail-outbox.js';
 import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
+import { ensureSigningKey } from './signing-key.js';
 
 export type { LocalConfig } from './local-config.js';
 
@@ -45,6 +49,8 @@ export interface LocalRuntimeOptions {
   readonly handlerModules?: LocalServerOptions['handlerModules'];
   /** The operator's choices; by default the `roukey:*` context of the project's cdk.json, as `cdk deploy` reads it. */
   readonly stackConfig?: StackConfig;
+  /** Serves the GitHub OIDC provider (`/oidc/github/…`); by default from GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, … (github-sign-in.ts). */
+  readonly githubSignIn?: LocalGitHubSignIn;
 }
 
 export interface LocalRuntime {
@@ -70,6 +76,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const previous = await readLocalConfig(dataDir);
   const keyFile = join(dataDir, 'master.key');
+  const signingKeyFile = join(dataDir, 'oidc-signing-key.pem');
+  const githubSignIn = options.githubSignIn ?? githubSignInFromEnv(process.env);
   const stack: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stack.splice(0).reverse()) await stop().catch(() => undefined);
@@ -95,6 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startDynamo(options, dataDir).then(stopLater),
       startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then(stopLater),
       ensureMasterKey(keyFile),
+      ensureSigningKey(signingKeyFile),
     ]);
 
     const tables = tableNamesFor(options.tablePrefix ?? 'roukey-local');
@@ -119,12 +128,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // and stops, then cognito-local and DynamoDB Local stop.
     const server: LocalServer = await startLocalServer({
       port: options.port,
+      routes: enabledRoutes({ githubSignIn: githubSignIn !== undefined }),
       verifier,
       quiet: options.quiet,
       handlerModules: options.handlerModules,
       gatewayParts: { activity: writer.writer(tables.activity) },
     });
     stack.push(() => server.close());
+    // The provider's issuer is the server's own URL, known only now; its handler reads the environment on first use.
+    let githubOidc: LocalConfig['githubOidc'];
+    if (githubSignIn) {
+      const clientSecret = previous?.githubOidc?.clientSecret ?? randomBytes(32).toString('base64url');
+      const env = githubOidcEnvironment({
+        gatewayUrl: server.url,
+        signIn: githubSignIn,
+        oidcClientSecret: clientSecret,
+        signingKeyFile,
+        orgs: stackConfig.githubOrgs,
+      });
+      Object.assign(process.env, env);
+      githubOidc = { issuer: env.GITHUB_OIDC_ISSUER, clientId: env.GITHUB_OIDC_CLIENT_ID, clientSecret };
+    }
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
     void server.warmUp().catch(() => undefined);
 
@@ -137,6 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamodbEndpoint: dynamo.endpoint,
       tables,
       devUser: cognitoSetup.devUser,
+      ...(githubOidc ? { githubOidc } : {}),
     };
     await writeLocalConfig(dataDir, config);
     return { gatewayUrl: server.url, config, mailDir: mailDir(dataDir), stop: stopAll };
@@ -175,6 +200,7 @@ function setHandlerEnvironment(env: {
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
+  process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

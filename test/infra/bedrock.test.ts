@@ -14,7 +14,7 @@ type Statement = { Action: string | string[]; Resource: unknown };
 
 /** The IAM statements attached to one function's role, resolved as in the template. */
 function statementsOf(stack: RouKeyStack, template: Template, handler: HandlerName): Statement[] {
-  const roleId = stack.getLogicalId(stack.api.functions[handler].role!.node.defaultChild as CfnElement);
+  const roleId = stack.getLogicalId(stack.api.fn(handler).role!.node.defaultChild as CfnElement);
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
@@ -51,7 +51,8 @@ describe('Bedrock access (context roukey:enableBedrock)', () => {
     app.synth();
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
     expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(',')}`)).toEqual([]);
-    const acks = stack.api.functions['chat-completions']
+    const acks = stack.api
+      .fn('chat-completions')
       .role!.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
     expect(acks.map(([id]) => id.replace(/^.*?(AwsSolutions-IAM5)/, '$1')).sort()).toEqual([

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HANDLERS, MAX_REQUEST_BYTES, ROUTES, type HandlerName, type Route } from '../../lambdas/handlers/routes.js';
+import { enabledRoutes, HANDLERS, handlersOf, MAX_REQUEST_BYTES, ROUTES, type HandlerName, type Route } from '../../lambdas/handlers/routes.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { Edge, MANAGED_RULE_GROUPS, RATE_WINDOW_SECONDS, bodyRoutes } from '../../lib/edge.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
@@ -263,8 +263,8 @@ describe('tracing (P7)', () => {
 
 describe('router concurrency (roukey:routerConcurrency)', () => {
   const reserved = ({ stack, resources }: ReturnType<typeof synth>, name: HandlerName) =>
-    resources[stack.getLogicalId(stack.api.functions[name].node.defaultChild as never)]!.Properties.ReservedConcurrentExecutions;
-  const names = Object.keys(HANDLERS) as HandlerName[];
+    resources[stack.getLogicalId(stack.api.fn(name).node.defaultChild as never)]!.Properties.ReservedConcurrentExecutions;
+  const names = handlersOf(enabledRoutes({}));
 
   it('reserves nothing by default', () => {
     for (const name of names) expect(reserved(byDefault, name)).toBeUndefined();

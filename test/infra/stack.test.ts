@@ -4,12 +4,12 @@ import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { REQUEST_DURATION_CAP_MS } from '../../lambdas/gateway/deps.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
-import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
 import { TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
-import { COGNITO_ACCESS_SCOPE } from '../../lib/api.js';
+import { MANAGEMENT_SCOPES } from '../../lambdas/auth/oauth-scopes.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
@@ -17,6 +17,10 @@ import { readStackConfig } from '../../lib/stack-config.js';
 import { CDK_JSON_CONTEXT } from './synth-context.js';
 
 type Json = Record<string, any>;
+
+// cdk.json turns on no optional feature (GitHub sign-in's routes are tested in test/infra/sign-in.test.ts).
+const ROUTES = enabledRoutes({});
+const DEPLOYED_HANDLERS = handlersOf(ROUTES);
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: Json; Effect: string };
 
 // One synthesis (with real esbuild bundling) shared by every test in this file: bundling is the slow part.
@@ -30,7 +34,7 @@ const ref = (construct: { node: { defaultChild?: unknown } }) => ({ 'Fn::GetAtt'
 const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 function statementsOf(handler: HandlerName): Statement[] {
-  const role = logicalId(stack.api.functions[handler].role as never);
+  const role = logicalId(stack.api.fn(handler).role as never);
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
@@ -60,14 +64,11 @@ describe('streaming router integration', () => {
         ResponseTransferMode: 'STREAM',
         TimeoutInMillis: 15 * 60 * 1000,
         Uri: {
-          'Fn::Join': [
-            '',
-            Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.functions['chat-completions']), '/response-streaming-invocations']),
-          ],
+          'Fn::Join': ['', Match.arrayWith([':lambda:path/2021-11-15/functions/', ref(stack.api.fn('chat-completions')), '/response-streaming-invocations'])],
         },
       },
     });
-    expect(resources[logicalId(stack.api.functions['chat-completions'])]!.Properties.Timeout).toBe(900);
+    expect(resources[logicalId(stack.api.fn('chat-completions'))]!.Properties.Timeout).toBe(900);
   });
 
   it("the gateway's own request cap ends a request before the streaming Lambdas' timeout does, leaving time for its error event and record", () => {
@@ -91,7 +92,7 @@ describe('streaming router integration', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
     const cognito = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
     expect(cognito).toHaveLength(ROUTES.filter((r) => r.auth === 'cognito').length);
-    for (const m of cognito) expect(m.Properties.AuthorizationScopes).toEqual([COGNITO_ACCESS_SCOPE]);
+    for (const m of cognito) expect(m.Properties.AuthorizationScopes).toEqual([...MANAGEMENT_SCOPES]);
   });
 });
 
@@ -153,7 +154,7 @@ describe('functions', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
   it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
-    expect(functions).toHaveLength(Object.keys(HANDLERS).length + Object.keys(TRIGGERS).length);
+    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -183,7 +184,7 @@ describe('functions', () => {
   });
 
   it('bundles ESM with the createRequire banner and a source map', () => {
-    const fn = resources[logicalId(stack.api.functions['chat-completions'])]!;
+    const fn = resources[logicalId(stack.api.fn('chat-completions'))]!;
     const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
     const manifest = JSON.parse(readFileSync(join(app.outdir, 'RouKey.assets.json'), 'utf8'));
     const dir = join(app.outdir, manifest.files[hash].source.path);
@@ -254,23 +255,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users', () => {
+  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users, only sign-out signs out', () => {
     const pool = ref(stack.auth.userPool as never);
-    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+    for (const handler of DEPLOYED_HANDLERS) {
       const onPool = statementsOf(handler).filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
       const cognitoRoute = ROUTES.some((r) => r.handler === handler && r.auth === 'cognito');
       const expected = !cognitoRoute
         ? []
         : handler === 'admin-invitations'
           ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser']
-          : ['cognito-idp:AdminGetUser'];
+          : handler === 'sign-out'
+            ? ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut']
+            : ['cognito-idp:AdminGetUser'];
       expect({ handler, actions: onPool.flatMap(actions).sort() }).toEqual({ handler, actions: expected });
       for (const s of onPool) expect(s.Resource).toEqual(pool);
     }
   });
 
   it('only the admin listing may query the accounts index', () => {
-    for (const handler of Object.keys(HANDLERS) as HandlerName[]) {
+    for (const handler of DEPLOYED_HANDLERS) {
       const onIndex = statementsOf(handler).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect({ handler, index: onIndex.length > 0 }).toEqual({ handler, index: handler === 'admin-accounts' });
     }

@@ -155,7 +155,7 @@ describe('management handlers', () => {
     expect(json(res).error.type).toBe('authentication_error');
   });
 
-  it('GET /v1/auth/config is public and derives the issuer', async () => {
+  it('GET /v1/auth/config is public and derives the issuer; locally there is no managed login to offer', async () => {
     const res = await authConfig(event('GET', '/v1/auth/config'), ctx);
     expect(res.statusCode).toBe(200);
     expect(json(res)).toEqual({
@@ -163,6 +163,10 @@ describe('management handlers', () => {
       userPoolId: 'local_pool1',
       userPoolClientId: 'client1',
       issuer: 'http://127.0.0.1:9229/local_pool1',
+      domain: null,
+      dashboardClientId: null,
+      scopes: [],
+      identityProviders: [],
     });
   });
 

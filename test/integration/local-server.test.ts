@@ -52,6 +52,8 @@ function handlerModules(): HandlerModules {
     'security-events': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'admin-invitations': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'sign-out': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 

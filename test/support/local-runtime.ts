@@ -20,7 +20,9 @@ export interface TestLocalRuntime {
  * shared DynamoDB Local (DYNAMODB_ENDPOINT from global setup; an in-memory one of its own otherwise), and the
  * dev user signed in. Start one per test file: handler modules are shared by the whole process.
  */
-export async function startTestLocalRuntime(options: Pick<LocalRuntimeOptions, 'quiet' | 'handlerModules'> = {}): Promise<TestLocalRuntime> {
+export async function startTestLocalRuntime(
+  options: Pick<LocalRuntimeOptions, 'quiet' | 'handlerModules' | 'stackConfig' | 'githubSignIn'> = {},
+): Promise<TestLocalRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'roukey-local-'));
   const runtime = await startLocalRuntime({
     port: 0,
@@ -30,6 +32,8 @@ export async function startTestLocalRuntime(options: Pick<LocalRuntimeOptions, '
     tablePrefix: `e2e${randomUUID().slice(0, 8)}`,
     quiet: options.quiet ?? true,
     handlerModules: options.handlerModules,
+    stackConfig: options.stackConfig,
+    githubSignIn: options.githubSignIn,
   });
   const accessToken = await signIn(runtime.config).catch(async (err: unknown) => {
     await runtime.stop();

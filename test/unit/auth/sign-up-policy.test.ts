@@ -44,11 +44,13 @@ describe('sign-up policy', () => {
     expect(refusal).not.toContain('corp.example.org');
   });
 
-  it('federated first sign-ins get the same policy', () => {
-    const federated = (email: string) => ({ triggerSource: 'PreSignUp_ExternalProvider', email });
+  it('federated first sign-ins get the same policy; in domains mode only an address the provider verified counts', () => {
+    const federated = (email: string, emailVerified = true) => ({ triggerSource: 'PreSignUp_ExternalProvider', email, emailVerified });
     expect(signUpRefusal(invite, federated('ada@example.com'))).toBeDefined();
     expect(signUpRefusal(domains, federated('ada@example.com'))).toBeUndefined();
     expect(signUpRefusal(domains, federated('eve@evil-example.com'))).toBeDefined();
+    expect(signUpRefusal(domains, federated('ada@example.com', false))).toMatch(/does not say this address is verified/);
+    expect(signUpRefusal(open, federated('ada@example.com', false))).toBeUndefined();
   });
 
   it("an admin's invitation goes ahead in every mode; an unknown trigger source is refused in every mode", () => {

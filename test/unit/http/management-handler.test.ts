@@ -46,9 +46,10 @@ function fakeDeps(status: AccountState['status'] = 'active') {
   return { deps, recorded, identities, flushes: () => flushes };
 }
 
-function build(options: { status?: AccountState['status']; admin?: boolean } = {}) {
+function build(options: { status?: AccountState['status']; admin?: boolean; adminMfa?: ManagementDeps['adminMfa'] } = {}) {
   const seen: { accountId: string; body: unknown }[] = [];
   const fake = fakeDeps(options.status);
+  if (options.adminMfa) Object.assign(fake.deps, { adminMfa: options.adminMfa });
   const handler = managementHandler({
     deps: () => fake.deps,
     admin: options.admin,
@@ -191,5 +192,27 @@ describe('managementHandler', () => {
     expect((await admin.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-1', 'team,admins'), ctx)).statusCode).toBe(201);
     expect(admin.identities).toEqual([{ sub: 'user-1', username: 'user-1', admin: true }]);
     expect(admin.recorded).toEqual([]);
+  });
+
+  it('P16: admin routes ask the MFA gate after the admins check; its 403 mfa_required is recorded, and other routes never ask it', async () => {
+    const asked: string[] = [];
+    const adminMfa = {
+      assert: async (username: string) => {
+        asked.push(username);
+        throw forbidden('mfa_required', 'Administrators must sign in with TOTP on this deployment.');
+      },
+    };
+    const admin = build({ admin: true, adminMfa });
+    const res = await admin.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-1', 'admins'), ctx);
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'mfa_required', type: 'permission_error' });
+    expect(admin.seen).toEqual([]);
+    expect(admin.recorded.map((e) => e.kind)).toEqual(['mfa_required']);
+    expect(asked).toEqual(['user-1']);
+
+    // Someone outside the group is refused as before, without asking the gate; a route for everyone never asks it.
+    expect(JSON.parse((await admin.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-2', 'team'), ctx)).body).error.code).toBe('admin_required');
+    expect((await build({ adminMfa }).handler(event('POST', JSON.stringify({ name: 'x' }), 'user-3', 'admins'), ctx)).statusCode).toBe(201);
+    expect(asked).toEqual(['user-1']);
   });
 });
