@@ -74,7 +74,7 @@ describe('streaming router integration', () => {
   it("the gateway's own request cap ends a request before the streaming Lambdas' timeout does, leaving time for its error event and record", () => {
     for (const name of Object.keys(HANDLERS) as HandlerName[]) {
       if (!HANDLERS[name].streaming) continue;
-      const timeoutMs = resources[logicalId(stack.api.functions[name])]!.Properties.Timeout * 1000;
+      const timeoutMs = resources[logicalId(stack.api.fn(name))]!.Properties.Timeout * 1000;
       expect(REQUEST_DURATION_CAP_MS).toBeLessThanOrEqual(timeoutMs - 60_000);
     }
   });
