@@ -22,6 +22,8 @@ export interface WriterResponse {
 export interface ActivityWriterThread {
   /** What records the router's requests to `tableName` (handed to the router as its `activity`). */
   writer(tableName: string): ActivityWriter;
+  /** Writes every record handed over so far; resolves once they are stored. */
+  flush(): Promise<void>;
   /** Writes what the thread still holds, then ends it; records sent after that fail. */
   stop(): Promise<void>;
 }
@@ -89,6 +91,12 @@ export function startActivityWriterThread(data: WriterThreadData): ActivityWrite
   worker.on('error', (err) => failAll(err));
   worker.on('exit', () => failAll(ended ?? new Error('the activity writer thread has stopped')));
 
+  const flush = async () => {
+    if (ended) return;
+    postQueued();
+    await new Promise<void>((resolve) => post({ id: ++nextId, flush: true }, [{ resolve, reject: () => resolve() }]));
+  };
+
   return {
     writer: (tableName) => ({
       recordRequest: (record) =>
@@ -101,11 +109,9 @@ export function startActivityWriterThread(data: WriterThreadData): ActivityWrite
           posting ??= setTimeout(postQueued, POST_WINDOW_MS);
         }),
     }),
+    flush,
     stop: async () => {
-      if (!ended) {
-        postQueued();
-        await new Promise<void>((resolve) => post({ id: ++nextId, flush: true }, [{ resolve, reject: () => resolve() }]));
-      }
+      await flush();
       await worker.terminate();
     },
   };

@@ -58,6 +58,8 @@ export interface LocalRuntime {
   readonly config: LocalConfig;
   /** Where every email Cognito would send is written, one file per message (lib/local/mail-outbox.ts). */
   readonly mailDir: string;
+  /** Stores every request record the router has handed over so far (tests read the tables after it). */
+  flushActivity(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -164,7 +166,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(githubOidc ? { githubOidc } : {}),
     };
     await writeLocalConfig(dataDir, config);
-    return { gatewayUrl: server.url, config, mailDir: mailDir(dataDir), stop: stopAll };
+    return { gatewayUrl: server.url, config, mailDir: mailDir(dataDir), flushActivity: writer.flush, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -161,7 +161,7 @@ describe('the anthropic provider through RouKey with the official openai client'
         await recordOutcome(responses, APIError, () => e2e.client.chat.completions.create({ model: `claude/${mode}`, messages: prompt, stream }));
       }
     }
-    await settleMetadataWrites();
+    await settleMetadataWrites(e2e.local.runtime);
 
     // The canary did travel: Anthropic got it as system and user text, and the echo carried it back.
     const sent = fake.requests.filter((r) => JSON.stringify(r.body ?? null).includes(canary));

@@ -201,7 +201,7 @@ describe('the google provider through RouKey with the official openai client', (
     }
     await drive(() => create({ model: 'gemini/echo', messages: prompt, logit_bias: { [canary]: 1 } }));
     await drive(() => create({ model: 'gemini/echo', messages: [...prompt, { role: 'tool', tool_call_id: canary, content: canary }] }));
-    await settleMetadataWrites();
+    await settleMetadataWrites(ctx.local.runtime);
 
     // The canary did travel: Gemini saw it, and the echoed answers carried it back.
     expect(JSON.stringify(fake.requests.map((r) => r.body))).toContain(canary);

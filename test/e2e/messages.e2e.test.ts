@@ -190,7 +190,7 @@ it('P1: a canary in the prompt and the answer over /v1/messages reaches no table
   }
   for (const model of ['fake/fail-500', 'claude/fail-529', 'fake/fail-400']) await failure(client.messages.create({ model, ...prompt }));
   await failure(client.messages.stream({ model: 'fake/error-stream', ...prompt }).finalMessage());
-  await settleMetadataWrites();
+  await settleMetadataWrites(e2e.local.runtime);
 
   expect(responses.join('\n')).toContain(CANARY);
   const tables = await scanRuntimeTables(e2e.local);

@@ -88,7 +88,7 @@ it('P1: a canary in the prompt and in the answer reaches no table item and no lo
   await (async () => {
     for await (const _chunk of slow) controller.abort();
   })().catch(() => undefined);
-  await settleMetadataWrites();
+  await settleMetadataWrites(e2e.local.runtime);
 
   // The canary did travel: the upstream saw it and the echoed answers carried it back.
   expect(JSON.stringify(e2e.upstream.requests.map((r) => r.body))).toContain(CANARY);
@@ -106,7 +106,7 @@ it('P2: the provider key plaintext appears in no table item, log line or API res
   await drive(() => e2e.client.chat.completions.create({ model: 'fake/gpt-4o-mini', messages: prompt }));
   await drive(() => e2e.client.models.list());
   responses.push(JSON.stringify((await e2e.mgmt('GET', '/v1/provider-keys')).json));
-  await settleMetadataWrites();
+  await settleMetadataWrites(e2e.local.runtime);
 
   // The key did reach the upstream, so it was really decrypted and used.
   expect(e2e.upstream.requests.some((r) => r.headers.authorization === `Bearer ${e2e.providerSecret}`)).toBe(true);
@@ -143,7 +143,7 @@ it('P1: on the Responses API, translated and passed through, the canary is kept 
   await drive(() => client.responses.retrieve(first ?? ''));
   await drive(() => client.responses.create({ model: 'chat/echo', input: 'x', previous_response_id: `${first}x` }));
   for (const text of responses) collect(text);
-  await settleMetadataWrites();
+  await settleMetadataWrites(e2e.local.runtime);
 
   expect(responses.join('\n')).toContain(CANARY);
   expect(e2e.upstream.requests.filter((r) => r.path === '/v1/responses').length).toBeGreaterThan(0);

@@ -1,3 +1,5 @@
+import type { LocalRuntime } from '../../lib/local/runtime.js';
+
 /**
  * Scaffolding for the P1/P2 privacy tests: a canary to search for, a prompt that carries it, and a record
  * of everything a client received, to prove the canary did travel before proving it was not kept.
@@ -43,7 +45,11 @@ export async function recordOutcome(
   }
 }
 
-/** Lets the after-response metadata writes land before the tables are searched. */
-export async function settleMetadataWrites(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 300));
+/**
+ * Lets the after-response metadata writes land before the tables are searched: a turn of the event loop for the
+ * handlers to hand over the records of answers that have just ended, then the writer thread stores them.
+ */
+export async function settleMetadataWrites(runtime: Pick<LocalRuntime, 'flushActivity'>): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  await runtime.flushActivity();
 }
