@@ -4,6 +4,7 @@ import type { AccountStateKeys } from '../../../crypto/account-state-keys.js';
 import { ClientDisconnectedError, inBandError } from '../../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../../gateway/deps.js';
 import type { ChatAnswer, RouteOutcome } from '../../../gateway/engine/route-chat.js';
+import { HeldStream } from '../../../gateway/transport/held-stream.js';
 import { endResponse, openResponse, writeText } from '../../../gateway/transport/response-writer.js';
 import { ApiError, toApiError } from '../../../http/errors.js';
 import { parseRequestJson } from '../../../http/request-json.js';
@@ -90,15 +91,32 @@ function sequenceNumber(data: string): number | undefined {
 
 /**
  * `store` not false: the caller may reference this answer's ids later, so they must carry their items, which exist
- * only once the answer is whole. The events go out then, all of them; a failure before is an honest error status.
+ * only once the answer is whole. The events go out then, all of them. A failure before anything was sent is an
+ * honest error status; a long answer keeps its client's connection alive meanwhile (HeldStream), and a failure
+ * after that is an error event.
  */
-async function deliverWhole(chunks: AsyncIterable<ChatChunk>, request: ResponsesChatRequest, open: OpenSuccess, createdAt: number): Promise<undefined> {
-  const held: ChatChunk[] = [];
-  for await (const chunk of chunks) held.push(chunk);
-  const { events } = sealedRendering(request.responses, held, createdAt);
-  const out = open('text/event-stream');
-  await writeText(out, events.map(encodeTypedEvent).join(''));
-  return undefined;
+async function deliverWhole(
+  chunks: AsyncIterable<ChatChunk>,
+  request: ResponsesChatRequest,
+  open: OpenSuccess,
+  createdAt: number,
+): Promise<ApiError | undefined> {
+  const stream = new HeldStream(() => open('text/event-stream'));
+  try {
+    const held: ChatChunk[] = [];
+    for await (const chunk of chunks) held.push(chunk);
+    const { events } = sealedRendering(request.responses, held, createdAt);
+    await writeText(stream.release(), events.map(encodeTypedEvent).join(''));
+    return undefined;
+  } catch (err) {
+    if (!stream.opened || err instanceof ClientDisconnectedError) throw err;
+    const error = inBandError(err);
+    const { code, message, param } = error.toBody().error;
+    await writeText(stream.release(), encodeTypedEvent({ type: 'error', code, message, param, sequence_number: 0 }));
+    return error;
+  } finally {
+    stream.stop();
+  }
 }
 
 /** `store: false`: the caller keeps its own state, so the answer streams as it comes, under hollow ids. */
