@@ -4,6 +4,13 @@ import { planCatalog, planIdSchema, planOverridesSchema, type PlanCatalog } from
 import { TABLE_NAMES, tableEnvVar, type TableName } from './store/tables.js';
 
 /**
+ * `roukey:maxAnswerMiB`: the largest non-streamed upstream answer the router reads. The default is far beyond a chat
+ * completion's text, with room for answers that carry images or audio; the maximum keeps one answer well inside a
+ * router function's memory.
+ */
+export const MAX_ANSWER_MIB = { default: 32, min: 1, max: 256 } as const;
+
+/**
  * Everything a Lambda reads from its environment, validated once at cold start. The CDK stack sets these in
  * AWS and `bin/local.ts` sets them locally; nothing else in `lambdas/` knows which runtime it is in.
  */
@@ -43,6 +50,8 @@ const envSchema = z.object({
   ROUKEY_DEFAULT_PLAN: planIdSchema.default('free'),
   /** `roukey:adminMfa`: whether admin routes ask for a sign-in protected by TOTP. */
   ROUKEY_ADMIN_MFA: adminMfaModeSchema.default('optional'),
+  /** `roukey:maxAnswerMiB`: the largest non-streamed upstream answer the router reads. */
+  ROUKEY_MAX_ANSWER_MIB: z.coerce.number().int().min(MAX_ANSWER_MIB.min).max(MAX_ANSWER_MIB.max).default(MAX_ANSWER_MIB.default),
 });
 
 export interface RuntimeConfig {
@@ -61,6 +70,8 @@ export interface RuntimeConfig {
   };
   readonly plans: PlanCatalog;
   readonly adminMfa: AdminMfaMode;
+  /** The largest non-streamed upstream answer the router reads, in bytes. */
+  readonly maxAnswerBytes: number;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -93,6 +104,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     },
     plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
     adminMfa: parsed.ROUKEY_ADMIN_MFA,
+    maxAnswerBytes: parsed.ROUKEY_MAX_ANSWER_MIB * 1024 * 1024,
   };
 }
 

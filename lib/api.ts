@@ -51,6 +51,8 @@ export interface ApiProps {
   readonly routerConcurrency?: number;
   /** `roukey:adminMfa`: whether admin routes ask for a TOTP-protected sign-in. */
   readonly adminMfa: AdminMfaMode;
+  /** `roukey:maxAnswerMiB`: the largest non-streamed upstream answer the router reads. */
+  readonly maxAnswerMiB: number;
   /** Routes that exist only when configured (`githubSignIn`: the GitHub OIDC provider). */
   readonly features: RouteFeatures;
 }
@@ -229,7 +231,7 @@ function integrationFor(name: HandlerName, fn: RouKeyFunction): LambdaIntegratio
  * Every function reads its whole configuration at cold start (lambdas/runtime-config.ts), so all of them get the
  * names and ids; names and ids are not permissions — those are granted per function in GRANTS.
  */
-function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa }: ApiProps): Record<string, string> {
+function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa, maxAnswerMiB }: ApiProps): Record<string, string> {
   return {
     ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), tables[t].tableName])),
     KMS_KEY_ID: providerKeys.key.keyArn,
@@ -237,6 +239,7 @@ function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa }: Api
     COGNITO_CLIENT_ID: auth.client.userPoolClientId,
     ...planEnvironment(plans.overrides, plans.defaultPlan),
     ROUKEY_ADMIN_MFA: adminMfa,
+    ROUKEY_MAX_ANSWER_MIB: String(maxAnswerMiB),
   };
 }
 

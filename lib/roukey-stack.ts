@@ -49,6 +49,7 @@ export class RouKeyStack extends Stack {
       tracing: config.tracing,
       routerConcurrency: config.routerConcurrency,
       adminMfa: config.adminMfa,
+      maxAnswerMiB: config.maxAnswerMiB,
       features: { githubSignIn: github !== undefined },
     });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });

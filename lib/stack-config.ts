@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { adminMfaModeSchema } from '../lambdas/auth/admin-mfa.js';
 import { emailDomainSchema, emailDomainsSchema, signUpModeSchema, signUpPolicyIssues } from '../lambdas/auth/sign-up-policy.js';
 import { listText } from '../lambdas/list-text.js';
+import { MAX_ANSWER_MIB } from '../lambdas/runtime-config.js';
 import { planIdSchema, planOverridesSchema } from '../lambdas/plans/catalog.js';
 
 /** `cdk deploy -c key=value` passes strings: JSON-valued keys accept their JSON text too. */
@@ -97,6 +98,16 @@ const stackConfigSchema = z
     routerConcurrency: contextNumber
       .pipe(z.number().int({ error: 'must be a positive whole number' }).positive({ error: 'must be a positive whole number' }))
       .optional(),
+    /** The largest non-streamed upstream answer the router reads, in MiB; past it the attempt fails as an upstream error. */
+    maxAnswerMiB: contextNumber
+      .pipe(
+        z
+          .number()
+          .int({ error: 'must be a whole number of MiB' })
+          .min(MAX_ANSWER_MIB.min, { error: `must be at least ${MAX_ANSWER_MIB.min}` })
+          .max(MAX_ANSWER_MIB.max, { error: `must be at most ${MAX_ANSWER_MIB.max} (a router function's memory holds the answer)` }),
+      )
+      .default(MAX_ANSWER_MIB.default),
     /** Who may create a sign-in: `invite` (admins invite by email), `domains` (self sign-up for signUpDomains), `open`. */
     signUp: signUpModeSchema.default('invite'),
     signUpDomains: emailDomainsSchema.default([]),
@@ -152,6 +163,7 @@ export const CONTEXT_KEYS = {
   wafRateLimit: 'roukey:wafRateLimit',
   tracing: 'roukey:tracing',
   routerConcurrency: 'roukey:routerConcurrency',
+  maxAnswerMiB: 'roukey:maxAnswerMiB',
   signUp: 'roukey:signUp',
   signUpDomains: 'roukey:signUpDomains',
   adminEmail: 'roukey:adminEmail',

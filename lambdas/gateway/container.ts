@@ -61,7 +61,7 @@ export function gatewayDeps(): GatewayDeps {
     activity: parts.activity ?? createActivityRepo(db, config.tables.activity),
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
-    bounds: DEFAULT_BOUNDS,
+    bounds: { answerBytes: config.maxAnswerBytes },
     log: ({ level, msg, ...fields }) => logger[level](msg, fields),
   };
   return deps;

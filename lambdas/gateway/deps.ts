@@ -1,4 +1,5 @@
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../routing/config-schema.js';
+import { MAX_ANSWER_MIB } from '../runtime-config.js';
 import type { ActivityWriter } from '../store/activity-repo.js';
 import type { TargetHealth } from '../routing/target-health.js';
 import type { ApiKeyAuthenticator, ProviderKeyResolver, RoutingStore } from './ports.js';
@@ -38,8 +39,8 @@ export interface GatewayBounds {
   readonly answerBytes: number;
 }
 
-/** Far beyond a chat completion's text; room for answers that carry images or audio. */
-export const DEFAULT_BOUNDS: GatewayBounds = { answerBytes: 32 * 1024 * 1024 };
+/** `roukey:maxAnswerMiB`'s default, for tests and tools that build the router's services themselves. */
+export const DEFAULT_BOUNDS: GatewayBounds = { answerBytes: MAX_ANSWER_MIB.default * 1024 * 1024 };
 
 /** Everything the router's handlers use; built once per container (gateway/container.ts) or by tests. */
 export interface GatewayDeps {

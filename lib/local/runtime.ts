@@ -203,6 +203,7 @@ function setHandlerEnvironment(env: {
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;
+  process.env.ROUKEY_MAX_ANSWER_MIB = String(env.stackConfig.maxAnswerMiB);
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

@@ -6,6 +6,8 @@ import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { Edge, MANAGED_RULE_GROUPS, RATE_WINDOW_SECONDS, bodyRoutes } from '../../lib/edge.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { readStackConfig } from '../../lib/stack-config.js';
+import { loadRuntimeConfig } from '../../lambdas/runtime-config.js';
+import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
 
 type Json = Record<string, any>;
 
@@ -18,7 +20,7 @@ function synth(context: Record<string, unknown> = {}) {
 }
 
 const byDefault = synth();
-const tuned = synth({ 'roukey:wafRateLimit': '500', 'roukey:tracing': 'true', 'roukey:routerConcurrency': 40 });
+const tuned = synth({ 'roukey:wafRateLimit': '500', 'roukey:tracing': 'true', 'roukey:routerConcurrency': 40, 'roukey:maxAnswerMiB': '8' });
 const wafOff = synth({ 'roukey:waf': false });
 
 const ofType = (resources: Record<string, Json>, type: string) => Object.values(resources).filter((r) => r.Type === type);
@@ -277,5 +279,26 @@ describe('router concurrency (roukey:routerConcurrency)', () => {
 
   it.each([0, -3, 1.5, 'many', true, ''])('refuses %j at synth, naming the key', (value) => {
     expect(() => readStackConfig(new Stack(new App({ context: { 'roukey:routerConcurrency': value } }), 'S'))).toThrow(/roukey:routerConcurrency: must be a/);
+  });
+});
+
+describe('the upstream answer cap (roukey:maxAnswerMiB)', () => {
+  const capOf = ({ stack, resources }: ReturnType<typeof synth>, name: HandlerName) =>
+    resources[stack.getLogicalId(stack.api.fn(name).node.defaultChild as never)]!.Properties.Environment.Variables.ROUKEY_MAX_ANSWER_MIB;
+
+  it("reaches the router functions: 32 MiB by default, the operator's figure when set", () => {
+    expect(capOf(byDefault, 'chat-completions')).toBe('32');
+    expect(capOf(tuned, 'chat-completions')).toBe('8');
+    expect(capOf(tuned, 'messages')).toBe('8');
+  });
+
+  it('the router reads it as its answer bound', () => {
+    const env = { ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), t])), LOCAL_KEYRING_FILE: 'k' };
+    expect(loadRuntimeConfig({ ...env, ROUKEY_MAX_ANSWER_MIB: '8' }).maxAnswerBytes).toBe(8 * 1024 * 1024);
+    expect(loadRuntimeConfig(env).maxAnswerBytes).toBe(32 * 1024 * 1024);
+  });
+
+  it.each([0, 257, 1.5, 'huge'])('refuses %j at synth, naming the key', (value) => {
+    expect(() => readStackConfig(new Stack(new App({ context: { 'roukey:maxAnswerMiB': value } }), 'S'))).toThrow(/roukey:maxAnswerMiB: must be/);
   });
 });
