@@ -11,6 +11,3 @@ export const replaceConfigSchema = z.record(z.string(), z.unknown(), { error: 'R
 
 /** `POST /v1/roles`: a custom role, named in the body. */
 export const createRoleSchema = roleBodySchema.extend({ name: routingConfigSchema.shape.name });
-
-/** `PATCH /v1/api-keys/{id}`: binds the key to a config by name, or unbinds it with null. */
-export const bindConfigSchema = z.strictObject({ config: routingConfigSchema.shape.name.nullable() });

@@ -1,8 +1,7 @@
-import { bindConfigSchema } from '../configs/schemas.js';
 import { managementContext } from '../http/management-context.js';
 import { managementHandler, route } from '../http/management-handler.js';
 import { createApiKeysService, type ApiKeysService } from '../keys/api-keys-service.js';
-import { createApiKeySchema } from '../keys/key-schemas.js';
+import { createApiKeySchema, updateApiKeySchema } from '../keys/key-schemas.js';
 import { createApiKeyRepository } from '../store/accounts-api-keys.js';
 
 let service: ApiKeysService | undefined;
@@ -20,11 +19,8 @@ export const handler = managementHandler({
       handle: async ({ accountId, account, body }) => ({ status: 201, body: await apiKeys().create(accountId, body, account) }),
     }),
     PATCH: route({
-      body: bindConfigSchema,
-      handle: async ({ accountId, body, pathParameters }) => ({
-        status: 200,
-        body: await apiKeys().bindConfig(accountId, pathParameters.id ?? '', body.config),
-      }),
+      body: updateApiKeySchema,
+      handle: async ({ accountId, body, pathParameters }) => ({ status: 200, body: await apiKeys().update(accountId, pathParameters.id ?? '', body) }),
     }),
     DELETE: route({
       handle: async ({ accountId, pathParameters }) => {

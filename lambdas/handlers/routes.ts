@@ -51,6 +51,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/auth/config', handler: 'auth-config', auth: 'none' },
   { method: 'GET', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },
   { method: 'POST', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },
+  { method: 'PATCH', path: '/v1/provider-keys/{id}', handler: 'provider-keys', auth: 'cognito' },
   { method: 'DELETE', path: '/v1/provider-keys/{id}', handler: 'provider-keys', auth: 'cognito' },
   { method: 'GET', path: '/v1/api-keys', handler: 'api-keys', auth: 'cognito' },
   { method: 'POST', path: '/v1/api-keys', handler: 'api-keys', auth: 'cognito' },

@@ -1,7 +1,7 @@
 import { planLimitReached, type AccountPlan } from '../accounts/plan-gates.js';
 import { invalidField } from '../configs/references.js';
 import { ApiError } from '../http/errors.js';
-import type { CreateApiKeyInput } from './key-schemas.js';
+import type { CreateApiKeyInput, UpdateApiKeyInput } from './key-schemas.js';
 import { API_KEY_ID } from './key-schemas.js';
 import type { ApiKeyRecord, ApiKeyStore } from './key-stores.js';
 import { apiKeyHint, hashApiKey, newApiKey, newId } from './key-material.js';
@@ -30,8 +30,8 @@ export interface ApiKeysService {
   list(accountId: string): Promise<ApiKeyView[]>;
   /** Revocation: the router's caches forget the key within 30 s. */
   revoke(accountId: string, id: string): Promise<void>;
-  /** Binds the key to a config of the account (null unbinds); the router sees the change within 30 s. */
-  bindConfig(accountId: string, id: string, config: string | null): Promise<ApiKeyView>;
+  /** Renames the key and binds it to a config of the account (null unbinds); the router sees a binding within 30 s. */
+  update(accountId: string, id: string, input: UpdateApiKeyInput): Promise<ApiKeyView>;
 }
 
 export function createApiKeysService({ store, now = Date.now }: { store: ApiKeyStore; now?: () => number }): ApiKeysService {
@@ -59,11 +59,18 @@ export function createApiKeysService({ store, now = Date.now }: { store: ApiKeyS
       if (!API_KEY_ID.test(id) || !(await store.remove(accountId, id))) throw notFound();
     },
 
-    async bindConfig(accountId, id, config) {
-      const result = API_KEY_ID.test(id) ? await store.bindConfig(accountId, id, config) : { status: 'absent' as const };
-      if (result.status === 'absent') throw notFound();
-      if (result.status === 'no_config') throw invalidField('config', `this account has no config named '${config}'.`);
-      return toView(result.record);
+    async update(accountId, id, { name, config }) {
+      if (!API_KEY_ID.test(id)) throw notFound();
+      let record: ApiKeyRecord | undefined;
+      if (config !== undefined) {
+        const result = await store.bindConfig(accountId, id, config);
+        if (result.status === 'absent') throw notFound();
+        if (result.status === 'no_config') throw invalidField('config', `this account has no config named '${config}'.`);
+        record = result.record;
+      }
+      if (name !== undefined) record = await store.rename(accountId, id, name);
+      if (!record) throw notFound();
+      return toView(record);
     },
   };
 }

@@ -26,6 +26,17 @@ export interface ProviderKeyStore {
   create(accountId: string, record: ProviderKeyRecord, limit: number): Promise<'created' | 'name_taken' | LimitReached>;
   list(accountId: string): Promise<ProviderKeyRecord[]>;
   findByName(accountId: string, name: string): Promise<ProviderKeyRecord | undefined>;
+  /** The account's key with that id, read consistently. */
+  get(accountId: string, id: string): Promise<ProviderKeyRecord | undefined>;
+  /**
+   * Replaces `before` with `after` (same id), moving the name claim when the name changes: 'changed' since the read
+   * when someone else wrote the key first, 'name_taken', or the configs that keep the old name from going.
+   */
+  update(
+    accountId: string,
+    before: ProviderKeyRecord,
+    after: ProviderKeyRecord,
+  ): Promise<'updated' | 'absent' | 'changed' | 'name_taken' | { readonly usedBy: readonly string[] }>;
   /** False when the account has no key with that id; its name and the configs using it when they keep it from going. */
   remove(accountId: string, id: string): Promise<boolean | { readonly name: string; readonly usedBy: readonly string[] }>;
 }
@@ -50,6 +61,8 @@ export interface ApiKeyStore {
   list(accountId: string): Promise<ApiKeyRecord[]>;
   /** False when the account has no key with that id. */
   remove(accountId: string, id: string): Promise<boolean>;
+  /** Renames the key; false when the account has no key with that id. */
+  rename(accountId: string, id: string, name: string): Promise<ApiKeyRecord | undefined>;
   /** Binds the key to the account's config of that name (null unbinds); 'no_config' when there is no such config. */
   bindConfig(accountId: string, id: string, config: string | null): Promise<BindResult>;
   lookup(keyHash: string): Promise<{ accountId: string; apiKeyId: string; config?: string } | undefined>;

@@ -39,6 +39,9 @@ export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, 
   // The cached record's ciphertext is one string object from hit to hit, which V8 hashes once, where a digest of it
   // would be computed per request.
   const plaintexts = new TtlCache<string, { readonly accountId: string; readonly record: ProviderKeyRecord; readonly apiKey: string }>({ maxEntries, now });
+  // The ciphertext each key's cached plaintext came from: when a rotated or re-pointed key's new record arrives, the
+  // old plaintext leaves memory at once instead of when its entry expires.
+  const cipherOfKey = new TtlCache<string, string>({ maxEntries, now });
 
   async function accountKeys(accountId: string): Promise<AccountKeys> {
     let keys = listCache.get(accountId);
@@ -57,7 +60,11 @@ export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, 
     let apiKey = cached && sameContext(cached.accountId, cached.record, accountId, record) ? cached.apiKey : undefined;
     if (apiKey === undefined) {
       apiKey = await cipher.decrypt(record.ciphertext, storedKeyContext(accountId, record));
+      const keyId = `${accountId}#${record.id}`;
+      const previous = cipherOfKey.get(keyId);
+      if (previous !== undefined && previous !== record.ciphertext) plaintexts.delete(previous);
       plaintexts.set(record.ciphertext, { accountId, record, apiKey }, plaintextTtlMs);
+      cipherOfKey.set(keyId, record.ciphertext, plaintextTtlMs);
     }
     return { providerKeyId: record.id, name: record.name, provider: record.provider, baseUrl: record.baseUrl, apiKey };
   }

@@ -75,6 +75,26 @@ export function createApiKeyRepository(db: DynamoDBDocumentClient, table: string
       });
     },
 
+    async rename(accountId, id, name) {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: ITEM.apiKey(accountId, id),
+            UpdateExpression: 'SET #name = :name',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#name': 'name' },
+            ExpressionAttributeValues: { ':name': name },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return out.Attributes ? toRecord(out.Attributes) : undefined;
+      } catch (err) {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      }
+    },
+
     bindConfig(accountId, id, config) {
       return untilSettled<BindResult>(async () => {
         const old = await get(accountId, id);

@@ -35,6 +35,45 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
       return (await queryAccountItems(db, table, accountId, PROVIDER_KEY_PREFIX)).map(toRecord);
     },
 
+    get: (accountId, id) => get(accountId, id, true),
+
+    async update(accountId, before, after) {
+      const renamed = before.name !== after.name;
+      const failed = await transact(db, [
+        {
+          Put: {
+            TableName: table,
+            Item: { ...ITEM.providerKey(accountId, after.id), ...after },
+            ...unchangedSince(before),
+          },
+        },
+        ...(renamed
+          ? [
+              {
+                Delete: {
+                  TableName: table,
+                  Key: ITEM.providerKeyName(accountId, before.name),
+                  ConditionExpression: 'providerKeyId = :id AND attribute_not_exists(usedBy)',
+                  ExpressionAttributeValues: { ':id': before.id },
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: { ...ITEM.providerKeyName(accountId, after.name), providerKeyId: after.id },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ]
+          : []),
+      ]);
+      if (!failed) return 'updated';
+      if (failed.includes(0)) return (await get(accountId, before.id, true)) ? 'changed' : 'absent';
+      if (failed.includes(2)) return 'name_taken';
+      const claim = (await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKeyName(accountId, before.name), ConsistentRead: true }))).Item;
+      return { usedBy: setMembers(claim?.usedBy) };
+    },
+
     async findByName(accountId, name) {
       const claim = await db.send(new GetCommand({ TableName: table, Key: ITEM.providerKeyName(accountId, name) }));
       const id = claim.Item?.providerKeyId as string | undefined;
@@ -69,6 +108,23 @@ export function createProviderKeyRepository(db: DynamoDBDocumentClient, table: s
       });
     },
   };
+}
+
+/** The condition that the key item still holds exactly what was read: each attribute equal, or absent as it was. */
+function unchangedSince(record: ProviderKeyRecord) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses = ['attribute_exists(pk)'];
+  for (const [i, attribute] of ['name', 'provider', 'baseUrl', 'region', 'ciphertext', 'contextVersion'].entries()) {
+    names[`#a${i}`] = attribute;
+    const value = record[attribute as keyof ProviderKeyRecord];
+    if (value === undefined) clauses.push(`attribute_not_exists(#a${i})`);
+    else {
+      clauses.push(`#a${i} = :a${i}`);
+      values[`:a${i}`] = value;
+    }
+  }
+  return { ConditionExpression: clauses.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
 function toRecord(item: Record<string, unknown>): ProviderKeyRecord {

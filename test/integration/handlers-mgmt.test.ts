@@ -107,6 +107,19 @@ describe('management handlers', () => {
       expect(error.message).toContain(param);
       expect(error.type).toBe('invalid_request_error');
     }
+    const patches: [Handler, unknown, string | null][] = [
+      [providerKeys, {}, null],
+      [providerKeys, { apiKey: 'short' }, 'apiKey'],
+      [providerKeys, { baseUrl: 7 }, 'baseUrl'],
+      [providerKeys, { provider: 'groq' }, 'provider'],
+      [apiKeys, {}, null],
+      [apiKeys, { name: '' }, 'name'],
+      [apiKeys, { hint: 'x' }, 'hint'],
+    ];
+    for (const [handler, body, param] of patches) {
+      const res = await handler(event('PATCH', '/v1/x/{id}', { sub, body, id: 'pk_AAAAAAAAAAAAAAAAAAAAAA' }), ctx);
+      expect({ body, status: res.statusCode, param: json(res).error.param }).toEqual({ body, status: 400, param });
+    }
     const badJson = await providerKeys(event('POST', '/v1/provider-keys', { sub, body: '{"provider": ' }), ctx);
     expect(badJson.statusCode).toBe(400);
     expect(await scanAll()).toEqual(before);

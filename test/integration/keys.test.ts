@@ -345,13 +345,13 @@ describe('API keys', () => {
     const created = await service.create(accountId, { name: 'bot' }, ENTERPRISE);
     const fresh = () => createApiKeyAuthenticator(createApiKeyRepository(db, config.tables.accounts)).authenticate(created.key);
 
-    expect(await service.bindConfig(accountId, created.id, 'support-bot')).toMatchObject({ id: created.id, config: 'support-bot' });
+    expect(await service.update(accountId, created.id, { config: 'support-bot' })).toMatchObject({ id: created.id, config: 'support-bot' });
     expect(await fresh()).toEqual({ accountId, apiKeyId: created.id, config: 'support-bot' });
-    await expect(service.bindConfig(accountId, created.id, 'nope')).rejects.toMatchObject({ status: 400, options: { param: 'config' } });
+    await expect(service.update(accountId, created.id, { config: 'nope' })).rejects.toMatchObject({ status: 400, options: { param: 'config' } });
     expect(await fresh()).toEqual({ accountId, apiKeyId: created.id, config: 'support-bot' });
-    await expect(service.bindConfig(newId('acc'), created.id, null)).rejects.toMatchObject({ status: 404 });
+    await expect(service.update(newId('acc'), created.id, { config: null })).rejects.toMatchObject({ status: 404 });
 
-    expect(await service.bindConfig(accountId, created.id, null)).toMatchObject({ config: null });
+    expect(await service.update(accountId, created.id, { config: null })).toMatchObject({ config: null });
     expect(await fresh()).toEqual({ accountId, apiKeyId: created.id });
   });
 

@@ -19,6 +19,8 @@ function memoryStore(): ProviderKeyStore & { records: ProviderKeyRecord[] } {
     create: async (_account, record) => (records.push(record), 'created'),
     list: async () => records,
     findByName: async (_account, name) => records.find((r) => r.name === name),
+    get: async (_account, id) => records.find((r) => r.id === id),
+    update: async (_account, before, after) => (records.splice(records.indexOf(before), 1, after), 'updated'),
     remove: async () => false,
   };
 }
