@@ -4,7 +4,8 @@ import { listenOnLoopback, pollUntil } from './fake-server.js';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
 import { DEFAULT_BOUNDS, type GatewayDeps } from '../../lambdas/gateway/deps.js';
-import type { ApiKeyPrincipal } from '../../lambdas/gateway/ports.js';
+import type { Admission, ApiKeyPrincipal, RequestGate } from '../../lambdas/gateway/ports.js';
+import type { SecurityEvent } from '../../lambdas/security/security-event.js';
 import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
 import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
@@ -29,7 +30,15 @@ export interface PortDoubles {
   /** While set, activity writes wait for it: a test holds them to see that the response ends first. */
   activityHold: Promise<void> | undefined;
   refuseBaseUrls: Set<string>;
+  /** What the request gate answers; every caller is admitted by default. */
+  gate: RequestGate;
+  /** The tokens settled against the month, per request. */
+  settled: number[];
+  securityEvents: SecurityEvent[];
 }
+
+/** An admission with room to spare, as the doubles' gate answers by default. */
+export const ADMITTED: Admission = { requests: { limit: 1_000, remaining: 999, resetAt: Date.now() + 60_000 } };
 
 export const PRINCIPAL: ApiKeyPrincipal = { accountId: 'acc_test', apiKeyId: 'ak_test' };
 export const RK_KEY = 'rk_test_valid_key';
@@ -43,13 +52,25 @@ export function portDoubles(): PortDoubles {
     configs: new Map(),
     activityHold: undefined,
     refuseBaseUrls: new Set(),
+    settled: [],
+    securityEvents: [],
+    gate: undefined as unknown as RequestGate,
     deps: undefined as unknown as GatewayDeps,
+  };
+  doubles.gate = {
+    admit: async () => ADMITTED,
+    settle: async (_caller, tokens) => void doubles.settled.push(tokens),
   };
   doubles.deps = {
     authenticator: {
       authenticate: async (key) => (key === RK_KEY ? PRINCIPAL : undefined),
       touch: async (p) => void doubles.touches.push(p),
     },
+    gate: {
+      admit: (caller) => doubles.gate.admit(caller),
+      settle: (caller, tokens) => doubles.gate.settle(caller, tokens),
+    },
+    securityEvents: { record: (event) => void doubles.securityEvents.push(event), flush: async () => undefined },
     providerKeys: {
       byName: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.providerKeys.get(name) : undefined),
       list: async (accountId) =>
