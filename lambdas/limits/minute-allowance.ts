@@ -27,6 +27,8 @@ interface KeyWindow {
   exhaustedUntil: number;
   /** After the table failed, requests are admitted without asking it until then. */
   failOpenUntil: number;
+  /** Requests waiting for a share: the next lease asks for all of them at once. */
+  waiting: number;
   /** The lease under way: concurrent requests wait for it instead of leasing too. */
   leasing?: Promise<void>;
 }
@@ -71,10 +73,15 @@ export class MinuteAllowances {
       }
       if (now < window.failOpenUntil) return verdict(window, limit, true);
       if (now < window.exhaustedUntil) return verdict(window, limit, false);
-      window.leasing ??= this.#lease(window, key, limit).finally(() => {
-        window.leasing = undefined;
-      });
-      await window.leasing;
+      window.waiting++;
+      try {
+        window.leasing ??= this.#lease(window, key, limit).finally(() => {
+          window.leasing = undefined;
+        });
+        await window.leasing;
+      } finally {
+        window.waiting--;
+      }
     }
   }
 
@@ -82,14 +89,16 @@ export class MinuteAllowances {
     const { minute, endsAt } = minuteWindow(now);
     const current = this.#windows.get(apiKeyId);
     if (current?.minute === minute) return current;
-    const fresh: KeyWindow = { minute, endsAt, held: 0, known: 0, exhaustedUntil: 0, failOpenUntil: 0 };
+    const fresh: KeyWindow = { minute, endsAt, held: 0, known: 0, exhaustedUntil: 0, failOpenUntil: 0, waiting: 0 };
     this.#windows.set(apiKeyId, fresh, endsAt - now);
     return fresh;
   }
 
   async #lease(window: KeyWindow, key: { readonly accountId: string; readonly apiKeyId: string }, limit: number): Promise<void> {
     try {
-      const lease = await this.#counters.leaseMinute({ ...key, minute: window.minute }, sliceSize(limit, MINUTE_SLICE), limit);
+      // A burst asks for what it needs in one lease rather than one slice per round trip.
+      const want = Math.min(limit, Math.max(sliceSize(limit, MINUTE_SLICE), window.waiting));
+      const lease = await this.#counters.leaseMinute({ ...key, minute: window.minute }, want, limit);
       window.known = Math.max(window.known, lease.total);
       window.held += lease.granted;
       if (lease.granted === 0) window.exhaustedUntil = Math.min(window.endsAt, this.#now() + this.#recheckMs);

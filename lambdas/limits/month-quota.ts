@@ -19,6 +19,8 @@ interface AccountMonth {
   /** Admitted here (and tokens reported here) and not written yet. */
   unsyncedRequests: number;
   unsyncedTokens: number;
+  /** Admitted here and being written now (unconditionally, by a settle): still unseen by the totals. */
+  writingRequests: number;
   /** When `totals` were last read back (epoch ms); 0 before the first write. */
   syncedAt: number;
   failOpenUntil: number;
@@ -80,9 +82,10 @@ export class MonthQuotas {
       if (refusedBy) return { admitted: false, limit: refusedBy, retryAt: monthEndsAt(now) };
       const limit = limits.requestsPerMonth;
       const slice = sliceSize(limit, MONTH_SLICE);
-      const remaining = limit - view.totals.requests - view.unsyncedRequests;
-      if (remaining <= slice) return this.#admitExactly(view, limit);
-      if (view.unsyncedRequests >= slice) {
+      const ahead = view.unsyncedRequests + view.writingRequests;
+      // A quota too small for a share, or its last share: one conditional write per request, so none is passed.
+      if (slice === 1 || limit - view.totals.requests - ahead <= slice) return this.#admitExactly(view, limit);
+      if (ahead >= slice) {
         await this.#sync(view);
         continue;
       }
@@ -111,6 +114,7 @@ export class MonthQuotas {
       totals: { requests: 0, tokens: 0 },
       unsyncedRequests: 0,
       unsyncedTokens: 0,
+      writingRequests: 0,
       syncedAt: 0,
       failOpenUntil: 0,
     };
@@ -133,6 +137,7 @@ export class MonthQuotas {
     const tokens = view.unsyncedTokens;
     view.unsyncedRequests -= requests;
     view.unsyncedTokens -= tokens;
+    view.writingRequests += requests;
     try {
       view.totals = await this.#counters.addToMonth(view.accountId, view.month, { requests, tokens });
       view.syncedAt = this.#now();
@@ -141,6 +146,8 @@ export class MonthQuotas {
       view.unsyncedTokens += tokens;
       view.failOpenUntil = this.#now() + this.#recheckMs;
       this.#onError(err);
+    } finally {
+      view.writingRequests -= requests;
     }
   }
 
@@ -149,7 +156,8 @@ export class MonthQuotas {
     const owed = view.unsyncedRequests;
     view.unsyncedRequests -= owed;
     try {
-      const { added, totals } = await this.#counters.addToMonthWithin(view.accountId, view.month, owed + 1, limit);
+      // Room is left for what this container's unconditional write under way still carries.
+      const { added, totals } = await this.#counters.addToMonthWithin(view.accountId, view.month, owed + 1, limit - view.writingRequests);
       view.totals = totals;
       view.syncedAt = this.#now();
       if (added) return { admitted: true };
@@ -168,6 +176,6 @@ export class MonthQuotas {
 /** The month limit already used up, as far as this container knows. */
 function exhausted(view: AccountMonth, limits: MonthLimits): RequestLimitName | undefined {
   if (limits.tokensPerMonth !== null && view.totals.tokens + view.unsyncedTokens >= limits.tokensPerMonth) return 'tokensPerMonth';
-  if (view.totals.requests + view.unsyncedRequests >= limits.requestsPerMonth) return 'requestsPerMonth';
+  if (view.totals.requests + view.unsyncedRequests + view.writingRequests >= limits.requestsPerMonth) return 'requestsPerMonth';
   return undefined;
 }
