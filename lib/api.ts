@@ -124,6 +124,11 @@ const GRANTS: Record<HandlerName, Grants> = {
     managementCaller(fn, props);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [props.auth.userPool.userPoolArn] }));
   },
+  // The caller's plan and usage: this month's counter on limits, the item counts on accounts.
+  'me-plan': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
+  },
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},
 };

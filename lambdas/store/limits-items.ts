@@ -54,13 +54,16 @@ export function monthCounterExpiresAt(month: string): number {
 /** Reads this month's counter item. */
 export function createMonthlyUsageReader(db: DynamoDBDocumentClient, table: string, options: { now?: () => number } = {}): MonthlyUsageReader {
   const now = options.now ?? Date.now;
+  const usageThisMonth = async (accountId: string) => {
+    const at = now();
+    const month = monthOf(at);
+    const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.month(accountId, month), ProjectionExpression: 'requests, tokens, expiresAt' }));
+    const { requests, tokens, expiresAt } = out.Item ?? {};
+    if (typeof expiresAt === 'number' && expiresAt <= at / 1000) return { month, requests: 0, tokens: 0 };
+    return { month, requests: typeof requests === 'number' ? requests : 0, tokens: typeof tokens === 'number' ? tokens : 0 };
+  };
   return {
-    async requestsThisMonth(accountId) {
-      const at = now();
-      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.month(accountId, monthOf(at)), ProjectionExpression: 'requests, expiresAt' }));
-      const { requests, expiresAt } = out.Item ?? {};
-      if (typeof expiresAt === 'number' && expiresAt <= at / 1000) return 0;
-      return typeof requests === 'number' ? requests : 0;
-    },
+    usageThisMonth,
+    requestsThisMonth: async (accountId) => (await usageThisMonth(accountId)).requests,
   };
 }
