@@ -49,7 +49,7 @@ export async function measureLimits(endpoint: string, tables: { accounts: string
   }) as DynamoDBDocumentClient['send'];
   try {
     const admitted: Admission = { requests: { limit: BENCH_LIMITS.requestsPerMinutePerKey, remaining: 1, resetAt: 0 } };
-    const off: RequestGate = { admit: async () => admitted, settle: async () => undefined };
+    const off: RequestGate = { admit: async () => admitted, assertActive: async () => undefined, settle: async () => undefined };
     const on = createRequestGate(createAccountStateReader(createAccountRepository(db, tables.accounts), planCatalog()), createLimitCounters(db, tables.limits));
     const caller: ApiKeyPrincipal = { accountId, apiKeyId: 'bench-limits' };
     const timed = async (gate: RequestGate): Promise<number[]> => {

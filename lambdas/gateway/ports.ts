@@ -69,6 +69,8 @@ export interface Admission {
 export interface RequestGate {
   /** The admission, or a 403 ApiError (`account_suspended`). A plan or standing change is seen within 30 s. */
   admit(caller: ApiKeyPrincipal): Promise<Admission>;
+  /** The standing alone, for API-key routes that call no model (model lists, stored responses): a 403 when suspended. */
+  assertActive(caller: ApiKeyPrincipal): Promise<void>;
   /** After the response: the tokens the request used, counted against the month. Never throws. */
   settle(caller: ApiKeyPrincipal, tokens: number): Promise<void>;
 }

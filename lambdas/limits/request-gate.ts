@@ -1,5 +1,5 @@
 import { assertAccountActive, type AccountStateReader } from '../accounts/account-state.js';
-import type { RequestGate } from '../gateway/ports.js';
+import type { ApiKeyPrincipal, RequestGate } from '../gateway/ports.js';
 import { ApiError } from '../http/errors.js';
 import type { PlanLimits } from '../plans/catalog.js';
 import type { LimitCounters } from './limit-counters.js';
@@ -19,13 +19,19 @@ export interface RequestGateOptions {
 export function createRequestGate(states: AccountStateReader, counters: LimitCounters, options: RequestGateOptions = {}): RequestGate {
   const minutes = new MinuteAllowances(counters, options);
   const months = new MonthQuotas(counters, options);
+  const activeAccount = async (caller: ApiKeyPrincipal) => {
+    const account = await states.state(caller.accountId);
+    // A key whose account is gone is a key that no longer works.
+    if (!account) throw new ApiError('unauthenticated', 'Invalid or revoked API key.', { code: 'invalid_api_key' });
+    assertAccountActive(account);
+    return account;
+  };
   return {
+    async assertActive(caller) {
+      await activeAccount(caller);
+    },
     async admit(caller) {
-      const account = await states.state(caller.accountId);
-      // A key whose account is gone is a key that no longer works.
-      if (!account) throw new ApiError('unauthenticated', 'Invalid or revoked API key.', { code: 'invalid_api_key' });
-      assertAccountActive(account);
-      const limits: PlanLimits = account.limits;
+      const limits: PlanLimits = (await activeAccount(caller)).limits;
       const minute = await minutes.take(caller, limits.requestsPerMinutePerKey);
       const requests = { limit: minute.limit, remaining: minute.remaining, resetAt: minute.resetAt };
       if (!minute.admitted) return { requests, refused: { limit: 'requestsPerMinutePerKey', retryAt: minute.resetAt } };

@@ -63,6 +63,7 @@ export function portDoubles(): PortDoubles {
   };
   doubles.gate = {
     admit: async () => ADMITTED,
+    assertActive: async () => undefined,
     settle: async (_caller, tokens) => void doubles.settled.push(tokens),
   };
   doubles.deps = {
@@ -72,6 +73,7 @@ export function portDoubles(): PortDoubles {
     },
     gate: {
       admit: (caller) => doubles.gate.admit(caller),
+      assertActive: (caller) => doubles.gate.assertActive(caller),
       settle: (caller, tokens) => doubles.gate.settle(caller, tokens),
     },
     securityEvents: { record: (event) => void doubles.securityEvents.push(event), flush: async () => undefined },

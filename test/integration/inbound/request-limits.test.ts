@@ -114,12 +114,16 @@ describe('request limits on the router', () => {
     expect(err.headers?.get('retry-after')).toBeTruthy();
   });
 
-  it('P8: a suspended account’s API keys get 403 account_suspended, recorded as a security event; nothing reaches the provider', async () => {
+  it('P8: a suspended account’s API keys get 403 account_suspended (chat and model lists), recorded as a security event; nothing reaches the provider', async () => {
     useGate({}, 'suspended');
     const upstreamCalls = fake.requests.length;
     const err = (await client.chat.completions.create({ model: 'work/gpt-4o-mini', messages }).catch((e: unknown) => e)) as APIError;
     expect(err.status).toBe(403);
     expect(err.error).toMatchObject({ type: 'permission_error', code: 'account_suspended' });
+    // Its model list too, which would call the providers with the account's keys.
+    const models = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${RK_KEY}` } });
+    expect(models.status).toBe(403);
+    expect(((await models.json()) as { error: { code: string } }).error.code).toBe('account_suspended');
     expect(fake.requests.length).toBe(upstreamCalls);
     expect(ports.securityEvents).toContainEqual(expect.objectContaining({ kind: 'account_suspended', accountId: PRINCIPAL_REF.accountId }));
   });
