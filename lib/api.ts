@@ -72,10 +72,12 @@ const managementCaller: Grants = (fn, { tables, auth }) => {
 
 /** Least privilege, per function: only what its handler's code paths call. */
 const GRANTS: Record<HandlerName, Grants> = {
-  // The hot path never deletes and never scans: look up keys, stamp last use, write one metadata item.
+  // The hot path never deletes and never scans: look up keys and the account's standing, stamp last use, lease
+  // request limits (UpdateItem on limits), write one metadata item and fold refusals into security events.
   'chat-completions': (fn, { tables, providerKeys, enableBedrock }) => {
     fn.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] });
-    fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem'] });
+    fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] });
+    fn.bindTable(tables.limits, { actions: ['dynamodb:UpdateItem'] });
     providerKeys.grantUnwrap(fn);
     if (enableBedrock) grantBedrockInvoke(fn);
   },
@@ -123,6 +125,11 @@ const GRANTS: Record<HandlerName, Grants> = {
   'sign-out': (fn, props) => {
     managementCaller(fn, props);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [props.auth.userPool.userPoolArn] }));
+  },
+  // The caller's plan and usage: this month's counter on limits, the item counts on accounts.
+  'me-plan': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
   },
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},

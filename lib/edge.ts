@@ -88,7 +88,7 @@ export class Edge extends Construct {
 export function acknowledgeWafOff(api: RestApi, throttling: { readonly rateLimit: number; readonly burstLimit: number }): void {
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG3',
-    reason: `The deployer turned AWS WAF off (roukey:waf=false), so there is no per-IP limit and no managed rule group at the edge; what remains is API Gateway's stage-wide throttle (${throttling.rateLimit} requests/s, burst ${throttling.burstLimit}) and the handlers' own key checks and input validation.`,
+    reason: `The deployer turned AWS WAF off (roukey:waf=false), so there is no per-IP limit and no managed rule group at the edge; what remains is API Gateway's stage-wide throttle (${throttling.rateLimit} requests/s, burst ${throttling.burstLimit}) and the handlers' own key checks, per-key and per-account request limits (lambdas/limits/) and input validation.`,
   });
 }
 

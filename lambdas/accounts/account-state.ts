@@ -1,4 +1,5 @@
 import { TtlCache } from '../cache/ttl-cache.js';
+import { forbidden } from '../http/errors.js';
 import { effectiveLimits, type LimitOverrides, type PlanCatalog, type PlanId, type PlanLimits } from '../plans/catalog.js';
 
 export const ACCOUNT_STATUSES = ['active', 'suspended'] as const;
@@ -54,4 +55,11 @@ export function createAccountStateReader(
       return read;
     },
   };
+}
+
+/** Refuses a suspended account with 403 `account_suspended`: its management calls and its API keys alike. */
+export function assertAccountActive(account: Pick<AccountState, 'status'>): void {
+  if (account.status === 'suspended') {
+    throw forbidden('account_suspended', 'This account is suspended. Contact an administrator of this RouKey deployment.');
+  }
 }

@@ -1,7 +1,7 @@
+import { assertAccountActive, type AccountState, type AccountStateReader } from './account-state.js';
 import { forbidden } from '../http/errors.js';
 import type { AccountActivity } from './account-activity.js';
 import type { AccountService } from './account-service.js';
-import type { AccountState, AccountStateReader } from './account-state.js';
 
 /** Who is calling the management API: the signed-in user's account, its standing, and whether they are an admin. */
 export interface Caller {
@@ -41,8 +41,6 @@ export function createCallerResolver(deps: { accounts: AccountService; states: A
  * on admin routes, anyone outside the admins group.
  */
 export function assertCallerAllowed(caller: Caller, route: { admin: boolean }): void {
-  if (caller.account.status === 'suspended') {
-    throw forbidden('account_suspended', 'This account is suspended. Contact an administrator of this RouKey deployment.');
-  }
+  assertAccountActive(caller.account);
   if (route.admin && !caller.admin) throw forbidden('admin_required', 'Only administrators may use this route.');
 }

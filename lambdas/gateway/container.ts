@@ -1,19 +1,24 @@
+import { createAccountStateReader } from '../accounts/account-state.js';
 import { createRoutingStore } from '../configs/routing-store.js';
 import { createAccountStateKeys, type AccountStateKeys } from '../crypto/account-state-keys.js';
 import { createDataKeyProvider, createEnvelopeCipherWith } from '../crypto/envelope-cipher.js';
 import { serviceLogger } from '../http/logger.js';
 import { createApiKeyAuthenticator } from '../keys/api-key-authenticator.js';
+import { createRequestGate } from '../limits/request-gate.js';
 import { routerBaseUrlGuard } from '../keys/base-url-guard.js';
 import { createProviderKeyResolver } from '../keys/provider-key-resolver.js';
 import { TargetHealth } from '../routing/target-health.js';
 import { runtimeConfig } from '../runtime-config.js';
 import { createApiKeyRepository } from '../store/accounts-api-keys.js';
+import { createAccountRepository } from '../store/accounts-profiles.js';
 import { createConfigRepository } from '../store/accounts-configs.js';
 import { createProviderKeyRepository } from '../store/accounts-provider-keys.js';
 import { createRoleRepository } from '../store/accounts-roles.js';
 import { createStateKeyRepository } from '../store/accounts-state-keys.js';
 import { createActivityRepo, type ActivityWriter } from '../store/activity-repo.js';
+import { createSecurityEventRecorder } from '../store/activity-security-events.js';
 import { createDocumentClient } from '../store/dynamo.js';
+import { createLimitCounters } from '../store/limits-counters.js';
 import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
 import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
@@ -47,8 +52,13 @@ export function gatewayDeps(): GatewayDeps {
   const logger = serviceLogger('roukey-router');
   const db = createDocumentClient(config);
   const accounts = config.tables.accounts;
+  const standings = createAccountRepository(db, accounts, { defaultPlan: config.plans.defaultPlan });
   deps = {
     authenticator: createApiKeyAuthenticator(createApiKeyRepository(db, accounts)),
+    gate: createRequestGate(createAccountStateReader(standings, config.plans), createLimitCounters(db, config.tables.limits), {
+      onError: (err) => logger.warn('limits table failed: request admitted', { error: (err as Error | null)?.name ?? 'unknown' }),
+    }),
+    securityEvents: createSecurityEventRecorder(db, config.tables.activity),
     providerKeys: createProviderKeyResolver({
       store: createProviderKeyRepository(db, accounts),
       cipher: createEnvelopeCipherWith(createDataKeyProvider(config)),

@@ -2,7 +2,8 @@ import { DEFAULT_IDLE_TIMEOUT_MS } from '../routing/config-schema.js';
 import { MAX_ANSWER_MIB } from '../runtime-config.js';
 import type { ActivityWriter } from '../store/activity-repo.js';
 import type { TargetHealth } from '../routing/target-health.js';
-import type { ApiKeyAuthenticator, ProviderKeyResolver, RoutingStore } from './ports.js';
+import type { SecurityEventRecorder } from '../security/security-event.js';
+import type { ApiKeyAuthenticator, ProviderKeyResolver, RequestGate, RoutingStore } from './ports.js';
 
 /**
  * Upstream time limits. Streams must produce a first token in time and then keep producing; non-streamed answers
@@ -45,6 +46,10 @@ export const DEFAULT_BOUNDS: GatewayBounds = { answerBytes: MAX_ANSWER_MIB.defau
 /** Everything the router's handlers use; built once per container (gateway/container.ts) or by tests. */
 export interface GatewayDeps {
   readonly authenticator: ApiKeyAuthenticator;
+  /** The account's standing and request limits, checked after authentication and before anything is routed. */
+  readonly gate: RequestGate;
+  /** Where invalid keys and refusals are reported (P8), flushed after each response. */
+  readonly securityEvents: SecurityEventRecorder;
   readonly providerKeys: ProviderKeyResolver;
   readonly activity: ActivityWriter;
   /** Configs and roles, and the per-target health (cooldowns, breakers, latency) this container has seen. */

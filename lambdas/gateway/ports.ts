@@ -1,3 +1,4 @@
+import type { RequestLimitName } from '../limits/allowance.js';
 import type { ProviderId } from '../provider-ids.js';
 import type { UpstreamCredentials } from '../providers/types.js';
 import type { RoutingConfig } from '../routing/config-schema.js';
@@ -48,4 +49,28 @@ export interface RoutingStore {
   roles(accountId: string): Promise<RoleSet>;
   /** The names of the account's configs, for `GET /v1/models` (as `roukey/<name>`). */
   configNames(accountId: string): Promise<readonly string[]>;
+}
+
+/** The caller's requests-per-minute allowance, as OpenAI's `x-ratelimit-*-requests` headers tell it. */
+export interface RequestAllowance {
+  readonly limit: number;
+  readonly remaining: number;
+  /** When the window ends (epoch ms). */
+  readonly resetAt: number;
+}
+
+export interface Admission {
+  readonly requests: RequestAllowance;
+  /** The limit that refused the request, and when asking again can succeed (epoch ms); absent when admitted. */
+  readonly refused?: { readonly limit: RequestLimitName; readonly retryAt: number };
+}
+
+/** Whether a caller may send a request to a provider now: its account's standing and its plan's request limits. */
+export interface RequestGate {
+  /** The admission, or a 403 ApiError (`account_suspended`). A plan or standing change is seen within 30 s. */
+  admit(caller: ApiKeyPrincipal): Promise<Admission>;
+  /** The standing alone, for API-key routes that call no model (model lists, stored responses): a 403 when suspended. */
+  assertActive(caller: ApiKeyPrincipal): Promise<void>;
+  /** After the response: the tokens the request used, counted against the month. Never throws. */
+  settle(caller: ApiKeyPrincipal, tokens: number): Promise<void>;
 }

@@ -37,6 +37,7 @@ export const HANDLERS = {
   'admin-invitations': { streaming: false },
   'admin-accounts': { streaming: false },
   'sign-out': { streaming: false },
+  'me-plan': { streaming: false },
   'github-oidc': { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
@@ -72,6 +73,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/admin/accounts', handler: 'admin-accounts', auth: 'cognito' },
   { method: 'PATCH', path: '/v1/admin/accounts/{id}', handler: 'admin-accounts', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/sign-out', handler: 'sign-out', auth: 'cognito' },
+  { method: 'GET', path: '/v1/me/plan', handler: 'me-plan', auth: 'cognito' },
   ...(
     [
       ['GET', '/.well-known/openid-configuration'],

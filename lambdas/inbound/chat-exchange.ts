@@ -5,14 +5,19 @@ import { clientError, ClientDisconnectedError } from '../gateway/client-errors.j
 import type { GatewayDeps } from '../gateway/deps.js';
 import { NOTHING_ROUTED } from '../gateway/engine/outcome.js';
 import { routeChat, type ChatAnswer, type ClientChatRequest, type RouteOutcome } from '../gateway/engine/route-chat.js';
-import type { ApiKeyPrincipal } from '../gateway/ports.js';
+import type { Admission, ApiKeyPrincipal } from '../gateway/ports.js';
 import { AbortSwitch } from '../gateway/transport/abort-switch.js';
 import { endResponse, openResponse, writeText } from '../gateway/transport/response-writer.js';
 import { ApiError } from '../http/errors.js';
+import type { RequestLimitName } from '../limits/allowance.js';
 import { UpstreamError } from '../providers/types.js';
+import { refusalEvent } from '../security/refusal-event.js';
+import { requestSource } from '../security/request-source.js';
 import type { ActivityErrorType } from '../store/activity-record.js';
+import { assertAdmitted } from './admission.js';
+import { apiKeyPrefix, presentedApiKey } from './api-key.js';
 import { CLIENT_CLOSED_REQUEST, errorName, recordAfterResponse } from './request-record.js';
-import { chatAnswerHeaders } from './response-headers.js';
+import { chatAnswerHeaders, rateLimitHeaders } from './response-headers.js';
 
 /** Sends the 200 status line with the routing headers and returns the stream to write the body to. */
 export type OpenSuccess = (contentType: string) => Writable;
@@ -50,6 +55,10 @@ interface Served {
   readonly status: number;
   readonly errorType?: ActivityErrorType;
   readonly outcome: RouteOutcome;
+  /** Whether the request limits let it through (its tokens then count against the month). */
+  readonly admitted: boolean;
+  /** The limit that refused it: it never reached a provider. */
+  readonly refusedBy?: RequestLimitName;
 }
 
 /**
@@ -78,24 +87,31 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
     responseStream.off('close', onClientGone);
     if (served.caller) {
       const { requestId, receivedAt } = exchange;
-      const { stream, status, errorType, outcome } = served;
-      await recordAfterResponse(deps, served.caller, { requestId, receivedAt, latencyMs, stream, status, errorType, outcome });
+      const { stream, status, errorType, outcome, admitted, refusedBy } = served;
+      await recordAfterResponse(deps, served.caller, { requestId, receivedAt, latencyMs, stream, status, errorType, outcome, admitted, refusedBy });
     }
+    await deps.securityEvents.flush();
   };
 }
 
 /** Authenticates, parses and routes the request, and answers it: with the engine's answer, or an error before the first byte. */
 async function serve<R extends ClientChatRequest>(deps: GatewayDeps, edge: ChatEdge<R>, event: APIGatewayProxyEvent, exchange: Exchange): Promise<Served> {
   let caller: ApiKeyPrincipal | undefined;
+  let admission: Admission | undefined;
   let stream = false;
   // Set once the answer's status line is out: from then on, failures go in-band.
   let status = 0;
   const failed = async (err: unknown, outcome: RouteOutcome): Promise<Served> => {
-    const failure = await answerFailure(deps, edge, err, exchange, status, outcome);
-    return { caller, stream, outcome, ...failure };
+    reportRefusal(deps, err, caller, event);
+    const failure = await answerFailure(deps, edge, err, exchange, status, outcome, rateLimitHeaders(admission));
+    const refusedBy = admission?.refused?.limit;
+    return { caller, stream, outcome, admitted: admission !== undefined && !refusedBy, ...(refusedBy ? { refusedBy } : {}), ...failure };
   };
   try {
     caller = await edge.authenticate(deps, event);
+    // Limits before anything else is read or routed: a refused request costs no parsing and never reaches a provider.
+    admission = await deps.gate.admit(caller);
+    assertAdmitted(admission);
     const request = await edge.parse(event, caller);
     stream = request.stream;
     const inbound = { caller, request, headers: event.headers, receivedAt: exchange.receivedAt, clientSignal: exchange.client };
@@ -106,13 +122,13 @@ async function serve<R extends ClientChatRequest>(deps: GatewayDeps, edge: ChatE
         (contentType) => {
           status = 200;
           // Made for this answer and not added to after, so they go out as they are.
-          return openResponse(exchange.responseStream, 200, chatAnswerHeaders(exchange.requestId, outcome, contentType));
+          return openResponse(exchange.responseStream, 200, chatAnswerHeaders(exchange.requestId, outcome, contentType, rateLimitHeaders(admission)));
         },
         outcome,
       ),
     );
     if (!routed.ok) return failed(routed.error, routed.outcome);
-    return { caller, stream, status, errorType: routed.delivered?.kind, outcome: routed.outcome };
+    return { caller, stream, status, errorType: routed.delivered?.kind, outcome: routed.outcome, admitted: true };
   } catch (err) {
     return failed(err, NOTHING_ROUTED);
   }
@@ -126,6 +142,7 @@ async function answerFailure(
   exchange: Exchange,
   status: number,
   outcome: RouteOutcome,
+  limitHeaders: Readonly<Record<string, string>>,
 ): Promise<{ status: number; errorType: ActivityErrorType }> {
   const { requestId, responseStream } = exchange;
   if (err instanceof ClientDisconnectedError || responseStream.destroyed) return { status: status || CLIENT_CLOSED_REQUEST, errorType: 'client_disconnected' };
@@ -135,7 +152,25 @@ async function answerFailure(
     deps.log({ level: 'error', msg: `${edge.name} failed`, requestId, error: errorName(err) });
   }
   if (status) return { status, errorType: apiError.kind }; // the status line is out already (should not happen: streams report failures in-band)
-  const out = openResponse(responseStream, apiError.status, chatAnswerHeaders(requestId, outcome, 'application/json', apiError.headers));
+  const out = openResponse(
+    responseStream,
+    apiError.status,
+    chatAnswerHeaders(requestId, outcome, 'application/json', { ...limitHeaders, ...apiError.headers }),
+  );
   await Promise.resolve(writeText(out, edge.errorBody(apiError))).catch(() => undefined);
   return { status: apiError.status, errorType: apiError.kind };
+}
+
+/** An invalid key, a suspended account or a limit's refusal, as a security event with its source (P7, P8). */
+function reportRefusal(deps: GatewayDeps, err: unknown, caller: ApiKeyPrincipal | undefined, event: APIGatewayProxyEvent): void {
+  const refusal = refusalEvent(err);
+  if (!refusal) return;
+  const keyPrefix = caller ? undefined : apiKeyPrefix(presentedApiKey(event.headers));
+  deps.securityEvents.record({
+    ...refusal,
+    ...(caller ? { accountId: caller.accountId, apiKeyId: caller.apiKeyId } : {}),
+    ...(keyPrefix ? { keyPrefix } : {}),
+    ...(event.resource ? { route: event.resource } : {}),
+    ...requestSource(event),
+  });
 }

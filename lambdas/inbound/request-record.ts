@@ -4,6 +4,7 @@ import type { RouteOutcome } from '../gateway/engine/route-chat.js';
 import { usageFields } from '../gateway/engine/stream-meter.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
 import type { RouteDecision } from '../routing/decision.js';
+import type { RequestLimitName } from '../limits/allowance.js';
 import type { ActivityErrorType } from '../store/activity-record.js';
 
 /** How a request ended, as its activity record tells it. */
@@ -16,14 +17,21 @@ export interface RequestSummary {
   readonly stream: boolean;
   readonly errorType?: ActivityErrorType;
   readonly outcome: RouteOutcome;
+  /** Whether the request limits let it through: its tokens are then counted against the account's month. */
+  readonly admitted: boolean;
+  /** The limit that refused the request before anything was routed. */
+  readonly refusedBy?: RequestLimitName;
 }
 
 /** A status for the record when the client left before any status was sent (nginx's convention). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
-/** The key's last-use touch and the request's metadata record (P3: fixed fields, no content), after the response. */
+/**
+ * The key's last-use touch, the tokens counted against the month, and the request's metadata record (P3: fixed
+ * fields, no content), after the response.
+ */
 export async function recordAfterResponse(
-  deps: Pick<GatewayDeps, 'authenticator' | 'activity' | 'log'>,
+  deps: Pick<GatewayDeps, 'authenticator' | 'activity' | 'log' | 'gate'>,
   caller: ApiKeyPrincipal,
   summary: RequestSummary,
 ): Promise<void> {
@@ -31,6 +39,8 @@ export async function recordAfterResponse(
   deps.authenticator.touch(caller).catch((err: unknown) => deps.log({ level: 'warn', msg: 'api key touch failed', requestId, error: errorName(err) }));
   const { target, metering } = outcome;
   const usage = metering?.usage;
+  const tokens = usageFields(usage);
+  if (summary.admitted) await deps.gate.settle(caller, (tokens.promptTokens ?? 0) + (tokens.completionTokens ?? 0));
   try {
     await deps.activity.recordRequest({
       accountId: caller.accountId,
@@ -44,11 +54,12 @@ export async function recordAfterResponse(
       provider: target?.provider,
       providerKeyId: target?.providerKeyId,
       model: target?.model,
-      ...usageFields(usage),
+      ...tokens,
       costUsd: usage ? estimateCost(usage, target?.catalog) : undefined,
       usageEstimated: usage?.estimated === true ? true : undefined,
       finishReason: metering?.finishReason,
       errorType: summary.errorType,
+      refusedBy: summary.refusedBy,
       ...decisionFields(outcome.decision),
       attempts: outcome.attempts.length > 0 ? outcome.attempts : undefined,
       classifierTokens: outcome.classifierUsage?.tokens,

@@ -1,4 +1,5 @@
 import type { RouteOutcome } from '../gateway/engine/route-chat.js';
+import type { Admission } from '../gateway/ports.js';
 
 /**
  * Every `x-roukey-*` response header is made here: the request id on every answer, and on chat answers what the
@@ -32,4 +33,31 @@ export function plainAnswerHeaders(requestId: string | undefined, extra?: Readon
   if (requestId) headers['x-roukey-request-id'] = requestId;
   if (extra) Object.assign(headers, extra);
   return headers;
+}
+
+/**
+ * OpenAI's request-limit headers, on every answer of a limited route (answers and errors alike): the key's
+ * requests-per-minute limit, what is left of this minute, and when it resets; `Retry-After` on a refusal.
+ */
+export function rateLimitHeaders(admission: Admission | undefined, now = Date.now()): Record<string, string> {
+  if (!admission) return {};
+  const { limit, remaining, resetAt } = admission.requests;
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit-requests': String(limit),
+    'x-ratelimit-remaining-requests': String(remaining),
+    'x-ratelimit-reset-requests': durationText(resetAt - now),
+  };
+  if (admission.refused) headers['retry-after'] = String(Math.max(1, Math.ceil((admission.refused.retryAt - now) / 1000)));
+  return headers;
+}
+
+/** A duration as OpenAI writes it (`20ms`, `17s`, `6m0s`, `720h0m0s`). */
+export function durationText(ms: number): string {
+  if (ms < 1_000) return `${Math.max(0, Math.ceil(ms))}ms`;
+  const total = Math.ceil(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  if (h > 0) return `${h}h${m}m${sec}s`;
+  return m > 0 ? `${m}m${sec}s` : `${sec}s`;
 }

@@ -261,6 +261,22 @@ async function seedCounter(db: DynamoDBDocumentClient, table: string, accountId:
   }
 }
 
+/** How many of each counted item the account has, as its plan counts them (absent seeded counters counted from the items). */
+export async function readCounts(db: DynamoDBDocumentClient, table: string, accountId: string): Promise<Record<Counter, number>> {
+  const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.counts(accountId) }));
+  const item = out.Item ?? {};
+  const counters: Counter[] = ['apiKeys', 'providerKeys', 'configs', 'customRoles'];
+  const counts = await Promise.all(
+    counters.map(async (counter) => {
+      const value = item[counter];
+      if (typeof value === 'number') return value;
+      const prefix = SEEDED_COUNTERS[counter];
+      return prefix === undefined ? 0 : countAccountItems(db, table, accountId, prefix);
+    }),
+  );
+  return Object.fromEntries(counters.map((c, i) => [c, counts[i]])) as Record<Counter, number>;
+}
+
 /** A string set as read back from DynamoDB (absent when it was emptied), as a sorted array. */
 export function setMembers(value: unknown): string[] {
   return value instanceof Set ? [...(value as Set<string>)].sort() : [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_KINDS, type ErrorKind } from '../http/errors.js';
+import { REQUEST_LIMIT_NAMES } from '../limits/allowance.js';
 import { PROVIDER_IDS } from '../provider-ids.js';
 import { MODEL_ID, SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-schema.js';
 
@@ -79,6 +80,8 @@ export const requestActivitySchema = z.strictObject({
   usageEstimated: z.boolean().optional(),
   finishReason: z.enum(FINISH_REASONS).optional(),
   errorType: z.enum(ACTIVITY_ERROR_TYPES).optional(),
+  /** The request limit that refused the request (status 429): it never reached a provider. */
+  refusedBy: z.enum(REQUEST_LIMIT_NAMES).optional(),
   /** The routing decision (P3: names and numbers only). */
   configName: slug.optional(),
   strategy: z.enum(ROUTE_STRATEGIES).optional(),

@@ -9,6 +9,7 @@ import { RETENTION } from './retention.js';
  * | pk                   | sk              | attributes                                                  |
  * |----------------------|-----------------|-------------------------------------------------------------|
  * | ACCOUNT#<accountId>  | MONTH#<yyyy-mm> | requests, tokens (numbers), expiresAt — the account's usage in that UTC month |
+ * | ACCOUNT#<accountId>  | MINUTE#<apiKeyId>#<yyyy-mm-ddThh:mm> | requests (number), expiresAt — one key's requests leased in that UTC minute |
  * | OIDC#AUTHZ#<digest>  | OIDC            | data (map), expiresAt — a GitHub sign-in between /authorize and GitHub's callback |
  * | OIDC#CODE#<digest>   | OIDC            | data (map), expiresAt — an authorization code of the GitHub OIDC provider |
  *
@@ -19,6 +20,10 @@ import { RETENTION } from './retention.js';
  * - `expiresAt` (epoch seconds) is `monthCounterExpiresAt(month)`: RETENTION.monthlyCounterDaysAfterMonth after the
  *   month ends. Readers ignore an item whose `expiresAt` has passed (DynamoDB deletes it only eventually).
  *
+ * A MINUTE item counts the requests containers have leased from the key's per-minute allowance (lambdas/limits/):
+ * each lease is one `ADD requests` conditioned on the count staying within the limit, so it never passes it.
+ * `expiresAt` is RETENTION.limitWindowSeconds after the minute ends; nothing reads a minute after it has ended.
+ *
  * The GitHub OIDC provider's items (lambdas/store/limits-oidc.ts) are one-time: written once, then taken with a
  * conditional DeleteItem that only one reader can win, so a replayed state or code finds nothing. `<digest>` is the
  * SHA-256 of the state or code (base64url), never the value itself: reading the table does not let anyone redeem
@@ -26,6 +31,11 @@ import { RETENTION } from './retention.js';
  */
 export const ITEM = {
   month: (accountId: string, month: string) => ({ pk: accountPk(accountId), sk: `MONTH#${month}` }),
+  /** `minute`: minutes since the epoch (lambdas/limits/allowance.ts). */
+  minute: (accountId: string, apiKeyId: string, minute: number) => ({
+    pk: accountPk(accountId),
+    sk: `MINUTE#${apiKeyId}#${new Date(minute * 60_000).toISOString().slice(0, 16)}`,
+  }),
   oneTime: (kind: 'AUTHZ' | 'CODE', digest: string) => ({ pk: `OIDC#${kind}#${digest}`, sk: 'OIDC' }),
 } as const;
 
@@ -44,13 +54,16 @@ export function monthCounterExpiresAt(month: string): number {
 /** Reads this month's counter item. */
 export function createMonthlyUsageReader(db: DynamoDBDocumentClient, table: string, options: { now?: () => number } = {}): MonthlyUsageReader {
   const now = options.now ?? Date.now;
+  const usageThisMonth = async (accountId: string) => {
+    const at = now();
+    const month = monthOf(at);
+    const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.month(accountId, month), ProjectionExpression: 'requests, tokens, expiresAt' }));
+    const { requests, tokens, expiresAt } = out.Item ?? {};
+    if (typeof expiresAt === 'number' && expiresAt <= at / 1000) return { month, requests: 0, tokens: 0 };
+    return { month, requests: typeof requests === 'number' ? requests : 0, tokens: typeof tokens === 'number' ? tokens : 0 };
+  };
   return {
-    async requestsThisMonth(accountId) {
-      const at = now();
-      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.month(accountId, monthOf(at)), ProjectionExpression: 'requests, expiresAt' }));
-      const { requests, expiresAt } = out.Item ?? {};
-      if (typeof expiresAt === 'number' && expiresAt <= at / 1000) return 0;
-      return typeof requests === 'number' ? requests : 0;
-    },
+    usageThisMonth,
+    requestsThisMonth: async (accountId) => (await usageThisMonth(accountId)).requests,
   };
 }

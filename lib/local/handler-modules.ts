@@ -29,6 +29,7 @@ export const HANDLER_MODULES = {
   'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
   'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
+  'me-plan': () => import('../../lambdas/handlers/me-plan.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
 } as const satisfies HandlerModules;
 

@@ -4,7 +4,7 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChalle
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
 import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
-import { scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 
 let e2e: E2EContext;
 let idp: CognitoIdentityProviderClient;
@@ -53,6 +53,8 @@ async function firstSignIn(email: string, temporaryPassword: string): Promise<st
 const invitee = 'ada@example.com';
 let inviteeToken: string;
 let inviteeAccount: string;
+/** The invitee's RouKey API key. */
+let inviteeApiKey: string;
 
 describe('who gets in, through the local runtime', () => {
   it('the dev user is an admin, on the plan with every feature', async () => {
@@ -86,6 +88,12 @@ describe('who gets in, through the local runtime', () => {
       (await as(inviteeToken, 'POST', '/v1/configs', { name: 'smart', strategy: 'role', roles: { chat: [{ model: 'own/gpt-4o-mini' }] }, defaultRole: 'chat' }))
         .status,
     ).toBe(201);
+    const apiKey = await as(inviteeToken, 'POST', '/v1/api-keys', { name: 'ada' });
+    expect(apiKey.status).toBe(201);
+    inviteeApiKey = apiKey.json.key;
+    expect((await postChat(e2e.gatewayUrl, inviteeApiKey, JSON.stringify({ model: 'roukey/smart', messages: [{ role: 'user', content: 'hi' }] }))).status).toBe(
+      200,
+    );
     // Not an admin.
     const refused = await as(inviteeToken, 'GET', '/v1/admin/accounts');
     expect(refused.status).toBe(403);
@@ -111,7 +119,7 @@ describe('who gets in, through the local runtime', () => {
     expect((await readMail(e2e.local.runtime.mailDir)).some((m) => m.to === 'eve@example.com')).toBe(false);
   });
 
-  it('P8/P23: a suspended account’s management calls get 403 account_suspended within the state cache’s lifetime, recorded for the account', async () => {
+  it('P8/P23: a suspended account’s management calls and API keys get 403 account_suspended within the state cache’s lifetime, recorded for the account', async () => {
     expect((await e2e.mgmt('PATCH', `/v1/admin/accounts/${inviteeAccount}`, { status: 'suspended' })).status).toBe(200);
     // The invitee's standing was read moments ago: the suspension reaches this container within its cache lifetime.
     const deadline = Date.now() + ACCOUNT_STATE_TTL_MS + 5_000;
@@ -123,8 +131,28 @@ describe('who gets in, through the local runtime', () => {
     } while (Date.now() < deadline);
     expect(last.status).toBe(403);
     expect(last.json.error).toMatchObject({ type: 'permission_error', code: 'account_suspended' });
+    // Its API keys too: the router reads the same standing, cached as briefly.
+    const chat = JSON.stringify({ model: 'roukey/smart', messages: [{ role: 'user', content: 'hi' }] });
+    let routed: Awaited<ReturnType<typeof postChat>>;
+    do {
+      routed = await postChat(e2e.gatewayUrl, inviteeApiKey, chat);
+      if (routed.status === 403) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } while (Date.now() < deadline);
+    expect(routed.status).toBe(403);
+    expect(routed.json.error).toMatchObject({ type: 'permission_error', code: 'account_suspended' });
+    // The security events flush after the response: poll for them.
+    const eventsDeadline = Date.now() + 5_000;
+    while (
+      (await scanRuntimeTables(e2e.local)).activity.filter((i) => i.kind === 'security' && (i.event as { kind: string }).kind === 'account_suspended').length <
+        2 &&
+      Date.now() < eventsDeadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const events = (await scanRuntimeTables(e2e.local)).activity.filter((i) => i.kind === 'security' && i.pk === `ACCOUNT#${inviteeAccount}`);
     expect(events.map((i) => (i.event as { kind: string; code?: string }).kind).sort()).toEqual([
+      'account_suspended',
       'account_suspended',
       'admin_action',
       'admin_action',

@@ -4,7 +4,8 @@ import { listenOnLoopback, pollUntil } from './fake-server.js';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { installLambdaStreamingGlobals, LocalResponseStream } from '../../lib/local/lambda-streaming.js';
 import { DEFAULT_BOUNDS, type GatewayDeps } from '../../lambdas/gateway/deps.js';
-import type { ApiKeyPrincipal } from '../../lambdas/gateway/ports.js';
+import type { Admission, ApiKeyPrincipal, RequestGate } from '../../lambdas/gateway/ports.js';
+import type { SecurityEvent } from '../../lambdas/security/security-event.js';
 import type { UpstreamCredentials } from '../../lambdas/providers/types.js';
 import type { ActivityWriter } from '../../lambdas/store/activity-repo.js';
 import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
@@ -12,6 +13,7 @@ import { BUILTIN_ROLE_SET } from '../../lambdas/routing/classify/builtin-roles.j
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createChatCompletionsHandler } from '../../lambdas/inbound/openai/chat-completions.js';
 import { createModelsHandler } from '../../lambdas/inbound/openai/models.js';
+import { createMessagesHandler } from '../../lambdas/inbound/anthropic/messages.js';
 
 installLambdaStreamingGlobals();
 
@@ -29,7 +31,17 @@ export interface PortDoubles {
   /** While set, activity writes wait for it: a test holds them to see that the response ends first. */
   activityHold: Promise<void> | undefined;
   refuseBaseUrls: Set<string>;
+  /** What the request gate answers; every caller is admitted by default. */
+  gate: RequestGate;
+  /** Who the valid key belongs to, when a test needs an account of its own; PRINCIPAL by default. */
+  authenticatorPrincipal: ApiKeyPrincipal | undefined;
+  /** The tokens settled against the month, per request. */
+  settled: number[];
+  securityEvents: SecurityEvent[];
 }
+
+/** An admission with room to spare, as the doubles' gate answers by default. */
+export const ADMITTED: Admission = { requests: { limit: 1_000, remaining: 999, resetAt: Date.now() + 60_000 } };
 
 export const PRINCIPAL: ApiKeyPrincipal = { accountId: 'acc_test', apiKeyId: 'ak_test' };
 export const RK_KEY = 'rk_test_valid_key';
@@ -43,26 +55,42 @@ export function portDoubles(): PortDoubles {
     configs: new Map(),
     activityHold: undefined,
     refuseBaseUrls: new Set(),
+    settled: [],
+    securityEvents: [],
+    authenticatorPrincipal: undefined,
+    gate: undefined as unknown as RequestGate,
     deps: undefined as unknown as GatewayDeps,
+  };
+  doubles.gate = {
+    admit: async () => ADMITTED,
+    assertActive: async () => undefined,
+    settle: async (_caller, tokens) => void doubles.settled.push(tokens),
   };
   doubles.deps = {
     authenticator: {
-      authenticate: async (key) => (key === RK_KEY ? PRINCIPAL : undefined),
+      authenticate: async (key) => (key === RK_KEY ? (doubles.authenticatorPrincipal ?? PRINCIPAL) : undefined),
       touch: async (p) => void doubles.touches.push(p),
     },
+    gate: {
+      admit: (caller) => doubles.gate.admit(caller),
+      assertActive: (caller) => doubles.gate.assertActive(caller),
+      settle: (caller, tokens) => doubles.gate.settle(caller, tokens),
+    },
+    securityEvents: { record: (event) => void doubles.securityEvents.push(event), flush: async () => undefined },
     providerKeys: {
-      byName: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.providerKeys.get(name) : undefined),
+      byName: async (accountId, name) => (accountId === (doubles.authenticatorPrincipal ?? PRINCIPAL).accountId ? doubles.providerKeys.get(name) : undefined),
       list: async (accountId) =>
-        accountId === PRINCIPAL.accountId
+        accountId === (doubles.authenticatorPrincipal ?? PRINCIPAL).accountId
           ? [...doubles.providerKeys.values()].map(({ providerKeyId, name, provider }) => ({ providerKeyId, name, provider }))
           : [],
-      providers: async (accountId) => new Map(accountId === PRINCIPAL.accountId ? [...doubles.providerKeys].map(([name, c]) => [name, c.provider]) : []),
+      providers: async (accountId) =>
+        new Map(accountId === (doubles.authenticatorPrincipal ?? PRINCIPAL).accountId ? [...doubles.providerKeys].map(([name, c]) => [name, c.provider]) : []),
     },
     routing: {
       store: {
-        config: async (accountId, name) => (accountId === PRINCIPAL.accountId ? doubles.configs.get(name) : undefined),
+        config: async (accountId, name) => (accountId === (doubles.authenticatorPrincipal ?? PRINCIPAL).accountId ? doubles.configs.get(name) : undefined),
         roles: async () => BUILTIN_ROLE_SET,
-        configNames: async (accountId) => (accountId === PRINCIPAL.accountId ? [...doubles.configs.keys()].sort() : []),
+        configNames: async (accountId) => (accountId === (doubles.authenticatorPrincipal ?? PRINCIPAL).accountId ? [...doubles.configs.keys()].sort() : []),
       },
       health: new TargetHealth(),
     },
@@ -88,6 +116,7 @@ export function portDoubles(): PortDoubles {
  */
 export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: string; close(): Promise<void> }> {
   const chat = awslambda.streamifyResponse(createChatCompletionsHandler(() => deps));
+  const messages = awslambda.streamifyResponse(createMessagesHandler(() => deps));
   const models = createModelsHandler(() => deps);
   const server: Server = createServer((req, res) => {
     const body: Buffer[] = [];
@@ -99,10 +128,13 @@ export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: stri
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
         body: body.length ? Buffer.concat(body).toString('base64') : null,
         isBase64Encoded: true,
-        requestContext: { requestId: randomUUID() },
+        resource: req.url,
+        requestContext: { requestId: randomUUID(), identity: { sourceIp: req.socket.remoteAddress } },
       } as unknown as APIGatewayProxyEvent;
       if (req.method === 'POST' && req.url === '/v1/chat/completions') {
         void chat(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
+      } else if (req.method === 'POST' && req.url === '/v1/messages') {
+        void messages(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
       } else if (req.method === 'GET' && req.url === '/v1/models') {
         void models(event).then((out: APIGatewayProxyResult) => {
           res.writeHead(out.statusCode, out.headers as Record<string, string>);

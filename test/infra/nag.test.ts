@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnStage } from 'aws-cdk-lib/aws-apigateway';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -60,7 +61,10 @@ describe('cdk-nag AwsSolutions', () => {
     expect(waivers[0]!.reason).toContain('roukey:waf=false');
     expect(waivers[0]!.reason).toContain('no per-IP limit');
     expect(waivers[0]!.reason).toContain('100 requests/s, burst 200');
-    expect(waivers[0]!.reason).not.toMatch(/per-key|enforces|quota/i);
+    // What it claims beside the throttle is the router's own limiter, which exists (docs/limits.md).
+    expect(waivers[0]!.reason).toContain('per-key and per-account request limits (lambdas/limits/)');
+    expect(existsSync(new URL('../../lambdas/limits/request-gate.ts', import.meta.url))).toBe(true);
+    expect(waivers[0]!.reason).not.toMatch(/enforces|quota/i);
   });
 
   it('P7: the logging waiver mentions X-Ray traces only when tracing is on', () => {

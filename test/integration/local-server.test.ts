@@ -53,6 +53,7 @@ function handlerModules(): HandlerModules {
     'admin-invitations': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'sign-out': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'me-plan': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }

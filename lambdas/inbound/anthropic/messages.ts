@@ -6,8 +6,8 @@ import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { writeText } from '../../gateway/transport/response-writer.js';
 import type { ApiError } from '../../http/errors.js';
 import { parseRequestJson } from '../../http/request-json.js';
-import { bodyText, headerValue } from '../../http/request-event.js';
-import { bearerToken, callerOf } from '../api-key.js';
+import { bodyText } from '../../http/request-event.js';
+import { callerOf, presentedApiKey } from '../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
 import { anthropicErrorBody } from './errors.js';
 import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
@@ -30,8 +30,7 @@ export function createMessagesHandler(getDeps: () => GatewayDeps) {
 
 /** Anthropic's SDK sends `x-api-key`; tools built for OpenAI-style gateways send a Bearer token. Either is accepted. */
 function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
-  const key = headerValue(event.headers, 'x-api-key')?.trim() || bearerToken(event.headers);
-  return callerOf(deps.authenticator, key, 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
+  return callerOf(deps.authenticator, presentedApiKey(event.headers), 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
 }
 
 async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {

@@ -14,6 +14,7 @@ export function createModelsHandler(getDeps: () => GatewayDeps) {
     const requestId = event.requestContext?.requestId;
     try {
       const caller = await bearerCaller(deps.authenticator, event.headers);
+      await deps.gate.assertActive(caller);
       const data = await listModels(caller.accountId);
       return { statusCode: 200, headers: plainAnswerHeaders(requestId), body: JSON.stringify({ object: 'list', data }) };
     } catch (err) {

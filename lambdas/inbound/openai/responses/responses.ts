@@ -146,6 +146,7 @@ async function retrieve(deps: ResponsesDeps, event: APIGatewayProxyEvent, respon
   let headers = plainAnswerHeaders(requestId);
   try {
     const caller = await bearerCaller(deps.authenticator, event.headers);
+    await deps.gate.assertActive(caller);
     const id = pathId(event.pathParameters?.id);
     const state = await ResponseState.forAccount(deps.stateKeys, caller.accountId);
     body = retrievedResponse(state, id, state.require(['response'], id, 'response_id') as SealedResponse);
