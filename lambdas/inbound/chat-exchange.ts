@@ -10,7 +10,7 @@ import { AbortSwitch } from '../gateway/transport/abort-switch.js';
 import { endResponse, openResponse, writeText } from '../gateway/transport/response-writer.js';
 import { ApiError } from '../http/errors.js';
 import { UpstreamError } from '../providers/types.js';
-import type { ActivityErrorType } from '../store/activity-record.js';
+import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 import { CLIENT_CLOSED_REQUEST, errorName, recordAfterResponse } from './request-record.js';
 import { chatAnswerHeaders } from './response-headers.js';
 
@@ -32,6 +32,8 @@ export interface ChatEdge<R extends ClientChatRequest = ClientChatRequest> {
   errorBody(error: ApiError): string;
   /** What a failed request is called in the log line of an unexpected error. */
   readonly name: string;
+  /** The API this edge serves, as the activity record names it. */
+  readonly operation: Operation;
 }
 
 /** One request's exchange with its client. */
@@ -79,7 +81,7 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
     if (served.caller) {
       const { requestId, receivedAt } = exchange;
       const { stream, status, errorType, outcome } = served;
-      await recordAfterResponse(deps, served.caller, { requestId, receivedAt, latencyMs, stream, status, errorType, outcome });
+      await recordAfterResponse(deps, served.caller, { requestId, receivedAt, latencyMs, stream, status, errorType, outcome, operation: edge.operation });
     }
   };
 }

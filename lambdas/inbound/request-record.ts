@@ -4,7 +4,7 @@ import type { RouteOutcome } from '../gateway/engine/route-chat.js';
 import { usageFields } from '../gateway/engine/stream-meter.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
 import type { RouteDecision } from '../routing/decision.js';
-import type { ActivityErrorType } from '../store/activity-record.js';
+import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 
 /** How a request ended, as its activity record tells it. */
 export interface RequestSummary {
@@ -14,6 +14,7 @@ export interface RequestSummary {
   readonly latencyMs: number;
   readonly status: number;
   readonly stream: boolean;
+  readonly operation: Operation;
   readonly errorType?: ActivityErrorType;
   readonly outcome: RouteOutcome;
 }
@@ -41,6 +42,7 @@ export async function recordAfterResponse(
       ttftMs: metering?.ttftMs,
       status: summary.status,
       stream: summary.stream,
+      operation: summary.operation,
       provider: target?.provider,
       providerKeyId: target?.providerKeyId,
       model: target?.model,

@@ -1,13 +1,11 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { inBandError } from '../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../gateway/deps.js';
 import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
-import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { writeText } from '../../gateway/transport/response-writer.js';
 import type { ApiError } from '../../http/errors.js';
 import { parseRequestJson } from '../../http/request-json.js';
-import { bodyText, headerValue } from '../../http/request-event.js';
-import { bearerToken, callerOf } from '../api-key.js';
+import { bodyText } from '../../http/request-event.js';
+import { apiKeyCaller } from '../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
 import { anthropicErrorBody } from './errors.js';
 import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
@@ -17,7 +15,8 @@ import { completionToMessage } from './to-message.js';
 /** Anthropic's Messages API at the edge: `x-api-key` (or Bearer) `rk_…` keys, Message JSON or SSE events, Anthropic errors. */
 export const anthropicEdge: ChatEdge = {
   name: 'messages request',
-  authenticate,
+  operation: 'messages',
+  authenticate: (deps, event) => apiKeyCaller(deps.authenticator, event.headers),
   parse: (event) => messagesToChatRequest(parseRequestJson(bodyText(event))),
   deliver,
   errorBody: (error) => JSON.stringify(anthropicErrorBody(error)),
@@ -26,12 +25,6 @@ export const anthropicEdge: ChatEdge = {
 /** `POST /v1/messages` for `awslambda.streamifyResponse`. */
 export function createMessagesHandler(getDeps: () => GatewayDeps) {
   return createChatExchangeHandler(getDeps, anthropicEdge);
-}
-
-/** Anthropic's SDK sends `x-api-key`; tools built for OpenAI-style gateways send a Bearer token. Either is accepted. */
-function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
-  const key = headerValue(event.headers, 'x-api-key')?.trim() || bearerToken(event.headers);
-  return callerOf(deps.authenticator, key, 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
 }
 
 async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {

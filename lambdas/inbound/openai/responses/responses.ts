@@ -10,7 +10,7 @@ import { parseRequestJson } from '../../../http/request-json.js';
 import { bodyText } from '../../../http/request-event.js';
 import { passedThroughEvent, servesResponses } from '../../../providers/openai/responses.js';
 import type { ChatChunk } from '../../../providers/types.js';
-import { bearerCaller } from '../../api-key.js';
+import { apiKeyCaller } from '../../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../../chat-exchange.js';
 import { plainAnswerHeaders } from '../../response-headers.js';
 import { encodeTypedEvent } from '../sse.js';
@@ -38,7 +38,8 @@ export function createResponsesHandler(getDeps: () => ResponsesDeps) {
 function responsesEdge(getDeps: () => ResponsesDeps): ChatEdge<ResponsesChatRequest> {
   return {
     name: 'responses request',
-    authenticate: (deps, event) => bearerCaller(deps.authenticator, event.headers),
+    operation: 'responses',
+    authenticate: (deps, event) => apiKeyCaller(deps.authenticator, event.headers),
     async parse(event, caller) {
       const json = parseRequestJson(bodyText(event));
       return readResponsesRequest(json, await ResponseState.forAccount(getDeps().stateKeys, caller.accountId));
@@ -127,7 +128,7 @@ async function retrieve(deps: ResponsesDeps, event: APIGatewayProxyEvent, respon
   let body: unknown;
   let headers = plainAnswerHeaders(requestId);
   try {
-    const caller = await bearerCaller(deps.authenticator, event.headers);
+    const caller = await apiKeyCaller(deps.authenticator, event.headers);
     const id = pathId(event.pathParameters?.id);
     const state = await ResponseState.forAccount(deps.stateKeys, caller.accountId);
     body = retrievedResponse(state, id, state.require(['response'], id, 'response_id') as SealedResponse);
