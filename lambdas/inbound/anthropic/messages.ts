@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { inBandError } from '../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../gateway/deps.js';
 import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
@@ -7,6 +9,7 @@ import { parseRequestJson } from '../../http/request-json.js';
 import { bodyText } from '../../http/request-event.js';
 import { apiKeyCaller } from '../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
+import { countTokens } from './count-tokens.js';
 import { anthropicErrorBody } from './errors.js';
 import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
 import { messagesToChatRequest } from './to-chat-request.js';
@@ -22,10 +25,16 @@ export const anthropicEdge: ChatEdge = {
   errorBody: (error) => JSON.stringify(anthropicErrorBody(error)),
 };
 
-/** `POST /v1/messages` for `awslambda.streamifyResponse`. */
+/** `POST /v1/messages` and `POST /v1/messages/count_tokens`, for `awslambda.streamifyResponse`. */
 export function createMessagesHandler(getDeps: () => GatewayDeps) {
-  return createChatExchangeHandler(getDeps, anthropicEdge);
+  const exchange = createChatExchangeHandler(getDeps, anthropicEdge);
+  return async (event: APIGatewayProxyEvent, responseStream: Writable, context?: unknown): Promise<void> => {
+    if (event.resource === COUNT_TOKENS_PATH) return countTokens(getDeps(), event, responseStream);
+    return exchange(event, responseStream, context);
+  };
 }
+
+const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
 
 async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {
   if (answer.kind === 'json') {

@@ -4,7 +4,7 @@ import type { AccountStateKeys } from '../../../crypto/account-state-keys.js';
 import { ClientDisconnectedError, inBandError } from '../../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../../gateway/deps.js';
 import type { ChatAnswer, RouteOutcome } from '../../../gateway/engine/route-chat.js';
-import { endResponse, openResponse, writeText } from '../../../gateway/transport/response-writer.js';
+import { writeText, writeWholeAnswer } from '../../../gateway/transport/response-writer.js';
 import { ApiError, toApiError } from '../../../http/errors.js';
 import { parseRequestJson } from '../../../http/request-json.js';
 import { bodyText } from '../../../http/request-event.js';
@@ -139,9 +139,7 @@ async function retrieve(deps: ResponsesDeps, event: APIGatewayProxyEvent, respon
     headers = plainAnswerHeaders(requestId, apiError.headers);
     body = apiError.toBody();
   }
-  const out = openResponse(responseStream, status, headers);
-  await Promise.resolve(writeText(out, JSON.stringify(body))).catch(() => undefined);
-  await endResponse(responseStream);
+  await writeWholeAnswer(responseStream, status, headers, JSON.stringify(body));
 }
 
 /** The id as sent: API Gateway passes path parameters still encoded. */
