@@ -11,6 +11,7 @@ import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
 import { BUILTIN_ROLE_SET } from '../../lambdas/routing/classify/builtin-roles.js';
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createChatCompletionsHandler } from '../../lambdas/inbound/openai/chat-completions.js';
+import { createEmbeddingsHandler } from '../../lambdas/inbound/openai/embeddings.js';
 import { createModelsHandler } from '../../lambdas/inbound/openai/models.js';
 
 installLambdaStreamingGlobals();
@@ -88,6 +89,7 @@ export function portDoubles(): PortDoubles {
  */
 export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: string; close(): Promise<void> }> {
   const chat = awslambda.streamifyResponse(createChatCompletionsHandler(() => deps));
+  const embeddings = awslambda.streamifyResponse(createEmbeddingsHandler(() => deps));
   const models = createModelsHandler(() => deps);
   const server: Server = createServer((req, res) => {
     const body: Buffer[] = [];
@@ -101,8 +103,9 @@ export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: stri
         isBase64Encoded: true,
         requestContext: { requestId: randomUUID() },
       } as unknown as APIGatewayProxyEvent;
-      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
-        void chat(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
+      const streamed = { '/v1/chat/completions': chat, '/v1/embeddings': embeddings }[req.method === 'POST' ? (req.url ?? '') : ''];
+      if (streamed) {
+        void streamed(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
       } else if (req.method === 'GET' && req.url === '/v1/models') {
         void models(event).then((out: APIGatewayProxyResult) => {
           res.writeHead(out.statusCode, out.headers as Record<string, string>);
