@@ -9,7 +9,7 @@ import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../c
 import { parseChatRequest } from './chat-request.js';
 import { encodeSseChunk, encodeSseError, SSE_DONE } from './sse.js';
 
-/** OpenAI's wire format at the edge: `Authorization: Bearer rk_…`, chat completion JSON or SSE chunks, OpenAI errors. */
+/** OpenAI's wire format at the edge: the RouKey key (api-key.ts), chat completion JSON or SSE chunks, OpenAI errors. */
 export const openAiEdge: ChatEdge = {
   name: 'chat completion',
   operation: 'chat',

@@ -34,7 +34,7 @@ export function createResponsesHandler(getDeps: () => ResponsesDeps) {
   };
 }
 
-/** The Responses API at the edge: `Authorization: Bearer rk_…`, Response JSON or its event stream, OpenAI errors. */
+/** The Responses API at the edge: the RouKey key (api-key.ts), Response JSON or its event stream, OpenAI errors. */
 function responsesEdge(getDeps: () => ResponsesDeps): ChatEdge<ResponsesChatRequest> {
   return {
     name: 'responses request',
