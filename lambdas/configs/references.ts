@@ -22,7 +22,8 @@ export const MAX_REFERENCES = 49;
 /** Every `<provider-key name>/<model>` the config names (its targets and classifier), in the order of its fields; `name` is the whole. */
 function modelReferences(config: RoutingConfig): Reference[] {
   const refs: Reference[] = [];
-  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) => targets?.forEach((t, i) => refs.push({ path: `${path}.${i}.model`, name: t.model }));
+  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) =>
+    targets?.forEach((t, i) => refs.push({ path: `${path}.${i}.model`, name: t.model }));
   addTargets('targets', config.targets);
   for (const [role, targets] of Object.entries(config.roles ?? {})) addTargets(`roles.${role}`, targets);
   if (config.classifier?.model !== undefined) refs.push({ path: 'classifier.model', name: config.classifier.model });

@@ -102,7 +102,8 @@ export function checkDimensions(provider: ProviderId, model: string, dimensions:
   const { reducibleTo } = spec;
   if (reducibleTo === 'any' && dimensions <= spec.dimensions) return;
   if (Array.isArray(reducibleTo) && reducibleTo.includes(dimensions)) return;
-  const allowed = reducibleTo === undefined ? `only ${spec.dimensions}` : reducibleTo === 'any' ? `at most ${spec.dimensions}` : `one of ${reducibleTo.join(', ')}`;
+  const allowed =
+    reducibleTo === undefined ? `only ${spec.dimensions}` : reducibleTo === 'any' ? `at most ${spec.dimensions}` : `one of ${reducibleTo.join(', ')}`;
   throw new ApiError('invalid_request', `dimensions ${dimensions} is not available for ${model}: it returns ${allowed}.`, {
     param: 'dimensions',
     code: 'unsupported_dimensions',

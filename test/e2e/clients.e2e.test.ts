@@ -66,7 +66,8 @@ function aiSdkDriver(model: (id: string) => LanguageModel): Driver {
 
 function langChainDriver(): Driver {
   const chat = (model: string) => new ChatOpenAI({ model, apiKey: e2e.apiKey, configuration: { baseURL: `${e2e.gatewayUrl}/v1` }, maxRetries: 0 });
-  const withTool = (model: string) => chat(model).bindTools([{ type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: WEATHER_SCHEMA } }]);
+  const withTool = (model: string) =>
+    chat(model).bindTools([{ type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: WEATHER_SCHEMA } }]);
   return {
     generate: async (model) => String((await chat(model).invoke('Hi')).content),
     async stream(model) {
@@ -100,7 +101,11 @@ function langChainDriver(): Driver {
 }
 
 /** Either line of the Anthropic SDK; typed as 1.x, whose calls used here 0.x shares. */
-type AnthropicSdk = (new (options: { apiKey: string; baseURL: string; maxRetries: number }) => unknown) & { RateLimitError: abstract new (...args: never[]) => { status: number } };
+type AnthropicSdk = (new (options: {
+  apiKey: string;
+  baseURL: string;
+  maxRetries: number;
+}) => unknown) & { RateLimitError: abstract new (...args: never[]) => { status: number } };
 
 function anthropicDriver(Sdk: AnthropicSdk): Driver {
   const client = () => new Sdk({ apiKey: e2e.apiKey, baseURL: e2e.gatewayUrl, maxRetries: 0 }) as Anthropic;
@@ -109,7 +114,10 @@ function anthropicDriver(Sdk: AnthropicSdk): Driver {
   const text = (content: Array<{ type: string; text?: string }>) => content.map((b) => (b.type === 'text' ? b.text : '')).join('');
   return {
     generate: async (model) => text((await client().messages.create({ model, ...ask })).content),
-    stream: (model) => client().messages.stream({ model, ...ask }).finalText(),
+    stream: (model) =>
+      client()
+        .messages.stream({ model, ...ask })
+        .finalText(),
     async toolCall(model) {
       const block = (await client().messages.create({ model, ...ask, tools })).content.find((b) => b.type === 'tool_use');
       return { name: block?.type === 'tool_use' ? block.name : '', args: block?.type === 'tool_use' ? block.input : undefined };
@@ -148,7 +156,9 @@ const UPSTREAMS = [
   ['an Anthropic-format upstream', 'claude', () => claude.options.content, FAKE_WEATHER_INPUT],
 ] as const;
 
-const MATRIX = CLIENTS.flatMap(([client, driver]) => UPSTREAMS.map(([upstream, key, content, args]) => [client, upstream, { driver, key, content, args }] as const));
+const MATRIX = CLIENTS.flatMap(([client, driver]) =>
+  UPSTREAMS.map(([upstream, key, content, args]) => [client, upstream, { driver, key, content, args }] as const),
+);
 
 describe.each(MATRIX)('%s against %s', (_client, _upstream, { driver, key, content, args }) => {
   let d: Driver;

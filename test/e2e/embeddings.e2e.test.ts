@@ -90,7 +90,10 @@ describe('POST /v1/embeddings', () => {
   });
 
   it('refuses an embedding model on chat completions', async () => {
-    const error = await rejectionOf(APIError, e2e.client.chat.completions.create({ model: 'fake/text-embedding-3-small', messages: [{ role: 'user', content: 'hi' }] }));
+    const error = await rejectionOf(
+      APIError,
+      e2e.client.chat.completions.create({ model: 'fake/text-embedding-3-small', messages: [{ role: 'user', content: 'hi' }] }),
+    );
     expect([error.status, error.code]).toEqual([400, 'wrong_model_kind']);
   });
 
@@ -105,7 +108,13 @@ describe('POST /v1/embeddings', () => {
     expect([bad.status, bad.json.error.param]).toEqual([400, 'targets.0.model']);
     const badChat = await e2e.mgmt('POST', '/v1/configs', { name: 'talk', strategy: 'fallback', targets: [{ model: 'fake/text-embedding-3-small' }] });
     expect([badChat.status, badChat.json.error.param]).toEqual([400, 'targets.0.model']);
-    const roleEmbedding = await e2e.mgmt('POST', '/v1/configs', { name: 'vectors', kind: 'embedding', strategy: 'role', roles: { coding: [{ model: 'fake/text-embedding-3-small' }] }, defaultRole: 'coding' });
+    const roleEmbedding = await e2e.mgmt('POST', '/v1/configs', {
+      name: 'vectors',
+      kind: 'embedding',
+      strategy: 'role',
+      roles: { coding: [{ model: 'fake/text-embedding-3-small' }] },
+      defaultRole: 'coding',
+    });
     expect([roleEmbedding.status, roleEmbedding.json.error.param]).toEqual([400, 'strategy']);
     const good = await e2e.mgmt('POST', '/v1/configs', {
       name: 'vectors',
@@ -129,7 +138,14 @@ describe('POST /v1/embeddings', () => {
       record = (await scanRuntimeTables(e2e.local)).activity.find((item) => item.requestId === requestId);
       if (!record) await new Promise((r) => setTimeout(r, 50));
     }
-    expect(record).toMatchObject({ operation: 'embeddings', model: 'text-embedding-3-small', provider: 'openai', promptTokens: 10, status: 200, stream: false });
+    expect(record).toMatchObject({
+      operation: 'embeddings',
+      model: 'text-embedding-3-small',
+      provider: 'openai',
+      promptTokens: 10,
+      status: 200,
+      stream: false,
+    });
     expect(record.costUsd).toBeCloseTo((10 * 0.02) / 1_000_000, 12);
   });
 });
@@ -179,7 +195,11 @@ describe('Anthropic-speaking callers', () => {
   });
 
   it('get errors in Anthropic shape on the models routes; OpenAI callers in OpenAI shape', async () => {
-    const anthropic = await call('GET', '/v1/models/fake%2Fmissing', undefined, { authorization: '', 'x-api-key': e2e.apiKey, 'anthropic-version': '2023-06-01' });
+    const anthropic = await call('GET', '/v1/models/fake%2Fmissing', undefined, {
+      authorization: '',
+      'x-api-key': e2e.apiKey,
+      'anthropic-version': '2023-06-01',
+    });
     expect([anthropic.status, anthropic.json]).toEqual([404, { type: 'error', error: { type: 'not_found_error', message: expect.any(String) } }]);
     const unauthenticated = await call('GET', '/v1/models', undefined, { authorization: '', 'x-api-key': 'rk_wrong' });
     expect([unauthenticated.status, unauthenticated.json.type, unauthenticated.json.error.type]).toEqual([401, 'error', 'authentication_error']);

@@ -58,7 +58,12 @@ export async function countTokens(deps: GatewayDeps, event: APIGatewayProxyEvent
 /** Anthropic's own count for the body, sent as the caller wrote it with the target's model. */
 async function anthropicCount(deps: GatewayDeps, credentials: UpstreamCredentials, body: Record<string, unknown>): Promise<unknown> {
   if (credentials.baseUrl !== undefined) await deps.assertSafeBaseUrl(credentials.baseUrl);
-  const upstream = { url: `${anthropicBaseUrl(credentials)}/messages/count_tokens`, method: 'POST' as const, headers: anthropicHeaders(credentials, true), body: JSON.stringify(body) };
+  const upstream = {
+    url: `${anthropicBaseUrl(credentials)}/messages/count_tokens`,
+    method: 'POST' as const,
+    headers: anthropicHeaders(credentials, true),
+    body: JSON.stringify(body),
+  };
   const response = await sendUpstream(upstream, AbortSignal.timeout(deps.timeouts.modelsMs), deps.bounds.answerBytes).catch(() => {
     throw new UpstreamError({ kind: 'network' });
   });

@@ -10,15 +10,15 @@ const MAX_INLINE_MODELS = 16;
 /** How a request names its route: `model`, and OpenRouter-style `models` fallbacks; one of them is required. */
 export const routedModelFields = {
   model: z
-      .string({ error: 'model must be a string' })
-      .min(1, { error: 'model must not be empty' })
-      .max(256, { error: 'model must be at most 256 characters' })
-      .optional(),
-    models: z
-      .array(z.string().regex(TARGET_MODEL, { error: 'each entry must have the form "<provider-key name>/<model id>"' }), {
-        error: 'models must be an array of strings',
-      })
-      .min(1, { error: 'models must not be empty' })
+    .string({ error: 'model must be a string' })
+    .min(1, { error: 'model must not be empty' })
+    .max(256, { error: 'model must be at most 256 characters' })
+    .optional(),
+  models: z
+    .array(z.string().regex(TARGET_MODEL, { error: 'each entry must have the form "<provider-key name>/<model id>"' }), {
+      error: 'models must be an array of strings',
+    })
+    .min(1, { error: 'models must not be empty' })
     .max(MAX_INLINE_MODELS, { error: `models must list at most ${MAX_INLINE_MODELS} entries` })
     .optional(),
 };

@@ -23,7 +23,10 @@ const embeddingsRequestSchema = z
     input: z.union(
       [
         z.string().min(1, { error: 'input must not be empty' }),
-        z.array(z.string().min(1, { error: 'input must not hold empty strings' })).min(1).max(MAX_EMBEDDING_INPUTS),
+        z
+          .array(z.string().min(1, { error: 'input must not hold empty strings' }))
+          .min(1)
+          .max(MAX_EMBEDDING_INPUTS),
         tokens,
         z.array(tokens).min(1).max(MAX_EMBEDDING_INPUTS),
       ],

@@ -24,7 +24,8 @@ export function createModelsHandler(getDeps: () => GatewayDeps) {
       if (rawId === undefined) return answer(200, requestId, shapes.list(models));
       const id = modelId(rawId);
       const model = models.find((m) => m.id === id);
-      if (!model) throw new ApiError('not_found', `The model '${id}' does not exist or this API key cannot route to it.`, { param: 'model', code: 'model_not_found' });
+      if (!model)
+        throw new ApiError('not_found', `The model '${id}' does not exist or this API key cannot route to it.`, { param: 'model', code: 'model_not_found' });
       return answer(200, requestId, shapes.one(model));
     } catch (err) {
       const apiError = toApiError(err);

@@ -23,7 +23,10 @@ type Family = 'titan' | 'cohere';
 function familyOf(model: string): Family {
   if (/(^|\.)amazon\.titan-embed-/.test(model)) return 'titan';
   if (/(^|\.)cohere\.embed-/.test(model)) return 'cohere';
-  throw new ApiError('invalid_request', 'Bedrock embeddings are served for Amazon Titan and Cohere embedding models.', { param: 'model', code: 'unsupported_operation' });
+  throw new ApiError('invalid_request', 'Bedrock embeddings are served for Amazon Titan and Cohere embedding models.', {
+    param: 'model',
+    code: 'unsupported_operation',
+  });
 }
 
 export const bedrockEmbeddings: EmbeddingsFormat = {

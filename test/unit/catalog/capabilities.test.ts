@@ -100,7 +100,10 @@ describe('model kinds', () => {
   });
 
   it('refuses a request sent to the other kind of model with a 400 naming model; unknown models pass', () => {
-    expect(checkModelKind('chat', catalogEntry('openai', 'text-embedding-3-large'))).toMatchObject({ status: 400, options: { param: 'model', code: 'wrong_model_kind' } });
+    expect(checkModelKind('chat', catalogEntry('openai', 'text-embedding-3-large'))).toMatchObject({
+      status: 400,
+      options: { param: 'model', code: 'wrong_model_kind' },
+    });
     expect(checkModelKind('embedding', catalogEntry('openai', 'gpt-4o-mini'))).toMatchObject({ status: 400, options: { code: 'wrong_model_kind' } });
     expect(checkModelKind('embedding', catalogEntry('google', 'gemini-embedding-001'))).toBeUndefined();
     expect(checkModelKind('embedding', undefined)).toBeUndefined();

@@ -7,13 +7,23 @@ import { expectValid } from '../../support/openai-schema.js';
 import { expectThrown } from '../../support/thrown.js';
 
 const input = (texts: string[], over: Partial<EmbeddingsInput> = {}): EmbeddingsInput => ({ input: texts, encodingFormat: 'float', ...over });
-const request = (key: string, model: string, body: Record<string, unknown> = {}) => chatRequestFor(key, model, { model: `${key}/${model}`, input: 'x', ...body });
+const request = (key: string, model: string, body: Record<string, unknown> = {}) =>
+  chatRequestFor(key, model, { model: `${key}/${model}`, input: 'x', ...body });
 
 describe('embeddings adapters: requests', () => {
   it('passes the body through to OpenAI with the target model, and to Azure by its deployment route', () => {
-    const openai = embeddingsAdapter('openai', input(['x'])).chatRequest(request('oa', 'text-embedding-3-small', { user: 'u1' }), credentials('openai', 'oa', 'sk'));
-    expect([openai.url, JSON.parse(openai.body ?? '')]).toEqual(['https://api.openai.com/v1/embeddings', { model: 'text-embedding-3-small', input: 'x', user: 'u1' }]);
-    const azure = embeddingsAdapter('azure', input(['x'])).chatRequest(request('az', 'my-deployment'), credentials('azure', 'az', 'k', { baseUrl: 'https://r.openai.azure.com' }));
+    const openai = embeddingsAdapter('openai', input(['x'])).chatRequest(
+      request('oa', 'text-embedding-3-small', { user: 'u1' }),
+      credentials('openai', 'oa', 'sk'),
+    );
+    expect([openai.url, JSON.parse(openai.body ?? '')]).toEqual([
+      'https://api.openai.com/v1/embeddings',
+      { model: 'text-embedding-3-small', input: 'x', user: 'u1' },
+    ]);
+    const azure = embeddingsAdapter('azure', input(['x'])).chatRequest(
+      request('az', 'my-deployment'),
+      credentials('azure', 'az', 'k', { baseUrl: 'https://r.openai.azure.com' }),
+    );
     expect(azure.url).toBe('https://r.openai.azure.com/openai/deployments/my-deployment/embeddings?api-version=2024-10-21');
     expect(azure.headers['api-key']).toBe('k');
   });
@@ -36,7 +46,9 @@ describe('embeddings adapters: requests', () => {
     ['token arrays to Gemini', 'google', { input: [[1, 2]], encodingFormat: 'float' } as EmbeddingsInput, 'input'],
     ['Anthropic, which has no embeddings API', 'anthropic', input(['x']), 'model'],
   ] as const)('refuses %s with a 400 naming the field', (_what, provider, embeddings, param) => {
-    const error = expectThrown(ApiError, () => embeddingsAdapter(provider, embeddings).chatRequest(request('k', 'some-model'), credentials(provider, 'k', 'key')));
+    const error = expectThrown(ApiError, () =>
+      embeddingsAdapter(provider, embeddings).chatRequest(request('k', 'some-model'), credentials(provider, 'k', 'key')),
+    );
     expect([error.status, error.options.param]).toEqual([400, param]);
   });
 });
@@ -60,7 +72,12 @@ describe('embeddings adapters: answers', () => {
   });
 
   it('keeps an OpenAI answer as it came, metering its usage', async () => {
-    const text = JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.5] }], model: 'm', usage: { prompt_tokens: 3, total_tokens: 3 } });
+    const text = JSON.stringify({
+      object: 'list',
+      data: [{ object: 'embedding', index: 0, embedding: [0.5] }],
+      model: 'm',
+      usage: { prompt_tokens: 3, total_tokens: 3 },
+    });
     const answer = await embeddingsAdapter('openai', input(['x'])).readChatResponse(fixedResponse(200, text));
     expect(answer.json).toBe(text);
     expect(answer.usage).toEqual({ prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 });
