@@ -83,6 +83,8 @@ const GRANTS: Record<HandlerName, Grants> = {
   },
   // Anthropic's Messages format in front of the same engine: exactly the router's grants.
   messages: (fn, props) => GRANTS['chat-completions'](fn, props),
+  // Embeddings through the same engine (Bedrock's through InvokeModel): exactly the router's grants.
+  embeddings: (fn, props) => GRANTS['chat-completions'](fn, props),
   // The Responses API in front of the same engine: the router's grants, and the account's state key (made on first
   // use with one conditional PutItem) to seal state into the ids it gives out instead of storing it.
   responses: (fn, props) => {

@@ -1,5 +1,6 @@
 import { ApiError } from '../http/errors.js';
-import type { Capabilities, Capability, CatalogEntry } from './catalog-schema.js';
+import { modelKind } from './catalog-entry.js';
+import type { Capabilities, Capability, CatalogEntry, ModelKind } from './catalog-schema.js';
 
 /** The request field a capability is asked for by, so a refusal names it (OpenAI's `param`). */
 const PARAM_OF: Record<Capability, string> = {
@@ -40,6 +41,19 @@ export function checkCapabilities(required: Capabilities, entry: CatalogEntry | 
   return new ApiError('invalid_request', `The model ${entry.model} does not support ${WHAT[missing]}.`, {
     param: PARAM_OF[missing],
     code: 'unsupported_capability',
+  });
+}
+
+/** What each kind of model serves, for the refusal of a request sent to the other kind. */
+const SERVES: Record<ModelKind, string> = { chat: 'chat requests', embedding: 'POST /v1/embeddings only' };
+
+/** A 400 when the request needs another kind of model than `entry` is; undefined when it fits or the catalog does not know it. */
+export function checkModelKind(needed: ModelKind, entry: CatalogEntry | undefined): ApiError | undefined {
+  if (!entry || modelKind(entry) === needed) return undefined;
+  const kind = modelKind(entry);
+  return new ApiError('invalid_request', `The model ${entry.model} is ${kind === 'embedding' ? 'an embedding' : 'a chat'} model: it serves ${SERVES[kind]}.`, {
+    param: 'model',
+    code: 'wrong_model_kind',
   });
 }
 

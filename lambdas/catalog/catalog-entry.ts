@@ -1,5 +1,5 @@
 import type { ProviderId } from '../provider-ids.js';
-import type { CatalogEntry } from './catalog-schema.js';
+import type { CatalogEntry, ModelKind } from './catalog-schema.js';
 import { MODELS } from './models.js';
 
 /**
@@ -19,8 +19,27 @@ const SNAPSHOT_SUFFIXES = [
 const RESOURCE_PREFIX = /^models\//;
 
 const byKey = new Map<string, CatalogEntry>();
+/** Model ids by kind whatever the provider: a config names models before the router knows each key's provider. */
+const kindById = new Map<string, ModelKind>();
 for (const entry of MODELS) {
-  for (const id of [entry.model, ...(entry.aliases ?? [])]) byKey.set(key(entry.provider, id), entry);
+  for (const id of [entry.model, ...(entry.aliases ?? [])]) {
+    byKey.set(key(entry.provider, id), entry);
+    kindById.set(id, modelKind(entry));
+  }
+}
+
+/** What a catalog entry's model is for. */
+export function modelKind(entry: CatalogEntry): ModelKind {
+  return entry.embedding ? 'embedding' : 'chat';
+}
+
+/** The kind of a model id the catalog knows under any provider (snapshots matched to their family); undefined if unknown. */
+export function modelKindOfId(model: string): ModelKind | undefined {
+  for (const id of modelIdCandidates(model)) {
+    const kind = kindById.get(id);
+    if (kind) return kind;
+  }
+  return undefined;
 }
 
 function key(provider: ProviderId, model: string): string {

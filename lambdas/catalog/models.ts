@@ -1,4 +1,5 @@
 import type { Capabilities, CatalogEntry } from './catalog-schema.js';
+import { EMBEDDING_MODELS } from './embedding-models.js';
 
 /**
  * The model catalog: the one place that knows context windows, capabilities and prices (DESIGN.md: the catalog
@@ -24,7 +25,7 @@ const TEXT_REASONING: Capabilities = { ...TEXT_TOOLS, reasoning: true };
 
 const usd = (input: number, output: number, cachedInput = input) => ({ input, output, cachedInput });
 
-export const MODELS: readonly CatalogEntry[] = [
+const CHAT_MODELS: readonly CatalogEntry[] = [
   // OpenAI — https://developers.openai.com/api/docs/pricing
   {
     provider: 'openai',
@@ -330,3 +331,6 @@ export const MODELS: readonly CatalogEntry[] = [
     pricesReadOn: READ_ON,
   },
 ];
+
+/** Every model the catalog knows: chat models, then embedding models. */
+export const MODELS: readonly CatalogEntry[] = [...CHAT_MODELS, ...EMBEDDING_MODELS];

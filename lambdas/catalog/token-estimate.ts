@@ -28,6 +28,13 @@ export function estimateUsage(body: Readonly<Record<string, unknown>>, completio
   return { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens, estimated: true };
 }
 
+/** Usage of a request that only reads text (embeddings): its inputs' tokens, estimated; nothing is generated. */
+export function estimateInputUsage(texts: readonly string[]): EstimatedUsage {
+  let prompt = 0;
+  for (const text of texts) prompt += estimateTokenCount(text);
+  return { prompt_tokens: prompt, completion_tokens: 0, total_tokens: prompt, estimated: true };
+}
+
 /** How much text a CompletionTokenCounter gathers before it counts. */
 const COUNT_BATCH_CHARS = 4096;
 const WHITESPACE = /\s/;

@@ -1,3 +1,4 @@
+import { type ModelKind, modelKindOfId } from '../catalog/index.js';
 import { ApiError } from '../http/errors.js';
 import { isBuiltinRole } from '../routing/classify/builtin-roles.js';
 import { CONFIG_MODEL_PREFIX, TARGET_MODEL, type RoutingConfig, type TargetSpec } from '../routing/config-schema.js';
@@ -18,18 +19,38 @@ export const RESERVED_PROVIDER_KEY_NAME = CONFIG_MODEL_PREFIX.slice(0, -1);
  */
 export const MAX_REFERENCES = 49;
 
-/** Every provider-key name the config's targets and classifier use, in the order of the config's fields. */
-export function providerKeyReferences(config: RoutingConfig): Reference[] {
+/** Every `<provider-key name>/<model>` the config names (its targets and classifier), in the order of its fields; `name` is the whole. */
+function modelReferences(config: RoutingConfig): Reference[] {
   const refs: Reference[] = [];
-  const add = (path: string, model: string) => refs.push({ path, name: TARGET_MODEL.exec(model)?.[1] ?? model });
-  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) => targets?.forEach((t, i) => add(`${path}.${i}.model`, t.model));
+  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) =>
+    targets?.forEach((t, i) => refs.push({ path: `${path}.${i}.model`, name: t.model }));
   addTargets('targets', config.targets);
   for (const [role, targets] of Object.entries(config.roles ?? {})) addTargets(`roles.${role}`, targets);
-  if (config.classifier?.model !== undefined) add('classifier.model', config.classifier.model);
+  if (config.classifier?.model !== undefined) refs.push({ path: 'classifier.model', name: config.classifier.model });
   for (const [band, targets] of Object.entries(config.bands ?? {})) addTargets(`bands.${band}`, targets);
   config.variants?.forEach((v, i) => addTargets(`variants.${i}.targets`, v.targets));
   config.rules?.forEach((r, i) => addTargets(`rules.${i}.targets`, r.targets));
   return refs;
+}
+
+/** Every provider-key name the config's targets and classifier use, in the order of the config's fields. */
+export function providerKeyReferences(config: RoutingConfig): Reference[] {
+  return modelReferences(config).map(({ path, name }) => ({ path, name: TARGET_MODEL.exec(name)?.[1] ?? name }));
+}
+
+/**
+ * A 400 for the first model of the wrong kind, by the catalog: an embedding config routes embedding models only, a
+ * chat config (and any classifier) chat models only. Models the catalog does not know are the account's call.
+ */
+function checkModelKinds(config: RoutingConfig): void {
+  const kind: ModelKind = config.kind ?? 'chat';
+  for (const { path, name } of modelReferences(config)) {
+    const needed: ModelKind = path === 'classifier.model' ? 'chat' : kind;
+    const known = modelKindOfId(TARGET_MODEL.exec(name)?.[2] ?? name);
+    if (known === undefined || known === needed) continue;
+    const what = needed === 'embedding' ? 'an embedding config (kind: embedding) routes embedding models only' : 'chat routes need chat models';
+    throw invalidField(path, `${name} is ${known === 'embedding' ? 'an embedding' : 'a chat'} model, and ${what}.`);
+  }
 }
 
 /** Every role name the config uses: the keys of `roles`, then `defaultRole`. */
@@ -49,6 +70,7 @@ export const MAX_CONFIG_BYTES = 300_000;
 export function configRefs(config: RoutingConfig): ConfigRefs {
   if (Buffer.byteLength(JSON.stringify(config)) > MAX_CONFIG_BYTES)
     throw new ApiError('invalid_request', `A config may be at most ${MAX_CONFIG_BYTES} bytes of JSON.`);
+  checkModelKinds(config);
   const keys = providerKeyReferences(config);
   const reserved = keys.find((r) => r.name === RESERVED_PROVIDER_KEY_NAME);
   if (reserved) {

@@ -1,7 +1,7 @@
 import { gatewayDeps } from '../gateway/container.js';
 import { createModelsHandler } from '../inbound/openai/models.js';
 
-/** `GET /v1/models` with a RouKey API key. */
+/** `GET /v1/models` and `GET /v1/models/{id}` with a RouKey API key. */
 export const handler = createModelsHandler(gatewayDeps);
 
 /** For a host that loads this module itself, to hand the router parts of its wiring (gateway/container.ts). */

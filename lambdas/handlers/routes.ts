@@ -6,7 +6,7 @@ export type RouteAuth = 'none' | 'apiKey' | 'cognito';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** API Gateway resource path; `{name}` segments become `event.pathParameters.name`. */
+  /** API Gateway resource path; `{name}` segments become `event.pathParameters.name` (`{name+}`: the rest of the path, slashes too). */
   readonly path: string;
   /** File name in `lambdas/handlers/` (without extension) whose `handler` export serves the route. */
   readonly handler: HandlerName;
@@ -27,6 +27,7 @@ export const HANDLERS = {
   'chat-completions': { streaming: true },
   messages: { streaming: true },
   responses: { streaming: true },
+  embeddings: { streaming: true },
   models: { streaming: false },
   'auth-config': { streaming: false },
   'provider-keys': { streaming: false },
@@ -46,9 +47,13 @@ export type HandlerName = keyof typeof HANDLERS;
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/chat/completions', handler: 'chat-completions', auth: 'apiKey' },
   { method: 'POST', path: '/v1/messages', handler: 'messages', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/messages/count_tokens', handler: 'messages', auth: 'apiKey' },
   { method: 'POST', path: '/v1/responses', handler: 'responses', auth: 'apiKey' },
   { method: 'GET', path: '/v1/responses/{id}', handler: 'responses', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/embeddings', handler: 'embeddings', auth: 'apiKey' },
   { method: 'GET', path: '/v1/models', handler: 'models', auth: 'apiKey' },
+  // Model ids hold a slash (`<provider-key name>/<model>`): sent encoded by SDKs, raw by curl users.
+  { method: 'GET', path: '/v1/models/{id+}', handler: 'models', auth: 'apiKey' },
   { method: 'GET', path: '/v1/auth/config', handler: 'auth-config', auth: 'none' },
   { method: 'GET', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },
   { method: 'POST', path: '/v1/provider-keys', handler: 'provider-keys', auth: 'cognito' },

@@ -13,9 +13,9 @@ import type { RequestLimitName } from '../limits/allowance.js';
 import { UpstreamError } from '../providers/types.js';
 import { refusalEvent } from '../security/refusal-event.js';
 import { requestSource } from '../security/request-source.js';
-import type { ActivityErrorType } from '../store/activity-record.js';
+import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 import { assertAdmitted } from './admission.js';
-import { apiKeyPrefix, presentedApiKey } from './api-key.js';
+import { apiKeyOf, apiKeyPrefix } from './api-key.js';
 import { CLIENT_CLOSED_REQUEST, errorName, recordAfterResponse } from './request-record.js';
 import { chatAnswerHeaders, rateLimitHeaders } from './response-headers.js';
 
@@ -37,6 +37,8 @@ export interface ChatEdge<R extends ClientChatRequest = ClientChatRequest> {
   errorBody(error: ApiError): string;
   /** What a failed request is called in the log line of an unexpected error. */
   readonly name: string;
+  /** The API this edge serves, as the activity record names it. */
+  readonly operation: Operation;
 }
 
 /** One request's exchange with its client. */
@@ -88,7 +90,18 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
     if (served.caller) {
       const { requestId, receivedAt } = exchange;
       const { stream, status, errorType, outcome, admitted, refusedBy } = served;
-      await recordAfterResponse(deps, served.caller, { requestId, receivedAt, latencyMs, stream, status, errorType, outcome, admitted, refusedBy });
+      await recordAfterResponse(deps, served.caller, {
+        requestId,
+        receivedAt,
+        latencyMs,
+        stream,
+        status,
+        errorType,
+        outcome,
+        admitted,
+        refusedBy,
+        operation: edge.operation,
+      });
     }
     await deps.securityEvents.flush();
   };
@@ -165,7 +178,7 @@ async function answerFailure(
 function reportRefusal(deps: GatewayDeps, err: unknown, caller: ApiKeyPrincipal | undefined, event: APIGatewayProxyEvent): void {
   const refusal = refusalEvent(err);
   if (!refusal) return;
-  const keyPrefix = caller ? undefined : apiKeyPrefix(presentedApiKey(event.headers));
+  const keyPrefix = caller ? undefined : apiKeyPrefix(apiKeyOf(event.headers));
   deps.securityEvents.record({
     ...refusal,
     ...(caller ? { accountId: caller.accountId, apiKeyId: caller.apiKeyId } : {}),

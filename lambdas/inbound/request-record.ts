@@ -5,7 +5,7 @@ import { usageFields } from '../gateway/engine/stream-meter.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
 import type { RouteDecision } from '../routing/decision.js';
 import type { RequestLimitName } from '../limits/allowance.js';
-import type { ActivityErrorType } from '../store/activity-record.js';
+import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 
 /** How a request ended, as its activity record tells it. */
 export interface RequestSummary {
@@ -15,6 +15,7 @@ export interface RequestSummary {
   readonly latencyMs: number;
   readonly status: number;
   readonly stream: boolean;
+  readonly operation: Operation;
   readonly errorType?: ActivityErrorType;
   readonly outcome: RouteOutcome;
   /** Whether the request limits let it through: its tokens are then counted against the account's month. */
@@ -51,6 +52,7 @@ export async function recordAfterResponse(
       ttftMs: metering?.ttftMs,
       status: summary.status,
       stream: summary.stream,
+      operation: summary.operation,
       provider: target?.provider,
       providerKeyId: target?.providerKeyId,
       model: target?.model,

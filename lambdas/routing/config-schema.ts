@@ -26,6 +26,11 @@ export const TARGET_MODEL = new RegExp(`^(${PROVIDER_KEY_NAME_SOURCE})\\/(${MODE
 /** `model: "roukey/<config name>"` selects a config; `roukey` is therefore not available as a provider-key name. */
 export const CONFIG_MODEL_PREFIX = 'roukey/';
 
+/** What a config routes: chat models, or embedding models (catalog ModelKind). */
+export const CONFIG_KINDS = ['chat', 'embedding'] as const;
+/** Strategies that read a chat request's messages, which an embeddings request has none of. */
+export const CHAT_ONLY_STRATEGIES: readonly Strategy[] = ['role', 'complexity'];
+
 export const STRATEGIES = ['fallback', 'weighted', 'cost', 'latency', 'role', 'complexity', 'ab'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
@@ -148,6 +153,8 @@ export const routingConfigSchema = z
   .strictObject({
     name: slug,
     description: z.string().max(500, { error: 'must be at most 500 characters' }).optional(),
+    /** The kind of model the config routes to (chat when absent): chat, Messages and Responses requests, or embeddings. */
+    kind: z.enum(CONFIG_KINDS, { error: `must be one of: ${CONFIG_KINDS.join(', ')}` }).optional(),
     strategy: z.enum(STRATEGIES, { error: `must be one of: ${STRATEGIES.join(', ')}` }),
     /** The strategy's targets (fallback, weighted, cost, latency); for the other strategies, the last resort after the chosen group. */
     targets: targets.optional(),
@@ -190,6 +197,9 @@ export const routingConfigSchema = z
       }
       default:
         need('targets');
+    }
+    if (config.kind === 'embedding' && CHAT_ONLY_STRATEGIES.includes(config.strategy)) {
+      ctx.addIssue({ code: 'custom', path: ['strategy'], message: `${config.strategy} reads chat messages: an embedding config cannot use it` });
     }
     if (config.classifier?.method === 'llm' && config.classifier.model === undefined) {
       ctx.addIssue({ code: 'custom', path: ['classifier', 'model'], message: 'is required when method is llm' });

@@ -11,6 +11,10 @@ import { MODEL_ID, SLUG, STRATEGIES, TARGET_MODEL } from '../routing/config-sche
 export const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
+/** Which API a request came through: chat completions, Anthropic's Messages, the Responses API, embeddings. */
+export const OPERATIONS = ['chat', 'messages', 'responses', 'embeddings'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
 /** Error codes a request can end with: the client-facing kinds plus what only the server sees. */
 export const ACTIVITY_ERROR_TYPES = [...(Object.keys(ERROR_KINDS) as ErrorKind[]), 'client_disconnected'] as const;
 export type ActivityErrorType = (typeof ACTIVITY_ERROR_TYPES)[number];
@@ -66,6 +70,8 @@ export const requestActivitySchema = z.strictObject({
   /** The HTTP status the client received. */
   status: z.number().int().min(100).max(599),
   stream: z.boolean(),
+  /** Absent on records written before the field existed (chat completions and Messages then). */
+  operation: z.enum(OPERATIONS).optional(),
   provider: z.enum(PROVIDER_IDS).optional(),
   providerKeyId: id.optional(),
   /** The upstream model id, as validated by the request parser's model pattern. */

@@ -19,6 +19,7 @@ export const HANDLER_MODULES = {
   'chat-completions': () => import('../../lambdas/handlers/chat-completions.js'),
   messages: () => import('../../lambdas/handlers/messages.js'),
   responses: () => import('../../lambdas/handlers/responses.js'),
+  embeddings: () => import('../../lambdas/handlers/embeddings.js'),
   models: () => import('../../lambdas/handlers/models.js'),
   'auth-config': () => import('../../lambdas/handlers/auth-config.js'),
   'provider-keys': () => import('../../lambdas/handlers/provider-keys.js'),

@@ -18,7 +18,8 @@ export function compileRoutes(routes: readonly Route[]): (method: string, path: 
   const exact = new Map<string, Map<string, Route>>();
   const templated = new Map<string, TemplatedPath>();
   for (const route of routes) {
-    const names = [...route.path.matchAll(/\{([^}/]+)\}/g)].map((m) => m[1] as string);
+    // `{id+}` is API Gateway's greedy parameter: the rest of the path, slashes included.
+    const names = [...route.path.matchAll(/\{([^}/]+)\}/g)].map((m) => (m[1] as string).replace(/\+$/, ''));
     if (names.length === 0) {
       const byMethod = exact.get(route.path) ?? new Map<string, Route>();
       byMethod.set(route.method, route);
@@ -28,9 +29,9 @@ export function compileRoutes(routes: readonly Route[]): (method: string, path: 
     const entry = templated.get(route.path) ?? {
       pattern: new RegExp(
         `^${route.path
-          .split(/\{[^}/]+\}/)
-          .map(escapeRegExp)
-          .join('([^/]+)')}$`,
+          .split(/(\{[^}/]+\})/)
+          .map((part) => (part.startsWith('{') ? (part.endsWith('+}') ? '(.+)' : '([^/]+)') : escapeRegExp(part)))
+          .join('')}$`,
       ),
       names,
       byMethod: new Map<string, Route>(),

@@ -100,7 +100,7 @@ it('P1: a canary in the prompt and in the answer reaches no table item and no lo
   expect(output.text()).toContain('"route":"/v1/provider-keys"');
   expect(JSON.stringify(tables)).not.toContain(CANARY);
   expect(output.text()).not.toContain(CANARY);
-});
+}, 30_000); // some forty calls in one test
 
 it('P2: the provider key plaintext appears in no table item, log line or API response', async () => {
   await drive(() => e2e.client.chat.completions.create({ model: 'fake/gpt-4o-mini', messages: prompt }));
@@ -153,4 +153,25 @@ it('P1: on the Responses API, translated and passed through, the canary is kept 
   // The ids the client holds carry the conversation (sealed): none of them is kept in any table.
   expect(ids.length).toBeGreaterThan(5);
   for (const id of ids) expect(tables).not.toContain(id.slice(id.indexOf('_') + 1, id.indexOf('_') + 41));
+});
+
+it('P1: on the embeddings path, passed through and translated, errors included, the canary is kept nowhere', async () => {
+  const { client } = e2e;
+  const created = await e2e.mgmt('POST', '/v1/provider-keys', { provider: 'google', name: 'gem', apiKey: 'gemini-key-12345', baseUrl: e2e.upstream.baseUrl });
+  expect(created.status).toBe(201);
+  const input = [`Embed this: ${CANARY}`, CANARY];
+  await drive(() => client.embeddings.create({ model: 'fake/text-embedding-3-small', input }));
+  await drive(() => client.embeddings.create({ model: 'fake/text-embedding-3-small', input: CANARY, encoding_format: 'float' }));
+  await drive(() => client.embeddings.create({ model: 'fake/fail-429', input }));
+  await drive(() => client.embeddings.create({ model: 'fake/text-embedding-ada-002', input, dimensions: 3 }));
+  // Gemini's route is not served by this upstream: a translated request that fails upstream.
+  await drive(() => client.embeddings.create({ model: 'gem/gemini-embedding-001', input }));
+  await drive(() => client.embeddings.create({ model: `fake/${CANARY.toLowerCase()}`, input }));
+  await settleMetadataWrites(e2e.local.runtime);
+
+  expect(JSON.stringify(e2e.upstream.requests.filter((r) => r.path === '/v1/embeddings').map((r) => r.body))).toContain(CANARY);
+  const tables = await scanRuntimeTables(e2e.local);
+  expect(tables.activity.some((item) => item.operation === 'embeddings')).toBe(true);
+  expect(JSON.stringify(tables)).not.toContain(CANARY);
+  expect(output.text()).not.toContain(CANARY);
 });

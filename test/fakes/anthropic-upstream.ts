@@ -62,6 +62,8 @@ const DEFAULTS: AnthropicFakeOptions = {
 };
 
 export const FAKE_WEATHER_INPUT = { location: 'Paris, France', unit: 'celsius', days: [1, 2, 3], note: 'quote " and \\ and é' } as const;
+/** What `POST /v1/messages/count_tokens` answers, whatever the body. */
+export const FAKE_COUNTED_TOKENS = 4242;
 export const FAKE_TIME_INPUT = { timezone: 'Europe/Paris' } as const;
 
 export async function startFakeAnthropicUpstream(options: Partial<AnthropicFakeOptions> = {}): Promise<FakeAnthropicUpstream> {
@@ -84,6 +86,7 @@ export async function startFakeAnthropicUpstream(options: Partial<AnthropicFakeO
         last_id: opts.models.at(-1) ?? null,
       });
     }
+    if (method === 'POST' && path === '/v1/messages/count_tokens' && body) return sendJson(res, 200, { input_tokens: FAKE_COUNTED_TOKENS });
     if (method === 'POST' && path === '/v1/messages' && body) return void answerMessages(res, mode, body, `msg_fake_${++counter}`, blocks(mode, body), opts);
     sendError(res, 404, 'not_found_error', 'Unknown route.');
   });

@@ -145,3 +145,8 @@ export function lastUserMessageText(messages: unknown): string {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** A fake embedding for a text: deterministic, so a test can tell which text each vector came from. */
+export function fakeVector(text: string, dimensions = 8): number[] {
+  return Array.from({ length: dimensions }, (_, i) => (text.length + i) / 64);
+}

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { pickMode, sendJson, splitText, startEventStream, startFakeServer, type FakeRecordedRequestBase } from './fake-server.js';
+import { fakeVector, pickMode, sendJson, splitText, startEventStream, startFakeServer, type FakeRecordedRequestBase } from './fake-server.js';
 
 // Re-exported where the fixture tests have always imported it from.
 export { fixedResponse } from '../support/fixed-response.js';
@@ -72,7 +72,7 @@ export const FAKE_THOUGHT_SIGNATURE = 'c2lnbmF0dXJlLW9mLXRoZS1mYWtl';
 export const FAKE_THOUGHT = 'Thinking about the answer.';
 const MODEL_VERSION = 'gemini-fake-001';
 
-const CALL = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const CALL = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$/;
 
 export async function startFakeGoogleUpstream(options: Partial<GoogleFakeOptions> = {}): Promise<FakeGoogleUpstream> {
   const opts: GoogleFakeOptions = { ...DEFAULTS, ...options };
@@ -88,6 +88,7 @@ export async function startFakeGoogleUpstream(options: Partial<GoogleFakeOptions
     if (method !== 'POST' || !call || !body) return void sendError(res, 404, 'NOT_FOUND', 'Unknown route.');
     if (failBeforeAnswer(res, mode)) return;
     const id = `fake-response-${++counter}`;
+    if (call[2] === 'embedContent' || call[2] === 'batchEmbedContents') return void sendJson(res, 200, embeddings(body));
     if (call[2] === 'generateContent') return void sendJson(res, 200, whole(mode, body, id, opts));
     if (!/(^|&)alt=sse(&|$)/.test(query)) return void sendError(res, 400, 'INVALID_ARGUMENT', 'Only alt=sse streams are faked.');
     streamed(res, mode, body, id, opts);
@@ -99,6 +100,13 @@ export async function startFakeGoogleUpstream(options: Partial<GoogleFakeOptions
     configure: (next) => Object.assign(opts, next),
     close: server.close,
   };
+}
+
+/** Gemini's embedContent answer (`embedding`) or batchEmbedContents' (`embeddings`), one fake vector per text. */
+function embeddings(body: Record<string, unknown>): Record<string, unknown> {
+  type One = { content: { parts: Array<{ text: string }> }; outputDimensionality?: number };
+  const vector = (r: One) => ({ values: fakeVector(r.content.parts.map((p) => p.text).join(''), r.outputDimensionality) });
+  return Array.isArray(body.requests) ? { embeddings: (body.requests as One[]).map(vector) } : { embedding: vector(body as unknown as One) };
 }
 
 function answerModels(res: ServerResponse, opts: GoogleFakeOptions): void {

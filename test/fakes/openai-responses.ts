@@ -3,13 +3,15 @@ import { lastUserMessageText, sendJson, splitText, startEventStream } from './fa
 
 /**
  * OpenAI's Responses API as the fake OpenAI upstream serves it (`POST /v1/responses`): a text answer (the last user
- * input's text in `echo`), or a function call in `tool-call`; a Response object, or its documented event stream.
+ * input's text in `echo`), or a function call in `tool-call` (and in `tool-loop` until the input ends with the
+ * call's output); a Response object, or its documented event stream.
  */
 export const FAKE_RESPONSES_TOOL_ARGUMENTS = '{"location":"Paris, France","unit":"celsius"}';
 
 export function answerResponses(res: ServerResponse, mode: string, body: Record<string, unknown>, content: string, id: string): void {
-  const text = mode === 'echo' ? inputText(body.input) : content;
-  const toolCall = mode === 'tool-call';
+  const toolResult = mode === 'tool-loop' ? lastFunctionOutput(body.input) : undefined;
+  const text = toolResult !== undefined ? `The weather: ${toolResult}` : mode === 'echo' ? inputText(body.input) : content;
+  const toolCall = mode === 'tool-call' || (mode === 'tool-loop' && toolResult === undefined);
   const item = toolCall
     ? { type: 'function_call', id: `fc_${id}`, call_id: 'call_fake_1', name: 'get_weather', arguments: FAKE_RESPONSES_TOOL_ARGUMENTS, status: 'completed' }
     : { type: 'message', id: `msg_${id}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] };
@@ -77,4 +79,11 @@ export function answerResponses(res: ServerResponse, mode: string, body: Record<
 function inputText(input: unknown): string {
   if (typeof input === 'string') return input;
   return lastUserMessageText(Array.isArray(input) ? input.map((m: { role?: unknown; content?: unknown }) => ({ role: m.role, content: m.content })) : []);
+}
+
+/** The output of the last input item when it is a function call's. */
+function lastFunctionOutput(input: unknown): string | undefined {
+  const last = Array.isArray(input) ? (input.at(-1) as { type?: unknown; output?: unknown } | undefined) : undefined;
+  if (last?.type !== 'function_call_output') return undefined;
+  return typeof last.output === 'string' ? last.output : JSON.stringify(last.output);
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import {
+  fakeVector,
   lastUserMessageText,
   pickMode,
   sendJson,
@@ -23,6 +24,7 @@ export const FAKE_MODES = [
   'ok',
   'echo', // answers with the last user message's text
   'tool-call', // a tool call whose arguments are split over chunks
+  'tool-loop', // a tool call, or once the last message is the tool's result, `The weather: <result>`
   'fail-400',
   'fail-401',
   'fail-403',
@@ -110,6 +112,10 @@ export async function startFakeOpenAIUpstream(options: Partial<FakeUpstreamOptio
         if (failBeforeAnswer(res, mode)) return;
         return answerResponses(res, mode, body, opts.content, String(counter));
       }
+      if (method === 'POST' && path === '/v1/embeddings' && body) {
+        if (failBeforeAnswer(res, mode)) return;
+        return answerEmbeddings(res, body);
+      }
       if (method === 'POST' && isChatPath(path) && body) {
         const flakyFails = mode === 'flaky-500' && ++flakyCount % 2 === 1;
         return void answerChat(res, flakyFails ? 'fail-500' : mode, body, id, opts);
@@ -179,7 +185,7 @@ function failBeforeAnswer(res: ServerResponse, mode: FakeMode): boolean {
 async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<string, unknown>, id: string, opts: FakeUpstreamOptions): Promise<void> {
   if (failBeforeAnswer(res, mode)) return;
   const model = String(body.model);
-  const content = mode === 'echo' || mode === 'no-usage' ? lastUserMessageText(body.messages) : opts.content;
+  const text = mode === 'echo' || mode === 'no-usage' ? lastUserMessageText(body.messages) : opts.content;
   const reportsUsage = mode !== 'no-usage';
   const usage = {
     prompt_tokens: opts.usage.prompt_tokens,
@@ -188,7 +194,9 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
     prompt_tokens_details: { cached_tokens: opts.usage.cached_tokens, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
-  const toolCall = mode === 'tool-call';
+  const toolResult = mode === 'tool-loop' ? lastToolMessage(body.messages) : undefined;
+  const toolCall = mode === 'tool-call' || (mode === 'tool-loop' && toolResult === undefined);
+  const content = toolResult === undefined ? text : `The weather: ${toolResult}`;
   const firstChunkDelay = mode === 'slow-first-chunk' ? opts.slowDelayMs : 0;
   if (body.stream !== true) {
     if (firstChunkDelay > 0) {
@@ -262,6 +270,21 @@ async function answerChat(res: ServerResponse, mode: FakeMode, body: Record<stri
 }
 
 const TOOL_ARGUMENTS = '{"location":"Paris, France","unit":"celsius"}';
+
+/** The content of the last message when it is a tool's result. */
+function lastToolMessage(messages: unknown): string | undefined {
+  const last = Array.isArray(messages) ? (messages.at(-1) as { role?: unknown; content?: unknown } | undefined) : undefined;
+  return last?.role === 'tool' ? lastUserMessageText([{ role: 'user', content: last.content }]) : undefined;
+}
+
+/** OpenAI's embeddings list: one fake vector per input text (`dimensions` long), floats or base64 as asked. */
+function answerEmbeddings(res: ServerResponse, body: Record<string, unknown>): void {
+  const inputs = (Array.isArray(body.input) ? body.input : [body.input]).map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+  const dimensions = typeof body.dimensions === 'number' ? body.dimensions : undefined;
+  const encode = (v: number[]) => (body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v);
+  const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: encode(fakeVector(text, dimensions)) }));
+  sendJson(res, 200, { object: 'list', data, model: String(body.model), usage: { prompt_tokens: 5 * inputs.length, total_tokens: 5 * inputs.length } });
+}
 
 function toolCallDeltas(): Array<Record<string, unknown>> {
   const parts = splitText(TOOL_ARGUMENTS, 4);

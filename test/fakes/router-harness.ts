@@ -12,6 +12,7 @@ import type { RoutingConfig } from '../../lambdas/routing/config-schema.js';
 import { BUILTIN_ROLE_SET } from '../../lambdas/routing/classify/builtin-roles.js';
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createChatCompletionsHandler } from '../../lambdas/inbound/openai/chat-completions.js';
+import { createEmbeddingsHandler } from '../../lambdas/inbound/openai/embeddings.js';
 import { createModelsHandler } from '../../lambdas/inbound/openai/models.js';
 import { createMessagesHandler } from '../../lambdas/inbound/anthropic/messages.js';
 
@@ -117,6 +118,7 @@ export function portDoubles(): PortDoubles {
 export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: string; close(): Promise<void> }> {
   const chat = awslambda.streamifyResponse(createChatCompletionsHandler(() => deps));
   const messages = awslambda.streamifyResponse(createMessagesHandler(() => deps));
+  const embeddings = awslambda.streamifyResponse(createEmbeddingsHandler(() => deps));
   const models = createModelsHandler(() => deps);
   const server: Server = createServer((req, res) => {
     const body: Buffer[] = [];
@@ -131,10 +133,9 @@ export async function startHandlerServer(deps: GatewayDeps): Promise<{ url: stri
         resource: req.url,
         requestContext: { requestId: randomUUID(), identity: { sourceIp: req.socket.remoteAddress } },
       } as unknown as APIGatewayProxyEvent;
-      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
-        void chat(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
-      } else if (req.method === 'POST' && req.url === '/v1/messages') {
-        void messages(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
+      const streamed = { '/v1/chat/completions': chat, '/v1/messages': messages, '/v1/embeddings': embeddings }[req.method === 'POST' ? (req.url ?? '') : ''];
+      if (streamed) {
+        void streamed(event, new LocalResponseStream(res) as unknown as awslambda.HttpResponseStream, {} as never);
       } else if (req.method === 'GET' && req.url === '/v1/models') {
         void models(event).then((out: APIGatewayProxyResult) => {
           res.writeHead(out.statusCode, out.headers as Record<string, string>);

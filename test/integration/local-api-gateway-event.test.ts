@@ -61,6 +61,14 @@ describe('route table', () => {
     expect(match('DELETE', '/v1/provider-keys/abc%2D1')).toMatchObject({ kind: 'found', route: { handler: 'provider-keys' }, pathParameters: { id: 'abc-1' } });
   });
 
+  it('gives a greedy parameter the rest of the path, its slashes sent raw or encoded', () => {
+    const model = { kind: 'found', route: { handler: 'models', path: '/v1/models/{id+}' }, pathParameters: { id: 'fake/gpt-4o-mini' } };
+    expect(match('GET', '/v1/models/fake/gpt-4o-mini')).toMatchObject(model);
+    expect(match('GET', '/v1/models/fake%2Fgpt-4o-mini')).toMatchObject(model);
+    expect(match('GET', '/v1/models')).toMatchObject({ kind: 'found', pathParameters: null });
+    expect(match('POST', '/v1/messages/count_tokens')).toMatchObject({ kind: 'found', route: { handler: 'messages' } });
+  });
+
   it('tells a wrong method from an unknown path', () => {
     expect(match('PUT', '/v1/api-keys')).toEqual({ kind: 'method_not_allowed', allowed: ['GET', 'POST'] });
     expect(match('GET', '/v1/api-keys/x')).toEqual({ kind: 'method_not_allowed', allowed: ['PATCH', 'DELETE'] });

@@ -31,6 +31,7 @@ function handlerModules(): HandlerModules {
     }),
     messages: async () => ({ handler: async () => ({ statusCode: 204, body: '' }), composeGateway: (parts: GatewayParts) => void composed.push(parts) }),
     responses: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    embeddings: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     models: async () => ({
       handler: async () => {
         throw new Error(`upstream said ${CANARY}`);

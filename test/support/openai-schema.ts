@@ -13,6 +13,8 @@ export const OPENAI_SCHEMAS = {
   chunk: 'CreateChatCompletionStreamResponse',
   error: 'ErrorResponse',
   models: 'ListModelsResponse',
+  model: 'Model',
+  embeddings: 'CreateEmbeddingResponse',
   response: 'Response',
   responseEvent: 'ResponseStreamEvent',
 } as const;
@@ -24,6 +26,8 @@ const SPEC_OF: Record<OpenAISchemaKind, 'chat' | 'responses'> = {
   chunk: 'chat',
   error: 'chat',
   models: 'chat',
+  model: 'chat',
+  embeddings: 'chat',
   response: 'responses',
   responseEvent: 'responses',
 };

@@ -1,4 +1,4 @@
-import { catalogEntry, checkCapabilities, requiredCapabilities } from '../../catalog/index.js';
+import { catalogEntry, checkCapabilities, checkModelKind, requiredCapabilities } from '../../catalog/index.js';
 import { ApiError, type ErrorKind } from '../../http/errors.js';
 import type { ProviderId } from '../../provider-ids.js';
 import { providerAdapter } from '../../providers/registry.js';
@@ -140,9 +140,9 @@ export class AttemptLoop {
     const credentials = await this.deps.providerKeys.byName(this.accountId, target.providerKeyName);
     if (!credentials) return { target: name, outcome: 'provider_key_not_found', miss: { error: providerKeyNotFound(target.providerKeyName) } };
     const provider = credentials.provider;
-    // A request the model cannot serve (an image to a text-only model, say) is refused before any upstream call.
+    // A request the model cannot serve (an image to a text-only model, text to embed to a chat model) is refused before any upstream call.
     const catalog = catalogEntry(provider, target.model);
-    const unsupported = checkCapabilities(this.needs, catalog);
+    const unsupported = checkModelKind(this.request.modelKind ?? 'chat', catalog) ?? checkCapabilities(this.needs, catalog);
     if (unsupported) return { target: name, provider, outcome: 'unsupported', miss: { error: unsupported } };
     if (credentials.baseUrl !== undefined && !(await this.baseUrlAllowed(credentials.baseUrl))) {
       return { target: name, provider, outcome: 'base_url_refused', miss: { error: baseUrlRefused() } };

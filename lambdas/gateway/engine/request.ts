@@ -1,4 +1,5 @@
 import type { RequestHeaders } from '../../http/request-event.js';
+import type { ModelKind } from '../../catalog/index.js';
 import type { ProviderId } from '../../provider-ids.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import type { ApiKeyPrincipal } from '../ports.js';
@@ -20,9 +21,14 @@ export interface ClientChatRequest {
   /** Whether the client asked for the final usage chunk (`stream_options.include_usage`). */
   readonly includeUsage: boolean;
   /**
-   * For a front end whose wire format some providers serve themselves (the Responses API): the adapter that sends
-   * the client's own request to `provider` (with the route's role prompt, if any), or undefined to send the body
-   * above through the provider's own adapter. An adapter may refuse the request (an ApiError from `chatRequest`).
+   * The kind of model the request needs (chat when absent): a target the catalog knows as the other kind is passed
+   * over with a 400, and a config must route this kind.
+   */
+  readonly modelKind?: ModelKind;
+  /**
+   * For a front end whose wire format some providers serve themselves (the Responses API), or that is no chat at
+   * all (embeddings): the adapter that sends the client's own request to `provider` (with the route's role prompt,
+   * if any), or undefined to send the body above through the provider's own chat adapter. An adapter may refuse the request (an ApiError from `chatRequest`).
    */
   readonly adapterFor?: (provider: ProviderId, systemPrompt: string | undefined) => ProviderAdapter | undefined;
 }

@@ -67,6 +67,11 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { cal
   const { accountId } = caller;
   const config = await deps.routing.store.config(accountId, name);
   if (!config) throw new ApiError('not_found', `No routing config named "${name}" in this account.`, { param, code: 'config_not_found' });
+  const needed = request.modelKind ?? 'chat';
+  if ((config.kind ?? 'chat') !== needed) {
+    const serves = needed === 'embedding' ? 'chat requests; embeddings need a config of kind embedding' : 'embeddings only (kind: embedding)';
+    throw new ApiError('invalid_request', `The routing config "${name}" serves ${serves}.`, { param, code: 'wrong_config_kind' });
+  }
   const [providers, roles] = await Promise.all([
     deps.providerKeys.providers(accountId),
     config.strategy === 'role' ? deps.routing.store.roles(accountId) : NO_ROLES,

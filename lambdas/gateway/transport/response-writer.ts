@@ -36,3 +36,10 @@ export function endResponse(stream: Writable): Promise<void> {
     stream.end(resolve);
   });
 }
+
+/** A whole answer on a streamed response (a route with no engine answer to stream): status, headers, body, end. */
+export async function writeWholeAnswer(responseStream: Writable, statusCode: number, headers: Record<string, string>, body: string): Promise<void> {
+  const out = openResponse(responseStream, statusCode, headers);
+  await Promise.resolve(writeText(out, body)).catch(() => undefined);
+  await endResponse(responseStream);
+}

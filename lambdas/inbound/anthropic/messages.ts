@@ -1,14 +1,15 @@
+import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { inBandError } from '../../gateway/client-errors.js';
 import type { GatewayDeps } from '../../gateway/deps.js';
 import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-chat.js';
-import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { writeText } from '../../gateway/transport/response-writer.js';
 import type { ApiError } from '../../http/errors.js';
 import { parseRequestJson } from '../../http/request-json.js';
 import { bodyText } from '../../http/request-event.js';
-import { callerOf, presentedApiKey } from '../api-key.js';
+import { apiKeyCaller } from '../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
+import { countTokens } from './count-tokens.js';
 import { anthropicErrorBody } from './errors.js';
 import { AnthropicStreamTranslator, encodeAnthropicEvent } from './stream-events.js';
 import { messagesToChatRequest } from './to-chat-request.js';
@@ -17,21 +18,23 @@ import { completionToMessage } from './to-message.js';
 /** Anthropic's Messages API at the edge: `x-api-key` (or Bearer) `rk_…` keys, Message JSON or SSE events, Anthropic errors. */
 export const anthropicEdge: ChatEdge = {
   name: 'messages request',
-  authenticate,
+  operation: 'messages',
+  authenticate: (deps, event) => apiKeyCaller(deps.authenticator, event.headers),
   parse: (event) => messagesToChatRequest(parseRequestJson(bodyText(event))),
   deliver,
   errorBody: (error) => JSON.stringify(anthropicErrorBody(error)),
 };
 
-/** `POST /v1/messages` for `awslambda.streamifyResponse`. */
+/** `POST /v1/messages` and `POST /v1/messages/count_tokens`, for `awslambda.streamifyResponse`. */
 export function createMessagesHandler(getDeps: () => GatewayDeps) {
-  return createChatExchangeHandler(getDeps, anthropicEdge);
+  const exchange = createChatExchangeHandler(getDeps, anthropicEdge);
+  return async (event: APIGatewayProxyEvent, responseStream: Writable, context?: unknown): Promise<void> => {
+    if (event.resource === COUNT_TOKENS_PATH) return countTokens(getDeps(), event, responseStream);
+    return exchange(event, responseStream, context);
+  };
 }
 
-/** Anthropic's SDK sends `x-api-key`; tools built for OpenAI-style gateways send a Bearer token. Either is accepted. */
-function authenticate(deps: GatewayDeps, event: APIGatewayProxyEvent): Promise<ApiKeyPrincipal> {
-  return callerOf(deps.authenticator, presentedApiKey(event.headers), 'Missing API key: send "x-api-key: rk_..." or "Authorization: Bearer rk_...".');
-}
+const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
 
 async function deliver(answer: ChatAnswer, request: ClientChatRequest, open: OpenSuccess): Promise<ApiError | undefined> {
   if (answer.kind === 'json') {

@@ -4,15 +4,16 @@ import type { ChatAnswer, ClientChatRequest } from '../../gateway/engine/route-c
 import { writeText } from '../../gateway/transport/response-writer.js';
 import type { ApiError } from '../../http/errors.js';
 import { bodyText } from '../../http/request-event.js';
-import { bearerCaller } from '../api-key.js';
+import { apiKeyCaller } from '../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../chat-exchange.js';
 import { parseChatRequest } from './chat-request.js';
 import { encodeSseChunk, encodeSseError, SSE_DONE } from './sse.js';
 
-/** OpenAI's wire format at the edge: `Authorization: Bearer rk_…`, chat completion JSON or SSE chunks, OpenAI errors. */
+/** OpenAI's wire format at the edge: the RouKey key (api-key.ts), chat completion JSON or SSE chunks, OpenAI errors. */
 export const openAiEdge: ChatEdge = {
   name: 'chat completion',
-  authenticate: (deps, event) => bearerCaller(deps.authenticator, event.headers),
+  operation: 'chat',
+  authenticate: (deps, event) => apiKeyCaller(deps.authenticator, event.headers),
   parse: (event) => parseChatRequest(bodyText(event)),
   deliver,
   errorBody: (error) => JSON.stringify(error.toBody()),

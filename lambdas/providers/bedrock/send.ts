@@ -17,7 +17,7 @@ import { bedrockFailure } from './failure.js';
  */
 const clients = new Map<string, BedrockRuntimeClient>();
 
-function runtimeClient(region: string): BedrockRuntimeClient {
+export function runtimeClient(region: string): BedrockRuntimeClient {
   let client = clients.get(region);
   if (!client) {
     client = new BedrockRuntimeClient({ region });
@@ -44,12 +44,12 @@ export async function sendConverse(request: UpstreamHttpRequest, signal: AbortSi
 }
 
 /** A Bedrock exception becomes its failure; anything else (abort, network) is left for the gateway to classify. */
-function asUpstreamError(err: unknown): unknown {
+export function asUpstreamError(err: unknown): unknown {
   const failure = bedrockFailure(err);
   return failure ? new UpstreamError(failure) : err;
 }
 
-async function* oneLine(value: unknown): AsyncGenerator<Uint8Array> {
+export async function* oneLine(value: unknown): AsyncGenerator<Uint8Array> {
   yield line(value);
 }
 
@@ -88,7 +88,7 @@ function withImageBytes(body: Record<string, unknown>): Record<string, unknown> 
   return body;
 }
 
-function ndjsonResponse(body: AsyncIterable<Uint8Array>): UpstreamResponse {
+export function ndjsonResponse(body: AsyncIterable<Uint8Array>): UpstreamResponse {
   return {
     status: 200,
     header: () => undefined,

@@ -24,6 +24,12 @@ export function chatCompletionsUrl(credentials: UpstreamCredentials, preset: Ope
   return azureUrl(credentials, preset, `/openai/deployments/${encodeURIComponent(model)}/chat/completions`);
 }
 
+/** Where embeddings requests go: OpenAI's route, or Azure's deployment route. */
+export function embeddingsUrl(credentials: UpstreamCredentials, preset: OpenAiPreset, model: string): string {
+  if (preset.routes === 'openai') return `${openaiBaseUrl(credentials, preset)}/embeddings`;
+  return azureUrl(credentials, preset, `/openai/deployments/${encodeURIComponent(model)}/embeddings`);
+}
+
 /** Where Responses API requests go: OpenAI's route, or Azure's v1 route (no deployment in the path, no api-version). */
 export function responsesUrl(credentials: UpstreamCredentials, preset: OpenAiPreset): string {
   if (preset.routes === 'openai') return `${openaiBaseUrl(credentials, preset)}/responses`;

@@ -52,7 +52,7 @@ describe('GET /v1/models', () => {
     const page = await client.models.list();
     expect(page.data.map((m) => m.id)).toContain('work/gpt-4o-mini');
     expect(good.requests.length).toBe(calls);
-  });
+  }, 15_000); // it waits out the router's per-key timeout for the hanging upstream
 
   it('401 in OpenAI shape for an unknown key', async () => {
     const client = new OpenAI({ apiKey: 'rk_nope', baseURL: `${server.url}/v1`, maxRetries: 0 });

@@ -1,5 +1,5 @@
-import { checkCapabilities, requiredCapabilities } from '../../../lambdas/catalog/capabilities.js';
-import { catalogEntry } from '../../../lambdas/catalog/catalog-entry.js';
+import { checkCapabilities, checkModelKind, requiredCapabilities } from '../../../lambdas/catalog/capabilities.js';
+import { catalogEntry, modelKindOfId } from '../../../lambdas/catalog/catalog-entry.js';
 import { ApiError } from '../../../lambdas/http/errors.js';
 
 const NONE = { tools: false, vision: false, jsonSchema: false, reasoning: false };
@@ -88,5 +88,24 @@ describe('checkCapabilities', () => {
     const error = checkCapabilities(requiredCapabilities(body), textOnly);
     expect(error).toBeDefined();
     expect(JSON.stringify(error!.toBody())).not.toContain(canary);
+  });
+});
+
+describe('model kinds', () => {
+  it('knows embedding models from chat models, by entry and by id whatever the provider', () => {
+    expect(modelKindOfId('text-embedding-3-small')).toBe('embedding');
+    expect(modelKindOfId('amazon.titan-embed-text-v2:0')).toBe('embedding');
+    expect(modelKindOfId('gpt-4o-mini-2024-07-18')).toBe('chat');
+    expect(modelKindOfId('my-own-model')).toBeUndefined();
+  });
+
+  it('refuses a request sent to the other kind of model with a 400 naming model; unknown models pass', () => {
+    expect(checkModelKind('chat', catalogEntry('openai', 'text-embedding-3-large'))).toMatchObject({
+      status: 400,
+      options: { param: 'model', code: 'wrong_model_kind' },
+    });
+    expect(checkModelKind('embedding', catalogEntry('openai', 'gpt-4o-mini'))).toMatchObject({ status: 400, options: { code: 'wrong_model_kind' } });
+    expect(checkModelKind('embedding', catalogEntry('google', 'gemini-embedding-001'))).toBeUndefined();
+    expect(checkModelKind('embedding', undefined)).toBeUndefined();
   });
 });

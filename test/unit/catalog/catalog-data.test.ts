@@ -25,6 +25,7 @@ describe('model catalog data', () => {
 
   it('rejects malformed entries', () => {
     const good = MODELS[0]!;
+    const embedding = MODELS.find((e) => e.embedding)!;
     const bad = [
       { ...good, provider: 'acme' },
       { ...good, model: 'GPT 4o' },
@@ -34,6 +35,12 @@ describe('model catalog data', () => {
       { ...good, pricesReadOn: 'last week' },
       { ...good, capabilities: { ...good.capabilities, audio: true } },
       { ...good, notes: 'free text' },
+      { ...good, maxOutputTokens: undefined },
+      { ...good, embedding: { dimensions: 8 } },
+      { ...embedding, maxOutputTokens: 10 },
+      { ...embedding, prices: { ...embedding.prices, output: 1 } },
+      { ...embedding, capabilities: { ...embedding.capabilities, tools: true } },
+      { ...embedding, embedding: { dimensions: 8, reducibleTo: [] } },
     ];
     for (const entry of bad) expect(catalogEntrySchema.safeParse(entry).success).toBe(false);
   });

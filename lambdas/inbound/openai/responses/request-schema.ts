@@ -1,29 +1,16 @@
 import { z } from 'zod';
-import { TARGET_MODEL } from '../../../routing/config-schema.js';
+import { routedModelFields } from '../chat-request.js';
 
 /**
  * The fields of a Responses API request RouKey reads. The body is kept whole: fields not read here pass through to
  * providers that serve the Responses API, and the translation to the engine's chat shape reads the items it knows
  * (request-items.ts), refusing by name what it cannot express.
  */
-const MAX_INLINE_MODELS = 16;
-
 const item = z.looseObject({ type: z.string().optional(), role: z.string().optional() });
 export type InputItem = z.infer<typeof item>;
 
 export const responsesRequestSchema = z.looseObject({
-  model: z
-    .string({ error: 'model must be a string' })
-    .min(1, { error: 'model must not be empty' })
-    .max(256, { error: 'model must be at most 256 characters' })
-    .optional(),
-  models: z
-    .array(z.string().regex(TARGET_MODEL, { error: 'each entry must have the form "<provider-key name>/<model id>"' }), {
-      error: 'models must be an array of strings',
-    })
-    .min(1, { error: 'models must not be empty' })
-    .max(MAX_INLINE_MODELS, { error: `models must list at most ${MAX_INLINE_MODELS} entries` })
-    .optional(),
+  ...routedModelFields,
   input: z
     .union([z.string(), z.array(item, { error: 'each input item must be an object' })], { error: 'input must be a string or an array of input items' })
     .optional(),

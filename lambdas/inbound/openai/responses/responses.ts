@@ -5,13 +5,13 @@ import { ClientDisconnectedError, inBandError } from '../../../gateway/client-er
 import type { GatewayDeps } from '../../../gateway/deps.js';
 import type { ChatAnswer, RouteOutcome } from '../../../gateway/engine/route-chat.js';
 import { HeldStream } from '../../../gateway/transport/held-stream.js';
-import { endResponse, openResponse, writeText } from '../../../gateway/transport/response-writer.js';
+import { writeText, writeWholeAnswer } from '../../../gateway/transport/response-writer.js';
 import { ApiError, toApiError } from '../../../http/errors.js';
 import { parseRequestJson } from '../../../http/request-json.js';
 import { bodyText } from '../../../http/request-event.js';
 import { passedThroughEvent, servesResponses } from '../../../providers/openai/responses.js';
 import type { ChatChunk } from '../../../providers/types.js';
-import { bearerCaller } from '../../api-key.js';
+import { apiKeyCaller } from '../../api-key.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../../chat-exchange.js';
 import { plainAnswerHeaders } from '../../response-headers.js';
 import { encodeTypedEvent } from '../sse.js';
@@ -35,11 +35,12 @@ export function createResponsesHandler(getDeps: () => ResponsesDeps) {
   };
 }
 
-/** The Responses API at the edge: `Authorization: Bearer rk_…`, Response JSON or its event stream, OpenAI errors. */
+/** The Responses API at the edge: the RouKey key (api-key.ts), Response JSON or its event stream, OpenAI errors. */
 function responsesEdge(getDeps: () => ResponsesDeps): ChatEdge<ResponsesChatRequest> {
   return {
     name: 'responses request',
-    authenticate: (deps, event) => bearerCaller(deps.authenticator, event.headers),
+    operation: 'responses',
+    authenticate: (deps, event) => apiKeyCaller(deps.authenticator, event.headers),
     async parse(event, caller) {
       const json = parseRequestJson(bodyText(event));
       return readResponsesRequest(json, await ResponseState.forAccount(getDeps().stateKeys, caller.accountId));
@@ -145,7 +146,7 @@ async function retrieve(deps: ResponsesDeps, event: APIGatewayProxyEvent, respon
   let body: unknown;
   let headers = plainAnswerHeaders(requestId);
   try {
-    const caller = await bearerCaller(deps.authenticator, event.headers);
+    const caller = await apiKeyCaller(deps.authenticator, event.headers);
     await deps.gate.assertActive(caller);
     const id = pathId(event.pathParameters?.id);
     const state = await ResponseState.forAccount(deps.stateKeys, caller.accountId);
@@ -157,9 +158,7 @@ async function retrieve(deps: ResponsesDeps, event: APIGatewayProxyEvent, respon
     headers = plainAnswerHeaders(requestId, apiError.headers);
     body = apiError.toBody();
   }
-  const out = openResponse(responseStream, status, headers);
-  await Promise.resolve(writeText(out, JSON.stringify(body))).catch(() => undefined);
-  await endResponse(responseStream);
+  await writeWholeAnswer(responseStream, status, headers, JSON.stringify(body));
 }
 
 /** The id as sent: API Gateway passes path parameters still encoded. */
