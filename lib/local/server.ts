@@ -44,6 +44,9 @@ interface ProxyResult {
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<unknown>;
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+/** How long an idle keep-alive connection stays open: longer than HTTP clients keep theirs (undici and Node: ~4-5 s). */
+const IDLE_CONNECTION_MS = 65_000;
+
 /** API Gateway's own integration timeout for streamed methods; only informs `getRemainingTimeInMillis`. */
 const HANDLER_TIMEOUT_MS = 15 * 60_000;
 /**
@@ -81,6 +84,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     });
   });
   server.on('clientError', answerProtocolError);
+  // An idle connection is closed by the client first, as API Gateway lets clients do: a server that closes first
+  // races a client sending its next request on the same connection, which then fails with ECONNRESET.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
+  server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
