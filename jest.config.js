@@ -17,4 +17,7 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  // Tests drive real servers (DynamoDB Local, cognito-local, the local runtime): on a busy 2-core machine a sound test
+  // can pass jest's 5 s. A hang still fails, later.
+  testTimeout: 30_000,
 };
