@@ -202,18 +202,21 @@ describe('least privilege', () => {
     const all = statements.flatMap(actions);
     expect(all).not.toContain('dynamodb:DeleteItem');
     expect(all).not.toContain('dynamodb:Scan');
-    expect(all.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(
+    expect([...new Set(all.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual(
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
     );
     const decrypt = statements.filter(onProviderKey);
     expect(decrypt).toHaveLength(1);
     expect(actions(decrypt[0]!)).toEqual(['kms:Decrypt']);
     expect(decrypt[0]!.Condition).toEqual(PROVIDER_KEY_CONDITION);
-    // PutItem only on activity, UpdateItem only on accounts.
+    // PutItem only on activity; UpdateItem on accounts (last use), activity (security events) and limits (leases).
     const put = statements.find((s) => actions(s).includes('dynamodb:PutItem'))!;
     expect(put.Resource).toEqual(ref(stack.data.tables.activity));
-    const update = statements.find((s) => actions(s).includes('dynamodb:UpdateItem'))!;
-    expect(update.Resource).toEqual(ref(stack.data.tables.accounts));
+    const updated = statements.filter((s) => actions(s).includes('dynamodb:UpdateItem')).map((s) => s.Resource);
+    expect(updated).toHaveLength(3);
+    expect(updated).toEqual(expect.arrayContaining([ref(stack.data.tables.accounts), ref(stack.data.tables.activity), ref(stack.data.tables.limits)]));
+    const onLimits = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(ref(stack.data.tables.limits)));
+    expect(onLimits.flatMap(actions)).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('P2: provider-keys may only wrap (GenerateDataKey under the condition, endpoint bound), never decrypt a provider key', () => {

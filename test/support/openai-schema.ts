@@ -37,22 +37,26 @@ const specPath = (spec: 'chat' | 'responses') => resolve(dirname(fileURLToPath(i
 // ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-let validators: Record<OpenAISchemaKind, ValidateFunction> | undefined;
+let ajv: Ajv | undefined;
+const validators: Partial<Record<OpenAISchemaKind, ValidateFunction>> = {};
 
-function build(): Record<OpenAISchemaKind, ValidateFunction> {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
+/** Loads both specs once; each schema is compiled on its first use, as compiling all of them blocks for seconds on a busy machine. */
+function specs(): Ajv {
+  if (ajv) return ajv;
+  const loaded = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(loaded);
+  loaded.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= 0 });
   for (const spec of ['chat', 'responses'] as const) {
     const parsed = JSON.parse(readFileSync(specPath(spec), 'utf8')) as { components: { schemas: Record<string, unknown> } };
-    ajv.addSchema({ $id: `openai-${spec}`, components: { schemas: fromOpenApi(parsed.components.schemas) as Record<string, object> } });
+    loaded.addSchema({ $id: `openai-${spec}`, components: { schemas: fromOpenApi(parsed.components.schemas) as Record<string, object> } });
   }
-  return Object.fromEntries(
-    Object.entries(OPENAI_SCHEMAS).map(([kind, name]) => [
-      kind,
-      ajv.compile({ $ref: `openai-${SPEC_OF[kind as OpenAISchemaKind]}#/components/schemas/${name}` }),
-    ]),
-  ) as Record<OpenAISchemaKind, ValidateFunction>;
+  ajv = loaded;
+  return loaded;
+}
+
+function validator(kind: OpenAISchemaKind): ValidateFunction {
+  validators[kind] ??= specs().compile({ $ref: `openai-${SPEC_OF[kind]}#/components/schemas/${OPENAI_SCHEMAS[kind]}` });
+  return validators[kind];
 }
 
 /** OpenAPI 3.0's `nullable: true` as JSON Schema (an `anyOf` with null, so enums without null still accept it). */
@@ -66,8 +70,7 @@ function fromOpenApi(node: unknown): unknown {
 
 /** The schema errors of `value` as `kind`, or an empty list when it is valid. */
 export function openaiSchemaErrors(kind: OpenAISchemaKind, value: unknown): string[] {
-  validators ??= build();
-  const validate = validators[kind];
+  const validate = validator(kind);
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
 }
 
