@@ -30,6 +30,8 @@ export const HANDLER_MODULES = {
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
   'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
+  billing: () => import('../../lambdas/handlers/billing.js'),
+  'billing-webhook': () => import('../../lambdas/handlers/billing-webhook.js'),
 } as const satisfies HandlerModules;
 
 /** The Cognito triggers' handler modules, served to cognito-local through the local Lambda Invoke API. */

@@ -54,6 +54,8 @@ function handlerModules(): HandlerModules {
     'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'sign-out': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    billing: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'billing-webhook': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 
