@@ -109,7 +109,10 @@ export class RouKeyStack extends Stack {
       description: "Register as an authorized redirect URI of the Google OAuth client (Cognito's identity-provider response endpoint)",
     });
     if (this.billing) {
-      new CfnOutput(this, 'StripeWebhookUrl', { value: `${this.api.baseUrl}/v1/billing/webhook`, description: "Register as the Stripe webhook endpoint's URL" });
+      new CfnOutput(this, 'StripeWebhookUrl', {
+        value: `${this.api.baseUrl}/v1/billing/webhook`,
+        description: "Register as the Stripe webhook endpoint's URL",
+      });
     }
     if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
     if (this.githubOidc) {

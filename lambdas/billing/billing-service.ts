@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AccountState } from '../accounts/account-state.js';
 import { decodeCursor, encodeCursor, pageQueryShape } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
-import { planIdSchema, type PlanLimitName } from '../plans/catalog.js';
+import { effectiveLimits, planIdSchema, type PlanLimitName } from '../plans/catalog.js';
 import type { MonthUsageReader } from '../store/limits-month-usage.js';
 import { TRANSACTION_SK } from '../store/ledger-items.js';
 import type { BillingDeps } from './billing-account.js';
@@ -94,23 +94,29 @@ export function createBillingService(deps: BillingServiceDeps) {
     },
 
     async overview(accountId: string, account: AccountState): Promise<BillingOverview> {
-      const [state, month] = await Promise.all([store.state(accountId), deps.usage.usageThisMonth(accountId)]);
+      const [state, month, standing] = await Promise.all([store.state(accountId), deps.usage.usageThisMonth(accountId), deps.accounts.standing(accountId)]);
+      // Read afresh rather than from the caller's cached state: a plan just bought shows at once.
+      const plan = standing?.plan ?? account.plan;
+      const limits = standing ? effectiveLimits(deps.catalog, standing.plan, standing.limitOverrides) : account.limits;
       return {
         object: 'billing',
         enabled: true,
-        plan: account.plan,
+        plan,
         status: state?.status ?? null,
         currentPeriodEnd: state?.currentPeriodEnd ?? null,
         cancelAtPeriodEnd: state?.cancelAtPeriodEnd ?? false,
         notice: state?.notice ? { code: state.notice, graceEndsAt: state.graceEndsAt ?? null } : null,
         usage: {
-          requestsPerMonth: { used: month.requests, limit: account.limits.requestsPerMonth },
-          tokensPerMonth: { used: month.tokens, limit: account.limits.tokensPerMonth },
+          requestsPerMonth: { used: month.requests, limit: limits.requestsPerMonth },
+          tokensPerMonth: { used: month.tokens, limit: limits.tokensPerMonth },
         },
       };
     },
 
-    async transactions(accountId: string, query: z.infer<typeof transactionsQuerySchema>): Promise<{ object: 'list'; data: LedgerTransaction[]; nextCursor: string | null }> {
+    async transactions(
+      accountId: string,
+      query: z.infer<typeof transactionsQuerySchema>,
+    ): Promise<{ object: 'list'; data: LedgerTransaction[]; nextCursor: string | null }> {
       const after = query.cursor === undefined ? undefined : decodeCursor(cursorSchema, query.cursor);
       const page = await store.transactions(accountId, { limit: query.limit ?? 25, after });
       return { object: 'list', data: page.data, nextCursor: page.after ? encodeCursor(page.after) : null };

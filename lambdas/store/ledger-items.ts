@@ -159,17 +159,19 @@ export function createLedgerStore(db: DynamoDBDocumentClient, table: string, opt
     },
 
     async releaseEvent(eventId) {
-      await db.send(
-        new DeleteCommand({
-          TableName: table,
-          Key: ITEM.event(eventId),
-          ConditionExpression: '#state = :processing',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':processing': 'processing' },
-        }),
-      ).catch((err: unknown) => {
-        if (!isConditionFailure(err)) throw err;
-      });
+      await db
+        .send(
+          new DeleteCommand({
+            TableName: table,
+            Key: ITEM.event(eventId),
+            ConditionExpression: '#state = :processing',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':processing': 'processing' },
+          }),
+        )
+        .catch((err: unknown) => {
+          if (!isConditionFailure(err)) throw err;
+        });
     },
 
     async billedAccounts() {
@@ -177,9 +179,15 @@ export function createLedgerStore(db: DynamoDBDocumentClient, table: string, opt
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await db.send(
-          new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': BILLED_PK }, ExclusiveStartKey: startKey }),
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': BILLED_PK },
+            ExclusiveStartKey: startKey,
+          }),
         );
-        for (const item of out.Items ?? []) accounts.push({ accountId: (item.sk as string).slice(accountPk('').length), customerId: item.customerId as string });
+        for (const item of out.Items ?? [])
+          accounts.push({ accountId: (item.sk as string).slice(accountPk('').length), customerId: item.customerId as string });
         startKey = out.LastEvaluatedKey;
       } while (startKey);
       return accounts;
