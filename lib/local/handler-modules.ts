@@ -38,3 +38,10 @@ export const HANDLER_MODULES = {
 export const TRIGGER_MODULES = {
   'pre-sign-up': () => import('../../lambdas/handlers/pre-sign-up.js'),
 } as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;
+
+/** Scheduled jobs (EventBridge Scheduler in AWS): run locally by timers and by `npm run job <name>`. */
+export const JOB_MODULES = {
+  'billing-sync': () => import('../../lambdas/handlers/billing-sync.js'),
+} as const;
+
+export type JobName = keyof typeof JOB_MODULES;
