@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonVariable } from '../runtime-config.js';
 import { stripePricesSchema, type StripePrices } from './stripe-prices.js';
 
 /**
@@ -11,18 +12,7 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Points the SDK at another host (tests use a fake Stripe on loopback). */
   STRIPE_API_BASE: z.url().optional(),
-  STRIPE_PRICES: z
-    .string()
-    .default('{}')
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'STRIPE_PRICES is not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(stripePricesSchema),
+  STRIPE_PRICES: jsonVariable('STRIPE_PRICES', stripePricesSchema),
   /** Where Checkout and the portal send people back: the dashboard, else the API. */
   BILLING_RETURN_URL: z.url().optional(),
 });
