@@ -13,6 +13,11 @@ export type AccountPlan = Pick<AccountState, 'plan' | 'limits'>;
 /** The limits on a number of items an account may have. */
 export type CountedLimit = 'apiKeys' | 'providerKeys' | 'configs' | 'customRoles';
 
+/** How many items of each counted kind an account has (a kind not counted yet is left out). */
+export interface AccountCountsReader {
+  counts(accountId: string): Promise<Partial<Record<CountedLimit, number>>>;
+}
+
 /** A store's answer when the account already has as many items as its plan allows. */
 export interface LimitReached {
   readonly status: 'limit';

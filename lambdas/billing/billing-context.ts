@@ -1,6 +1,7 @@
 import { managementContext } from '../http/management-context.js';
 import { ApiError } from '../http/errors.js';
 import { secretsManagerReader } from '../secrets-manager.js';
+import { createAccountCountsReader } from '../store/accounts-items.js';
 import { createLedgerStore } from '../store/ledger-items.js';
 import { createMonthUsageReader } from '../store/limits-month-usage.js';
 import { loadBillingConfig, stripeSecretSchema, type BillingConfig, type StripeSecrets } from './billing-config.js';
@@ -40,6 +41,7 @@ async function build(): Promise<BillingParts | undefined> {
       prices: config.prices,
       audit: securityEvents,
       usage: createMonthUsageReader(db, runtime.tables.limits),
+      counts: createAccountCountsReader(db, runtime.tables.accounts),
       returnUrl: config.returnUrl,
       now: Date.now,
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountState } from '../accounts/account-state.js';
+import type { AccountCountsReader, CountedLimit } from '../accounts/plan-gates.js';
 import { decodeCursor, encodeCursor, pageQueryShape } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
 import { effectiveLimits, planIdSchema, type PlanLimitName } from '../plans/catalog.js';
@@ -28,12 +29,13 @@ export interface BillingOverview {
   readonly currentPeriodEnd: string | null;
   readonly cancelAtPeriodEnd: boolean;
   readonly notice: { readonly code: BillingNotice; readonly graceEndsAt: string | null } | null;
-  /** This calendar month's figures against each monthly limit (null: the plan sets none). */
+  /** This calendar month's figures, and the account's counts of items, against each limit (null: the plan sets none). */
   readonly usage: Partial<Record<PlanLimitName, { readonly used: number; readonly limit: number | null }>>;
 }
 
 export interface BillingServiceDeps extends BillingDeps {
   readonly usage: MonthUsageReader;
+  readonly counts: AccountCountsReader;
   /** Where Checkout and the portal send people back. */
   readonly returnUrl: string;
 }
@@ -59,6 +61,14 @@ export function createBillingService(deps: BillingServiceDeps) {
       if (plan === account.plan) throw new ApiError('invalid_request', `This account is already on the ${plan} plan.`, { param: 'plan' });
       const price = priceFor(deps.prices, plan as PurchasablePlan, interval);
       if (!price) throw new ApiError('invalid_request', `The ${plan} plan is not offered billed every ${interval}.`, { param: 'plan' });
+      const state = await store.state(accountId);
+      // A second Checkout would start a second subscription, billed beside the first: plans change in the portal.
+      if (state?.status !== undefined && state.status !== 'canceled') {
+        throw new ApiError('conflict', 'This account already has a subscription: change its plan in the billing portal (POST /v1/billing/portal).', {
+          code: 'subscription_active',
+          param: 'plan',
+        });
+      }
       const customer = await customerOf(accountId);
       const day = new Date(now()).toISOString().slice(0, 10);
       const session = await stripe.checkout.sessions.create(
@@ -94,7 +104,12 @@ export function createBillingService(deps: BillingServiceDeps) {
     },
 
     async overview(accountId: string, account: AccountState): Promise<BillingOverview> {
-      const [state, month, standing] = await Promise.all([store.state(accountId), deps.usage.usageThisMonth(accountId), deps.accounts.standing(accountId)]);
+      const [state, month, standing, counts] = await Promise.all([
+        store.state(accountId),
+        deps.usage.usageThisMonth(accountId),
+        deps.accounts.standing(accountId),
+        deps.counts.counts(accountId),
+      ]);
       // Read afresh rather than from the caller's cached state: a plan just bought shows at once.
       const plan = standing?.plan ?? account.plan;
       const limits = standing ? effectiveLimits(deps.catalog, standing.plan, standing.limitOverrides) : account.limits;
@@ -109,6 +124,7 @@ export function createBillingService(deps: BillingServiceDeps) {
         usage: {
           requestsPerMonth: { used: month.requests, limit: limits.requestsPerMonth },
           tokensPerMonth: { used: month.tokens, limit: limits.tokensPerMonth },
+          ...Object.fromEntries(Object.entries(counts).map(([name, used]) => [name, { used, limit: limits[name as CountedLimit] }])),
         },
       };
     },

@@ -7,7 +7,7 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
+import type { AccountCountsReader, CountedLimit, LimitReached } from '../accounts/plan-gates.js';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -259,6 +259,24 @@ async function seedCounter(db: DynamoDBDocumentClient, table: string, accountId:
     // Another seed won; its count stands.
     if (!isConditionFailure(err)) throw err;
   }
+}
+
+/** The account's COUNTS counters as they stand; a seeded counter not seeded yet is left out rather than shown as 0. */
+export function createAccountCountsReader(db: DynamoDBDocumentClient, table: string): AccountCountsReader {
+  return {
+    async counts(accountId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.counts(accountId), ConsistentRead: true }));
+      const item = out.Item ?? {};
+      const counted: Counter[] = ['apiKeys', 'providerKeys', 'configs', 'customRoles'];
+      return Object.fromEntries(
+        counted.flatMap((name) => {
+          const value = item[name];
+          if (typeof value === 'number') return [[name, value]];
+          return SEEDED_COUNTERS[name] === undefined ? [[name, 0]] : [];
+        }),
+      );
+    },
+  };
 }
 
 /** A string set as read back from DynamoDB (absent when it was emptied), as a sorted array. */

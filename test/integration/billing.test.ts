@@ -148,7 +148,12 @@ describe('checkout (P14, P15)', () => {
         cancelAtPeriodEnd: false,
         currentPeriodEnd: new Date(subscription.items.data[0].current_period_end * 1000).toISOString(),
         notice: null,
-        usage: { requestsPerMonth: { used: 0, limit: DEFAULT_PLANS.professional.requestsPerMonth } },
+        usage: {
+          requestsPerMonth: { used: 0, limit: DEFAULT_PLANS.professional.requestsPerMonth },
+          tokensPerMonth: { used: 0, limit: null },
+          apiKeys: { used: 0, limit: DEFAULT_PLANS.professional.apiKeys },
+          configs: { used: 0, limit: DEFAULT_PLANS.professional.configs },
+        },
       },
     });
     expect(await billingEventsOf(sub)).toContain('plan_changed');
@@ -158,6 +163,11 @@ describe('checkout (P14, P15)', () => {
 describe('portal', () => {
   it('P15: a portal session for the account’s customer; a downgrade made there reaches the plan', async () => {
     const { sub, subscription } = await subscribe('professional');
+    // A second Checkout would bill a second subscription beside the first: changes go through the portal.
+    const sessionsBefore = stripe.sessions.size;
+    const second = await post(sub, '/v1/billing/checkout', { plan: 'starter', interval: 'month' });
+    expect(second).toMatchObject({ status: 409, body: { error: { code: 'subscription_active', param: 'plan' } } });
+    expect(stripe.sessions.size).toBe(sessionsBefore);
     const portal = await post(sub, '/v1/billing/portal');
     expect(portal).toMatchObject({ status: 200, body: { url: expect.stringMatching(/^https:\/\/billing\.stripe\.test\//) } });
     expect(stripe.requests.at(-1)?.params.customer).toBe(subscription.customer);
