@@ -36,6 +36,11 @@ console.log(
     ...(runtime.config.githubOidc
       ? [`  GitHub OIDC provider: ${runtime.config.githubOidc.issuer} (client ${runtime.config.githubOidc.clientId}; its secret is in the config file)`]
       : []),
+    ...(process.env.STRIPE_SECRET_KEY
+      ? [
+          `  billing:   Stripe${process.env.STRIPE_API_BASE ? ` at ${process.env.STRIPE_API_BASE}` : ''}; webhook endpoint ${runtime.gatewayUrl}/v1/billing/webhook; \`npm run job billing-sync\` syncs now`,
+        ]
+      : []),
     `  DynamoDB Local listens on all interfaces (it has no bind option): ${runtime.config.dynamodbEndpoint}`,
     'Press Ctrl-C to stop.',
   ].join('\n'),

@@ -3,6 +3,22 @@ import { adminMfaModeSchema, type AdminMfaMode } from './auth/admin-mfa.js';
 import { planCatalog, planIdSchema, planOverridesSchema, type PlanCatalog } from './plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from './store/tables.js';
 
+/** An environment variable holding JSON (`{}` when unset), parsed and then checked against `schema`. */
+export function jsonVariable<T extends z.ZodType>(name: string, schema: T) {
+  return z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} is not JSON` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 /**
  * `roukey:maxAnswerMiB`: the largest non-streamed upstream answer the router reads. The default is far beyond a chat
  * completion's text, with room for answers that carry images or audio; the maximum keeps one answer well inside a
@@ -35,18 +51,7 @@ const envSchema = z.object({
   /** The identity providers offered beside email and password (`Google`, `GitHub`), comma-separated. */
   ROUKEY_SIGN_IN_PROVIDERS: z.string().default(''),
   /** The operator's changes to the plan catalog (`roukey:plans`), as JSON. */
-  ROUKEY_PLANS: z
-    .string()
-    .default('{}')
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'ROUKEY_PLANS is not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(planOverridesSchema),
+  ROUKEY_PLANS: jsonVariable('ROUKEY_PLANS', planOverridesSchema),
   ROUKEY_DEFAULT_PLAN: planIdSchema.default('free'),
   /** `roukey:adminMfa`: whether admin routes ask for a sign-in protected by TOTP. */
   ROUKEY_ADMIN_MFA: adminMfaModeSchema.default('optional'),

@@ -135,6 +135,13 @@ const GRANTS: Record<HandlerName, Grants> = {
   },
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},
+  // With billing off these answer 409; lib/billing.ts grants the ledger, the counters and the Stripe secret when it is on.
+  billing: managementCaller,
+  // No caller to resolve: reads a standing and sets a plan (the admin API's write), records billing's audit events.
+  'billing-webhook': (fn, { tables }) => {
+    fn.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] });
+    fn.bindTable(tables.activity, { actions: ['dynamodb:UpdateItem'] });
+  },
 };
 
 /** The REST API: one function per handler, one method per route in ROUTES, errors in OpenAI's shape. */
@@ -144,6 +151,8 @@ export class Api extends Construct {
   readonly functions: Readonly<Partial<Record<HandlerName, RouKeyFunction>>>;
   /** `https://<api id>.execute-api.<region>.<suffix>/prod`, usable by the functions themselves (it names no stage resource). */
   readonly baseUrl: string;
+  /** What every function reads at cold start (lambdas/runtime-config.ts), for functions outside the API such as jobs. */
+  readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -177,6 +186,7 @@ export class Api extends Construct {
 
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.auth.userPool] });
     const environment = runtimeEnvironment(props);
+    this.environment = environment;
     const routes = enabledRoutes(props.features);
     this.functions = Object.fromEntries(
       handlersOf(routes).map((name) => {
@@ -278,6 +288,8 @@ function functionId(name: HandlerName): string {
 const UNAUTHORIZED_REASONS: Partial<Record<HandlerName, (route: Route) => string>> = {
   'auth-config': (route) =>
     `${route.method} ${route.path} is public by design: it returns only the public settings a sign-in page needs (region, user pool and client ids, issuer, managed login domain), before anyone can have a token.`,
+  'billing-webhook': (route) =>
+    `${route.method} ${route.path} is called by Stripe, which cannot present a Cognito token: every delivery is authenticated by its Stripe-Signature (HMAC-SHA256 over the raw body with the webhook signing secret, at most 300 s old), verified by the official SDK before anything is read or written; anything else is a 400.`,
   'github-oidc': (route) =>
     `${route.method} ${route.path} is an endpoint of RouKey's OpenID Connect provider in front of GitHub, called before anyone is signed in: browsers (authorize, GitHub's callback) and Cognito (token, userinfo, JWKS, discovery) reach it as OIDC prescribes; the token endpoint authenticates Cognito with its client secret, userinfo takes the provider's own signed access token, and state, codes and PKCE are checked by the handler.`,
 };

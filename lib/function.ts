@@ -33,8 +33,8 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 }
 
 export interface RouKeyFunctionProps {
-  /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName | TriggerName;
+  /** The file in lambdas/handlers/ whose `handler` export this function runs (a route's, a trigger's or a scheduled job's). */
+  readonly handler: HandlerName | TriggerName | 'billing-sync';
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */

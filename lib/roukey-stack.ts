@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { DEV_DASHBOARD_ORIGINS } from '../lambdas/auth/dashboard-urls.js';
 import { Api } from './api.js';
 import { Auth } from './auth.js';
+import { Billing } from './billing.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
@@ -24,6 +25,8 @@ export class RouKeyStack extends Stack {
   readonly githubOidc?: GitHubOidc;
   /** The dashboard's app client and managed login style, once a dashboard address is known. */
   readonly dashboardSignIn?: DashboardSignIn;
+  /** Stripe billing and its nightly sync, when `roukey:stripeSecretName` is set. */
+  readonly billing?: Billing;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -88,6 +91,16 @@ export class RouKeyStack extends Stack {
       ...(this.dashboardSignIn ? { COGNITO_DASHBOARD_CLIENT_ID: this.dashboardSignIn.client.userPoolClientId } : {}),
     });
 
+    if (config.stripeSecretName) {
+      this.billing = new Billing(this, 'Billing', {
+        api: this.api,
+        tables: this.data.tables,
+        stripeSecretName: config.stripeSecretName,
+        prices: config.stripePrices,
+        returnUrl: config.dashboardUrl ?? this.api.baseUrl,
+      });
+    }
+
     new CfnOutput(this, 'GatewayUrl', { value: this.api.restApi.url, description: 'OpenAI base URL: append v1' });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId, description: 'The CLI app client (password sign-in)' });
@@ -96,6 +109,12 @@ export class RouKeyStack extends Stack {
       value: `${this.auth.domain.baseUrl()}/oauth2/idpresponse`,
       description: "Register as an authorized redirect URI of the Google OAuth client (Cognito's identity-provider response endpoint)",
     });
+    if (this.billing) {
+      new CfnOutput(this, 'StripeWebhookUrl', {
+        value: `${this.api.baseUrl}/v1/billing/webhook`,
+        description: "Register as the Stripe webhook endpoint's URL",
+      });
+    }
     if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
     if (this.githubOidc) {
       new CfnOutput(this, 'GitHubCallbackUrl', {

@@ -5,6 +5,7 @@ import { adminMfaModeSchema } from '../lambdas/auth/admin-mfa.js';
 import { emailDomainSchema, emailDomainsSchema, signUpModeSchema, signUpPolicyIssues } from '../lambdas/auth/sign-up-policy.js';
 import { listText } from '../lambdas/list-text.js';
 import { MAX_ANSWER_MIB } from '../lambdas/runtime-config.js';
+import { stripePricesSchema } from '../lambdas/billing/stripe-prices.js';
 import { planIdSchema, planOverridesSchema } from '../lambdas/plans/catalog.js';
 
 /** `cdk deploy -c key=value` passes strings: JSON-valued keys accept their JSON text too. */
@@ -130,6 +131,10 @@ const stackConfigSchema = z
     githubClientSecretName: secretName.optional(),
     /** Only members of these GitHub organisations may sign in with GitHub. */
     githubOrgs: githubOrgs.default([]),
+    /** A Secrets Manager secret `{"secretKey","webhookSecret"}` of a Stripe account: turns billing on (docs/billing.md). */
+    stripeSecretName: secretName.optional(),
+    /** Per purchasable plan, its Stripe price per interval (`{"starter":{"month":"price_…","year":"price_…"}}`). */
+    stripePrices: jsonText(stripePricesSchema).default({}),
   })
   .superRefine((config, ctx) => {
     for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
@@ -176,6 +181,8 @@ export const CONTEXT_KEYS = {
   googleClientSecretName: 'roukey:googleClientSecretName',
   githubClientSecretName: 'roukey:githubClientSecretName',
   githubOrgs: 'roukey:githubOrgs',
+  stripeSecretName: 'roukey:stripeSecretName',
+  stripePrices: 'roukey:stripePrices',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */

@@ -1,7 +1,7 @@
 import { createPlanReporter } from '../accounts/plan-report.js';
 import { managementContext } from '../http/management-context.js';
 import { managementHandler, route } from '../http/management-handler.js';
-import { readCounts } from '../store/accounts-items.js';
+import { accountCounts } from '../store/accounts-items.js';
 import { createMonthlyUsageReader } from '../store/limits-items.js';
 
 let reporter: ReturnType<typeof createPlanReporter> | undefined;
@@ -9,7 +9,7 @@ function plans(): ReturnType<typeof createPlanReporter> {
   const { config, db } = managementContext();
   return (reporter ??= createPlanReporter({
     usage: createMonthlyUsageReader(db, config.tables.limits),
-    counts: { counts: (accountId) => readCounts(db, config.tables.accounts, accountId) },
+    counts: accountCounts(db, config.tables.accounts),
   }));
 }
 

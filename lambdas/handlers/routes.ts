@@ -40,6 +40,8 @@ export const HANDLERS = {
   'sign-out': { streaming: false },
   'me-plan': { streaming: false },
   'github-oidc': { streaming: false },
+  billing: { streaming: false },
+  'billing-webhook': { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
 export type HandlerName = keyof typeof HANDLERS;
@@ -79,6 +81,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'PATCH', path: '/v1/admin/accounts/{id}', handler: 'admin-accounts', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/sign-out', handler: 'sign-out', auth: 'cognito' },
   { method: 'GET', path: '/v1/me/plan', handler: 'me-plan', auth: 'cognito' },
+  { method: 'GET', path: '/v1/billing', handler: 'billing', auth: 'cognito' },
+  { method: 'POST', path: '/v1/billing/checkout', handler: 'billing', auth: 'cognito' },
+  { method: 'POST', path: '/v1/billing/portal', handler: 'billing', auth: 'cognito' },
+  { method: 'GET', path: '/v1/billing/transactions', handler: 'billing', auth: 'cognito' },
+  { method: 'POST', path: '/v1/billing/webhook', handler: 'billing-webhook', auth: 'none' },
   ...(
     [
       ['GET', '/.well-known/openid-configuration'],

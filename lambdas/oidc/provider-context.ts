@@ -4,6 +4,7 @@ import { createKmsTokenSigningKey } from '../crypto/kms-token-signing-key.js';
 import { createLocalTokenSigningKey } from '../crypto/local-token-signing-key.js';
 import type { TokenSigningKey } from '../crypto/token-signing-key.js';
 import { runtimeConfig } from '../runtime-config.js';
+import { secretsManagerReader } from '../secrets-manager.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { createOneTimeItems } from '../store/limits-oidc.js';
 import { createGitHubApi } from './github-api.js';
@@ -51,19 +52,5 @@ function providerSecrets(config: ProviderConfig, region: string): () => Promise<
       loaded = undefined;
     });
     return loaded;
-  };
-}
-
-/** GetSecretValue, with the SDK loaded on first use (locally the secrets are plain values and it never loads). */
-function secretsManagerReader(region: string): (secretId: string) => Promise<string> {
-  let client: Promise<{ send: (secretId: string) => Promise<string | undefined> }> | undefined;
-  return async (secretId) => {
-    client ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient, GetSecretValueCommand }) => {
-      const sdk = new SecretsManagerClient({ region });
-      return { send: async (id: string) => (await sdk.send(new GetSecretValueCommand({ SecretId: id }))).SecretString };
-    });
-    const value = await (await client).send(secretId);
-    if (!value) throw new Error('The secret has no string value');
-    return value;
   };
 }

@@ -115,6 +115,9 @@ export const DEFAULT_PLANS: Readonly<Record<PlanId, PlanLimits>> = {
   },
 };
 
+/** How billing treats plans (issue 19): a paid plan holds this long after a failed payment, then the default plan applies. */
+export const BILLING_TERMS = { paymentGraceDays: 7 } as const;
+
 export interface PlanCatalog {
   /** The plan new accounts get (`roukey:defaultPlan`). */
   readonly defaultPlan: PlanId;

@@ -28,6 +28,8 @@ export const SECURITY_EVENT_KINDS = [
   'admin_required',
   /** An admin whose sign-in can skip TOTP called an admin route where `roukey:adminMfa=required`. */
   'mfa_required',
+  /** Billing changed the account: a plan bought or ended, a failed payment, a grace period over, a nightly correction. */
+  'billing',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

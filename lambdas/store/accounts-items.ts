@@ -8,6 +8,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
+import type { AccountCounts } from '../accounts/plan-report.js';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -275,6 +276,11 @@ export async function readCounts(db: DynamoDBDocumentClient, table: string, acco
     }),
   );
   return Object.fromEntries(counters.map((c, i) => [c, counts[i]])) as Record<Counter, number>;
+}
+
+/** `readCounts` as the plan report and billing read it. */
+export function accountCounts(db: DynamoDBDocumentClient, table: string): AccountCounts {
+  return { counts: (accountId) => readCounts(db, table, accountId) };
 }
 
 /** A string set as read back from DynamoDB (absent when it was emptied), as a sorted array. */

@@ -32,9 +32,18 @@ export const HANDLER_MODULES = {
   'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
   'me-plan': () => import('../../lambdas/handlers/me-plan.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
+  billing: () => import('../../lambdas/handlers/billing.js'),
+  'billing-webhook': () => import('../../lambdas/handlers/billing-webhook.js'),
 } as const satisfies HandlerModules;
 
 /** The Cognito triggers' handler modules, served to cognito-local through the local Lambda Invoke API. */
 export const TRIGGER_MODULES = {
   'pre-sign-up': () => import('../../lambdas/handlers/pre-sign-up.js'),
 } as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;
+
+/** Scheduled jobs (EventBridge Scheduler in AWS): run locally by timers and by `npm run job <name>`. */
+export const JOB_MODULES = {
+  'billing-sync': () => import('../../lambdas/handlers/billing-sync.js'),
+} as const;
+
+export type JobName = keyof typeof JOB_MODULES;

@@ -15,7 +15,7 @@ import { cognitoLocalClient, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
-import { TRIGGER_MODULES } from './handler-modules.js';
+import { JOB_MODULES, TRIGGER_MODULES } from './handler-modules.js';
 import { githubOidcEnvironment, githubSignInFromEnv, type LocalGitHubSignIn } from './github-sign-in.js';
 import { startLambdaInvokeApi } from './lambda-invoke-api.js';
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
@@ -51,7 +51,11 @@ export interface LocalRuntimeOptions {
   readonly stackConfig?: StackConfig;
   /** Serves the GitHub OIDC provider (`/oidc/github/…`); by default from GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, … (github-sign-in.ts). */
   readonly githubSignIn?: LocalGitHubSignIn;
+  /** How often the billing sync runs while billing is on (STRIPE_SECRET_KEY set); EventBridge Scheduler runs it nightly in AWS. */
+  readonly billingSyncIntervalMs?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface LocalRuntime {
   readonly gatewayUrl: string;
@@ -151,6 +155,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       Object.assign(process.env, env);
       githubOidc = { issuer: env.GITHUB_OIDC_ISSUER, clientId: env.GITHUB_OIDC_CLIENT_ID, clientSecret };
     }
+    // Billing (when STRIPE_SECRET_KEY is set) sends people back to the dashboard, else to this server.
+    process.env.BILLING_RETURN_URL ??= stackConfig.dashboardUrl ?? server.url;
+    if (process.env.STRIPE_SECRET_KEY) stack.push(startBillingSyncTimer(options.billingSyncIntervalMs ?? DAY_MS, options.quiet));
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
     void server.warmUp().catch(() => undefined);
 
@@ -182,8 +189,25 @@ async function startDynamo(options: LocalRuntimeOptions, dataDir: string): Promi
   return { endpoint: options.dynamodbEndpoint, client, stop: async () => client.destroy() };
 }
 
-/** What the CDK stack sets on each Lambda in AWS (lambdas/runtime-config.ts reads it). */
-function setHandlerEnvironment(env: {
+/** The nightly billing sync's stand-in: the same handler on a timer (`npm run job billing-sync` runs it at once). */
+function startBillingSyncTimer(intervalMs: number, quiet?: boolean): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = JOB_MODULES['billing-sync']()
+      .then(({ handler }) => handler({ runDate: new Date().toISOString() }))
+      .catch((err: unknown) => {
+        if (!quiet) console.error(`billing sync failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** What the CDK stack sets on each Lambda in AWS (lambdas/runtime-config.ts reads it); `npm run job` sets it too. */
+export function setHandlerEnvironment(env: {
   tables: Record<(typeof TABLE_NAMES)[number], string>;
   dynamodbEndpoint: string;
   keyFile: string;
@@ -204,6 +228,8 @@ function setHandlerEnvironment(env: {
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;
   process.env.ROUKEY_MAX_ANSWER_MIB = String(env.stackConfig.maxAnswerMiB);
+  // `roukey:stripePrices` from cdk.json, unless STRIPE_PRICES overrides it; the Stripe key and secret come from the shell.
+  process.env.STRIPE_PRICES ??= JSON.stringify(env.stackConfig.stripePrices);
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

@@ -56,6 +56,8 @@ function handlerModules(): HandlerModules {
     'sign-out': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'me-plan': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    billing: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'billing-webhook': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
 

@@ -1,0 +1,105 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { StripePrices } from '../lambdas/billing/stripe-prices.js';
+import type { TableName } from '../lambdas/store/tables.js';
+import type { Api } from './api.js';
+import type { RouKeyTable } from './data.js';
+import { RouKeyFunction } from './function.js';
+
+export interface BillingProps {
+  readonly api: Api;
+  readonly tables: Readonly<Record<TableName, RouKeyTable>>;
+  /** `roukey:stripeSecretName`: the secret `{"secretKey","webhookSecret"}`. */
+  readonly stripeSecretName: string;
+  /** `roukey:stripePrices`. */
+  readonly prices: StripePrices;
+  /** Where Checkout and the portal send people back (the dashboard, else the API). */
+  readonly returnUrl: string;
+}
+
+/**
+ * Billing through Stripe, when the operator configured it: the billing routes' access to the ledger and the Stripe
+ * secret, and the nightly sync (EventBridge Scheduler → a Lambda; retries with backoff, then a dead-letter queue).
+ */
+export class Billing extends Construct {
+  readonly syncFunction: RouKeyFunction;
+  readonly deadLetters: Queue;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: BillingProps) {
+    super(scope, id);
+    const { api, tables } = props;
+    const secret = Secret.fromSecretNameV2(this, 'StripeSecret', props.stripeSecretName);
+    const environment = {
+      STRIPE_SECRET_ID: props.stripeSecretName,
+      STRIPE_PRICES: JSON.stringify(props.prices),
+      BILLING_RETURN_URL: props.returnUrl,
+    };
+
+    this.syncFunction = new RouKeyFunction(this, 'Sync', {
+      handler: 'billing-sync',
+      // Every account with a customer, a few at a time against Stripe's rate limits.
+      timeout: Duration.minutes(15),
+      environment: { ...api.environment, ...environment },
+    });
+    const sync = this.syncFunction;
+    sync.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] });
+    sync.bindTable(tables.activity, { actions: ['dynamodb:UpdateItem'] });
+
+    const billing = api.fn('billing');
+    const webhook = api.fn('billing-webhook');
+    for (const fn of [billing, webhook, sync]) {
+      fn.bindTable(tables.ledger, 'readWrite');
+      secret.grantRead(fn);
+      for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Reading the Stripe secret named by roukey:stripeSecretName: Secrets Manager appends a random six-character suffix to every secret ARN, so a secret known by name is granted as <name>-?????? (that one secret, no other).',
+      });
+    }
+    // GET /v1/billing and the sync read this month's usage counters.
+    for (const fn of [billing, sync]) fn.bindTable(tables.limits, { actions: ['dynamodb:GetItem'] });
+
+    this.deadLetters = new Queue(this, 'SyncDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the nightly billing sync: what lands here is looked at by the operator, not retried again.',
+    });
+    // Scheduler invokes asynchronously: Lambda retries a failed run (with backoff) and then sends it here.
+    sync.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.deadLetters) });
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'RouKey: EventBridge Scheduler invoking the nightly billing sync',
+    });
+    this.schedule = new Schedule(this, 'NightlySync', {
+      description: 'RouKey: reconcile every account that has a Stripe customer with Stripe',
+      schedule: ScheduleExpression.cron({ minute: '17', hour: '3' }),
+      target: new LambdaInvoke(sync, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ runDate: ContextAttribute.scheduledTime }),
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.deadLetters,
+      }),
+    });
+    // The target grants at synth, so the finding is acknowledged by its exact resource (the function's versions).
+    const syncArn = `<${Stack.of(this).getLogicalId(sync.node.defaultChild as CfnFunction)}.Arn>:*`;
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${syncArn}]`,
+      reason:
+        'Invoking the billing sync function: lambda:InvokeFunction is granted on the function and on <function ARN>:* (its versions and aliases, as CDK grants invoke), on that one function only.',
+    });
+  }
+}
