@@ -70,10 +70,12 @@ const managementCaller: Grants = (fn, { tables, auth }) => {
 
 /** Least privilege, per function: only what its handler's code paths call. */
 const GRANTS: Record<HandlerName, Grants> = {
-  // The hot path never deletes and never scans: look up keys, stamp last use, write one metadata item.
+  // The hot path never deletes and never scans: look up keys, stamp last use, write one metadata item, share target health.
   'chat-completions': (fn, { tables, providerKeys, enableBedrock }) => {
     fn.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] });
     fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem'] });
+    // Target health shared across containers (lambdas/store/limits-health.ts): one Query per account, UpdateItem per change.
+    fn.bindTable(tables.limits, { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'] });
     providerKeys.grantUnwrap(fn);
     if (enableBedrock) grantBedrockInvoke(fn);
   },

@@ -14,7 +14,9 @@ import { createRoleRepository } from '../store/accounts-roles.js';
 import { createStateKeyRepository } from '../store/accounts-state-keys.js';
 import { createActivityRepo, type ActivityWriter } from '../store/activity-repo.js';
 import { createDocumentClient } from '../store/dynamo.js';
+import { createSharedHealthStore } from '../store/limits-health.js';
 import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
+import { HealthSync } from './health-sync.js';
 import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
 /** Parts of the router's wiring that whoever runs it may supply instead of the defaults built from the environment. */
@@ -47,22 +49,25 @@ export function gatewayDeps(): GatewayDeps {
   const logger = serviceLogger('roukey-router');
   const db = createDocumentClient(config);
   const accounts = config.tables.accounts;
+  const log: GatewayDeps['log'] = ({ level, msg, ...fields }) => logger[level](msg, fields);
+  const health = new TargetHealth();
   deps = {
     authenticator: createApiKeyAuthenticator(createApiKeyRepository(db, accounts)),
     providerKeys: createProviderKeyResolver({
       store: createProviderKeyRepository(db, accounts),
       cipher: createEnvelopeCipherWith(createDataKeyProvider(config)),
     }),
-    // Health is per container: every request this container serves teaches it about the targets.
+    // Every request this container serves teaches it about the targets at once; the shared items add what others saw.
     routing: {
       store: createRoutingStore({ configs: createConfigRepository(db, accounts), roles: createRoleRepository(db, accounts) }),
-      health: new TargetHealth(),
+      health,
+      sync: new HealthSync(createSharedHealthStore(db, config.tables.limits), health, log),
     },
     activity: parts.activity ?? createActivityRepo(db, config.tables.activity),
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     bounds: DEFAULT_BOUNDS,
-    log: ({ level, msg, ...fields }) => logger[level](msg, fields),
+    log,
   };
   return deps;
 }

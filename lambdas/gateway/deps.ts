@@ -1,6 +1,7 @@
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../routing/config-schema.js';
 import type { ActivityWriter } from '../store/activity-repo.js';
 import type { TargetHealth } from '../routing/target-health.js';
+import type { HealthSync } from './health-sync.js';
 import type { ApiKeyAuthenticator, ProviderKeyResolver, RoutingStore } from './ports.js';
 
 /**
@@ -46,8 +47,11 @@ export interface GatewayDeps {
   readonly authenticator: ApiKeyAuthenticator;
   readonly providerKeys: ProviderKeyResolver;
   readonly activity: ActivityWriter;
-  /** Configs and roles, and the per-target health (cooldowns, breakers, latency) this container has seen. */
-  readonly routing: { readonly store: RoutingStore; readonly health: TargetHealth };
+  /**
+   * Configs and roles, the per-target health (cooldowns, breakers, latency) this container has seen, and what it
+   * shares of it with the other containers (absent: each container learns alone).
+   */
+  readonly routing: { readonly store: RoutingStore; readonly health: TargetHealth; readonly sync?: HealthSync };
   /** SSRF guard for provider base URLs (lambdas/keys/base-url-guard.ts with the runtime's loopback setting). */
   readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
   readonly timeouts: GatewayTimeouts;
@@ -57,3 +61,8 @@ export interface GatewayDeps {
 }
 
 export type LogEntry = Readonly<{ level: 'warn' | 'error'; msg: string } & Record<string, string | number | boolean | undefined>>;
+
+/** An error's class name only, for a log line: messages of library errors may quote input (P1). */
+export function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { clientError, ClientDisconnectedError } from '../gateway/client-errors.js';
-import type { GatewayDeps } from '../gateway/deps.js';
+import { errorName, type GatewayDeps } from '../gateway/deps.js';
 import { NOTHING_ROUTED } from '../gateway/engine/outcome.js';
 import { routeChat, type ChatAnswer, type ClientChatRequest, type RouteOutcome } from '../gateway/engine/route-chat.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
@@ -11,7 +11,7 @@ import { endResponse, openResponse, writeText } from '../gateway/transport/respo
 import { ApiError } from '../http/errors.js';
 import { UpstreamError } from '../providers/types.js';
 import type { ActivityErrorType } from '../store/activity-record.js';
-import { CLIENT_CLOSED_REQUEST, errorName, recordAfterResponse } from './request-record.js';
+import { CLIENT_CLOSED_REQUEST, recordAfterResponse } from './request-record.js';
 import { chatAnswerHeaders } from './response-headers.js';
 
 /** Sends the 200 status line with the routing headers and returns the stream to write the body to. */
@@ -80,6 +80,7 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
       const { requestId, receivedAt } = exchange;
       const { stream, status, errorType, outcome } = served;
       await recordAfterResponse(deps, served.caller, { requestId, receivedAt, latencyMs, stream, status, errorType, outcome });
+      await deps.routing.sync?.flush();
     }
   };
 }

@@ -10,6 +10,8 @@ export const RETENTION = {
   usageRollupDays: 730,
   /** Rate-limit windows only need to outlive their window. */
   limitWindowSeconds: 600,
+  /** A target's shared health (limits-health.ts): a report older than the latency's max age says nothing more. */
+  targetHealthSeconds: 900,
   /** A month's usage counter outlives its month by this much, so last month's figures can still be read. */
   monthlyCounterDaysAfterMonth: 35,
   /** P12: payment records. */
