@@ -27,7 +27,7 @@ export class HealthSync {
   async refresh(accountId: string): Promise<void> {
     const now = (this.options.now ?? Date.now)();
     const known = this.#reads.get(accountId);
-    if (known?.pending) return known.at === 0 ? known.pending : undefined;
+    if (known?.pending !== undefined) return known.at === 0 ? known.pending : undefined;
     if (known && now - known.at < (this.options.cacheMs ?? SHARED_HEALTH_CACHE_MS)) return;
     const entry = { at: known?.at ?? 0, pending: undefined as Promise<void> | undefined };
     entry.pending = this.store
