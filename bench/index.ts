@@ -7,12 +7,21 @@ import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
 import { chatTarget, PAIRED_C1, PAIRED_C32, runLoad, runPaired, WARM_UP, type Target } from './load.js';
 import { startRemoteDynamoDb } from './remote-dynamodb.js';
 import { measureDepthCheck } from './request-json.js';
+import { measureMetrics } from './metrics.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
  * as in Lambda) in front of a fake OpenAI upstream on loopback. Not a test: it prints figures against the targets.
  */
-const TARGETS = { addedMedianMs: 0.5, addedP99Ms: 3, addedTtfbMs: 1, throughputShare: 1 / 3, bundleBytes: 1_000_000, translationUsPerChunk: 20 };
+const TARGETS = {
+  metricsAddedMs: 0.02,
+  addedMedianMs: 0.5,
+  addedP99Ms: 3,
+  addedTtfbMs: 1,
+  throughputShare: 1 / 3,
+  bundleBytes: 1_000_000,
+  translationUsPerChunk: 20,
+};
 
 // Gateway, fake upstream and load generator share one thread, for direct calls and RouKey alike: on two cores,
 // threads of their own would make the RouKey runs (three busy threads and DynamoDB Local) compete for CPU that
@@ -22,6 +31,7 @@ const translation = await measureStreamTranslation();
 const decisions = await benchRouting();
 const classification = measureClassification();
 const depthChecks = measureDepthCheck();
+const metricsCost = measureMetrics();
 const dynamo = await startDynamoDbLocal();
 const remote = await startRemoteDynamoDb(dynamo.endpoint);
 process.env.DYNAMODB_ENDPOINT = remote.endpoint;
@@ -139,6 +149,15 @@ try {
     const us = (n: number) => `${n.toFixed(2)} µs`;
     rows.push([`request body depth check, ${t.name} (JSON.parse / check)`, '', `${us(t.parseUs)} / ${us(t.checkUs)}`, us(t.checkUs), '']);
   }
+
+  rows.push([
+    'EMF metrics per request (off / on)',
+    '',
+    `${(metricsCost.offUs / 1000).toFixed(4)} ms / ${(metricsCost.onUs / 1000).toFixed(4)} ms`,
+    `${(metricsCost.addedUs / 1000).toFixed(4)} ms`,
+    `≤ ${TARGETS.metricsAddedMs} ms ${verdict(metricsCost.addedUs / 1000 <= TARGETS.metricsAddedMs)}`,
+  ]);
+  rows.push(["the same through Powertools Metrics' API", '', '', `${(metricsCost.powertoolsAddedUs / 1000).toFixed(4)} ms`, '']);
 
   const section = (row: string[]) => row[0]!.startsWith('— ');
   const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => !section(r)).map((r) => r[i]!.length)));

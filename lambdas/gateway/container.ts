@@ -17,6 +17,7 @@ import { createDocumentClient } from '../store/dynamo.js';
 import { createSharedHealthStore } from '../store/limits-health.js';
 import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
 import { HealthSync } from './health-sync.js';
+import { ROUTER_SERVICE, stdoutMetricsSink } from './request-metrics.js';
 import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
 /** Parts of the router's wiring that whoever runs it may supply instead of the defaults built from the environment. */
@@ -46,7 +47,7 @@ export function gatewayDeps(): GatewayDeps {
   const config = runtimeConfig();
   const allowLoopback = config.allowLoopbackBaseUrl;
   allowLoopbackUpstreams(allowLoopback);
-  const logger = serviceLogger('roukey-router');
+  const logger = serviceLogger(ROUTER_SERVICE);
   const db = createDocumentClient(config);
   const accounts = config.tables.accounts;
   const log: GatewayDeps['log'] = ({ level, msg, ...fields }) => logger[level](msg, fields);
@@ -67,6 +68,7 @@ export function gatewayDeps(): GatewayDeps {
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     bounds: DEFAULT_BOUNDS,
+    metrics: stdoutMetricsSink(),
     log,
   };
   return deps;

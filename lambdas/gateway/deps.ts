@@ -3,6 +3,7 @@ import type { ActivityWriter } from '../store/activity-repo.js';
 import type { TargetHealth } from '../routing/target-health.js';
 import type { HealthSync } from './health-sync.js';
 import type { ApiKeyAuthenticator, ProviderKeyResolver, RoutingStore } from './ports.js';
+import type { MetricsSink } from './request-metrics.js';
 
 /**
  * Upstream time limits. Streams must produce a first token in time and then keep producing; non-streamed answers
@@ -56,6 +57,8 @@ export interface GatewayDeps {
   readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
   readonly timeouts: GatewayTimeouts;
   readonly bounds: GatewayBounds;
+  /** Where each request's CloudWatch metrics go (one EMF line on stdout); absent: none are written. */
+  readonly metrics?: MetricsSink;
   /** One structured line of metadata (lambdas/http/logger.ts in production); never content, never keys. */
   readonly log: (entry: LogEntry) => void;
 }

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { clientError, ClientDisconnectedError } from '../gateway/client-errors.js';
 import { errorName, type GatewayDeps } from '../gateway/deps.js';
 import { NOTHING_ROUTED } from '../gateway/engine/outcome.js';
+import { requestMetricsLine } from '../gateway/request-metrics.js';
 import { routeChat, type ChatAnswer, type ClientChatRequest, type RouteOutcome } from '../gateway/engine/route-chat.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
 import { AbortSwitch } from '../gateway/transport/abort-switch.js';
@@ -49,6 +50,8 @@ interface Served {
   readonly stream: boolean;
   readonly status: number;
   readonly errorType?: ActivityErrorType;
+  /** The error's code, for the metric of the limit that refused the request. */
+  readonly errorCode?: string;
   readonly outcome: RouteOutcome;
 }
 
@@ -76,6 +79,7 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
     const latencyMs = Date.now() - exchange.receivedAt;
     await endResponse(responseStream);
     responseStream.off('close', onClientGone);
+    deps.metrics?.(requestMetricsLine({ ...served, latencyMs }));
     if (served.caller) {
       const { requestId, receivedAt } = exchange;
       const { stream, status, errorType, outcome } = served;
@@ -127,7 +131,7 @@ async function answerFailure(
   exchange: Exchange,
   status: number,
   outcome: RouteOutcome,
-): Promise<{ status: number; errorType: ActivityErrorType }> {
+): Promise<{ status: number; errorType: ActivityErrorType; errorCode?: string }> {
   const { requestId, responseStream } = exchange;
   if (err instanceof ClientDisconnectedError || responseStream.destroyed) return { status: status || CLIENT_CLOSED_REQUEST, errorType: 'client_disconnected' };
   const apiError = clientError(err);
@@ -135,8 +139,9 @@ async function answerFailure(
     // An unexpected failure (a 500): log its name only, as messages of library errors may quote input (P1).
     deps.log({ level: 'error', msg: `${edge.name} failed`, requestId, error: errorName(err) });
   }
-  if (status) return { status, errorType: apiError.kind }; // the status line is out already (should not happen: streams report failures in-band)
+  const errorCode = apiError.options.code;
+  if (status) return { status, errorType: apiError.kind, errorCode }; // the status line is out already (should not happen: streams report failures in-band)
   const out = openResponse(responseStream, apiError.status, chatAnswerHeaders(requestId, outcome, 'application/json', apiError.headers));
   await Promise.resolve(writeText(out, edge.errorBody(apiError))).catch(() => undefined);
-  return { status: apiError.status, errorType: apiError.kind };
+  return { status: apiError.status, errorType: apiError.kind, errorCode };
 }

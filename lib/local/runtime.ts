@@ -201,6 +201,9 @@ function setHandlerEnvironment(env: {
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;
+  // The router's EMF metrics are for CloudWatch: locally they would be one JSON line per request in the terminal.
+  // POWERTOOLS_METRICS_DISABLED=false in the shell shows them (docs/observability.md).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }
