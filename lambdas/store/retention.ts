@@ -6,6 +6,8 @@ export const RETENTION = {
   requestMetadataDays: 90,
   errorLogDays: 90,
   securityEventDays: 90,
+  /** The audit trail of management changes (its own log group); the policy names no window: one year, as is usual. */
+  auditLogDays: 365,
   /** P10: aggregated usage analytics. */
   usageRollupDays: 730,
   /** Rate-limit windows only need to outlive their window. */
