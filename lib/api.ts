@@ -135,13 +135,15 @@ export class Api extends Construct {
   readonly functions: Readonly<Partial<Record<HandlerName, RouKeyFunction>>>;
   /** `https://<api id>.execute-api.<region>.<suffix>/prod`, usable by the functions themselves (it names no stage resource). */
   readonly baseUrl: string;
+  /** The stage's JSON access logs (metadata only), which the saved queries read (lib/observability.ts). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: retentionDays(RETENTION.errorLogDays),
       removalPolicy: RemovalPolicy.DESTROY,
-    });
+    }));
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: 'RouKey',
       description: 'RouKey OpenAI-compatible gateway and management API',

@@ -9,6 +9,7 @@ import { Edge, acknowledgeWafOff } from './edge.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
+import { Observability } from './observability.js';
 import { DashboardSignIn, warnNoDashboard, type SignInDomain } from './managed-login.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
 
@@ -24,6 +25,8 @@ export class RouKeyStack extends Stack {
   readonly githubOidc?: GitHubOidc;
   /** The dashboard's app client and managed login style, once a dashboard address is known. */
   readonly dashboardSignIn?: DashboardSignIn;
+  /** CloudWatch dashboard, alarms, the audit trail's log group and saved queries. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -51,6 +54,7 @@ export class RouKeyStack extends Stack {
       adminMfa: config.adminMfa,
       features: { githubSignIn: github !== undefined },
     });
+    this.observability = new Observability(this, 'Observability', { api: this.api, tables: this.data.tables, alarmEmail: config.alarmEmail });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 

@@ -119,6 +119,8 @@ const stackConfigSchema = z
     githubClientSecretName: secretName.optional(),
     /** Only members of these GitHub organisations may sign in with GitHub. */
     githubOrgs: githubOrgs.default([]),
+    /** Subscribed to the CloudWatch alarms' SNS topic (lib/observability.ts); AWS mails it a confirmation link first. */
+    alarmEmail: z.email({ error: 'must be an email address' }).optional(),
   })
   .superRefine((config, ctx) => {
     for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
@@ -164,6 +166,7 @@ export const CONTEXT_KEYS = {
   googleClientSecretName: 'roukey:googleClientSecretName',
   githubClientSecretName: 'roukey:githubClientSecretName',
   githubOrgs: 'roukey:githubOrgs',
+  alarmEmail: 'roukey:alarmEmail',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */
