@@ -7,6 +7,7 @@ import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/route
 import { createApp } from '../../lib/app.js';
 import { Observability } from '../../lib/observability.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
+import { parseStackConfig } from '../../lib/stack-config.js';
 import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
 
 type Json = Record<string, any>;
@@ -119,5 +120,12 @@ describe('observability: dashboard, alarms, audit trail, saved queries', () => {
     const access = { Ref: stack.getLogicalId(stack.api.accessLogs.node.defaultChild as never) };
     for (const q of queries) expect(q.LogGroupNames).toEqual([q.Name.includes('Failed sign-ins') ? access : audit]);
     expect(queries.find((q) => q.Name === 'RouKey/Admin actions')?.QueryString).toContain('filter admin = 1');
+  });
+
+  it('roukey:alarmEmail is validated at synth', () => {
+    const config = (value: unknown) => parseStackConfig((key) => (key === 'roukey:alarmEmail' ? value : undefined));
+    expect(() => config('ops')).toThrow(/roukey:alarmEmail: must be an email address/);
+    expect(config('ops@example.com').alarmEmail).toBe('ops@example.com');
+    expect(config(undefined).alarmEmail).toBeUndefined();
   });
 });
