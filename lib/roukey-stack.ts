@@ -99,6 +99,7 @@ export class RouKeyStack extends Stack {
       value: `${this.auth.domain.baseUrl()}/oauth2/idpresponse`,
       description: "Register as an authorized redirect URI of the Google OAuth client (Cognito's identity-provider response endpoint)",
     });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName, description: 'The CloudWatch dashboard' });
     if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
     if (this.githubOidc) {
       new CfnOutput(this, 'GitHubCallbackUrl', {
