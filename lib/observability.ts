@@ -239,7 +239,7 @@ function savedQueries(scope: Construct, audit: ILogGroup, accessLogs: ILogGroup)
     queryString: new QueryString({
       fields: ['@timestamp', 'httpMethod', 'resourcePath', 'status', 'errorType'],
       filterStatements: ['status = 401 or status = 403'],
-      stats: 'count(*) as refused by resourcePath, status, bin(5m)',
+      statsStatements: ['count(*) as refused by resourcePath, status, bin(5m)'],
     }),
   });
 }
