@@ -8,6 +8,7 @@ import { chatTarget, PAIRED_C1, PAIRED_C32, runLoad, runPaired, WARM_UP, type Ta
 import { startRemoteDynamoDb } from './remote-dynamodb.js';
 import { measureDepthCheck } from './request-json.js';
 import { liftRequestLimits, measureLimits } from './limits.js';
+import { measureMetrics } from './metrics.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -15,6 +16,7 @@ import { liftRequestLimits, measureLimits } from './limits.js';
  */
 const TARGETS = {
   limitsAddedMedianMs: 0.05,
+  metricsAddedMs: 0.02,
   addedMedianMs: 0.5,
   addedP99Ms: 3,
   addedTtfbMs: 1,
@@ -31,6 +33,7 @@ const translation = await measureStreamTranslation();
 const decisions = await benchRouting();
 const classification = measureClassification();
 const depthChecks = measureDepthCheck();
+const metricsCost = measureMetrics();
 const dynamo = await startDynamoDbLocal();
 const remote = await startRemoteDynamoDb(dynamo.endpoint);
 process.env.DYNAMODB_ENDPOINT = remote.endpoint;
@@ -161,6 +164,14 @@ try {
     `≤ ${TARGETS.limitsAddedMedianMs} ms ${verdict((limits.onUs - limits.offUs) / 1_000 <= TARGETS.limitsAddedMedianMs)}`,
   ]);
   rows.push(['request limits on, p99 / DynamoDB calls per 1,000 requests', '', `${micro(limits.onP99Us)} / ${limits.callsPer1000.toFixed(1)}`, '', '']);
+  rows.push([
+    'EMF metrics per request (off / on)',
+    '',
+    `${(metricsCost.offUs / 1000).toFixed(4)} ms / ${(metricsCost.onUs / 1000).toFixed(4)} ms`,
+    `${(metricsCost.addedUs / 1000).toFixed(4)} ms`,
+    `≤ ${TARGETS.metricsAddedMs} ms ${verdict(metricsCost.addedUs / 1000 <= TARGETS.metricsAddedMs)}`,
+  ]);
+  rows.push(["the same through Powertools Metrics' API", '', '', `${(metricsCost.powertoolsAddedUs / 1000).toFixed(4)} ms`, '']);
 
   const section = (row: string[]) => row[0]!.startsWith('— ');
   const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => !section(r)).map((r) => r[i]!.length)));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
 import { startFakeOpenAIUpstream } from '../test/fakes/openai-upstream.js';
+import { readyLine } from '../test/support/peer-gateway.js';
 import { chatTarget, PAIRED_C1, PAIRED_C32, ROUND_WARM_UP, runLoad, runPaired, WARM_UP, type Target } from './load.js';
 import { startRemoteDynamoDb } from './remote-dynamodb.js';
 
@@ -73,19 +74,6 @@ try {
 function cpuMicros(child: ChildProcess): number {
   const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-/** What `bench/gateway-process.ts` prints once it serves. */
-function readyLine<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (data: Buffer) => {
-      buffered += data.toString('utf8');
-      const line = buffered.split('\n').find((l) => l.startsWith('ready {'));
-      if (line) resolve(JSON.parse(line.slice('ready '.length)) as T);
-    });
-    child.once('exit', (code) => reject(new Error(`the gateway process exited (${code}) before serving`)));
-  });
 }
 
 async function waitUntilServing(target: Target): Promise<void> {

@@ -46,6 +46,8 @@ const envSchema = z.object({
   COGNITO_ENDPOINT: z.url().optional(),
   /** Managed login's base URL (`https://<prefix>.auth.<region>.amazoncognito.com` or the custom domain). */
   COGNITO_DOMAIN: z.url().optional(),
+  /** The audit trail's own log group (lib/observability.ts); unset (locally), audit lines go to stdout. */
+  AUDIT_LOG_GROUP: z.string().min(1).optional(),
   /** The dashboard's app client (authorization code + PKCE through managed login). */
   COGNITO_DASHBOARD_CLIENT_ID: z.string().min(1).optional(),
   /** The identity providers offered beside email and password (`Google`, `GitHub`), comma-separated. */
@@ -77,6 +79,7 @@ export interface RuntimeConfig {
   readonly adminMfa: AdminMfaMode;
   /** The largest non-streamed upstream answer the router reads, in bytes. */
   readonly maxAnswerBytes: number;
+  readonly auditLogGroup?: string;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -110,6 +113,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
     adminMfa: parsed.ROUKEY_ADMIN_MFA,
     maxAnswerBytes: parsed.ROUKEY_MAX_ANSWER_MIB * 1024 * 1024,
+    auditLogGroup: parsed.AUDIT_LOG_GROUP,
   };
 }
 

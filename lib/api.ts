@@ -73,11 +73,12 @@ const managementCaller: Grants = (fn, { tables, auth }) => {
 /** Least privilege, per function: only what its handler's code paths call. */
 const GRANTS: Record<HandlerName, Grants> = {
   // The hot path never deletes and never scans: look up keys and the account's standing, stamp last use, lease
-  // request limits (UpdateItem on limits), write one metadata item and fold refusals into security events.
+  // request limits, write one metadata item, fold refusals into security events and share target health
+  // (lambdas/store/limits-health.ts: one Query per account, UpdateItem per change).
   'chat-completions': (fn, { tables, providerKeys, enableBedrock }) => {
     fn.bindTable(tables.accounts, { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] });
     fn.bindTable(tables.activity, { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] });
-    fn.bindTable(tables.limits, { actions: ['dynamodb:UpdateItem'] });
+    fn.bindTable(tables.limits, { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'] });
     providerKeys.grantUnwrap(fn);
     if (enableBedrock) grantBedrockInvoke(fn);
   },
@@ -153,13 +154,15 @@ export class Api extends Construct {
   readonly baseUrl: string;
   /** What every function reads at cold start (lambdas/runtime-config.ts), for functions outside the API such as jobs. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The stage's JSON access logs (metadata only), which the saved queries read (lib/observability.ts). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: retentionDays(RETENTION.errorLogDays),
       removalPolicy: RemovalPolicy.DESTROY,
-    });
+    }));
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: 'RouKey',
       description: 'RouKey OpenAI-compatible gateway and management API',

@@ -10,6 +10,7 @@ import { Edge, acknowledgeWafOff } from './edge.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
+import { Observability } from './observability.js';
 import { DashboardSignIn, warnNoDashboard, type SignInDomain } from './managed-login.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
 
@@ -27,6 +28,8 @@ export class RouKeyStack extends Stack {
   readonly dashboardSignIn?: DashboardSignIn;
   /** Stripe billing and its nightly sync, when `roukey:stripeSecretName` is set. */
   readonly billing?: Billing;
+  /** CloudWatch dashboard, alarms, the audit trail's log group and saved queries. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -55,6 +58,7 @@ export class RouKeyStack extends Stack {
       maxAnswerMiB: config.maxAnswerMiB,
       features: { githubSignIn: github !== undefined },
     });
+    this.observability = new Observability(this, 'Observability', { api: this.api, tables: this.data.tables, alarmEmail: config.alarmEmail });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 
@@ -115,6 +119,7 @@ export class RouKeyStack extends Stack {
         description: "Register as the Stripe webhook endpoint's URL",
       });
     }
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName, description: 'The CloudWatch dashboard' });
     if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
     if (this.githubOidc) {
       new CfnOutput(this, 'GitHubCallbackUrl', {

@@ -135,6 +135,8 @@ const stackConfigSchema = z
     stripeSecretName: secretName.optional(),
     /** Per purchasable plan, its Stripe price per interval (`{"starter":{"month":"price_…","year":"price_…"}}`). */
     stripePrices: jsonText(stripePricesSchema).default({}),
+    /** Subscribed to the CloudWatch alarms' SNS topic (lib/observability.ts); AWS mails it a confirmation link first. */
+    alarmEmail: z.email({ error: 'must be an email address' }).optional(),
   })
   .superRefine((config, ctx) => {
     for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
@@ -183,6 +185,7 @@ export const CONTEXT_KEYS = {
   githubOrgs: 'roukey:githubOrgs',
   stripeSecretName: 'roukey:stripeSecretName',
   stripePrices: 'roukey:stripePrices',
+  alarmEmail: 'roukey:alarmEmail',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */

@@ -19,7 +19,10 @@ import { createActivityRepo, type ActivityWriter } from '../store/activity-repo.
 import { createSecurityEventRecorder } from '../store/activity-security-events.js';
 import { createDocumentClient } from '../store/dynamo.js';
 import { createLimitCounters } from '../store/limits-counters.js';
+import { createSharedHealthStore } from '../store/limits-health.js';
 import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
+import { HealthSync } from './health-sync.js';
+import { ROUTER_SERVICE, stdoutMetricsSink } from './request-metrics.js';
 import { allowLoopbackUpstreams } from './transport/upstream-http.js';
 
 /** Parts of the router's wiring that whoever runs it may supply instead of the defaults built from the environment. */
@@ -49,10 +52,12 @@ export function gatewayDeps(): GatewayDeps {
   const config = runtimeConfig();
   const allowLoopback = config.allowLoopbackBaseUrl;
   allowLoopbackUpstreams(allowLoopback);
-  const logger = serviceLogger('roukey-router');
+  const logger = serviceLogger(ROUTER_SERVICE);
   const db = createDocumentClient(config);
   const accounts = config.tables.accounts;
   const standings = createAccountRepository(db, accounts, { defaultPlan: config.plans.defaultPlan });
+  const log: GatewayDeps['log'] = ({ level, msg, ...fields }) => logger[level](msg, fields);
+  const health = new TargetHealth();
   deps = {
     authenticator: createApiKeyAuthenticator(createApiKeyRepository(db, accounts)),
     gate: createRequestGate(createAccountStateReader(standings, config.plans), createLimitCounters(db, config.tables.limits), {
@@ -63,16 +68,18 @@ export function gatewayDeps(): GatewayDeps {
       store: createProviderKeyRepository(db, accounts),
       cipher: createEnvelopeCipherWith(createDataKeyProvider(config)),
     }),
-    // Health is per container: every request this container serves teaches it about the targets.
+    // Every request this container serves teaches it about the targets at once; the shared items add what others saw.
     routing: {
       store: createRoutingStore({ configs: createConfigRepository(db, accounts), roles: createRoleRepository(db, accounts) }),
-      health: new TargetHealth(),
+      health,
+      sync: new HealthSync(createSharedHealthStore(db, config.tables.limits), health, log),
     },
     activity: parts.activity ?? createActivityRepo(db, config.tables.activity),
     assertSafeBaseUrl: routerBaseUrlGuard({ allowLoopback }),
     timeouts: DEFAULT_TIMEOUTS,
     bounds: { answerBytes: config.maxAnswerBytes },
-    log: ({ level, msg, ...fields }) => logger[level](msg, fields),
+    metrics: stdoutMetricsSink(),
+    log,
   };
   return deps;
 }

@@ -3,7 +3,9 @@ import { MAX_ANSWER_MIB } from '../runtime-config.js';
 import type { ActivityWriter } from '../store/activity-repo.js';
 import type { TargetHealth } from '../routing/target-health.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
+import type { HealthSync } from './health-sync.js';
 import type { ApiKeyAuthenticator, ProviderKeyResolver, RequestGate, RoutingStore } from './ports.js';
+import type { MetricsSink } from './request-metrics.js';
 
 /**
  * Upstream time limits. Streams must produce a first token in time and then keep producing; non-streamed answers
@@ -52,14 +54,24 @@ export interface GatewayDeps {
   readonly securityEvents: SecurityEventRecorder;
   readonly providerKeys: ProviderKeyResolver;
   readonly activity: ActivityWriter;
-  /** Configs and roles, and the per-target health (cooldowns, breakers, latency) this container has seen. */
-  readonly routing: { readonly store: RoutingStore; readonly health: TargetHealth };
+  /**
+   * Configs and roles, the per-target health (cooldowns, breakers, latency) this container has seen, and what it
+   * shares of it with the other containers (absent: each container learns alone).
+   */
+  readonly routing: { readonly store: RoutingStore; readonly health: TargetHealth; readonly sync?: HealthSync };
   /** SSRF guard for provider base URLs (lambdas/keys/base-url-guard.ts with the runtime's loopback setting). */
   readonly assertSafeBaseUrl: (url: string) => Promise<unknown>;
   readonly timeouts: GatewayTimeouts;
   readonly bounds: GatewayBounds;
+  /** Where each request's CloudWatch metrics go (one EMF line on stdout); absent: none are written. */
+  readonly metrics?: MetricsSink;
   /** One structured line of metadata (lambdas/http/logger.ts in production); never content, never keys. */
   readonly log: (entry: LogEntry) => void;
 }
 
 export type LogEntry = Readonly<{ level: 'warn' | 'error'; msg: string } & Record<string, string | number | boolean | undefined>>;
+
+/** An error's class name only, for a log line: messages of library errors may quote input (P1). */
+export function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}

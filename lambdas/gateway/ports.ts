@@ -3,6 +3,7 @@ import type { ProviderId } from '../provider-ids.js';
 import type { UpstreamCredentials } from '../providers/types.js';
 import type { RoutingConfig } from '../routing/config-schema.js';
 import type { RoleSet } from '../routing/decision.js';
+import type { SharedTargetHealth, TargetHealthReport } from '../routing/target-health.js';
 
 /**
  * What the router needs from the rest of RouKey. The gateway owns these interfaces; `lambdas/keys/` and
@@ -73,4 +74,12 @@ export interface RequestGate {
   assertActive(caller: ApiKeyPrincipal): Promise<void>;
   /** After the response: the tokens the request used, counted against the month. Never throws. */
   settle(caller: ApiKeyPrincipal, tokens: number): Promise<void>;
+}
+
+/** Target health shared by every router container (lambdas/store/limits-health.ts). */
+export interface SharedHealthStore {
+  /** What containers last reported of the account's targets, expired reports left out. */
+  read(accountId: string): Promise<readonly SharedTargetHealth[]>;
+  /** Stores each report over what its target's item held, leaving a cooldown or circuit the report does not name. */
+  write(reports: readonly TargetHealthReport[]): Promise<void>;
 }

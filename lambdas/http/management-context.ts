@@ -4,9 +4,12 @@ import { createAccountService } from '../accounts/account-service.js';
 import { createAccountStateReader } from '../accounts/account-state.js';
 import { createCallerResolver, type CallerResolver } from '../accounts/caller.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
+import { createAuditTrail } from '../audit/audit-log.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import { createAdminMfaGate, type AdminMfaGate } from '../auth/admin-mfa.js';
 import { createCognitoUserDirectory } from '../auth/cognito-user-directory.js';
 import { runtimeConfig, type RuntimeConfig } from '../runtime-config.js';
+import { logger } from './logger.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
 import { createSecurityEventRecorder } from '../store/activity-security-events.js';
 import { createDocumentClient } from '../store/dynamo.js';
@@ -21,6 +24,7 @@ export interface ManagementContext {
   readonly callers: CallerResolver;
   readonly securityEvents: SecurityEventRecorder;
   readonly adminMfa: AdminMfaGate;
+  readonly audit: AuditTrail;
 }
 
 let context: ManagementContext | undefined;
@@ -45,6 +49,7 @@ export function managementContext(): ManagementContext {
     callers,
     securityEvents: createSecurityEventRecorder(db, config.tables.activity),
     adminMfa: createAdminMfaGate({ mode: config.adminMfa, directory }),
+    audit: createAuditTrail(config, (err) => logger.error('audit write failed', { error: err instanceof Error ? err.name : typeof err })),
   };
   return context;
 }

@@ -2,13 +2,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { AccountState } from '../accounts/account-state.js';
+import { auditedResource, type AuditTrail } from '../audit/audit-trail.js';
 import { assertCallerAllowed, type CallerResolver } from '../accounts/caller.js';
 import { isAdmin } from '../auth/admin-group.js';
 import type { AdminMfaGate } from '../auth/admin-mfa.js';
 import { refusalEvent } from '../security/refusal-event.js';
 import { requestSource } from '../security/request-source.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
-import { ApiError } from './errors.js';
+import { ApiError, toApiError } from './errors.js';
 import { accessLog } from './access-log.js';
 import { managementContext } from './management-context.js';
 import { openAiErrors } from './openai-errors.js';
@@ -96,6 +97,8 @@ export interface ManagementDeps {
   readonly securityEvents: SecurityEventRecorder;
   /** On admin routes: refuses admins whose sign-in can skip TOTP, where `roukey:adminMfa=required`. */
   readonly adminMfa?: AdminMfaGate;
+  /** Where every change (and every admin call) is recorded, one line each (lambdas/audit/). */
+  readonly audit?: AuditTrail;
 }
 
 /**
@@ -103,8 +106,9 @@ export interface ManagementDeps {
  * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group
  * (and, where `roukey:adminMfa=required`, to admins whose sign-in cannot skip TOTP),
  * JSON parsed and validated, errors in OpenAI's shape, security headers, and one metadata-only access log line.
- * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Nothing of the body
- * is ever logged.
+ * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Every change (any
+ * method but GET) and every admin call writes one audit line, whatever its outcome, also before the Lambda returns.
+ * Nothing of the body is ever logged.
  */
 export function managementHandler(options: {
   routes: Partial<Record<HttpMethod, RouteSpec<AccountRouteRequest<unknown>>>>;
@@ -118,15 +122,18 @@ export function managementHandler(options: {
     const spec = pick(options.routes, event);
     const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
     const sub = callerSub(claims);
-    const { callers, securityEvents, adminMfa } = deps();
+    const { callers, securityEvents, adminMfa, audit } = deps();
     const username = typeof claims?.username === 'string' ? claims.username : sub;
     const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
+    const audited = audit && (options.admin || event.httpMethod !== 'GET') ? audit : undefined;
+    const recordAudit = (status: number, body?: unknown, errorCode?: string) =>
+      audited?.record(auditedResource(event, { accountId: caller.accountId, user: sub, admin: options.admin ?? false, status, body, errorCode }));
     try {
       // Who may call comes first: a refused caller learns nothing about what the route accepts.
       assertCallerAllowed(caller, { admin: options.admin ?? false });
       if (options.admin) await adminMfa?.assert(username);
       const { body, query } = parseInput(spec, event);
-      return await spec.handle({
+      const result = await spec.handle({
         accountId: caller.accountId,
         account: caller.account,
         username,
@@ -135,12 +142,16 @@ export function managementHandler(options: {
         pathParameters: event.pathParameters ?? {},
         event,
       });
+      recordAudit(result.status, result.body);
+      return result;
     } catch (err) {
       const refusal = refusalEvent(err);
       if (refusal) securityEvents.record({ ...refusal, accountId: caller.accountId, route: event.resource, ...requestSource(event) });
+      const apiError = toApiError(err);
+      recordAudit(apiError.status, undefined, apiError.options.code ?? apiError.kind);
       throw err;
     } finally {
-      await securityEvents.flush();
+      await Promise.all([securityEvents.flush(), audited?.flush()]);
     }
   });
 }

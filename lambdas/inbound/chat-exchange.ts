@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { clientError, ClientDisconnectedError } from '../gateway/client-errors.js';
-import type { GatewayDeps } from '../gateway/deps.js';
+import { errorName, type GatewayDeps } from '../gateway/deps.js';
 import { NOTHING_ROUTED } from '../gateway/engine/outcome.js';
+import { requestMetricsLine } from '../gateway/request-metrics.js';
 import { routeChat, type ChatAnswer, type ClientChatRequest, type RouteOutcome } from '../gateway/engine/route-chat.js';
 import type { Admission, ApiKeyPrincipal } from '../gateway/ports.js';
 import { AbortSwitch } from '../gateway/transport/abort-switch.js';
@@ -16,7 +17,7 @@ import { requestSource } from '../security/request-source.js';
 import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 import { assertAdmitted } from './admission.js';
 import { apiKeyOf, apiKeyPrefix } from './api-key.js';
-import { CLIENT_CLOSED_REQUEST, errorName, recordAfterResponse } from './request-record.js';
+import { CLIENT_CLOSED_REQUEST, recordAfterResponse } from './request-record.js';
 import { chatAnswerHeaders, rateLimitHeaders } from './response-headers.js';
 
 /** Sends the 200 status line with the routing headers and returns the stream to write the body to. */
@@ -56,6 +57,8 @@ interface Served {
   readonly stream: boolean;
   readonly status: number;
   readonly errorType?: ActivityErrorType;
+  /** The error's code, for the metric of the limit that refused the request. */
+  readonly errorCode?: string;
   readonly outcome: RouteOutcome;
   /** Whether the request limits let it through (its tokens then count against the month). */
   readonly admitted: boolean;
@@ -87,6 +90,7 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
     const latencyMs = Date.now() - exchange.receivedAt;
     await endResponse(responseStream);
     responseStream.off('close', onClientGone);
+    deps.metrics?.(requestMetricsLine({ ...served, latencyMs }));
     if (served.caller) {
       const { requestId, receivedAt } = exchange;
       const { stream, status, errorType, outcome, admitted, refusedBy } = served;
@@ -102,6 +106,7 @@ export function createChatExchangeHandler<R extends ClientChatRequest>(getDeps: 
         refusedBy,
         operation: edge.operation,
       });
+      await deps.routing.sync?.flush();
     }
     await deps.securityEvents.flush();
   };
@@ -156,7 +161,7 @@ async function answerFailure(
   status: number,
   outcome: RouteOutcome,
   limitHeaders: Readonly<Record<string, string>>,
-): Promise<{ status: number; errorType: ActivityErrorType }> {
+): Promise<{ status: number; errorType: ActivityErrorType; errorCode?: string }> {
   const { requestId, responseStream } = exchange;
   if (err instanceof ClientDisconnectedError || responseStream.destroyed) return { status: status || CLIENT_CLOSED_REQUEST, errorType: 'client_disconnected' };
   const apiError = clientError(err);
@@ -164,14 +169,15 @@ async function answerFailure(
     // An unexpected failure (a 500): log its name only, as messages of library errors may quote input (P1).
     deps.log({ level: 'error', msg: `${edge.name} failed`, requestId, error: errorName(err) });
   }
-  if (status) return { status, errorType: apiError.kind }; // the status line is out already (should not happen: streams report failures in-band)
+  const errorCode = apiError.options.code;
+  if (status) return { status, errorType: apiError.kind, errorCode }; // the status line is out already (should not happen: streams report failures in-band)
   const out = openResponse(
     responseStream,
     apiError.status,
     chatAnswerHeaders(requestId, outcome, 'application/json', { ...limitHeaders, ...apiError.headers }),
   );
   await Promise.resolve(writeText(out, edge.errorBody(apiError))).catch(() => undefined);
-  return { status: apiError.status, errorType: apiError.kind };
+  return { status: apiError.status, errorType: apiError.kind, errorCode };
 }
 
 /** An invalid key, a suspended account or a limit's refusal, as a security event with its source (P7, P8). */

@@ -1,5 +1,5 @@
 import { estimateCost } from '../catalog/index.js';
-import type { GatewayDeps } from '../gateway/deps.js';
+import { errorName, type GatewayDeps } from '../gateway/deps.js';
 import type { RouteOutcome } from '../gateway/engine/route-chat.js';
 import { usageFields } from '../gateway/engine/stream-meter.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
@@ -83,9 +83,4 @@ function decisionFields(decision: RouteDecision | undefined) {
     classifier: decision.classification?.method,
     complexity: decision.complexity,
   };
-}
-
-/** An error's class name only: messages of library errors may quote input (P1). */
-export function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : typeof err;
 }

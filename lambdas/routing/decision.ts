@@ -97,4 +97,10 @@ export function targetKey(accountId: string, target: Pick<RouteTarget, 'provider
   return `${accountId}/${target.providerKeyName}/${target.model}`;
 }
 
+/** The account and the `<providerKeyName>/<model>` of a targetKey (account ids hold no slash). */
+export function splitTargetKey(key: string): { readonly accountId: string; readonly target: string } {
+  const slash = key.indexOf('/');
+  return { accountId: key.slice(0, slash), target: key.slice(slash + 1) };
+}
+
 export type { RoutingConfig };

@@ -10,6 +10,7 @@ import { RETENTION } from './retention.js';
  * |----------------------|-----------------|-------------------------------------------------------------|
  * | ACCOUNT#<accountId>  | MONTH#<yyyy-mm> | requests, tokens (numbers), expiresAt — the account's usage in that UTC month |
  * | ACCOUNT#<accountId>  | MINUTE#<apiKeyId>#<yyyy-mm-ddThh:mm> | requests (number), expiresAt — one key's requests leased in that UTC minute |
+ * | HEALTH#<accountId>   | TARGET#<providerKeyName>/<model> | consecutiveFailures, errorRate, cooldownUntil?, circuitOpenUntil?, ttftMs?, sampledAt, updatedAt, expiresAt — a target's health as router containers last reported it (limits-health.ts) |
  * | OIDC#AUTHZ#<digest>  | OIDC            | data (map), expiresAt — a GitHub sign-in between /authorize and GitHub's callback |
  * | OIDC#CODE#<digest>   | OIDC            | data (map), expiresAt — an authorization code of the GitHub OIDC provider |
  *
@@ -28,8 +29,16 @@ import { RETENTION } from './retention.js';
  * conditional DeleteItem that only one reader can win, so a replayed state or code finds nothing. `<digest>` is the
  * SHA-256 of the state or code (base64url), never the value itself: reading the table does not let anyone redeem
  * one. They live minutes (`expiresAt`), and a taken item whose `expiresAt` has passed counts as missing.
+ *
+ * Target health items are written by the routers only (one UpdateItem per target whose breaker, cooldown, latency or
+ * error rate changed materially, after a response, never per request) and read by them with one Query per account
+ * at most every 10 s per container. Times are epoch ms; `cooldownUntil` and `circuitOpenUntil` are set only by the
+ * container that changed them, so a report of a target that answered never erases another's open circuit. The
+ * partition is not the account's own, so health reports never contend with its counters. They live
+ * RETENTION.targetHealthSeconds after their last report, and readers ignore an expired one.
  */
 export const ITEM = {
+  targetHealth: (accountId: string, target: string) => ({ pk: `HEALTH#${accountId}`, sk: `TARGET#${target}` }),
   month: (accountId: string, month: string) => ({ pk: accountPk(accountId), sk: `MONTH#${month}` }),
   /** `minute`: minutes since the epoch (lambdas/limits/allowance.ts). */
   minute: (accountId: string, apiKeyId: string, minute: number) => ({

@@ -6,10 +6,14 @@ export const RETENTION = {
   requestMetadataDays: 90,
   errorLogDays: 90,
   securityEventDays: 90,
+  /** The audit trail of management changes (its own log group); the policy names no window: one year, as is usual. */
+  auditLogDays: 365,
   /** P10: aggregated usage analytics. */
   usageRollupDays: 730,
   /** Rate-limit windows only need to outlive their window. */
   limitWindowSeconds: 600,
+  /** A target's shared health (limits-health.ts): a report older than the latency's max age says nothing more. */
+  targetHealthSeconds: 900,
   /** A month's usage counter outlives its month by this much, so last month's figures can still be read. */
   monthlyCounterDaysAfterMonth: 35,
   /** P12: payment records. */

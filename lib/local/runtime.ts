@@ -230,6 +230,9 @@ export function setHandlerEnvironment(env: {
   process.env.ROUKEY_MAX_ANSWER_MIB = String(env.stackConfig.maxAnswerMiB);
   // `roukey:stripePrices` from cdk.json, unless STRIPE_PRICES overrides it; the Stripe key and secret come from the shell.
   process.env.STRIPE_PRICES ??= JSON.stringify(env.stackConfig.stripePrices);
+  // The router's EMF metrics are for CloudWatch: locally they would be one JSON line per request in the terminal.
+  // POWERTOOLS_METRICS_DISABLED=false in the shell shows them (docs/observability.md).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Locally the handlers must never pick up a real KMS key from the shell.
   delete process.env.KMS_KEY_ID;
 }

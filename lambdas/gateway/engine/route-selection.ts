@@ -75,6 +75,8 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { cal
   const [providers, roles] = await Promise.all([
     deps.providerKeys.providers(accountId),
     config.strategy === 'role' ? deps.routing.store.roles(accountId) : NO_ROLES,
+    // What other containers saw of the targets, before the latency strategy and the attempt loop read the health.
+    deps.routing.sync?.refresh(accountId),
   ]);
   const classifier = classifierFor(deps, accountId, config, clientSignal);
   const decision = await decideRoute(config, routingRequest(request, caller, headers), {

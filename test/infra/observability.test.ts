@@ -1,0 +1,131 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { createApp } from '../../lib/app.js';
+import { Observability } from '../../lib/observability.js';
+import { RouKeyStack } from '../../lib/roukey-stack.js';
+import { parseStackConfig } from '../../lib/stack-config.js';
+import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+
+type Json = Record<string, any>;
+
+const context = { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, 'roukey:alarmEmail': 'ops@example.com' };
+const { stack } = createApp({ context });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, Json>;
+const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
+
+/** The stack with an aggregator handed in, as the lead wires it when the aggregator lands. */
+function withAggregator() {
+  // Without cdk-nag: the stand-in function and queue are not the aggregator the lead wires in.
+  const s = new RouKeyStack(new App({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } }), 'RouKey');
+  const scope = new Construct(s, 'Aggregator');
+  const fn = new LambdaFunction(scope, 'Fn', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler=async()=>{}') });
+  const deadLetterQueue = new Queue(scope, 'Dlq');
+  const obs = new Observability(scope, 'Obs', { api: s.api, tables: s.data.tables, aggregator: { fn, deadLetterQueue } });
+  return { template: Template.fromStack(s), obs };
+}
+
+describe('observability: dashboard, alarms, audit trail, saved queries', () => {
+  it('the audit trail has its own log group, kept one year (365 days), retained when the stack goes', () => {
+    const audit = stack.observability.auditLogs.node.defaultChild as { logicalId?: string };
+    const group = resources[stack.getLogicalId(audit as never)];
+    expect(group?.Properties.RetentionInDays).toBe(365);
+    expect(group?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('every management function (and only those) may write to it and is told its name', () => {
+    const management = new Set(ROUTES.filter((r) => r.auth === 'cognito').map((r) => r.handler));
+    for (const [name, fn] of Object.entries(stack.api.functions) as [HandlerName, { node: { defaultChild: unknown } }][]) {
+      const props = resources[stack.getLogicalId(fn.node.defaultChild as never)]?.Properties;
+      const env = props?.Environment?.Variables ?? {};
+      expect([name, env.AUDIT_LOG_GROUP !== undefined]).toEqual([name, management.has(name)]);
+    }
+    const auditId = stack.getLogicalId(stack.observability.auditLogs.node.defaultChild as never);
+    const statements = ofType('AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
+      .filter((st) => JSON.stringify(st.Resource).includes(auditId));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const st of statements) expect(st.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+
+  it('alarms go to an SNS topic that roukey:alarmEmail subscribes to; the topic refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const topic = stack.getLogicalId(stack.observability.alarmTopic.node.defaultChild as never);
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    const { stack: quiet } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
+    expect(Template.fromStack(quiet).findResources('AWS::SNS::Subscription')).toEqual({});
+  });
+
+  it('alarms: router 5xx rate, p99 latency, DynamoDB and router throttles, and each function’s errors', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    const fiveXx = alarms.find((a) => JSON.stringify(a.Metrics ?? []).includes('Errors.upstream_error'));
+    expect(JSON.stringify(fiveXx?.Metrics)).toMatch(/Errors\.internal.*Errors\.upstream_error.*Errors\.upstream_timeout/);
+    expect(fiveXx?.Threshold).toBe(5);
+    expect(alarms.find((a) => a.MetricName === 'Latency')).toMatchObject({ ExtendedStatistic: 'p99', Namespace: 'RouKey', Threshold: 120_000 });
+    expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('WriteThrottleEvents'))).toHaveLength(1);
+    expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('"Throttles"'))).toHaveLength(1);
+    const errorAlarms = alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda');
+    expect(errorAlarms).toHaveLength(Object.keys(stack.api.functions).length);
+    // Every metric the router alarms read is a total (`service` alone): never an account, key or model dimension.
+    for (const a of alarms.filter((x) => JSON.stringify(x).includes('"RouKey"'))) expect(JSON.stringify(a)).not.toMatch(/account|apiKey|model/i);
+  });
+
+  it('without an aggregator, no aggregator alarms or graphs; with one, its iterator age and dead letters alarm and show', () => {
+    expect(JSON.stringify(ofType('AWS::CloudWatch::Alarm'))).not.toContain('IteratorAge');
+    const { template: agg } = withAggregator();
+    const json = JSON.stringify(agg.toJSON());
+    agg.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Threshold: 300_000 });
+    agg.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
+    expect(json).toContain('Aggregator: iterator age');
+  });
+
+  it('the dashboard shows traffic, latency percentiles, errors, fallbacks, limits, tokens, Lambda and DynamoDB', () => {
+    const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const title of [
+      'Traffic',
+      'Latency and time to first token',
+      'Errors by class',
+      'Fallbacks and refusals by limit',
+      'Tokens',
+      'duration p99',
+      'DynamoDB throttles',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const metric of ['ConcurrentExecutions', 'Duration', 'p99', 'TimeToFirstToken', 'Refused.', 'Errors.']) expect(body).toContain(metric);
+    const routers = (Object.keys(stack.api.functions) as HandlerName[]).filter((n) => HANDLERS[n].streaming);
+    expect(routers.length).toBeGreaterThan(0);
+  });
+
+  it('saved Logs Insights queries for the audit questions, and failed sign-ins on the access logs', () => {
+    const queries = ofType('AWS::Logs::QueryDefinition').map((q) => q.Properties);
+    expect(queries.map((q) => q.Name).sort()).toEqual([
+      'RouKey/API and provider key creation and deletion',
+      'RouKey/Admin actions',
+      'RouKey/Deletions and exports',
+      'RouKey/Failed sign-ins (rejected tokens and API keys)',
+      'RouKey/Management changes',
+      'RouKey/Security events (refused management calls)',
+    ]);
+    const audit = { Ref: stack.getLogicalId(stack.observability.auditLogs.node.defaultChild as never) };
+    const access = { Ref: stack.getLogicalId(stack.api.accessLogs.node.defaultChild as never) };
+    for (const q of queries) expect(q.LogGroupNames).toEqual([q.Name.includes('Failed sign-ins') ? access : audit]);
+    expect(queries.find((q) => q.Name === 'RouKey/Admin actions')?.QueryString).toContain('filter admin = 1');
+  });
+
+  it('roukey:alarmEmail is validated at synth', () => {
+    const config = (value: unknown) => parseStackConfig((key) => (key === 'roukey:alarmEmail' ? value : undefined));
+    expect(() => config('ops')).toThrow(/roukey:alarmEmail: must be an email address/);
+    expect(config('ops@example.com').alarmEmail).toBe('ops@example.com');
+    expect(config(undefined).alarmEmail).toBeUndefined();
+  });
+});
