@@ -20,7 +20,7 @@ import { createSecurityEventRecorder } from '../store/activity-security-events.j
 import { createDocumentClient } from '../store/dynamo.js';
 import { createLimitCounters } from '../store/limits-counters.js';
 import { createSharedHealthStore } from '../store/limits-health.js';
-import { DEFAULT_BOUNDS, DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
+import { DEFAULT_TIMEOUTS, type GatewayDeps } from './deps.js';
 import { HealthSync } from './health-sync.js';
 import { ROUTER_SERVICE, stdoutMetricsSink } from './request-metrics.js';
 import { allowLoopbackUpstreams } from './transport/upstream-http.js';
