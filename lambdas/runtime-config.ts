@@ -43,6 +43,10 @@ const envSchema = z.object({
   ROUKEY_DEFAULT_PLAN: planIdSchema.default('free'),
   /** `roukey:adminMfa`: whether admin routes ask for a sign-in protected by TOTP. */
   ROUKEY_ADMIN_MFA: adminMfaModeSchema.default('optional'),
+  /** The avatars bucket (lib/avatars.ts). */
+  AVATAR_BUCKET: z.string().min(3).optional(),
+  /** Locally: the S3-protocol server's URL (lib/local/s3-local.ts). */
+  S3_ENDPOINT: z.url().optional(),
 });
 
 export interface RuntimeConfig {
@@ -61,6 +65,7 @@ export interface RuntimeConfig {
   };
   readonly plans: PlanCatalog;
   readonly adminMfa: AdminMfaMode;
+  readonly avatars: { readonly bucket?: string; readonly endpoint?: string };
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -93,6 +98,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     },
     plans: planCatalog(parsed.ROUKEY_PLANS, parsed.ROUKEY_DEFAULT_PLAN),
     adminMfa: parsed.ROUKEY_ADMIN_MFA,
+    avatars: { bucket: parsed.AVATAR_BUCKET, endpoint: parsed.S3_ENDPOINT },
   };
 }
 

@@ -22,6 +22,7 @@ import { planEnvironment, type PlanId, type PlanOverrides } from '../lambdas/pla
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
 import type { Auth } from './auth.js';
+import type { Avatars } from './avatars.js';
 import { grantBedrockInvoke } from './bedrock-access.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
@@ -53,6 +54,8 @@ export interface ApiProps {
   readonly adminMfa: AdminMfaMode;
   /** Routes that exist only when configured (`githubSignIn`: the GitHub OIDC provider). */
   readonly features: RouteFeatures;
+  /** The profile pictures bucket (lib/avatars.ts). */
+  readonly avatars: Avatars;
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -122,6 +125,19 @@ const GRANTS: Record<HandlerName, Grants> = {
     managementCaller(fn, props);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [props.auth.userPool.userPoolArn] }));
   },
+  // The profile: reads the account's consent history and the pool's record of the user; shows the avatar by a link.
+  me: (fn, props) => {
+    managementCaller(fn, props);
+    props.avatars.grantProfile(fn, {});
+  },
+  'me-consent': (fn, props) => GRANTS.me(fn, props),
+  // Hands out upload forms for incoming/ and deletes the avatar.
+  'me-avatar': (fn, props) => {
+    managementCaller(fn, props);
+    props.avatars.grantProfile(fn, { upload: true });
+  },
+  // The email change itself acts with the user's own access token (Cognito's user API), which needs no IAM grant.
+  'me-email': (fn, props) => GRANTS.me(fn, props),
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},
 };
@@ -133,6 +149,8 @@ export class Api extends Construct {
   readonly functions: Readonly<Partial<Record<HandlerName, RouKeyFunction>>>;
   /** `https://<api id>.execute-api.<region>.<suffix>/prod`, usable by the functions themselves (it names no stage resource). */
   readonly baseUrl: string;
+  /** What every function reads at cold start (lambdas/runtime-config.ts), for functions made outside this construct. */
+  readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -166,6 +184,7 @@ export class Api extends Construct {
 
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.auth.userPool] });
     const environment = runtimeEnvironment(props);
+    this.environment = environment;
     const routes = enabledRoutes(props.features);
     this.functions = Object.fromEntries(
       handlersOf(routes).map((name) => {
@@ -229,7 +248,7 @@ function integrationFor(name: HandlerName, fn: RouKeyFunction): LambdaIntegratio
  * Every function reads its whole configuration at cold start (lambdas/runtime-config.ts), so all of them get the
  * names and ids; names and ids are not permissions — those are granted per function in GRANTS.
  */
-function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa }: ApiProps): Record<string, string> {
+function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa, avatars }: ApiProps): Record<string, string> {
   return {
     ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), tables[t].tableName])),
     KMS_KEY_ID: providerKeys.key.keyArn,
@@ -237,6 +256,7 @@ function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa }: Api
     COGNITO_CLIENT_ID: auth.client.userPoolClientId,
     ...planEnvironment(plans.overrides, plans.defaultPlan),
     ROUKEY_ADMIN_MFA: adminMfa,
+    AVATAR_BUCKET: avatars.bucket.bucketName,
   };
 }
 

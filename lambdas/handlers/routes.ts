@@ -37,6 +37,10 @@ export const HANDLERS = {
   'admin-invitations': { streaming: false },
   'admin-accounts': { streaming: false },
   'sign-out': { streaming: false },
+  me: { streaming: false },
+  'me-consent': { streaming: false },
+  'me-avatar': { streaming: false },
+  'me-email': { streaming: false },
   'github-oidc': { streaming: false },
 } as const satisfies Record<string, { streaming: boolean }>;
 
@@ -71,6 +75,13 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/admin/accounts', handler: 'admin-accounts', auth: 'cognito' },
   { method: 'PATCH', path: '/v1/admin/accounts/{id}', handler: 'admin-accounts', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/sign-out', handler: 'sign-out', auth: 'cognito' },
+  { method: 'GET', path: '/v1/me', handler: 'me', auth: 'cognito' },
+  { method: 'PATCH', path: '/v1/me', handler: 'me', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/consent', handler: 'me-consent', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/avatar', handler: 'me-avatar', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/me/avatar', handler: 'me-avatar', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/email', handler: 'me-email', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/email/verify', handler: 'me-email', auth: 'cognito' },
   ...(
     [
       ['GET', '/.well-known/openid-configuration'],

@@ -3,6 +3,7 @@ import { createAccountActivity } from '../accounts/account-activity.js';
 import { createAccountService } from '../accounts/account-service.js';
 import { createAccountStateReader } from '../accounts/account-state.js';
 import { createCallerResolver, type CallerResolver } from '../accounts/caller.js';
+import { createConsentGate, type ConsentGate } from '../accounts/consent-gate.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { createAdminMfaGate, type AdminMfaGate } from '../auth/admin-mfa.js';
 import { createCognitoUserDirectory } from '../auth/cognito-user-directory.js';
@@ -21,6 +22,7 @@ export interface ManagementContext {
   readonly callers: CallerResolver;
   readonly securityEvents: SecurityEventRecorder;
   readonly adminMfa: AdminMfaGate;
+  readonly consent: ConsentGate;
 }
 
 let context: ManagementContext | undefined;
@@ -32,9 +34,10 @@ export function managementContext(): ManagementContext {
   const db = createDocumentClient(config);
   const accounts = createAccountRepository(db, config.tables.accounts, { defaultPlan: config.plans.defaultPlan });
   const directory = createCognitoUserDirectory(config);
+  const states = createAccountStateReader(accounts, config.plans);
   const callers = createCallerResolver({
     accounts: createAccountService(accounts),
-    states: createAccountStateReader(accounts, config.plans),
+    states,
     activity: createAccountActivity({ store: accounts, directory }),
   });
   context = {
@@ -45,6 +48,7 @@ export function managementContext(): ManagementContext {
     callers,
     securityEvents: createSecurityEventRecorder(db, config.tables.activity),
     adminMfa: createAdminMfaGate({ mode: config.adminMfa, directory }),
+    consent: createConsentGate({ states, directory, store: accounts }),
   };
   return context;
 }

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import type { AccountState } from '../accounts/account-state.js';
 import { assertCallerAllowed, type CallerResolver } from '../accounts/caller.js';
+import { isConsentExempt, type ConsentGate } from '../accounts/consent-gate.js';
 import { isAdmin } from '../auth/admin-group.js';
 import type { AdminMfaGate } from '../auth/admin-mfa.js';
 import { refusalEvent } from '../security/refusal-event.js';
@@ -96,12 +97,15 @@ export interface ManagementDeps {
   readonly securityEvents: SecurityEventRecorder;
   /** On admin routes: refuses admins whose sign-in can skip TOTP, where `roukey:adminMfa=required`. */
   readonly adminMfa?: AdminMfaGate;
+  /** Refuses callers who have not confirmed their age and accepted the policy, outside `/v1/me*` (P24). */
+  readonly consent?: ConsentGate;
 }
 
 /**
  * A management Lambda: methods dispatched by `event.httpMethod`, the caller's account resolved from the Cognito
  * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group
- * (and, where `roukey:adminMfa=required`, to admins whose sign-in cannot skip TOTP),
+ * (and, where `roukey:adminMfa=required`, to admins whose sign-in cannot skip TOTP), routes outside `/v1/me*` kept
+ * to callers who confirmed they are 13 or older and accepted a privacy policy (403 `consent_required`),
  * JSON parsed and validated, errors in OpenAI's shape, security headers, and one metadata-only access log line.
  * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Nothing of the body
  * is ever logged.
@@ -118,13 +122,14 @@ export function managementHandler(options: {
     const spec = pick(options.routes, event);
     const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
     const sub = callerSub(claims);
-    const { callers, securityEvents, adminMfa } = deps();
+    const { callers, securityEvents, adminMfa, consent } = deps();
     const username = typeof claims?.username === 'string' ? claims.username : sub;
     const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
     try {
       // Who may call comes first: a refused caller learns nothing about what the route accepts.
       assertCallerAllowed(caller, { admin: options.admin ?? false });
       if (options.admin) await adminMfa?.assert(username);
+      if (!isConsentExempt(event.resource)) await consent?.assertConsented(caller, username);
       const { body, query } = parseInput(spec, event);
       return await spec.handle({
         accountId: caller.accountId,

@@ -1,4 +1,5 @@
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
+import type { ObjectEventHandlerName } from '../../lambdas/handlers/object-events.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
 import type { TriggerName } from '../../lambdas/handlers/triggers.js';
 
@@ -29,6 +30,10 @@ export const HANDLER_MODULES = {
   'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
   'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
+  me: () => import('../../lambdas/handlers/me.js'),
+  'me-consent': () => import('../../lambdas/handlers/me-consent.js'),
+  'me-avatar': () => import('../../lambdas/handlers/me-avatar.js'),
+  'me-email': () => import('../../lambdas/handlers/me-email.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
 } as const satisfies HandlerModules;
 
@@ -36,3 +41,8 @@ export const HANDLER_MODULES = {
 export const TRIGGER_MODULES = {
   'pre-sign-up': () => import('../../lambdas/handlers/pre-sign-up.js'),
 } as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;
+
+/** The S3 event handlers, fed the local S3 server's events (lib/local/s3-local.ts). */
+export const OBJECT_EVENT_MODULES = {
+  'avatar-upload': () => import('../../lambdas/handlers/avatar-upload.js'),
+} as const satisfies Record<ObjectEventHandlerName, () => Promise<{ handler: unknown }>>;

@@ -53,6 +53,10 @@ function handlerModules(): HandlerModules {
     'admin-invitations': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'sign-out': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    me: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'me-consent': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'me-avatar': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'me-email': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
   };
 }
