@@ -47,7 +47,7 @@ export class Avatars extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'Server access logs would record every uploader\'s IP address, which RouKey keeps only in security events (P7); the bucket holds nothing but profile pictures, reached through short-lived presigned links that the management API hands out to the signed-in owner.',
+        "Server access logs would record every uploader's IP address, which RouKey keeps only in security events (P7); the bucket holds nothing but profile pictures, reached through short-lived presigned links that the management API hands out to the signed-in owner.",
     });
   }
 
@@ -60,9 +60,7 @@ export class Avatars extends Construct {
     });
     // Sets the avatar on the PROFILE item; nothing else of the account.
     fn.bindTable(props.accounts, { actions: ['dynamodb:UpdateItem'] });
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)] }),
-    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [this.bucket.arnForObjects(`${AVATARS_PREFIX}*`)] }));
     this.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(fn), { prefix: OBJECT_EVENT_HANDLERS['avatar-upload'].prefix });
     return fn;

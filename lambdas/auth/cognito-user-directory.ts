@@ -111,7 +111,9 @@ export function userDetails(attributes: readonly AttributeType[], status: string
     email: value('email'),
     ...(picture?.startsWith('https://') ? { picture } : {}),
     signInMethods: [...(status === 'EXTERNAL_PROVIDER' ? [] : ['password']), ...linkedProviders(value('identities'))],
-    ...(over13 === undefined && policyVersion === undefined ? {} : { signUpConsent: { over13: over13 === 'true', ...(policyVersion ? { policyVersion } : {}) } }),
+    ...(over13 === undefined && policyVersion === undefined
+      ? {}
+      : { signUpConsent: { over13: over13 === 'true', ...(policyVersion ? { policyVersion } : {}) } }),
   };
 }
 

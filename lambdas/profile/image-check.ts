@@ -14,7 +14,9 @@ export function sniffImageType(bytes: Uint8Array): AvatarType | undefined {
 /** image-size's names for the types accepted. */
 const IMAGE_SIZE_TYPES: Record<AvatarType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 
-export type ImageVerdict = { readonly ok: true; readonly contentType: AvatarType } | { readonly ok: false; readonly reason: 'too_large' | 'not_an_image' | 'too_many_pixels' };
+export type ImageVerdict =
+  | { readonly ok: true; readonly contentType: AvatarType }
+  | { readonly ok: false; readonly reason: 'too_large' | 'not_an_image' | 'too_many_pixels' };
 
 /**
  * Whether an uploaded file may be an avatar: at most AVATAR_MAX_BYTES, a PNG, JPEG or WebP by its magic bytes (not by

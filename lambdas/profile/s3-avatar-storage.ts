@@ -57,9 +57,7 @@ export function createS3AvatarStorage(config: AvatarBucketConfig, client: S3Clie
     },
 
     async copy(from, to, contentType) {
-      await client.send(
-        new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from}`, ContentType: contentType, MetadataDirective: 'REPLACE' }),
-      );
+      await client.send(new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from}`, ContentType: contentType, MetadataDirective: 'REPLACE' }));
     },
 
     async remove(key) {

@@ -6,7 +6,16 @@ import { CONSENT_SOURCES, type Consent, type ConsentSource } from '../accounts/p
 import { limitOverridesSchema, PLAN_IDS, type PlanId } from '../plans/catalog.js';
 import { preferencesOf } from '../profile/preferences.js';
 import type { ProfileRecord, ProfileStore, StoredAvatar } from '../profile/profile-store.js';
-import { ACCOUNT_LIST_PK, CONSENT_PREFIX, ITEM, NEW_ACCOUNT_COUNTS, accountPk, isConditionFailure, isTransactionConflict, queryAccountItems } from './accounts-items.js';
+import {
+  ACCOUNT_LIST_PK,
+  CONSENT_PREFIX,
+  ITEM,
+  NEW_ACCOUNT_COUNTS,
+  accountPk,
+  isConditionFailure,
+  isTransactionConflict,
+  queryAccountItems,
+} from './accounts-items.js';
 import { ACCOUNTS_INDEX } from './tables.js';
 
 export interface AccountRepository extends AccountStore, AccountStandingStore, AccountProfileStore, AccountActivityStore, ProfileStore {}

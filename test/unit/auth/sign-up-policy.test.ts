@@ -1,3 +1,5 @@
+import { POLICY_VERSION } from '../../../lambdas/accounts/policy.js';
+import { signUpConsentAttributes } from '../../support/sign-up-consent.js';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { isAdmin } from '../../../lambdas/auth/admin-group.js';
 import { signUpPolicyFromEnv, signUpRefusal, type SignUpPolicy } from '../../../lambdas/auth/sign-up-policy.js';
@@ -7,7 +9,7 @@ const invite: SignUpPolicy = { mode: 'invite', domains: [] };
 const open: SignUpPolicy = { mode: 'open', domains: [] };
 const domains: SignUpPolicy = { mode: 'domains', domains: ['example.com', 'corp.example.org'] };
 
-const signUp = (email?: string) => ({ triggerSource: 'PreSignUp_SignUp', email });
+const signUp = (email?: string) => ({ triggerSource: 'PreSignUp_SignUp', email, over13: 'true', policyVersion: POLICY_VERSION });
 
 describe('sign-up policy', () => {
   it('invite: every self sign-up is refused with a message saying how to get in', () => {
@@ -70,7 +72,13 @@ describe('sign-up policy', () => {
 
 describe('pre-sign-up trigger', () => {
   const event = (triggerSource: string, email: string) =>
-    ({ triggerSource, userPoolId: 'pool', userName: 'u', request: { userAttributes: { email } }, response: {} }) as unknown as PreSignUpTriggerEvent;
+    ({
+      triggerSource,
+      userPoolId: 'pool',
+      userName: 'u',
+      request: { userAttributes: { email, ...signUpConsentAttributes() } },
+      response: {},
+    }) as unknown as PreSignUpTriggerEvent;
 
   it('refuses by throwing (Cognito shows the message) and passes the event back when allowed', async () => {
     process.env.ROUKEY_SIGN_UP = 'domains';
