@@ -7,7 +7,7 @@ let uploads: AvatarUploads | undefined;
 
 /** S3 ObjectCreated under `incoming/` in the avatars bucket: each upload is checked, then kept as the avatar or deleted (P17). */
 export async function handler(event: S3Event): Promise<void> {
-  uploads ??= createAvatarUploads({ storage: avatarStorage(), store: managementContext().accounts });
+  uploads ??= createAvatarUploads({ storage: await avatarStorage(), store: managementContext().accounts });
   for (const record of event.Records) {
     // S3 URL-encodes keys in event records, spaces as '+'.
     await uploads.uploaded(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')));

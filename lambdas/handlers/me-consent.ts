@@ -7,7 +7,7 @@ export const handler = managementHandler({
   routes: {
     POST: route({
       body: consentBodySchema,
-      handle: async ({ accountId, username, body }) => ({ status: 200, body: await profileService().consent(accountId, username, body) }),
+      handle: async ({ accountId, body }) => ({ status: 201, body: await profileService().consent(accountId, body) }),
     }),
   },
 });

@@ -48,12 +48,20 @@ export interface MeView {
 export interface ProfileService {
   me(accountId: string, username: string): Promise<MeView>;
   update(accountId: string, username: string, patch: ProfilePatch): Promise<MeView>;
-  consent(accountId: string, username: string, body: z.infer<typeof consentBodySchema>): Promise<MeView>;
+  consent(accountId: string, body: z.infer<typeof consentBodySchema>): Promise<ConsentView>;
   avatarUploadForm(accountId: string, contentType: z.infer<typeof avatarUploadBodySchema>['contentType']): Promise<AvatarUploadForm>;
   removeAvatar(accountId: string): Promise<void>;
   /** Asks Cognito to mail a code to the new address; the profile's email changes once it is verified (P19). */
   startEmailChange(accessToken: string, email: string): Promise<void>;
   verifyEmail(accountId: string, username: string, accessToken: string, code: string): Promise<MeView>;
+}
+
+/** `POST /v1/me/consent`'s answer: what was recorded. */
+export interface ConsentView {
+  readonly object: 'consent';
+  readonly policyVersion: string;
+  readonly over13: true;
+  readonly acceptedAt: string;
 }
 
 export interface AvatarUploadForm {
@@ -68,10 +76,12 @@ export function createProfileService(deps: {
   store: ProfileStore & { setEmail(accountId: string, email: string, options?: { replace?: boolean }): Promise<void> };
   directory: Pick<UserDirectory, 'details' | 'changeEmail' | 'verifyEmail'>;
   consentGate: Pick<ConsentGate, 'adoptSignUpConsent'>;
-  avatars: AvatarStorage;
+  /** Loaded by the calls that use the bucket only (the S3 SDK is a large import). */
+  avatars: () => Promise<AvatarStorage>;
   now?: () => number;
 }): ProfileService {
-  const { store, directory, consentGate, avatars, now = Date.now } = deps;
+  const { store, directory, consentGate, now = Date.now } = deps;
+  const avatars = { storage: deps.avatars };
 
   async function record(accountId: string): Promise<ProfileRecord> {
     const found = await store.profileRecord(accountId);
@@ -82,7 +92,7 @@ export function createProfileService(deps: {
   async function view(profile: ProfileRecord, username: string): Promise<MeView> {
     const details = await directory.details(username).catch(() => undefined);
     const consent = profile.consent ?? (await consentGate.adoptSignUpConsent(profile.accountId, username));
-    const avatarUrl = profile.avatar ? await avatars.viewUrl(profile.avatar.key) : (details?.picture ?? null);
+    const avatarUrl = profile.avatar ? await (await avatars.storage()).viewUrl(profile.avatar.key) : (details?.picture ?? null);
     return {
       object: 'me',
       accountId: profile.accountId,
@@ -117,7 +127,7 @@ export function createProfileService(deps: {
       return view(saved, username);
     },
 
-    async consent(accountId, username, body) {
+    async consent(accountId, body) {
       if (body.policyVersion !== POLICY_VERSION) {
         throw new ApiError('invalid_request', `Invalid 'policyVersion': the current privacy policy is version ${POLICY_VERSION}.`, {
           param: 'policyVersion',
@@ -126,11 +136,11 @@ export function createProfileService(deps: {
       }
       const consent: Consent = { policyVersion: POLICY_VERSION, over13: true, acceptedAt: new Date(now()).toISOString(), source: 'api' };
       await store.recordConsent(accountId, consent);
-      return view(await record(accountId), username);
+      return { object: 'consent', policyVersion: consent.policyVersion, over13: true, acceptedAt: consent.acceptedAt };
     },
 
     async avatarUploadForm(accountId, contentType) {
-      const form = await avatars.uploadForm(incomingKey(accountId, randomBytes(16).toString('base64url')), contentType);
+      const form = await (await avatars.storage()).uploadForm(incomingKey(accountId, randomBytes(16).toString('base64url')), contentType);
       return {
         object: 'avatar_upload',
         url: form.url,
@@ -142,7 +152,7 @@ export function createProfileService(deps: {
 
     async removeAvatar(accountId) {
       const previous = await store.setAvatar(accountId, undefined);
-      if (previous) await avatars.remove(previous.key);
+      if (previous) await (await avatars.storage()).remove(previous.key);
     },
 
     async startEmailChange(accessToken, email) {

@@ -9,7 +9,7 @@ import { createAccountRepository } from '../../lambdas/store/accounts-profiles.j
 import { createSecurityEventReader, createSecurityEventRecorder, securitySkBound } from '../../lambdas/store/activity-security-events.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
 
 let tables: Record<TableName, string>;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
   db = DynamoDBDocumentClient.from(localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!), { marshallOptions: { removeUndefinedValues: true } });
-  ({ handler: listEvents } = await import('../../lambdas/handlers/security-events.js'));
+  listEvents = withConsent((await import('../../lambdas/handlers/security-events.js')).handler);
 });
 
 /** A document client that counts the UpdateItem calls made through it. */
