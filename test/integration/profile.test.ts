@@ -215,7 +215,7 @@ describe('avatar (P17, P22)', () => {
     expect(form.body).toMatchObject({ object: 'avatar_upload', maxBytes: AVATAR_MAX_BYTES, fields: { 'Content-Type': contentType } });
     const body = new FormData();
     for (const [name, value] of Object.entries(form.body.fields as Record<string, string>)) body.append(name, value);
-    body.append('file', new Blob([bytes], { type: contentType }));
+    body.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }));
     const res = await fetch(form.body.url, { method: 'POST', body });
     return { key: form.body.fields.key, status: res.status };
   }
