@@ -103,10 +103,11 @@ const GRANTS: Record<HandlerName, Grants> = {
   configs: managementCaller,
   roles: managementCaller,
   'auth-config': () => {},
-  // Lists the caller's own security events.
+  // Lists the caller's own security events, and their sign-in events from the user pool (P8).
   'security-events': (fn, props) => {
     managementCaller(fn, props);
     fn.bindTable(props.tables.activity, { actions: ['dynamodb:Query'] });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminListUserAuthEvents'], resources: [props.auth.userPool.userPoolArn] }));
   },
   // Lists accounts through the accounts table's listing index and reads their monthly counters; changes standings.
   'admin-accounts': (fn, props) => {

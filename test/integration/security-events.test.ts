@@ -199,6 +199,7 @@ describe('GET /v1/security-events', () => {
     expect(first.body.has_more).toBe(true);
     expect(first.body.data[0]).toEqual({
       object: 'security_event',
+      source: 'roukey',
       time: expect.any(String),
       kind: 'plan_limit',
       count: 1,
@@ -210,6 +211,9 @@ describe('GET /v1/security-events', () => {
       sourceIp: '203.0.113.1',
       userAgent: null,
       country: null,
+      city: null,
+      device: null,
+      risk: null,
     });
     const codes = [...first.body.data.map((e: any) => e.code)];
     let cursor: string | null = first.body.next_cursor;
