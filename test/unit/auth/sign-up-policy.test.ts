@@ -62,6 +62,18 @@ describe('sign-up policy', () => {
     }
   });
 
+  it('P24/P25: a self sign-up must confirm 13 or older and accept the current policy version; federated and invited users are asked later', () => {
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), over13: undefined })).toMatch(/not for children under 13/);
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), over13: 'false' })).toMatch(/13 or older/);
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), policyVersion: undefined })).toContain(POLICY_VERSION);
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), policyVersion: '2000-01-01' })).toContain(POLICY_VERSION);
+    // Neither a provider's sign-in nor an admin's invitation can carry the answers: the API asks on first use.
+    expect(signUpRefusal(open, { triggerSource: 'PreSignUp_ExternalProvider', email: 'ada@example.com', emailVerified: true })).toBeUndefined();
+    expect(signUpRefusal(invite, { triggerSource: 'PreSignUp_AdminCreateUser', email: 'ada@example.com' })).toBeUndefined();
+    // The invitation-only message comes first: answering the questions does not open the door.
+    expect(signUpRefusal(invite, { ...signUp('ada@example.com'), over13: undefined })).toMatch(/by invitation only/);
+  });
+
   it('reads its environment; a domains policy without domains fails at cold start rather than letting anyone in', () => {
     expect(signUpPolicyFromEnv({})).toEqual(invite);
     expect(signUpPolicyFromEnv({ ROUKEY_SIGN_UP: 'domains', ROUKEY_SIGN_UP_DOMAINS: 'Example.com, corp.example.org' })).toEqual(domains);
