@@ -257,7 +257,7 @@ function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa, avata
     COGNITO_CLIENT_ID: auth.client.userPoolClientId,
     ...planEnvironment(plans.overrides, plans.defaultPlan),
     ROUKEY_ADMIN_MFA: adminMfa,
-    AVATAR_BUCKET: avatars.bucket.bucketName,
+    AVATAR_BUCKET: avatars.bucketName,
   };
 }
 
