@@ -50,7 +50,7 @@ describe('npm start: profile, consent, avatar, email', () => {
     expect((await mgmt('GET', '/v1/api-keys')).status).toBe(200);
   });
 
-  it('P17/P22: an avatar uploaded with the presigned form reaches the local S3 server, is checked by its event, and is shown', async () => {
+  it('P17: an avatar uploaded with the presigned form reaches the local S3 server, is checked by its event, and is shown', async () => {
     const form = await mgmt('POST', '/v1/me/avatar', { contentType: 'image/png' });
     expect(form.status).toBe(201);
     // The form posts to the local S3 server on loopback, never to a filesystem path.
