@@ -133,44 +133,40 @@ export function createSecurityEventsService({
   };
 }
 
+/** Every field of the view that is not always present, absent; each source fills in what it knows. */
+const NO_DETAILS = {
+  apiKeyId: null,
+  keyPrefix: null,
+  actorAccountId: null,
+  code: null,
+  route: null,
+  sourceIp: null,
+  userAgent: null,
+  country: null,
+  city: null,
+  device: null,
+  risk: null,
+} as const satisfies Partial<SecurityEventView>;
+
+/** An event's fields that are set, for spreading over NO_DETAILS. */
+function present<T extends object>(fields: T): { [K in keyof T]: NonNullable<T[K]> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]: NonNullable<T[K]> };
+}
+
 function poolView(e: AuthEvent): SecurityEventView {
-  return {
-    object: 'security_event',
-    source: 'cognito',
-    time: e.time,
-    kind: e.kind,
-    count: 1,
-    apiKeyId: null,
-    keyPrefix: null,
-    actorAccountId: null,
-    code: e.code ?? null,
-    route: null,
-    sourceIp: e.sourceIp ?? null,
-    userAgent: null,
-    country: e.country ?? null,
-    city: e.city ?? null,
-    device: e.device ?? null,
-    risk: e.risk ?? null,
-  };
+  const { code, sourceIp, country, city, device, risk } = e;
+  return { object: 'security_event', source: 'cognito', time: e.time, kind: e.kind, count: 1, ...NO_DETAILS, ...present({ code, sourceIp, country, city, device, risk }) };
 }
 
 function ownView(e: StoredSecurityEvent): SecurityEventView {
+  const { apiKeyId, keyPrefix, actorAccountId, code, route, sourceIp, userAgent, country } = e;
   return {
     object: 'security_event',
     source: 'roukey',
     time: e.time,
     kind: e.kind,
     count: e.count,
-    apiKeyId: e.apiKeyId ?? null,
-    keyPrefix: e.keyPrefix ?? null,
-    actorAccountId: e.actorAccountId ?? null,
-    code: e.code ?? null,
-    route: e.route ?? null,
-    sourceIp: e.sourceIp ?? null,
-    userAgent: e.userAgent ?? null,
-    country: e.country ?? null,
-    city: null,
-    device: null,
-    risk: null,
+    ...NO_DETAILS,
+    ...present({ apiKeyId, keyPrefix, actorAccountId, code, route, sourceIp, userAgent, country }),
   };
 }
