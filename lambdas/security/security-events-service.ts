@@ -155,7 +155,15 @@ function present<T extends object>(fields: T): { [K in keyof T]: NonNullable<T[K
 
 function poolView(e: AuthEvent): SecurityEventView {
   const { code, sourceIp, country, city, device, risk } = e;
-  return { object: 'security_event', source: 'cognito', time: e.time, kind: e.kind, count: 1, ...NO_DETAILS, ...present({ code, sourceIp, country, city, device, risk }) };
+  return {
+    object: 'security_event',
+    source: 'cognito',
+    time: e.time,
+    kind: e.kind,
+    count: 1,
+    ...NO_DETAILS,
+    ...present({ code, sourceIp, country, city, device, risk }),
+  };
 }
 
 function ownView(e: StoredSecurityEvent): SecurityEventView {

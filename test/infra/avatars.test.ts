@@ -43,7 +43,11 @@ describe('avatars bucket (P17, P22)', () => {
     expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(bucket.LifecycleConfiguration.Rules).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.deletedAvatarDays }, ExpiredObjectDeleteMarker: true }),
+        expect.objectContaining({
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: RETENTION.deletedAvatarDays },
+          ExpiredObjectDeleteMarker: true,
+        }),
         expect.objectContaining({ Status: 'Enabled', Prefix: 'incoming/', ExpirationInDays: RETENTION.avatarUploadDays }),
       ]),
     );
@@ -54,7 +58,12 @@ describe('avatars bucket (P17, P22)', () => {
     expect(bucket.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toEqual([
       { Event: 's3:ObjectCreated:*', Function: expect.anything(), Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'incoming/' }] } } },
     ]);
-    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: Match.anyValue(), SourceArn: Match.anyValue() });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceAccount: Match.anyValue(),
+      SourceArn: Match.anyValue(),
+    });
     expect(bucket.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^AvatarsUploadCheckInvoke/)]));
     // No custom resource (and no managed policy of one) sets the notification.
     expect(template.findResources('Custom::S3BucketNotifications')).toEqual({});

@@ -164,9 +164,15 @@ describe('profile and preferences (P17, P19, P21)', () => {
       },
     });
 
-    const patched = await call(me, managementEvent('PATCH', '/v1/me', { sub, body: { displayName: ' Ada ', timezone: 'Europe/Berlin', dashboard: { theme: 'dark' } } }));
+    const patched = await call(
+      me,
+      managementEvent('PATCH', '/v1/me', { sub, body: { displayName: ' Ada ', timezone: 'Europe/Berlin', dashboard: { theme: 'dark' } } }),
+    );
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ displayName: 'Ada', preferences: { timezone: 'Europe/Berlin', language: 'en', dashboard: { theme: 'dark', defaultDateRange: '7d' } } });
+    expect(patched.body).toMatchObject({
+      displayName: 'Ada',
+      preferences: { timezone: 'Europe/Berlin', language: 'en', dashboard: { theme: 'dark', defaultDateRange: '7d' } },
+    });
     const again = await call(me, managementEvent('PATCH', '/v1/me', { sub, body: { language: 'de', notifications: { productUpdates: true } } }));
     expect(again.body).toMatchObject({
       displayName: 'Ada',
@@ -260,11 +266,7 @@ describe('avatar (P17, P22)', () => {
 
   it('P17: uploads the local server lets through despite the policy (too large, not an image, too many pixels) are deleted, never shown', async () => {
     const sub = randomUUID();
-    const refused = [
-      await upload(sub, Buffer.concat([png(10, 10), Buffer.alloc(AVATAR_MAX_BYTES)])),
-      await upload(sub, GIF),
-      await upload(sub, png(2048, 8)),
-    ];
+    const refused = [await upload(sub, Buffer.concat([png(10, 10), Buffer.alloc(AVATAR_MAX_BYTES)])), await upload(sub, GIF), await upload(sub, png(2048, 8))];
     await until(
       async () => refused.every((r) => handled.includes(r.key)),
       (done) => done,

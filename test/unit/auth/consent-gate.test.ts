@@ -62,7 +62,13 @@ describe('consent gate (P24)', () => {
   });
 
   it('P24: refuses with 403 consent_required a user the pool has no answers for (federated, invited) or who answered no', async () => {
-    for (const attributes of [[], [{ Name: 'custom:over13', Value: 'false' }, { Name: 'custom:policy_version', Value: POLICY_VERSION }]]) {
+    for (const attributes of [
+      [],
+      [
+        { Name: 'custom:over13', Value: 'false' },
+        { Name: 'custom:policy_version', Value: POLICY_VERSION },
+      ],
+    ]) {
       cognito.on(AdminGetUserCommand).resolves({ Username: 'u', UserStatus: 'EXTERNAL_PROVIDER', UserAttributes: attributes });
       const { g, recorded } = gate();
       const err = await rejectionOf(ApiError, g.assertConsented(caller(), 'u'));

@@ -59,7 +59,10 @@ describe('preferences', () => {
 
   it('reads a stored value defensively: anything unknown is the default, nothing throws', () => {
     expect(preferencesOf({ timezone: 'Nowhere/Land', language: 'xx', dashboard: { theme: 'neon' }, notifications: 'yes' })).toEqual(DEFAULT_PREFERENCES);
-    expect(preferencesOf({ timezone: 'Asia/Tokyo', dashboard: { theme: 'dark' } })).toMatchObject({ timezone: 'Asia/Tokyo', dashboard: { theme: 'dark', defaultDateRange: '7d' } });
+    expect(preferencesOf({ timezone: 'Asia/Tokyo', dashboard: { theme: 'dark' } })).toMatchObject({
+      timezone: 'Asia/Tokyo',
+      dashboard: { theme: 'dark', defaultDateRange: '7d' },
+    });
     expect(profilePatchSchema.safeParse({ email: 'new@example.com' }).success).toBe(false);
   });
 });
