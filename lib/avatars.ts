@@ -88,7 +88,7 @@ export class Avatars extends Construct {
       ],
     };
     // S3 checks that it may invoke the function when the notification is set.
-    bucket.addDependency(invoke);
+    bucket.addResourceDependency(invoke);
     return fn;
   }
 

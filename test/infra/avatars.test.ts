@@ -55,7 +55,7 @@ describe('avatars bucket (P17, P22)', () => {
 
   it('P17: new objects under incoming/ invoke the upload check, which may touch only incoming/ and avatars/', () => {
     const bucket = template.findResources('AWS::S3::Bucket')[bucketId]!;
-    expect(bucket.Properties.NotificationConfiguration.LambdaFunctionConfigurations).toEqual([
+    expect(bucket.Properties.NotificationConfiguration.LambdaConfigurations).toEqual([
       { Event: 's3:ObjectCreated:*', Function: expect.anything(), Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'incoming/' }] } } },
     ]);
     template.hasResourceProperties('AWS::Lambda::Permission', {
