@@ -22,6 +22,7 @@ setHandlerEnvironment({
   dynamodbEndpoint: config.dynamodbEndpoint,
   keyFile: join(DATA_DIR, 'master.key'),
   cognitoEndpoint: config.cognitoEndpoint,
+  s3Endpoint: config.s3Endpoint,
   userPoolId: config.userPoolId,
   userPoolClientId: config.userPoolClientId,
   stackConfig: readCdkJsonConfig(fileURLToPath(new URL('../cdk.json', import.meta.url))),

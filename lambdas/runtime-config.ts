@@ -59,6 +59,10 @@ const envSchema = z.object({
   ROUKEY_ADMIN_MFA: adminMfaModeSchema.default('optional'),
   /** `roukey:maxAnswerMiB`: the largest non-streamed upstream answer the router reads. */
   ROUKEY_MAX_ANSWER_MIB: z.coerce.number().int().min(MAX_ANSWER_MIB.min).max(MAX_ANSWER_MIB.max).default(MAX_ANSWER_MIB.default),
+  /** The avatars bucket (lib/avatars.ts). */
+  AVATAR_BUCKET: z.string().min(3).optional(),
+  /** Locally: the S3-protocol server's URL (lib/local/s3-local.ts). */
+  S3_ENDPOINT: z.url().optional(),
 });
 
 export interface RuntimeConfig {
@@ -80,6 +84,7 @@ export interface RuntimeConfig {
   /** The largest non-streamed upstream answer the router reads, in bytes. */
   readonly maxAnswerBytes: number;
   readonly auditLogGroup?: string;
+  readonly avatars: { readonly bucket?: string; readonly endpoint?: string };
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -114,6 +119,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     adminMfa: parsed.ROUKEY_ADMIN_MFA,
     maxAnswerBytes: parsed.ROUKEY_MAX_ANSWER_MIB * 1024 * 1024,
     auditLogGroup: parsed.AUDIT_LOG_GROUP,
+    avatars: { bucket: parsed.AVATAR_BUCKET, endpoint: parsed.S3_ENDPOINT },
   };
 }
 

@@ -22,6 +22,7 @@ import { planEnvironment, type PlanId, type PlanOverrides } from '../lambdas/pla
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
 import type { Auth } from './auth.js';
+import type { Avatars } from './avatars.js';
 import { grantBedrockInvoke } from './bedrock-access.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
@@ -55,6 +56,8 @@ export interface ApiProps {
   readonly maxAnswerMiB: number;
   /** Routes that exist only when configured (`githubSignIn`: the GitHub OIDC provider). */
   readonly features: RouteFeatures;
+  /** The profile pictures bucket (lib/avatars.ts). */
+  readonly avatars: Avatars;
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -107,10 +110,11 @@ const GRANTS: Record<HandlerName, Grants> = {
   configs: managementCaller,
   roles: managementCaller,
   'auth-config': () => {},
-  // Lists the caller's own security events.
+  // Lists the caller's own security events, and their sign-in events from the user pool (P8).
   'security-events': (fn, props) => {
     managementCaller(fn, props);
     fn.bindTable(props.tables.activity, { actions: ['dynamodb:Query'] });
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminListUserAuthEvents'], resources: [props.auth.userPool.userPoolArn] }));
   },
   // Lists accounts through the accounts table's listing index and reads their monthly counters; changes standings.
   'admin-accounts': (fn, props) => {
@@ -134,6 +138,19 @@ const GRANTS: Record<HandlerName, Grants> = {
     managementCaller(fn, props);
     fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
   },
+  // The profile: reads the account's consent history and the pool's record of the user; shows the avatar by a link.
+  me: (fn, props) => {
+    managementCaller(fn, props);
+    props.avatars.grantProfile(fn, {});
+  },
+  'me-consent': (fn, props) => GRANTS.me(fn, props),
+  // Hands out upload forms for incoming/ and deletes the avatar.
+  'me-avatar': (fn, props) => {
+    managementCaller(fn, props);
+    props.avatars.grantProfile(fn, { upload: true });
+  },
+  // The email change itself acts with the user's own access token (Cognito's user API), which needs no IAM grant.
+  'me-email': (fn, props) => GRANTS.me(fn, props),
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},
   // With billing off these answer 409; lib/billing.ts grants the ledger, the counters and the Stripe secret when it is on.
@@ -253,7 +270,7 @@ function integrationFor(name: HandlerName, fn: RouKeyFunction): LambdaIntegratio
  * Every function reads its whole configuration at cold start (lambdas/runtime-config.ts), so all of them get the
  * names and ids; names and ids are not permissions — those are granted per function in GRANTS.
  */
-function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa, maxAnswerMiB }: ApiProps): Record<string, string> {
+function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa, maxAnswerMiB, avatars }: ApiProps): Record<string, string> {
   return {
     ...Object.fromEntries(TABLE_NAMES.map((t) => [tableEnvVar(t), tables[t].tableName])),
     KMS_KEY_ID: providerKeys.key.keyArn,
@@ -261,6 +278,7 @@ function runtimeEnvironment({ tables, providerKeys, auth, plans, adminMfa, maxAn
     COGNITO_CLIENT_ID: auth.client.userPoolClientId,
     ...planEnvironment(plans.overrides, plans.defaultPlan),
     ROUKEY_ADMIN_MFA: adminMfa,
+    AVATAR_BUCKET: avatars.bucketName,
     ROUKEY_MAX_ANSWER_MIB: String(maxAnswerMiB),
   };
 }

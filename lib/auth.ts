@@ -5,6 +5,7 @@ import {
   Mfa,
   ResourceServerScope,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
   type UserPoolDomain,
@@ -14,6 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CONSENT_ATTRIBUTES } from '../lambdas/accounts/policy.js';
 import { ADMIN_GROUP } from '../lambdas/auth/admin-group.js';
 import type { AdminMfaMode } from '../lambdas/auth/admin-mfa.js';
 import { MANAGE_SCOPE_NAME, RESOURCE_SERVER_ID } from '../lambdas/auth/oauth-scopes.js';
@@ -71,6 +73,11 @@ export class Auth extends Construct {
       autoVerify: { email: true },
       keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // The sign-up form's answers (P24, P25), checked by the pre-sign-up trigger; immutable, so they record the sign-up.
+      customAttributes: {
+        [CONSENT_ATTRIBUTES.over13]: new StringAttribute({ minLen: 4, maxLen: 5, mutable: false }),
+        [CONSENT_ATTRIBUTES.policyVersion]: new StringAttribute({ minLen: 1, maxLen: 32, mutable: false }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,

@@ -5,6 +5,7 @@ import { DEV_DASHBOARD_ORIGINS } from '../lambdas/auth/dashboard-urls.js';
 import { Api } from './api.js';
 import { Auth } from './auth.js';
 import { Billing } from './billing.js';
+import { Avatars } from './avatars.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
@@ -20,6 +21,7 @@ export class RouKeyStack extends Stack {
   readonly providerKeys: ProviderKeyKey;
   readonly auth: Auth;
   readonly api: Api;
+  readonly avatars: Avatars;
   /** The WAF on the API stage; absent when the deployer turned it off (`roukey:waf=false`). */
   readonly edge?: Edge;
   /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
@@ -45,6 +47,9 @@ export class RouKeyStack extends Stack {
       domain: signInDomain(config),
       federation: github !== undefined || config.googleClientSecretName !== undefined,
     });
+    // The dashboard's own construct will hand in its CloudFront URL here; until then it comes from context.
+    const dashboardOrigins = [...(config.dashboardUrl ? [config.dashboardUrl] : []), ...(config.devCallbacks ? DEV_DASHBOARD_ORIGINS : [])];
+    this.avatars = new Avatars(this, 'Avatars', { dashboardOrigins });
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       providerKeys: this.providerKeys,
@@ -57,8 +62,10 @@ export class RouKeyStack extends Stack {
       adminMfa: config.adminMfa,
       maxAnswerMiB: config.maxAnswerMiB,
       features: { githubSignIn: github !== undefined },
+      avatars: this.avatars,
     });
     this.observability = new Observability(this, 'Observability', { api: this.api, tables: this.data.tables, alarmEmail: config.alarmEmail });
+    this.avatars.checkUploads({ accounts: this.data.tables.accounts, environment: this.api.environment });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 
@@ -76,8 +83,6 @@ export class RouKeyStack extends Stack {
       });
       identityProviders.push(this.githubOidc.provider);
     }
-    // The dashboard's own construct will hand in its CloudFront URL here; until then it comes from context.
-    const dashboardOrigins = [...(config.dashboardUrl ? [config.dashboardUrl] : []), ...(config.devCallbacks ? DEV_DASHBOARD_ORIGINS : [])];
     if (dashboardOrigins.length > 0) {
       this.dashboardSignIn = new DashboardSignIn(this, 'DashboardSignIn', {
         userPool: this.auth.userPool,

@@ -37,6 +37,6 @@ export interface AccountProfileStore {
 export interface AccountActivityStore {
   /** Stamps lastActiveAt; undefined when there is no such account, else whether the profile already has an email. */
   touchActive(accountId: string, at: string): Promise<{ hasEmail: boolean } | undefined>;
-  /** Sets the email unless one is set. */
-  setEmail(accountId: string, email: string): Promise<void>;
+  /** Sets the email unless one is set; with `replace`, whatever is set (a verified change of address, P19). */
+  setEmail(accountId: string, email: string, options?: { replace?: boolean }): Promise<void>;
 }

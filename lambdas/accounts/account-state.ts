@@ -11,6 +11,8 @@ export interface AccountStanding {
   readonly status: AccountStatus;
   /** An admin's changes to the plan's limits for this one account. */
   readonly limitOverrides: LimitOverrides;
+  /** The policy version the account's user last accepted, confirming they are 13 or older; absent until they do (P24, P25). */
+  readonly consentedPolicy?: string;
 }
 
 /** An account's standing with its limits worked out: what every request and every create call is checked against. */
@@ -26,6 +28,8 @@ export interface AccountStandingStore {
 
 export interface AccountStateReader {
   state(accountId: string): Promise<AccountState | undefined>;
+  /** Reads again, past the cache, and caches what it read: for a refusal that a recent change may have lifted. */
+  fresh(accountId: string): Promise<AccountState | undefined>;
 }
 
 /**
@@ -42,10 +46,13 @@ export function createAccountStateReader(
 ): AccountStateReader {
   const { ttlMs = ACCOUNT_STATE_TTL_MS, maxEntries = 10_000, now = Date.now } = options;
   const cache = new TtlCache<string, Promise<AccountState | undefined>>({ maxEntries, now });
-  return {
+  const reader: AccountStateReader = {
     state(accountId) {
       const cached = cache.entry(accountId);
       if (cached) return cached.value;
+      return reader.fresh(accountId);
+    },
+    fresh(accountId) {
       const read = store
         .standing(accountId)
         .then((standing) => standing && { accountId, ...standing, limits: effectiveLimits(catalog, standing.plan, standing.limitOverrides) });
@@ -55,6 +62,7 @@ export function createAccountStateReader(
       return read;
     },
   };
+  return reader;
 }
 
 /** Refuses a suspended account with 403 `account_suspended`: its management calls and its API keys alike. */

@@ -1,5 +1,7 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { UserDirectory } from '../accounts/user-directory.js';
+import type { AttributeType } from '@aws-sdk/client-cognito-identity-provider';
+import { CONSENT_ATTRIBUTES, customAttribute } from '../accounts/policy.js';
+import type { UserDetails, UserDirectory } from '../accounts/user-directory.js';
 import type { RuntimeConfig } from '../runtime-config.js';
 
 type Sdk = typeof import('@aws-sdk/client-cognito-identity-provider');
@@ -73,6 +75,45 @@ export function createCognitoUserDirectory(config: Pick<RuntimeConfig, 'region' 
         linkedProviders: linkedProviders(out.UserAttributes?.find((a) => a.Name === 'identities')?.Value),
       };
     },
+
+    async details(username) {
+      const { sdk, client } = await connect();
+      const out = await client.send(new sdk.AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
+      return userDetails(out.UserAttributes ?? [], out.UserStatus);
+    },
+
+    async changeEmail(accessToken, email) {
+      const { sdk, client } = await connect();
+      await client.send(new sdk.UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: email }] }));
+    },
+
+    async verifyEmail(accessToken, code) {
+      const { sdk, client } = await connect();
+      try {
+        await client.send(new sdk.VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: code }));
+        return 'verified';
+      } catch (err) {
+        const name = (err as { name?: string } | null)?.name;
+        if (name === 'CodeMismatchException' || name === 'ExpiredCodeException') return 'invalid_code';
+        throw err;
+      }
+    },
+  };
+}
+
+/** AdminGetUser's attributes as a profile shows them. A user whose status is EXTERNAL_PROVIDER has no password. */
+export function userDetails(attributes: readonly AttributeType[], status: string | undefined): UserDetails {
+  const value = (name: string) => attributes.find((a) => a.Name === name)?.Value;
+  const over13 = value(customAttribute(CONSENT_ATTRIBUTES.over13));
+  const policyVersion = value(customAttribute(CONSENT_ATTRIBUTES.policyVersion));
+  const picture = value('picture');
+  return {
+    email: value('email'),
+    ...(picture?.startsWith('https://') ? { picture } : {}),
+    signInMethods: [...(status === 'EXTERNAL_PROVIDER' ? [] : ['password']), ...linkedProviders(value('identities'))],
+    ...(over13 === undefined && policyVersion === undefined
+      ? {}
+      : { signUpConsent: { over13: over13 === 'true', ...(policyVersion ? { policyVersion } : {}) } }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POLICY_VERSION } from '../accounts/policy.js';
 import { listText } from '../list-text.js';
 
 /**
@@ -63,10 +64,28 @@ export interface SignUpAttempt {
    * address is verified by Cognito's code before the account can be used, so it needs no flag.
    */
   readonly emailVerified?: boolean;
+  /** A self sign-up's answers (custom attributes `custom:over13`, `custom:policy_version`), as the form sent them. */
+  readonly over13?: string;
+  readonly policyVersion?: string;
 }
 
 /** Why a sign-up is refused (the message the person sees), or undefined when it may go ahead. */
 export function signUpRefusal(policy: SignUpPolicy, attempt: SignUpAttempt): string | undefined {
+  return policyRefusal(policy, attempt) ?? consentRefusal(attempt);
+}
+
+/**
+ * A self sign-up must confirm the person is 13 or older and accept the current policy (P24, P25). Federated and invited
+ * users cannot be asked here: the management API asks them on first use (403 `consent_required`).
+ */
+function consentRefusal(attempt: SignUpAttempt): string | undefined {
+  if (attempt.triggerSource !== 'PreSignUp_SignUp') return undefined;
+  if (attempt.over13 !== 'true') return 'RouKey is not for children under 13: confirm that you are 13 or older to sign up.';
+  if (attempt.policyVersion !== POLICY_VERSION) return `Accept the current privacy policy (version ${POLICY_VERSION}) to sign up.`;
+  return undefined;
+}
+
+function policyRefusal(policy: SignUpPolicy, attempt: SignUpAttempt): string | undefined {
   // An admin's invitation is the way in under every mode.
   if (attempt.triggerSource === 'PreSignUp_AdminCreateUser') return undefined;
   // Anything else Cognito may add one day is refused until it is known to be a sign-up.

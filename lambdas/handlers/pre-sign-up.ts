@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { linkFederatedSignUp, type LinkingDirectory } from '../auth/account-linking.js';
 import { adminMfaModeSchema, type AdminMfaMode } from '../auth/admin-mfa.js';
 import { createCognitoLinkingDirectory } from '../auth/cognito-linking-directory.js';
+import { CONSENT_ATTRIBUTES, customAttribute } from '../accounts/policy.js';
 import { signUpPolicyFromEnv, signUpRefusal, type SignUpPolicy } from '../auth/sign-up-policy.js';
 import { serviceLogger } from '../http/logger.js';
 
@@ -41,7 +42,13 @@ export async function handler(event: PreSignUpTriggerEvent): Promise<PreSignUpTr
     if (outcome.kind === 'linked') return event;
     if (outcome.kind === 'refused') throw new Error(outcome.message);
   }
-  const refusal = signUpRefusal(setup.policy, { triggerSource: event.triggerSource, email, emailVerified });
+  const refusal = signUpRefusal(setup.policy, {
+    triggerSource: event.triggerSource,
+    email,
+    emailVerified,
+    over13: event.request.userAttributes[customAttribute(CONSENT_ATTRIBUTES.over13)],
+    policyVersion: event.request.userAttributes[customAttribute(CONSENT_ATTRIBUTES.policyVersion)],
+  });
   if (refusal) {
     logger.info('Sign-up refused', { mode: setup.policy.mode, triggerSource: event.triggerSource });
     throw new Error(refusal);

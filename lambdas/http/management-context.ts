@@ -3,6 +3,7 @@ import { createAccountActivity } from '../accounts/account-activity.js';
 import { createAccountService } from '../accounts/account-service.js';
 import { createAccountStateReader } from '../accounts/account-state.js';
 import { createCallerResolver, type CallerResolver } from '../accounts/caller.js';
+import { createConsentGate, type ConsentGate } from '../accounts/consent-gate.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { createAuditTrail } from '../audit/audit-log.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
@@ -25,6 +26,7 @@ export interface ManagementContext {
   readonly securityEvents: SecurityEventRecorder;
   readonly adminMfa: AdminMfaGate;
   readonly audit: AuditTrail;
+  readonly consent: ConsentGate;
 }
 
 let context: ManagementContext | undefined;
@@ -36,9 +38,10 @@ export function managementContext(): ManagementContext {
   const db = createDocumentClient(config);
   const accounts = createAccountRepository(db, config.tables.accounts, { defaultPlan: config.plans.defaultPlan });
   const directory = createCognitoUserDirectory(config);
+  const states = createAccountStateReader(accounts, config.plans);
   const callers = createCallerResolver({
     accounts: createAccountService(accounts),
-    states: createAccountStateReader(accounts, config.plans),
+    states,
     activity: createAccountActivity({ store: accounts, directory }),
   });
   context = {
@@ -50,6 +53,7 @@ export function managementContext(): ManagementContext {
     securityEvents: createSecurityEventRecorder(db, config.tables.activity),
     adminMfa: createAdminMfaGate({ mode: config.adminMfa, directory }),
     audit: createAuditTrail(config, (err) => logger.error('audit write failed', { error: err instanceof Error ? err.name : typeof err })),
+    consent: createConsentGate({ states, directory, store: accounts }),
   };
   return context;
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AccountState } from '../accounts/account-state.js';
 import { auditedResource, type AuditTrail } from '../audit/audit-trail.js';
 import { assertCallerAllowed, type CallerResolver } from '../accounts/caller.js';
+import { isConsentExempt, type ConsentGate } from '../accounts/consent-gate.js';
 import { isAdmin } from '../auth/admin-group.js';
 import type { AdminMfaGate } from '../auth/admin-mfa.js';
 import { refusalEvent } from '../security/refusal-event.js';
@@ -99,12 +100,15 @@ export interface ManagementDeps {
   readonly adminMfa?: AdminMfaGate;
   /** Where every change (and every admin call) is recorded, one line each (lambdas/audit/). */
   readonly audit?: AuditTrail;
+  /** Refuses callers who have not confirmed their age and accepted the policy, outside `/v1/me*` (P24). */
+  readonly consent?: ConsentGate;
 }
 
 /**
  * A management Lambda: methods dispatched by `event.httpMethod`, the caller's account resolved from the Cognito
  * authorizer's claims (created on first use), a suspended account refused, admin routes kept to the admins group
- * (and, where `roukey:adminMfa=required`, to admins whose sign-in cannot skip TOTP),
+ * (and, where `roukey:adminMfa=required`, to admins whose sign-in cannot skip TOTP), routes outside `/v1/me*` kept
+ * to callers who confirmed they are 13 or older and accepted a privacy policy (403 `consent_required`),
  * JSON parsed and validated, errors in OpenAI's shape, security headers, and one metadata-only access log line.
  * Every 403 refusal is recorded as a security event (P8), written before the Lambda returns. Every change (any
  * method but GET) and every admin call writes one audit line, whatever its outcome, also before the Lambda returns.
@@ -122,7 +126,7 @@ export function managementHandler(options: {
     const spec = pick(options.routes, event);
     const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
     const sub = callerSub(claims);
-    const { callers, securityEvents, adminMfa, audit } = deps();
+    const { callers, securityEvents, adminMfa, audit, consent } = deps();
     const username = typeof claims?.username === 'string' ? claims.username : sub;
     const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
     const audited = audit && (options.admin || event.httpMethod !== 'GET') ? audit : undefined;
@@ -132,6 +136,7 @@ export function managementHandler(options: {
       // Who may call comes first: a refused caller learns nothing about what the route accepts.
       assertCallerAllowed(caller, { admin: options.admin ?? false });
       if (options.admin) await adminMfa?.assert(username);
+      if (!isConsentExempt(event.resource)) await consent?.assertConsented(caller, username);
       const { body, query } = parseInput(spec, event);
       const result = await spec.handle({
         accountId: caller.accountId,

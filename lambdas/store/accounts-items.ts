@@ -17,7 +17,8 @@ import type { AccountCounts } from '../accounts/plan-report.js';
  * | pk                       | sk                  | attributes                                                        |
  * |--------------------------|---------------------|-------------------------------------------------------------------|
  * | USER#<cognito sub>       | USER                | accountId, createdAt — the sign-in identity's account             |
- * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt, plan, status, limits? (an admin's overrides), email?, lastActiveAt?, listPk |
+ * | ACCOUNT#<accountId>      | PROFILE             | accountId, sub, createdAt, plan, status, limits? (an admin's overrides), email?, lastActiveAt?, listPk, displayName?, preferences? (lambdas/profile/preferences.ts; `preferences.timezone` is read by usage analytics), settingsRevision?, consent? (the latest CONSENT#), avatar? ({ key, contentType, updatedAt }) |
+| ACCOUNT#<accountId>      | CONSENT#<acceptedAt>| policyVersion, over13, acceptedAt, source — every acceptance of the privacy policy (P24, P25), kept with the account |
  * | ACCOUNT#<accountId>      | PKEY#<providerKeyId>| id, provider, name, hint, baseUrl?, ciphertext (envelope, P2), contextVersion? (2: bound to provider and baseUrl), createdAt |
  * | ACCOUNT#<accountId>      | PKEYNAME#<name>     | providerKeyId, usedBy? — makes names unique (same transaction as PKEY#); usedBy: names of the configs using the key |
  * | ACCOUNT#<accountId>      | APIKEY#<apiKeyId>   | id, name, hint, keyHash, createdAt, lastUsedAt?, config?          |
@@ -58,6 +59,7 @@ export const ITEM = {
   role: (accountId: string, name: string) => ({ pk: accountPk(accountId), sk: `${ROLE_PREFIX}${name}` }),
   counts: (accountId: string) => ({ pk: accountPk(accountId), sk: 'COUNTS' }),
   stateKey: (accountId: string) => ({ pk: accountPk(accountId), sk: 'STATEKEY' }),
+  consent: (accountId: string, acceptedAt: string) => ({ pk: accountPk(accountId), sk: `${CONSENT_PREFIX}${acceptedAt}` }),
 } as const;
 
 /** The one value of the listing index's partition key (see the table above). */
@@ -67,6 +69,7 @@ export const PROVIDER_KEY_PREFIX = 'PKEY#';
 export const API_KEY_PREFIX = 'APIKEY#';
 export const CONFIG_PREFIX = 'CONFIG#';
 export const ROLE_PREFIX = 'ROLE#';
+export const CONSENT_PREFIX = 'CONSENT#';
 
 /** Every item of one kind (sk prefix) in an account's partition, all pages. */
 export async function queryAccountItems(

@@ -2,11 +2,23 @@ import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, Update
 import type { AccountActivityStore, AccountProfile, AccountProfileStore } from '../accounts/account-profile.js';
 import type { AccountStore } from '../accounts/account-service.js';
 import { ACCOUNT_STATUSES, type AccountStanding, type AccountStandingStore, type AccountStatus } from '../accounts/account-state.js';
+import { CONSENT_SOURCES, type Consent, type ConsentSource } from '../accounts/policy.js';
 import { limitOverridesSchema, PLAN_IDS, type PlanId } from '../plans/catalog.js';
-import { ACCOUNT_LIST_PK, ITEM, NEW_ACCOUNT_COUNTS, accountPk, isConditionFailure, isTransactionConflict } from './accounts-items.js';
+import { preferencesOf } from '../profile/preferences.js';
+import type { ProfileRecord, ProfileStore, StoredAvatar } from '../profile/profile-store.js';
+import {
+  ACCOUNT_LIST_PK,
+  CONSENT_PREFIX,
+  ITEM,
+  NEW_ACCOUNT_COUNTS,
+  accountPk,
+  isConditionFailure,
+  isTransactionConflict,
+  queryAccountItems,
+} from './accounts-items.js';
 import { ACCOUNTS_INDEX } from './tables.js';
 
-export interface AccountRepository extends AccountStore, AccountStandingStore, AccountProfileStore, AccountActivityStore {}
+export interface AccountRepository extends AccountStore, AccountStandingStore, AccountProfileStore, AccountActivityStore, ProfileStore {}
 
 /**
  * Identity → account items and account profiles in the `accounts` table (layout: accounts-items.ts). A profile
@@ -60,8 +72,8 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
         new GetCommand({
           TableName: table,
           Key: ITEM.profile(accountId),
-          ProjectionExpression: '#plan, #status, #limits',
-          ExpressionAttributeNames: { '#plan': 'plan', '#status': 'status', '#limits': 'limits' },
+          ProjectionExpression: '#plan, #status, #limits, #consent',
+          ExpressionAttributeNames: { '#plan': 'plan', '#status': 'status', '#limits': 'limits', '#consent': 'consent' },
         }),
       );
       return out.Item ? standingOf(out.Item, defaultPlan) : undefined;
@@ -105,20 +117,101 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
       }
     },
 
-    async setEmail(accountId, email) {
+    async setEmail(accountId, email, options = {}) {
       try {
         await db.send(
           new UpdateCommand({
             TableName: table,
             Key: ITEM.profile(accountId),
             UpdateExpression: 'SET email = :email',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(email)',
+            ConditionExpression: options.replace ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND attribute_not_exists(email)',
             ExpressionAttributeValues: { ':email': email },
           }),
         );
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
+    },
+
+    async profileRecord(accountId) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: ITEM.profile(accountId), ConsistentRead: true }));
+      const item = out.Item;
+      if (!item) return undefined;
+      const consent = consentOf(item.consent);
+      const avatar = avatarOf(item.avatar);
+      return {
+        ...profileOf(item, defaultPlan),
+        ...(typeof item.displayName === 'string' ? { displayName: item.displayName } : {}),
+        preferences: preferencesOf(item.preferences),
+        settingsRevision: typeof item.settingsRevision === 'number' ? item.settingsRevision : 0,
+        ...(consent ? { consent } : {}),
+        ...(avatar ? { avatar } : {}),
+      } satisfies ProfileRecord;
+    },
+
+    async saveSettings(accountId, settings, revision) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: ITEM.profile(accountId),
+            UpdateExpression: `SET preferences = :preferences, settingsRevision = :next ${settings.displayName === undefined ? 'REMOVE displayName' : ', displayName = :name'}`,
+            ConditionExpression:
+              revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(settingsRevision)' : 'attribute_exists(pk) AND settingsRevision = :revision',
+            ExpressionAttributeValues: {
+              ':preferences': settings.preferences,
+              ':next': revision + 1,
+              ...(revision === 0 ? {} : { ':revision': revision }),
+              ...(settings.displayName === undefined ? {} : { ':name': settings.displayName }),
+            },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async recordConsent(accountId, consent) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: ITEM.profile(accountId),
+                UpdateExpression: 'SET consent = :consent',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':consent': consent },
+              },
+            },
+            { Put: { TableName: table, Item: { ...ITEM.consent(accountId, consent.acceptedAt), ...consent } } },
+          ],
+        }),
+      );
+    },
+
+    async consentHistory(accountId) {
+      const items = await queryAccountItems(db, table, accountId, CONSENT_PREFIX, { consistent: true });
+      return items.flatMap((item) => {
+        const consent = consentOf(item);
+        return consent ? [consent] : [];
+      });
+    },
+
+    async setAvatar(accountId, avatar) {
+      const out = await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: ITEM.profile(accountId),
+          UpdateExpression: avatar ? 'SET avatar = :avatar' : 'REMOVE avatar',
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(avatar ? { ExpressionAttributeValues: { ':avatar': avatar } } : {}),
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      return avatarOf(out.Attributes?.avatar);
     },
 
     async changeStanding(accountId, change) {
@@ -183,6 +276,20 @@ function profileOf(item: Record<string, unknown>, defaultPlan: PlanId): AccountP
   };
 }
 
+/** A stored consent, or undefined when it does not say the user is 13 or older. */
+function consentOf(stored: unknown): Consent | undefined {
+  const item = (stored ?? {}) as Record<string, unknown>;
+  if (item.over13 !== true || typeof item.policyVersion !== 'string' || typeof item.acceptedAt !== 'string') return undefined;
+  const source = CONSENT_SOURCES.includes(item.source as ConsentSource) ? (item.source as ConsentSource) : 'api';
+  return { policyVersion: item.policyVersion, over13: true, acceptedAt: item.acceptedAt, source };
+}
+
+function avatarOf(stored: unknown): StoredAvatar | undefined {
+  const item = (stored ?? {}) as Record<string, unknown>;
+  if (typeof item.key !== 'string' || typeof item.contentType !== 'string' || typeof item.updatedAt !== 'string') return undefined;
+  return { key: item.key, contentType: item.contentType, updatedAt: item.updatedAt };
+}
+
 /** A stored profile's standing, read defensively: anything unrecognised falls back to the safe value. */
 function standingOf(item: Record<string, unknown>, defaultPlan: PlanId): AccountStanding {
   const plan = PLAN_IDS.includes(item.plan as PlanId) ? (item.plan as PlanId) : defaultPlan;
@@ -194,5 +301,6 @@ function standingOf(item: Record<string, unknown>, defaultPlan: PlanId): Account
         ? (item.status as AccountStatus)
         : 'suspended';
   const overrides = limitOverridesSchema.safeParse(item.limits ?? {});
-  return { plan, status, limitOverrides: overrides.success ? overrides.data : {} };
+  const consent = consentOf(item.consent);
+  return { plan, status, limitOverrides: overrides.success ? overrides.data : {}, ...(consent ? { consentedPolicy: consent.policyVersion } : {}) };
 }

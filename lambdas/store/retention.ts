@@ -16,6 +16,9 @@ export const RETENTION = {
   targetHealthSeconds: 900,
   /** A month's usage counter outlives its month by this much, so last month's figures can still be read. */
   monthlyCounterDaysAfterMonth: 35,
+  /** A replaced or deleted avatar's object (kept as a noncurrent version) and an upload never checked, then gone. */
+  deletedAvatarDays: 7,
+  avatarUploadDays: 1,
   /** P12: payment records. */
   ledgerDays: 7 * 365 + 2,
 } as const;

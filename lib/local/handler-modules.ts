@@ -1,4 +1,5 @@
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
+import type { ObjectEventHandlerName } from '../../lambdas/handlers/object-events.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
 import type { TriggerName } from '../../lambdas/handlers/triggers.js';
 
@@ -31,6 +32,10 @@ export const HANDLER_MODULES = {
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
   'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
   'me-plan': () => import('../../lambdas/handlers/me-plan.js'),
+  me: () => import('../../lambdas/handlers/me.js'),
+  'me-consent': () => import('../../lambdas/handlers/me-consent.js'),
+  'me-avatar': () => import('../../lambdas/handlers/me-avatar.js'),
+  'me-email': () => import('../../lambdas/handlers/me-email.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
   billing: () => import('../../lambdas/handlers/billing.js'),
   'billing-webhook': () => import('../../lambdas/handlers/billing-webhook.js'),
@@ -47,3 +52,7 @@ export const JOB_MODULES = {
 } as const;
 
 export type JobName = keyof typeof JOB_MODULES;
+/** The S3 event handlers, fed the local S3 server's events (lib/local/s3-local.ts). */
+export const OBJECT_EVENT_MODULES = {
+  'avatar-upload': () => import('../../lambdas/handlers/avatar-upload.js'),
+} as const satisfies Record<ObjectEventHandlerName, () => Promise<{ handler: unknown }>>;

@@ -13,6 +13,8 @@ export const localConfigSchema = z.object({
   userPoolClientId: z.string().min(1),
   cognitoEndpoint: z.url(),
   dynamodbEndpoint: z.url(),
+  /** The local S3-protocol server (path-style, credentials S3RVER/S3RVER). */
+  s3Endpoint: z.url().optional(),
   tables: z.object(tableShape),
   devUser: z.object({ email: z.email(), password: z.string().min(8) }),
   /** The local GitHub OIDC provider and its one client's credentials, when GitHub sign-in is configured. */

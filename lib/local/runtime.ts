@@ -15,7 +15,9 @@ import { cognitoLocalClient, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
-import { JOB_MODULES, TRIGGER_MODULES } from './handler-modules.js';
+import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
+import { JOB_MODULES, OBJECT_EVENT_MODULES, TRIGGER_MODULES } from './handler-modules.js';
+import { startLocalS3 } from './s3-local.js';
 import { githubOidcEnvironment, githubSignInFromEnv, type LocalGitHubSignIn } from './github-sign-in.js';
 import { startLambdaInvokeApi } from './lambda-invoke-api.js';
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
@@ -30,13 +32,16 @@ export type { LocalConfig } from './local-config.js';
 /** The project's cdk.json: `npm start` reads the operator's `roukey:*` choices from it, as `cdk deploy` does. */
 const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
+/** The local S3 server's bucket for profile pictures (AVATAR_BUCKET). */
+export const LOCAL_AVATAR_BUCKET = 'roukey-local-avatars';
+
 /** How long the writer thread gathers metadata records into one batch: many requests share this process. */
 const ACTIVITY_BATCH_WINDOW_MS = 50;
 
 export interface LocalRuntimeOptions {
   /** Gateway port; 0 (the default) lets the OS pick. */
   readonly port?: number;
-  /** Holds local.json, master.key, cognito/, mail/ and (when persisting) dynamodb/. */
+  /** Holds local.json, master.key, cognito/, mail/, s3/ and (when persisting) dynamodb/. */
   readonly dataDir: string;
   /** false: DynamoDB Local keeps tables in memory. Default true. */
   readonly persist?: boolean;
@@ -105,9 +110,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stack.push(started.stop);
       return started;
     };
-    const [dynamo, cognito] = await Promise.all([
+    const [dynamo, cognito, s3] = await Promise.all([
       startDynamo(options, dataDir).then(stopLater),
       startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then(stopLater),
+      // Uploads are checked by the same handler S3 invokes in AWS; it is imported only once the environment is set.
+      startLocalS3({
+        directory: join(dataDir, 's3'),
+        buckets: [LOCAL_AVATAR_BUCKET],
+        subscriptions: [
+          {
+            bucket: LOCAL_AVATAR_BUCKET,
+            prefix: OBJECT_EVENT_HANDLERS['avatar-upload'].prefix,
+            handler: async (event) => (await OBJECT_EVENT_MODULES['avatar-upload']()).handler(event),
+          },
+        ],
+        onError: (err) => {
+          if (!options.quiet) console.error('avatar upload check failed:', (err as Error | null)?.name ?? 'error');
+        },
+      }).then(stopLater),
       ensureMasterKey(keyFile),
       ensureSigningKey(signingKeyFile),
     ]);
@@ -120,7 +140,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const db = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
     await ensureDevAccount(db, tables.accounts, { sub: cognitoSetup.devUserSub, email: cognitoSetup.devUser.email }).finally(() => db.destroy());
 
-    setHandlerEnvironment({ tables, dynamodbEndpoint: dynamo.endpoint, keyFile, cognitoEndpoint: cognito.endpoint, ...cognitoSetup, stackConfig });
+    setHandlerEnvironment({
+      tables,
+      dynamodbEndpoint: dynamo.endpoint,
+      keyFile,
+      cognitoEndpoint: cognito.endpoint,
+      s3Endpoint: s3.endpoint,
+      ...cognitoSetup,
+      stackConfig,
+    });
     installLambdaStreamingGlobals();
 
     const verifier = createAccessTokenVerifier({
@@ -168,6 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       userPoolClientId: cognitoSetup.userPoolClientId,
       cognitoEndpoint: cognito.endpoint,
       dynamodbEndpoint: dynamo.endpoint,
+      s3Endpoint: s3.endpoint,
       tables,
       devUser: cognitoSetup.devUser,
       ...(githubOidc ? { githubOidc } : {}),
@@ -212,6 +241,8 @@ export function setHandlerEnvironment(env: {
   dynamodbEndpoint: string;
   keyFile: string;
   cognitoEndpoint: string;
+  /** The local S3 server; a job run by `npm run job` that touches no bucket may not know it. */
+  s3Endpoint?: string;
   userPoolId: string;
   userPoolClientId: string;
   stackConfig: StackConfig;
@@ -224,6 +255,8 @@ export function setHandlerEnvironment(env: {
   process.env.COGNITO_USER_POOL_ID = env.userPoolId;
   process.env.COGNITO_CLIENT_ID = env.userPoolClientId;
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
+  if (env.s3Endpoint !== undefined) process.env.S3_ENDPOINT = env.s3Endpoint;
+  process.env.AVATAR_BUCKET = LOCAL_AVATAR_BUCKET;
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;

@@ -1,3 +1,4 @@
+import { SIGN_UP_CONSENT } from '../support/sign-up-consent.js';
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -107,7 +108,7 @@ describe('who gets in, through the local runtime', () => {
           ClientId: e2e.local.runtime.config.userPoolClientId,
           Username: 'eve@example.com',
           Password: 'An-0ther-passw0rd!',
-          UserAttributes: [{ Name: 'email', Value: 'eve@example.com' }],
+          UserAttributes: [{ Name: 'email', Value: 'eve@example.com' }, ...SIGN_UP_CONSENT],
         }),
       )
       .then(

@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { REQUEST_DURATION_CAP_MS } from '../../lambdas/gateway/deps.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
@@ -154,7 +155,7 @@ describe('functions', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
   it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
-    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length);
+    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -261,7 +262,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users, only sign-out signs out', () => {
+  it('P23: every Cognito-authorised function reads the user pool only to learn an account’s email; only invitations create users, only sign-out signs out, only security events read sign-in events', () => {
     const pool = ref(stack.auth.userPool as never);
     for (const handler of DEPLOYED_HANDLERS) {
       const onPool = statementsOf(handler).filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
@@ -272,7 +273,9 @@ describe('least privilege', () => {
           ? ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser']
           : handler === 'sign-out'
             ? ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut']
-            : ['cognito-idp:AdminGetUser'];
+            : handler === 'security-events'
+              ? ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListUserAuthEvents']
+              : ['cognito-idp:AdminGetUser'];
       expect({ handler, actions: onPool.flatMap(actions).sort() }).toEqual({ handler, actions: expected });
       for (const s of onPool) expect(s.Resource).toEqual(pool);
     }

@@ -12,7 +12,7 @@ import { DEFAULT_PLANS } from '../../lambdas/plans/catalog.js';
 import { cognitoLocalClient, ensureCognitoSetup } from '../../lib/local/cognito-bootstrap.js';
 import { startCognitoLocal, type CognitoLocal } from '../../lib/local/cognito-local.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
 
 let tables: Record<TableName, string>;
@@ -43,10 +43,10 @@ beforeAll(async () => {
     COGNITO_ENDPOINT: cognito.endpoint,
   });
   db = DynamoDBDocumentClient.from(localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!));
-  ({ handler: invitations } = await import('../../lambdas/handlers/admin-invitations.js'));
-  ({ handler: accounts } = await import('../../lambdas/handlers/admin-accounts.js'));
-  ({ handler: securityEvents } = await import('../../lambdas/handlers/security-events.js'));
-  ({ handler: apiKeys } = await import('../../lambdas/handlers/api-keys.js'));
+  invitations = withConsent((await import('../../lambdas/handlers/admin-invitations.js')).handler);
+  accounts = withConsent((await import('../../lambdas/handlers/admin-accounts.js')).handler);
+  securityEvents = withConsent((await import('../../lambdas/handlers/security-events.js')).handler);
+  apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { createApiKeyRepository } from '../../lambdas/store/accounts-api-keys.js
 import { createConfigRepository } from '../../lambdas/store/accounts-configs.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import type { TableName } from '../../lambdas/store/tables.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
 
 let configs: ManagementLambda;
@@ -25,9 +25,9 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'roukey-configs-'));
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
-  ({ handler: configs } = await import('../../lambdas/handlers/configs.js'));
-  ({ handler: providerKeys } = await import('../../lambdas/handlers/provider-keys.js'));
-  ({ handler: apiKeys } = await import('../../lambdas/handlers/api-keys.js'));
+  configs = withConsent((await import('../../lambdas/handlers/configs.js')).handler);
+  providerKeys = withConsent((await import('../../lambdas/handlers/provider-keys.js')).handler);
+  apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);
 });
 
 const config = (sub: string, method: string, options: { name?: string; body?: unknown } = {}) =>

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
-import { managementEvent } from '../support/management-event.js';
+import { managementEvent, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -33,8 +33,8 @@ beforeAll(async () => {
   });
   // Capture every log line the handlers write, to prove no secret reaches them (P2).
   output = captureOutput();
-  ({ handler: providerKeys } = await import('../../lambdas/handlers/provider-keys.js'));
-  ({ handler: apiKeys } = await import('../../lambdas/handlers/api-keys.js'));
+  providerKeys = withConsent((await import('../../lambdas/handlers/provider-keys.js')).handler);
+  apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);
   ({ handler: authConfig } = await import('../../lambdas/handlers/auth-config.js'));
   db = DynamoDBDocumentClient.from(localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!));
 });

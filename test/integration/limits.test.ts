@@ -219,9 +219,17 @@ describe('per-account requests and tokens per month', () => {
 });
 
 describe('the request gate', () => {
-  const stateOf = (over: Partial<AccountState> = {}): AccountStateReader => ({
-    state: async (accountId) => ({ accountId, plan: 'free', status: 'active', limitOverrides: {}, limits: DEFAULT_PLANS.free, ...over }),
-  });
+  const stateOf = (over: Partial<AccountState> = {}): AccountStateReader => {
+    const state = async (accountId: string): Promise<AccountState> => ({
+      accountId,
+      plan: 'free',
+      status: 'active',
+      limitOverrides: {},
+      limits: DEFAULT_PLANS.free,
+      ...over,
+    });
+    return { state, fresh: state };
+  };
 
   it('refuses a suspended account with 403 account_suspended before counting anything', async () => {
     const gate = createRequestGate(stateOf({ status: 'suspended' }), counters);
@@ -230,7 +238,7 @@ describe('the request gate', () => {
   });
 
   it('refuses a key whose account is gone as an invalid key', async () => {
-    const gate = createRequestGate({ state: async () => undefined }, counters);
+    const gate = createRequestGate({ state: async () => undefined, fresh: async () => undefined }, counters);
     await expect(gate.admit(key())).rejects.toMatchObject({ status: 401, options: { code: 'invalid_api_key' } });
   });
 

@@ -1,3 +1,4 @@
+import { SIGN_UP_CONSENT, signUpConsentAttributes } from '../support/sign-up-consent.js';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ const signUp = (email: string) =>
       ClientId: setup.userPoolClientId,
       Username: email,
       Password: 'A-passw0rd-for-test!',
-      UserAttributes: [{ Name: 'email', Value: email }],
+      UserAttributes: [{ Name: 'email', Value: email }, ...SIGN_UP_CONSENT],
     }),
   );
 
@@ -92,7 +93,7 @@ describe('local Lambda Invoke API', () => {
 
   it('answers a handler’s result, and a thrown error as Lambda does (200, X-Amz-Function-Error: Unhandled)', async () => {
     const event = (triggerSource: string, email: string) =>
-      JSON.stringify({ triggerSource, userPoolId: 'p', userName: 'u', request: { userAttributes: { email } }, response: {} });
+      JSON.stringify({ triggerSource, userPoolId: 'p', userName: 'u', request: { userAttributes: { email, ...signUpConsentAttributes() } }, response: {} });
     const ok = await invoke('roukey-local-pre-sign-up', event('PreSignUp_SignUp', 'bob@example.com'));
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-amz-function-error')).toBeNull();

@@ -10,7 +10,7 @@ import { ITEM } from '../../lambdas/store/accounts-items.js';
 import { createAccountRepository } from '../../lambdas/store/accounts-profiles.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
 
 let tables: Record<TableName, string>;
@@ -26,11 +26,11 @@ beforeAll(async () => {
   Object.assign(process.env, { LOCAL_KEYRING_FILE: join(dir, 'keyring'), ALLOW_LOOPBACK_BASE_URL: 'true', ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
   db = DynamoDBDocumentClient.from(localDynamoDbClient(endpoint));
   handlers = {
-    apiKeys: (await import('../../lambdas/handlers/api-keys.js')).handler,
-    providerKeys: (await import('../../lambdas/handlers/provider-keys.js')).handler,
-    configs: (await import('../../lambdas/handlers/configs.js')).handler,
-    roles: (await import('../../lambdas/handlers/roles.js')).handler,
-    securityEvents: (await import('../../lambdas/handlers/security-events.js')).handler,
+    apiKeys: withConsent((await import('../../lambdas/handlers/api-keys.js')).handler),
+    providerKeys: withConsent((await import('../../lambdas/handlers/provider-keys.js')).handler),
+    configs: withConsent((await import('../../lambdas/handlers/configs.js')).handler),
+    roles: withConsent((await import('../../lambdas/handlers/roles.js')).handler),
+    securityEvents: withConsent((await import('../../lambdas/handlers/security-events.js')).handler),
   };
 });
 

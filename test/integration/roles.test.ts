@@ -10,7 +10,7 @@ import { createRoleRepository } from '../../lambdas/store/accounts-roles.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
 
 let roles: ManagementLambda;
@@ -28,9 +28,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
   output = captureOutput();
-  ({ handler: roles } = await import('../../lambdas/handlers/roles.js'));
-  ({ handler: configs } = await import('../../lambdas/handlers/configs.js'));
-  ({ handler: providerKeys } = await import('../../lambdas/handlers/provider-keys.js'));
+  roles = withConsent((await import('../../lambdas/handlers/roles.js')).handler);
+  configs = withConsent((await import('../../lambdas/handlers/configs.js')).handler);
+  providerKeys = withConsent((await import('../../lambdas/handlers/provider-keys.js')).handler);
 });
 
 afterAll(() => output.restore());

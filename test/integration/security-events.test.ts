@@ -9,7 +9,7 @@ import { createAccountRepository } from '../../lambdas/store/accounts-profiles.j
 import { createSecurityEventReader, createSecurityEventRecorder, securitySkBound } from '../../lambdas/store/activity-security-events.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
 
 let tables: Record<TableName, string>;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
   db = DynamoDBDocumentClient.from(localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!), { marshallOptions: { removeUndefinedValues: true } });
-  ({ handler: listEvents } = await import('../../lambdas/handlers/security-events.js'));
+  listEvents = withConsent((await import('../../lambdas/handlers/security-events.js')).handler);
 });
 
 /** A document client that counts the UpdateItem calls made through it. */
@@ -199,6 +199,7 @@ describe('GET /v1/security-events', () => {
     expect(first.body.has_more).toBe(true);
     expect(first.body.data[0]).toEqual({
       object: 'security_event',
+      source: 'roukey',
       time: expect.any(String),
       kind: 'plan_limit',
       count: 1,
@@ -210,6 +211,9 @@ describe('GET /v1/security-events', () => {
       sourceIp: '203.0.113.1',
       userAgent: null,
       country: null,
+      city: null,
+      device: null,
+      risk: null,
     });
     const codes = [...first.body.data.map((e: any) => e.code)];
     let cursor: string | null = first.body.next_cursor;

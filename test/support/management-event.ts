@@ -49,3 +49,26 @@ export async function call(handler: ManagementLambda, event: APIGatewayProxyEven
   const res = await handler(event, {} as Context);
   return { status: res.statusCode, body: res.body === '' ? undefined : (JSON.parse(res.body) as unknown) };
 }
+
+const consented = new Set<string>();
+
+/**
+ * A management Lambda whose callers have each confirmed their age and accepted the current policy before their first
+ * call, through the public route (`POST /v1/me/consent`), as a person does on first use (P24).
+ */
+export function withConsent(handler: ManagementLambda): ManagementLambda {
+  return async (event, context) => {
+    const sub = (event.requestContext?.authorizer?.claims as { sub?: unknown } | undefined)?.sub;
+    if (typeof sub === 'string' && !consented.has(sub)) {
+      const [{ handler: consent }, { POLICY_VERSION }] = await Promise.all([
+        import('../../lambdas/handlers/me-consent.js'),
+        import('../../lambdas/accounts/policy.js'),
+      ]);
+      const res = await consent(managementEvent('POST', '/v1/me/consent', { sub, body: { policyVersion: POLICY_VERSION, over13: true } }), context);
+      // A suspended account cannot consent either: its call then meets the refusal it is testing.
+      if (res.statusCode !== 201 && res.statusCode !== 403) throw new Error(`consent not recorded: ${res.statusCode} ${res.body}`);
+      if (res.statusCode === 201) consented.add(sub);
+    }
+    return handler(event, context);
+  };
+}

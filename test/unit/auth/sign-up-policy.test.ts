@@ -1,3 +1,5 @@
+import { POLICY_VERSION } from '../../../lambdas/accounts/policy.js';
+import { signUpConsentAttributes } from '../../support/sign-up-consent.js';
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { isAdmin } from '../../../lambdas/auth/admin-group.js';
 import { signUpPolicyFromEnv, signUpRefusal, type SignUpPolicy } from '../../../lambdas/auth/sign-up-policy.js';
@@ -7,7 +9,7 @@ const invite: SignUpPolicy = { mode: 'invite', domains: [] };
 const open: SignUpPolicy = { mode: 'open', domains: [] };
 const domains: SignUpPolicy = { mode: 'domains', domains: ['example.com', 'corp.example.org'] };
 
-const signUp = (email?: string) => ({ triggerSource: 'PreSignUp_SignUp', email });
+const signUp = (email?: string) => ({ triggerSource: 'PreSignUp_SignUp', email, over13: 'true', policyVersion: POLICY_VERSION });
 
 describe('sign-up policy', () => {
   it('invite: every self sign-up is refused with a message saying how to get in', () => {
@@ -60,6 +62,18 @@ describe('sign-up policy', () => {
     }
   });
 
+  it('P24/P25: a self sign-up must confirm 13 or older and accept the current policy version; federated and invited users are asked later', () => {
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), over13: undefined })).toMatch(/not for children under 13/);
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), over13: 'false' })).toMatch(/13 or older/);
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), policyVersion: undefined })).toContain(POLICY_VERSION);
+    expect(signUpRefusal(open, { ...signUp('ada@example.com'), policyVersion: '2000-01-01' })).toContain(POLICY_VERSION);
+    // Neither a provider's sign-in nor an admin's invitation can carry the answers: the API asks on first use.
+    expect(signUpRefusal(open, { triggerSource: 'PreSignUp_ExternalProvider', email: 'ada@example.com', emailVerified: true })).toBeUndefined();
+    expect(signUpRefusal(invite, { triggerSource: 'PreSignUp_AdminCreateUser', email: 'ada@example.com' })).toBeUndefined();
+    // The invitation-only message comes first: answering the questions does not open the door.
+    expect(signUpRefusal(invite, { ...signUp('ada@example.com'), over13: undefined })).toMatch(/by invitation only/);
+  });
+
   it('reads its environment; a domains policy without domains fails at cold start rather than letting anyone in', () => {
     expect(signUpPolicyFromEnv({})).toEqual(invite);
     expect(signUpPolicyFromEnv({ ROUKEY_SIGN_UP: 'domains', ROUKEY_SIGN_UP_DOMAINS: 'Example.com, corp.example.org' })).toEqual(domains);
@@ -70,7 +84,13 @@ describe('sign-up policy', () => {
 
 describe('pre-sign-up trigger', () => {
   const event = (triggerSource: string, email: string) =>
-    ({ triggerSource, userPoolId: 'pool', userName: 'u', request: { userAttributes: { email } }, response: {} }) as unknown as PreSignUpTriggerEvent;
+    ({
+      triggerSource,
+      userPoolId: 'pool',
+      userName: 'u',
+      request: { userAttributes: { email, ...signUpConsentAttributes() } },
+      response: {},
+    }) as unknown as PreSignUpTriggerEvent;
 
   it('refuses by throwing (Cognito shows the message) and passes the event back when allowed', async () => {
     process.env.ROUKEY_SIGN_UP = 'domains';
