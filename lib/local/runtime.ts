@@ -24,6 +24,7 @@ import { mailDir } from './mail-outbox.js';
 import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 import { ensureSigningKey } from './signing-key.js';
+import { ensureWebBuild, staticSite } from './web-site.js';
 
 export type { LocalConfig } from './local-config.js';
 
@@ -51,6 +52,8 @@ export interface LocalRuntimeOptions {
   readonly stackConfig?: StackConfig;
   /** Serves the GitHub OIDC provider (`/oidc/github/…`); by default from GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, … (github-sign-in.ts). */
   readonly githubSignIn?: LocalGitHubSignIn;
+  /** Serves the dashboard at `/`, building web/ first when its sources changed. Default false. */
+  readonly dashboard?: boolean;
 }
 
 export interface LocalRuntime {
@@ -106,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then(stopLater),
       ensureMasterKey(keyFile),
       ensureSigningKey(signingKeyFile),
+      options.dashboard ? ensureWebBuild({ quiet: options.quiet }) : undefined,
     ]);
 
     const tables = tableNamesFor(options.tablePrefix ?? 'roukey-local');
@@ -135,6 +139,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       quiet: options.quiet,
       handlerModules: options.handlerModules,
       gatewayParts: { activity: writer.writer(tables.activity) },
+      site: options.dashboard
+        ? staticSite({
+            mode: 'local',
+            // The same origin: the dashboard and the API share the gateway's port.
+            apiUrl: '',
+            region: LOCAL_REGION,
+            userPoolId: cognitoSetup.userPoolId,
+            clientId: cognitoSetup.userPoolClientId,
+            cognitoEndpoint: cognito.endpoint,
+          })
+        : undefined,
     });
     stack.push(() => server.close());
     // The provider's issuer is the server's own URL, known only now; its handler reads the environment on first use.
