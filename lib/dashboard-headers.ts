@@ -4,15 +4,17 @@
  */
 
 /**
- * No inline script and no eval anywhere (the build emits only script files); styles only from the site itself
- * (CodeMirror and Preact set styles through the CSSOM, which `style-src` does not govern); the page may call only
- * itself and `connect` (the API, Cognito); no framing, no plugins, no form posts elsewhere.
+ * No inline script and no eval anywhere (the build emits only script files); style sheets only from the site
+ * itself, but style attributes allowed (CodeMirror writes some of its layout as `style` attributes; an attribute
+ * cannot run script); the page may call only itself and `connect` (the API, Cognito); no framing, no plugins, no
+ * form posts elsewhere.
  */
 export function dashboardCsp(connect: readonly string[]): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src ${["'self'", ...connect].join(' ')}`,

@@ -129,8 +129,8 @@ function ConfigForm({ draft, fixedName, onChange, onSave, busy }: EditorProps & 
           aria-describedby="name-issue"
           onInput={(e) => set({ name: e.currentTarget.value })}
         />
-        <FieldIssue id="name-issue" message={issueAt('name')} />
       </label>
+      <FieldIssue id="name-issue" message={issueAt('name')} />
       <label>
         Description <span class="hint">(optional)</span>
         <input value={String(draft.description ?? '')} onInput={(e) => set({ description: e.currentTarget.value || undefined })} />
@@ -159,8 +159,8 @@ function ConfigForm({ draft, fixedName, onChange, onSave, busy }: EditorProps & 
                   aria-describedby={`target-${i}-issue`}
                   onInput={(e) => setTarget(i, { model: e.currentTarget.value })}
                 />
-                <FieldIssue id={`target-${i}-issue`} message={issueAt(`targets.${i}.model`)} />
               </label>
+              <FieldIssue id={`target-${i}-issue`} message={issueAt(`targets.${i}.model`)} />
               {strategy === 'weighted' && (
                 <label>
                   Weight

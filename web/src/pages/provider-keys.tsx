@@ -121,7 +121,7 @@ function AddProviderKey({ onAdded }: { onAdded: () => void }) {
       </label>
       <label>
         Name <span class="hint">(used in model names: &lt;name&gt;/&lt;model&gt;; default: {provider})</span>
-        <input value={name} pattern="[a-z0-9-]{1,64}" placeholder={provider} onInput={(e) => setName(e.currentTarget.value)} />
+        <input value={name} pattern="[a-z0-9\-]{1,64}" placeholder={provider} onInput={(e) => setName(e.currentTarget.value)} />
       </label>
       {preset.apiKey && (
         <label>
