@@ -36,7 +36,10 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    host: '127.0.0.1',
+    // localhost, not 127.0.0.1: managed login's development callbacks (roukey:devCallbacks) name localhost:5173.
+    host: 'localhost',
+    port: 5173,
+    strictPort: true,
     proxy: { '/v1': gateway, '/config.json': gateway },
   },
 });

@@ -179,13 +179,22 @@ describe('the dashboard in Chromium', () => {
 
   it('binds the API key to a config: any model name is routed by it', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
-    const select = page.getByLabel(`Routing config of ${XSS_NAME}`);
-    await select.selectOption('via-json');
-    await poll('the binding', async () => ((await select.inputValue()) === 'via-json' ? true : undefined), 10_000);
-    const { response } = await client()
-      .chat.completions.create({ model: 'whatever', messages: [{ role: 'user', content: 'hi' }] })
-      .withResponse();
-    expect(response.headers.get('x-roukey-strategy')).toBe('weighted');
+    const patched = page.waitForResponse((res) => res.request().method() === 'PATCH' && res.url().includes('/v1/api-keys/'));
+    await page.getByLabel(`Routing config of ${XSS_NAME}`).selectOption('via-json');
+    expect((await patched).status()).toBe(200);
+    // The router reads a key's binding through its short cache of the key.
+    const strategy = await poll(
+      'the binding to reach the router',
+      async () => {
+        const answer = await client()
+          .chat.completions.create({ model: 'whatever', messages: [{ role: 'user', content: 'hi' }] })
+          .withResponse()
+          .catch(() => undefined);
+        return answer?.response.headers.get('x-roukey-strategy') ?? undefined;
+      },
+      40_000,
+    );
+    expect(strategy).toBe('weighted');
   });
 
   it('revokes the API key: calls with it fail', async () => {

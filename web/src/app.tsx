@@ -2,7 +2,7 @@ import type { ComponentType, FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Link, Route, Switch, useLocation } from 'wouter-preact';
 import { configureApi } from './api.js';
-import { CALLBACK_PATH } from './auth/callback-path.js';
+import { DASHBOARD_CALLBACK_PATH } from '../../lambdas/auth/dashboard-urls.js';
 import { isLive, session, signOutHere, type SignInMethod, useSignInMethod } from './auth/session.js';
 import { SignInPage } from './pages/sign-in.js';
 import type { DashboardConfig } from './runtime-config.js';
@@ -56,7 +56,7 @@ export function App({ config, method }: { config: DashboardConfig; method: SignI
       },
     });
     const boot = async () => {
-      if (window.location.pathname === CALLBACK_PATH) {
+      if (window.location.pathname === DASHBOARD_CALLBACK_PATH) {
         const { session: s, returnTo } = await method.complete();
         session.value = s;
         navigate(returnTo, { replace: true });

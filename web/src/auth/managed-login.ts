@@ -1,6 +1,6 @@
 import { UserManager, type User } from 'oidc-client-ts';
 import type { DashboardConfig } from '../runtime-config.js';
-import { CALLBACK_PATH } from './callback-path.js';
+import { DASHBOARD_CALLBACK_PATH, DASHBOARD_SIGNED_OUT_PATH } from '../../../lambdas/auth/dashboard-urls.js';
 import { type Session, type SignInMethod, sessionFromAccessToken } from './session.js';
 
 type CognitoConfig = Extract<DashboardConfig, { mode: 'cognito' }>;
@@ -14,8 +14,8 @@ export function managedLogin(config: CognitoConfig): SignInMethod {
   const manager = new UserManager({
     authority: `https://cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`,
     client_id: config.clientId,
-    redirect_uri: `${origin}${CALLBACK_PATH}`,
-    post_logout_redirect_uri: `${origin}/`,
+    redirect_uri: `${origin}${DASHBOARD_CALLBACK_PATH}`,
+    post_logout_redirect_uri: `${origin}${DASHBOARD_SIGNED_OUT_PATH}`,
     response_type: 'code',
     scope: config.scopes.join(' '),
     // Cognito's discovery document has no end_session_endpoint; managed login's is /logout.
@@ -41,7 +41,7 @@ export function managedLogin(config: CognitoConfig): SignInMethod {
     },
     async end() {
       await manager.removeUser();
-      await manager.signoutRedirect({ extraQueryParams: { client_id: config.clientId, logout_uri: `${origin}/` } });
+      await manager.signoutRedirect({ extraQueryParams: { client_id: config.clientId, logout_uri: `${origin}${DASHBOARD_SIGNED_OUT_PATH}` } });
     },
   };
 }

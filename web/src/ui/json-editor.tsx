@@ -29,8 +29,12 @@ export function JsonEditor({
 
   useEffect(() => {
     if (!host.current) return;
+    // In a shadow root CodeMirror's style-mod puts its theme in a constructed style sheet, not a <style> element,
+    // so the CSP can keep refusing inline style sheets.
+    const shadow = host.current.shadowRoot ?? host.current.attachShadow({ mode: 'open' });
     const view = new EditorView({
-      parent: host.current,
+      root: shadow,
+      parent: shadow,
       state: EditorState.create({
         doc: value,
         extensions: [
@@ -51,6 +55,7 @@ export function JsonEditor({
             if (u.docChanged) latest.current.onChange(u.state.doc.toString());
           }),
           EditorView.contentAttributes.of({ 'aria-label': label }),
+          EditorView.theme({ '&': { minHeight: '240px' }, '.cm-scroller': { fontFamily: 'ui-monospace, monospace' } }),
         ],
       }),
     });

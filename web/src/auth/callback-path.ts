@@ -1,2 +1,0 @@
-/** Where managed login sends people back to (lib/managed-login.ts registers `<dashboard>/auth/callback`). */
-export const CALLBACK_PATH = '/auth/callback';
