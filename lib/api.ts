@@ -224,7 +224,8 @@ export class Api extends Construct {
     this.addEnvironment({ ROUKEY_DASHBOARD_ORIGIN: origin });
     allowGatewayResponsesOrigin(this.gatewayResponses, origin);
     const methodsByPath = new Map<string, string[]>();
-    for (const route of this.routes.filter((r) => r.auth === 'cognito')) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    for (const route of this.routes.filter((r) => r.auth === 'cognito'))
+      methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
     for (const [path, methods] of methodsByPath) {
       const preflight = this.restApi.root.resourceForPath(path).addCorsPreflight({
         allowOrigins: [origin],

@@ -121,10 +121,14 @@ function webBuild() {
       local: {
         tryBundle(outputDir: string): boolean {
           const vite = join(REPO, 'node_modules/vite/bin/vite.js');
-          const built = spawnSync(process.execPath, [vite, 'build', '--config', join(REPO, 'web/vite.config.ts'), '--outDir', outputDir, '--logLevel', 'warn'], {
-            cwd: REPO,
-            stdio: 'inherit',
-          });
+          const built = spawnSync(
+            process.execPath,
+            [vite, 'build', '--config', join(REPO, 'web/vite.config.ts'), '--outDir', outputDir, '--logLevel', 'warn'],
+            {
+              cwd: REPO,
+              stdio: 'inherit',
+            },
+          );
           if (built.status !== 0) throw new Error(`The dashboard's build failed (vite exited with ${built.status}).`);
           // The list of sources is for `npm start`'s staleness check, not for the public site.
           rmSync(join(outputDir, '.sources.json'), { force: true });
@@ -144,7 +148,8 @@ function acknowledgeDashboardFindings(dashboard: Dashboard): void {
   Validations.of(dashboard.distribution).acknowledge(
     {
       id: 'AwsSolutions-CFR1',
-      reason: 'The dashboard is static files for whoever may sign in; where people sign in from is the operator’s policy, enforced by Cognito and the API, not by the static site.',
+      reason:
+        'The dashboard is static files for whoever may sign in; where people sign in from is the operator’s policy, enforced by Cognito and the API, not by the static site.',
     },
     {
       id: 'AwsSolutions-CFR2',
@@ -191,7 +196,8 @@ function acknowledgeDeploymentFindings(stack: Stack, bucket: Bucket): void {
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: "cloudfront:CreateInvalidation and GetInvalidation, which the helper calls on the dashboard's distribution after a deploy, support no resource-level scoping in the policy CDK writes.",
+      reason:
+        "cloudfront:CreateInvalidation and GetInvalidation, which the helper calls on the dashboard's distribution after a deploy, support no resource-level scoping in the policy CDK writes.",
     },
   );
 }

@@ -56,10 +56,14 @@ export async function ensureWebBuild(options: { quiet?: boolean } = {}): Promise
   if (!(await webBuildIsStale())) return false;
   if (!options.quiet) console.log('Building the dashboard (web/) …');
   // A process of its own: Vite's bundler stays out of the gateway's memory, and out of jest's module system in tests.
-  const vite = spawn(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: REPO,
-    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'pipe'],
-  });
+  const vite = spawn(
+    process.execPath,
+    [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'],
+    {
+      cwd: REPO,
+      stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'pipe'],
+    },
+  );
   let errors = '';
   vite.stderr.on('data', (chunk: Buffer) => {
     errors += chunk.toString();

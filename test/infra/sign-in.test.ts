@@ -37,7 +37,9 @@ const customDomain = synth({
 });
 
 /** A URL on the dashboard's CloudFront address, as the template writes it. */
-const cloudFront = (s: { stack: RouKeyStack }, path: string) => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [s.stack.getLogicalId(s.stack.dashboard.distribution.node.defaultChild as never), 'DomainName'] }, path]] });
+const cloudFront = (s: { stack: RouKeyStack }, path: string) => ({
+  'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [s.stack.getLogicalId(s.stack.dashboard.distribution.node.defaultChild as never), 'DomainName'] }, path]],
+});
 const ofType = (s: { resources: Record<string, Json> }, type: string) => Object.entries(s.resources).filter(([, r]) => r.Type === type);
 const clients = (s: { resources: Record<string, Json> }) => ofType(s, 'AWS::Cognito::UserPoolClient').map(([, r]) => r.Properties as Json);
 const dashboardClient = (s: { resources: Record<string, Json> }) => clients(s).find((c) => c.ClientName === 'RouKey dashboard');
@@ -221,7 +223,9 @@ describe('P16: Google and GitHub, present only when configured', () => {
     });
     expect(JSON.stringify(env.GITHUB_OIDC_REDIRECT_URIS)).toContain('.amazoncognito.com/oauth2/idpresponse');
     // CORS preflights (OPTIONS, lib/api.ts allowOrigin) have no authorizer either; they are not routes.
-    const oidcPaths = ofType(full, 'AWS::ApiGateway::Method').filter(([, r]) => r.Properties.AuthorizationType === 'NONE' && r.Properties.HttpMethod !== 'OPTIONS').length;
+    const oidcPaths = ofType(full, 'AWS::ApiGateway::Method').filter(
+      ([, r]) => r.Properties.AuthorizationType === 'NONE' && r.Properties.HttpMethod !== 'OPTIONS',
+    ).length;
     expect(oidcPaths).toBe(ROUTES.filter((r) => r.auth !== 'cognito').length);
   });
 

@@ -19,13 +19,20 @@ const ofType = (s: { resources: Record<string, Json> }, type: string) =>
   Object.values(s.resources)
     .filter((r) => r.Type === type)
     .map((r) => r.Properties as Json);
-const distributionDomain = (s: typeof byDefault) => ({ 'Fn::GetAtt': [s.stack.getLogicalId(s.stack.dashboard.distribution.node.defaultChild as never), 'DomainName'] });
+const distributionDomain = (s: typeof byDefault) => ({
+  'Fn::GetAtt': [s.stack.getLogicalId(s.stack.dashboard.distribution.node.defaultChild as never), 'DomainName'],
+});
 const cloudFrontUrl = (s: typeof byDefault) => ({ 'Fn::Join': ['', ['https://', distributionDomain(s)]] });
 
 describe('the dashboard in AWS (lib/web.ts)', () => {
   it('a private bucket: every public access blocked, objects owned by the bucket, TLS-only policy', () => {
     const [bucket] = ofType(byDefault, 'AWS::S3::Bucket').filter((b) => b.PublicAccessBlockConfiguration);
-    expect(bucket?.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket?.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(bucket?.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
     const statements = ofType(byDefault, 'AWS::S3::BucketPolicy').flatMap((p) => p.PolicyDocument.Statement as Json[]);
     expect(statements).toContainEqual(
@@ -44,7 +51,9 @@ describe('the dashboard in AWS (lib/web.ts)', () => {
     const config = distribution?.DistributionConfig as Json;
     expect(config.DefaultRootObject).toBe('index.html');
     expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], Compress: true });
-    expect(config.CustomErrorResponses).toEqual([403, 404].map((ErrorCode) => ({ ErrorCode, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 })));
+    expect(config.CustomErrorResponses).toEqual(
+      [403, 404].map((ErrorCode) => ({ ErrorCode, ResponseCode: 200, ResponsePagePath: '/index.html', ErrorCachingMinTTL: 0 })),
+    );
     expect(config.Origins[0].OriginAccessControlId).toBeDefined();
   });
 
