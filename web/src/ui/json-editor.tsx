@@ -55,6 +55,8 @@ export function JsonEditor({
             if (u.docChanged) latest.current.onChange(u.state.doc.toString());
           }),
           EditorView.contentAttributes.of({ 'aria-label': label }),
+          // Long lines wrap rather than scroll: the editor grows with its text and never hides part of it.
+          EditorView.lineWrapping,
           EditorView.theme({ '&': { minHeight: '240px' }, '.cm-scroller': { fontFamily: 'ui-monospace, monospace' } }),
         ],
       }),
