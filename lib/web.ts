@@ -18,20 +18,13 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { DashboardConfig } from '../web/src/runtime-config.js';
 import { dashboardCsp, HSTS_SECONDS } from './dashboard-headers.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 
 /** What the dashboard reads from `/config.json` in AWS (web/src/runtime-config.ts, mode `cognito`). */
-export interface DashboardRuntimeConfig {
-  readonly apiUrl: string;
-  readonly region: string;
-  readonly userPoolId: string;
-  readonly clientId: string;
-  /** Managed login's base URL. */
-  readonly domain: string;
-  readonly scopes: readonly string[];
-}
+export type DashboardRuntimeConfig = Omit<Extract<DashboardConfig, { mode: 'cognito' }>, 'mode'>;
 
 export interface DashboardProps {
   /** The API's base URL (with its stage path): the only API the page may call (CSP `connect-src` matches by prefix). */

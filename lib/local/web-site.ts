@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DashboardConfig } from '../../web/src/runtime-config.js';
 import { DASHBOARD_HEADERS, dashboardCsp } from '../dashboard-headers.js';
 
 /** The repository root, where web/ and the sources it imports live. */
@@ -26,14 +27,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** What the local gateway answers at `/config.json` (web/src/runtime-config.ts reads it). */
-export interface LocalDashboardConfig {
-  readonly mode: 'local';
-  readonly apiUrl: string;
-  readonly region: string;
-  readonly userPoolId: string;
-  readonly clientId: string;
-  readonly cognitoEndpoint: string;
-}
+export type LocalDashboardConfig = Extract<DashboardConfig, { mode: 'local' }>;
 
 /** Whether the build in `web/dist` is missing or older than any file it was made from. */
 export async function webBuildIsStale(distDir = join(WEB_DIR, 'dist')): Promise<boolean> {

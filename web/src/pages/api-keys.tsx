@@ -1,16 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { ApiKeyView } from '../../../lambdas/keys/api-keys-service.js';
 import { api, type List } from '../api.js';
 import { Empty, ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
-
-interface ApiKeyView {
-  readonly id: string;
-  readonly name: string;
-  readonly hint: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly config: string | null;
-}
 
 interface CreatedKey extends ApiKeyView {
   readonly key: string;

@@ -1,18 +1,9 @@
 import { useState } from 'preact/hooks';
+import type { ProviderKeyView } from '../../../lambdas/keys/provider-keys-service.js';
 import { api, type List } from '../api.js';
 import { Empty, ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 import { PROVIDER_IDS, PROVIDER_PRESETS, type ProviderId } from './provider-presets.js';
-
-interface ProviderKeyView {
-  readonly id: string;
-  readonly provider: ProviderId;
-  readonly name: string;
-  readonly hint: string;
-  readonly baseUrl: string | null;
-  readonly region?: string;
-  readonly createdAt: string;
-}
 
 export function ProviderKeysPage() {
   const [loaded, reload] = useApi<List<ProviderKeyView>>('/v1/provider-keys');
