@@ -21,7 +21,7 @@ if (!hasJava17()) {
 }
 
 const started = performance.now();
-const runtime = await startLocalRuntime({ port, dataDir: DATA_DIR, persist: true }).catch((err: unknown) => {
+const runtime = await startLocalRuntime({ port, dataDir: DATA_DIR, persist: true, dashboard: true }).catch((err: unknown) => {
   console.error(`RouKey could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
@@ -29,6 +29,7 @@ const runtime = await startLocalRuntime({ port, dataDir: DATA_DIR, persist: true
 console.log(
   [
     `RouKey is running at ${runtime.gatewayUrl} (started in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    `  dashboard: ${runtime.gatewayUrl}/`,
     `  dev user:  ${runtime.config.devUser.email}`,
     `  password:  ${runtime.config.devUser.password}`,
     `  config:    ${localConfigPath(DATA_DIR)}`,

@@ -10,6 +10,7 @@ import {
   MethodLoggingLevel,
   ResponseTransferMode,
   RestApi,
+  type GatewayResponse,
   type Method,
 } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -26,7 +27,7 @@ import type { Avatars } from './avatars.js';
 import { grantBedrockInvoke } from './bedrock-access.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
-import { addOpenAIGatewayResponses } from './gateway-responses.js';
+import { addOpenAIGatewayResponses, allowGatewayResponsesOrigin } from './gateway-responses.js';
 import { apiBaseUrl } from './github-oidc.js';
 import type { ProviderKeyKey } from './keys.js';
 import { retentionDays } from './log-retention.js';
@@ -173,6 +174,8 @@ export class Api extends Construct {
   readonly environment: Readonly<Record<string, string>>;
   /** The stage's JSON access logs (metadata only), which the saved queries read (lib/observability.ts). */
   readonly accessLogs: LogGroup;
+  private readonly gatewayResponses: GatewayResponse[];
+  private readonly routes: readonly Route[];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -199,7 +202,7 @@ export class Api extends Construct {
         accessLogFormat: accessLogFormat(),
       },
     });
-    addOpenAIGatewayResponses(this.restApi);
+    this.gatewayResponses = addOpenAIGatewayResponses(this.restApi);
     acknowledgeApiFindings(this.restApi, props.tracing);
 
     this.baseUrl = apiBaseUrl(this.restApi.restApiId, API_STAGE);
@@ -208,6 +211,7 @@ export class Api extends Construct {
     const environment = runtimeEnvironment(props);
     this.environment = environment;
     const routes = enabledRoutes(props.features);
+    this.routes = routes;
     this.functions = Object.fromEntries(
       handlersOf(routes).map((name) => {
         // The streaming handlers are the router: each holds a connection (and a unit of concurrency) for a whole answer.
@@ -248,6 +252,29 @@ export class Api extends Construct {
     const fn = this.functions[name];
     if (!fn) throw new Error(`No function for ${name}: its routes are not enabled`);
     return fn;
+  }
+
+  /**
+   * CORS for the dashboard's one origin: preflights on the management resources, the header on every management
+   * answer (lambdas/http/security-headers.ts) and on API Gateway's own refusals. The router's routes stay without
+   * preflight: they are called by servers and SDKs, not by the dashboard.
+   */
+  allowOrigin(origin: string): void {
+    this.addEnvironment({ ROUKEY_DASHBOARD_ORIGIN: origin });
+    allowGatewayResponsesOrigin(this.gatewayResponses, origin);
+    const methodsByPath = new Map<string, string[]>();
+    for (const route of this.routes.filter((r) => r.auth === 'cognito'))
+      methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    for (const [path, methods] of methodsByPath) {
+      const preflight = this.restApi.root.resourceForPath(path).addCorsPreflight({
+        allowOrigins: [origin],
+        allowMethods: methods,
+        allowHeaders: ['Authorization', 'Content-Type'],
+        maxAge: Duration.hours(1),
+      });
+      const reason = `OPTIONS ${path} is the CORS preflight of the dashboard's origin: browsers send it without credentials by design; it answers with a fixed mock integration (allowed origin, methods and headers) and reaches no function.`;
+      Validations.of(preflight).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
+    }
   }
 
   /** Sets an environment variable on every function (settings known only once later constructs exist). */

@@ -9,11 +9,6 @@ import { RETENTION } from '../lambdas/store/retention.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
 
-export interface AvatarsProps {
-  /** Origins the dashboard uploads from (the browser POSTs the presigned form straight to S3). */
-  readonly dashboardOrigins: readonly string[];
-}
-
 /**
  * Profile pictures (P17): a private bucket (SSE, public access blocked, TLS only: P22) that browsers upload to through
  * presigned POST forms under `incoming/`; each upload invokes the check (lambdas/handlers/avatar-upload.ts), which
@@ -29,7 +24,7 @@ export class Avatars extends Construct {
   readonly bucket: Bucket;
   readonly bucketName: string;
 
-  constructor(scope: Construct, id: string, props: AvatarsProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
     this.bucketName = `${Names.uniqueId(this).toLowerCase()}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
     this.bucket = new Bucket(this, 'Bucket', {
@@ -44,16 +39,22 @@ export class Avatars extends Construct {
         { id: 'unchecked-uploads', prefix: INCOMING_PREFIX, expiration: Duration.days(RETENTION.avatarUploadDays) },
         { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      cors:
-        props.dashboardOrigins.length > 0
-          ? [{ allowedMethods: [HttpMethods.POST, HttpMethods.GET], allowedOrigins: [...props.dashboardOrigins], allowedHeaders: ['*'], maxAge: 3600 }]
-          : undefined,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
         "Server access logs would record every uploader's IP address, which RouKey keeps only in security events (P7); the bucket holds nothing but profile pictures, reached through short-lived presigned links that the management API hands out to the signed-in owner.",
+    });
+  }
+
+  /** Lets the dashboard's origins upload (the browser POSTs the presigned form straight to S3) and show avatars. */
+  allowOrigins(dashboardOrigins: readonly string[]): void {
+    this.bucket.addCorsRule({
+      allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+      allowedOrigins: [...dashboardOrigins],
+      allowedHeaders: ['*'],
+      maxAge: 3600,
     });
   }
 

@@ -1,4 +1,4 @@
-import { ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { type CfnGatewayResponse, type GatewayResponse, ResponseType, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { ERROR_KINDS, type ErrorKind } from '../lambdas/http/errors.js';
 import { MAX_REQUEST_BYTES } from '../lambdas/handlers/routes.js';
 
@@ -45,12 +45,25 @@ export function gatewayErrorTemplate(error: GatewayError): string {
   return `{"error":{"message":${message},"type":${JSON.stringify(ERROR_KINDS[error.kind].type)},"param":null,"code":${JSON.stringify(error.kind)}}}`;
 }
 
-export function addOpenAIGatewayResponses(api: RestApi): void {
-  for (const error of GATEWAY_ERRORS) {
+export function addOpenAIGatewayResponses(api: RestApi): GatewayResponse[] {
+  return GATEWAY_ERRORS.map((error) =>
     api.addGatewayResponse(error.type.responseType, {
       type: error.type,
       statusCode: error.overrideStatus ? String(ERROR_KINDS[error.kind].status) : undefined,
       templates: { 'application/json': gatewayErrorTemplate(error) },
-    });
+    }),
+  );
+}
+
+/**
+ * Lets the dashboard's origin read these refusals too: an expired token's 401 then sends the dashboard back to
+ * sign-in instead of looking like a network failure.
+ */
+export function allowGatewayResponsesOrigin(responses: readonly GatewayResponse[], origin: string): void {
+  for (const response of responses) {
+    (response.node.defaultChild as CfnGatewayResponse).responseParameters = {
+      'gatewayresponse.header.Access-Control-Allow-Origin': `'${origin}'`,
+      'gatewayresponse.header.Vary': "'Origin'",
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, Aws } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   CfnManagedLoginBranding,
@@ -91,12 +91,4 @@ export class DashboardSignIn extends Construct {
     // Styles belong to a managed login (version 2) domain.
     this.branding.node.addDependency(props.domain);
   }
-}
-
-/** Warns at synth when no dashboard address is known yet: managed login then has no app client to send people back to. */
-export function warnNoDashboard(scope: Construct): void {
-  Annotations.of(scope).addWarningV2(
-    'roukey:noDashboardUrl',
-    'Managed login has no dashboard to return to: set roukey:dashboardUrl (or roukey:devCallbacks=true) to create the dashboard app client and its sign-in page.',
-  );
 }

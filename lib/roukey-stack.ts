@@ -1,7 +1,8 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPoolIdentityProvider } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { DEV_DASHBOARD_ORIGINS } from '../lambdas/auth/dashboard-urls.js';
+import { DASHBOARD_SCOPES } from '../lambdas/auth/oauth-scopes.js';
 import { Api } from './api.js';
 import { Auth } from './auth.js';
 import { Billing } from './billing.js';
@@ -12,8 +13,9 @@ import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
 import { Observability } from './observability.js';
-import { DashboardSignIn, warnNoDashboard, type SignInDomain } from './managed-login.js';
+import { DashboardSignIn, type SignInDomain } from './managed-login.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
+import { Dashboard } from './web.js';
 
 /** RouKey in one customer's account. Composes the constructs; holds no logic of its own. */
 export class RouKeyStack extends Stack {
@@ -26,12 +28,14 @@ export class RouKeyStack extends Stack {
   readonly edge?: Edge;
   /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
   readonly githubOidc?: GitHubOidc;
-  /** The dashboard's app client and managed login style, once a dashboard address is known. */
-  readonly dashboardSignIn?: DashboardSignIn;
   /** Stripe billing and its nightly sync, when `roukey:stripeSecretName` is set. */
   readonly billing?: Billing;
   /** CloudWatch dashboard, alarms, the audit trail's log group and saved queries. */
   readonly observability: Observability;
+  /** The dashboard: S3 and CloudFront (lib/web.ts). */
+  readonly dashboard: Dashboard;
+  /** The dashboard's app client and managed login style. */
+  readonly dashboardSignIn: DashboardSignIn;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -47,9 +51,7 @@ export class RouKeyStack extends Stack {
       domain: signInDomain(config),
       federation: github !== undefined || config.googleClientSecretName !== undefined,
     });
-    // The dashboard's own construct will hand in its CloudFront URL here; until then it comes from context.
-    const dashboardOrigins = [...(config.dashboardUrl ? [config.dashboardUrl] : []), ...(config.devCallbacks ? DEV_DASHBOARD_ORIGINS : [])];
-    this.avatars = new Avatars(this, 'Avatars', { dashboardOrigins });
+    this.avatars = new Avatars(this, 'Avatars');
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       providerKeys: this.providerKeys,
@@ -83,21 +85,32 @@ export class RouKeyStack extends Stack {
       });
       identityProviders.push(this.githubOidc.provider);
     }
-    if (dashboardOrigins.length > 0) {
-      this.dashboardSignIn = new DashboardSignIn(this, 'DashboardSignIn', {
-        userPool: this.auth.userPool,
-        domain: this.auth.domain,
-        resourceServer: this.auth.resourceServer,
-        dashboardOrigins,
-        identityProviders,
-      });
-    } else {
-      warnNoDashboard(this);
-    }
+    // The dashboard's CloudFront address is managed login's callback and the API's CORS origin; an operator's own
+    // address in front of it (roukey:dashboardUrl) takes its place as the canonical one.
+    this.dashboard = new Dashboard(this, 'Dashboard', { apiUrl: this.api.baseUrl, signInDomain: this.auth.domain.baseUrl() });
+    const dashboardUrl = config.dashboardUrl?.replace(/\/+$/, '') ?? this.dashboard.url;
+    this.api.allowOrigin(config.dashboardUrl ? new URL(config.dashboardUrl).origin : this.dashboard.url);
+    const dashboardOrigins = [this.dashboard.url, ...(config.dashboardUrl ? [config.dashboardUrl] : []), ...(config.devCallbacks ? DEV_DASHBOARD_ORIGINS : [])];
+    this.avatars.allowOrigins(dashboardOrigins);
+    this.dashboardSignIn = new DashboardSignIn(this, 'DashboardSignIn', {
+      userPool: this.auth.userPool,
+      domain: this.auth.domain,
+      resourceServer: this.auth.resourceServer,
+      dashboardOrigins,
+      identityProviders,
+    });
+    this.dashboard.deploy({
+      apiUrl: this.api.baseUrl,
+      region: Aws.REGION,
+      userPoolId: this.auth.userPool.userPoolId,
+      clientId: this.dashboardSignIn.client.userPoolClientId,
+      domain: this.auth.domain.baseUrl(),
+      scopes: DASHBOARD_SCOPES,
+    });
     this.api.addEnvironment({
       COGNITO_DOMAIN: this.auth.domain.baseUrl(),
       ROUKEY_SIGN_IN_PROVIDERS: identityProviders.map((idp) => idp.providerName).join(','),
-      ...(this.dashboardSignIn ? { COGNITO_DASHBOARD_CLIENT_ID: this.dashboardSignIn.client.userPoolClientId } : {}),
+      COGNITO_DASHBOARD_CLIENT_ID: this.dashboardSignIn.client.userPoolClientId,
     });
 
     if (config.stripeSecretName) {
@@ -125,7 +138,8 @@ export class RouKeyStack extends Stack {
       });
     }
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName, description: 'The CloudWatch dashboard' });
-    if (this.dashboardSignIn) new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
+    new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl, description: 'The dashboard (sign in with managed login)' });
+    new CfnOutput(this, 'DashboardClientId', { value: this.dashboardSignIn.client.userPoolClientId });
     if (this.githubOidc) {
       new CfnOutput(this, 'GitHubCallbackUrl', {
         value: this.githubOidc.callbackUrl,

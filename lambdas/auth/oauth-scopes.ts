@@ -17,3 +17,6 @@ export const COGNITO_USER_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** API Gateway lets a request through when its access token carries any one of these. */
 export const MANAGEMENT_SCOPES = [MANAGE_SCOPE, COGNITO_USER_SCOPE] as const;
+
+/** What the dashboard asks managed login for (its app client allows exactly these). */
+export const DASHBOARD_SCOPES = ['openid', 'email', 'profile', COGNITO_USER_SCOPE, MANAGE_SCOPE] as const;

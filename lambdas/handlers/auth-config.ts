@@ -1,4 +1,4 @@
-import { COGNITO_USER_SCOPE, MANAGE_SCOPE } from '../auth/oauth-scopes.js';
+import { DASHBOARD_SCOPES } from '../auth/oauth-scopes.js';
 import { ApiError } from '../http/errors.js';
 import { publicHandler, route, type RouteRequest } from '../http/management-handler.js';
 import { runtimeConfig } from '../runtime-config.js';
@@ -24,7 +24,7 @@ export const handler = publicHandler({
             // Managed login: absent locally (cognito-local has no hosted pages) and before a dashboard address is set.
             domain: cognito.domain ?? null,
             dashboardClientId: cognito.dashboardClientId ?? null,
-            scopes: cognito.dashboardClientId ? ['openid', 'email', 'profile', COGNITO_USER_SCOPE, MANAGE_SCOPE] : [],
+            scopes: cognito.dashboardClientId ? [...DASHBOARD_SCOPES] : [],
             identityProviders: cognito.identityProviders,
           },
         };

@@ -9,10 +9,19 @@ export const SECURITY_HEADERS = {
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
 } as const;
 
+/**
+ * CORS for the dashboard: its one origin (set by lib/web.ts through the stack) may read management answers in a
+ * browser; no other origin may. Unset (locally, where the dashboard shares the gateway's origin), no CORS at all.
+ */
+export function corsHeaders(origin = process.env.ROUKEY_DASHBOARD_ORIGIN): Record<string, string> {
+  return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+}
+
 export function securityHeaders(): MiddlewareObj<unknown, APIGatewayProxyResult> {
+  const cors = corsHeaders();
   const apply = (request: { response: APIGatewayProxyResult | null }): void => {
     if (!request.response) return;
-    request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS };
+    request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS, ...cors };
   };
   return { name: 'securityHeaders', after: apply, onError: apply };
 }

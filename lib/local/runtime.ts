@@ -26,6 +26,7 @@ import { mailDir } from './mail-outbox.js';
 import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 import { ensureSigningKey } from './signing-key.js';
+import { ensureWebBuild, staticSite } from './web-site.js';
 
 export type { LocalConfig } from './local-config.js';
 
@@ -58,6 +59,8 @@ export interface LocalRuntimeOptions {
   readonly githubSignIn?: LocalGitHubSignIn;
   /** How often the billing sync runs while billing is on (STRIPE_SECRET_KEY set); EventBridge Scheduler runs it nightly in AWS. */
   readonly billingSyncIntervalMs?: number;
+  /** Serves the dashboard at `/`, building web/ first when its sources changed. Default false. */
+  readonly dashboard?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -130,6 +133,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }).then(stopLater),
       ensureMasterKey(keyFile),
       ensureSigningKey(signingKeyFile),
+      options.dashboard ? ensureWebBuild({ quiet: options.quiet }) : undefined,
     ]);
 
     const tables = tableNamesFor(options.tablePrefix ?? 'roukey-local');
@@ -167,6 +171,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       quiet: options.quiet,
       handlerModules: options.handlerModules,
       gatewayParts: { activity: writer.writer(tables.activity) },
+      site: options.dashboard
+        ? staticSite({
+            mode: 'local',
+            // The same origin: the dashboard and the API share the gateway's port.
+            apiUrl: '',
+            region: LOCAL_REGION,
+            userPoolId: cognitoSetup.userPoolId,
+            clientId: cognitoSetup.userPoolClientId,
+            cognitoEndpoint: cognito.endpoint,
+          })
+        : undefined,
     });
     stack.push(() => server.close());
     // The provider's issuer is the server's own URL, known only now; its handler reads the environment on first use.

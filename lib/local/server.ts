@@ -11,6 +11,7 @@ import { HANDLER_MODULES, type HandlerModules } from './handler-modules.js';
 import { localLambdaContext } from './lambda-context.js';
 import { isStreamingHandler, LocalResponseStream } from './lambda-streaming.js';
 import { compileRoutes } from './route-table.js';
+import type { StaticSite } from './web-site.js';
 
 export interface LocalServerOptions {
   /** 0 (the default) lets the OS pick. The server binds 127.0.0.1 only. */
@@ -23,6 +24,8 @@ export interface LocalServerOptions {
   /** Handed to each router handler module as it loads (its `composeGateway`): what this host runs its own way. */
   readonly gatewayParts?: GatewayParts;
   readonly quiet?: boolean;
+  /** The dashboard (lib/local/web-site.ts), answering GETs of paths outside the API. */
+  readonly site?: StaticSite;
 }
 
 export interface LocalServer {
@@ -95,6 +98,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const m = match(method, path);
+    if (m.kind === 'not_found' && options.site && !isApiPath(path) && (await options.site(req, res, path))) return;
     if (m.kind === 'not_found') return rejectRequest(req, res, new ApiError('not_found', `Invalid URL (${method} ${path})`));
     if (m.kind === 'method_not_allowed') {
       return rejectRequest(
@@ -183,6 +187,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         server.closeAllConnections();
       }),
   };
+}
+
+/** Paths the API owns, whether or not a route matches: never answered by the dashboard. */
+function isApiPath(path: string): boolean {
+  return path.startsWith('/v1/') || path === '/v1' || path.startsWith('/oidc/');
 }
 
 function tooLarge(): ApiError {

@@ -37,26 +37,34 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges only the reviewed rules, each with a specific reason', () => {
     const acks = acknowledgments(app);
+    // Granular findings (`AwsSolutions-IAM5[Action::…]`) count under their rule.
     const ids = [...new Set(acks.map((a) => a.id.replace(/^annotation::/i, '').replace(/\[.*\]$/, '')))].sort();
     expect(ids).toEqual([
       'AwsSolutions-APIG2',
       'AwsSolutions-APIG4',
       'AwsSolutions-APIG6',
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR3',
+      'AwsSolutions-CFR4',
       'AwsSolutions-COG2',
       'AwsSolutions-COG4',
+      'AwsSolutions-IAM4',
       'AwsSolutions-IAM5',
+      'AwsSolutions-L1',
       'AwsSolutions-S1',
       'AwsSolutions-SNS2',
     ]);
-    // Wildcards are acknowledged one resource at a time: here only the avatar bucket's two key prefixes.
-    for (const a of acks.filter((x) => x.id.includes('IAM5')))
-      expect(a.id).toMatch(/s3:::roukeyavatars[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/(incoming|avatars)\/\*\]$/);
     for (const a of acks) {
       expect(a.reason.length).toBeGreaterThan(60);
       expect(a.reason).not.toMatch(/\b(todo|tbd|n\/a|ignore)\b/i);
     }
+    // Wildcards are acknowledged one resource at a time: RouKey's own only on the avatar bucket's two key prefixes; the
+    // rest belong to CDK's deployment helper that uploads the dashboard.
+    for (const a of acks.filter((x) => x.id.includes('IAM5') && !/Custom::CDKBucketDeployment|BucketDeployment/i.test(`${x.path} ${x.id}`)))
+      expect(a.id).toMatch(/s3:::roukeyavatars[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/(incoming|avatars)\/\*\]$/);
     // Method-level acknowledgments (APIG4/COG4) are on individual unauthenticated methods, never on the whole API.
-    for (const a of acks.filter((x) => /APIG4|COG4/.test(x.id))) expect(a.path).toMatch(/\/(GET|POST)$/);
+    for (const a of acks.filter((x) => /APIG4|COG4/.test(x.id))) expect(a.path).toMatch(/\/(GET|POST|OPTIONS)$/);
   });
 
   it('with WAF on (the default) the stage meets APIG3 on its own: no waiver for it exists', () => {

@@ -21,7 +21,7 @@ export interface TestLocalRuntime {
  * dev user signed in. Start one per test file: handler modules are shared by the whole process.
  */
 export async function startTestLocalRuntime(
-  options: Pick<LocalRuntimeOptions, 'quiet' | 'handlerModules' | 'stackConfig' | 'githubSignIn'> = {},
+  options: Pick<LocalRuntimeOptions, 'quiet' | 'handlerModules' | 'stackConfig' | 'githubSignIn' | 'dashboard'> = {},
 ): Promise<TestLocalRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'roukey-local-'));
   const runtime = await startLocalRuntime({
@@ -34,6 +34,7 @@ export async function startTestLocalRuntime(
     handlerModules: options.handlerModules,
     stackConfig: options.stackConfig,
     githubSignIn: options.githubSignIn,
+    dashboard: options.dashboard,
   });
   const accessToken = await signIn(runtime.config).catch(async (err: unknown) => {
     await runtime.stop();

@@ -1,0 +1,117 @@
+import { useState } from 'preact/hooks';
+import { api, type List } from '../api.js';
+import { Empty, ErrorMessage, PageHeader, Resource } from '../ui/states.js';
+import { useAction, useApi } from '../ui/use-api.js';
+
+interface RoleView {
+  readonly name: string;
+  readonly description: string;
+  readonly keywords: string[];
+  readonly examples: string[];
+  readonly builtIn: boolean;
+  readonly overridden: boolean;
+}
+
+export function RolesPage() {
+  const [loaded, reload] = useApi<List<RoleView>>('/v1/roles');
+  const remove = useAction();
+  return (
+    <>
+      <PageHeader title="Roles" />
+      <p>
+        The tasks a <code>role</code> config routes by. The built-ins can be overridden; your own roles join them.
+      </p>
+      <CreateRole onCreated={reload} />
+      <ErrorMessage message={remove.error} />
+      <Resource loaded={loaded} what="roles">
+        {(list) =>
+          list.data.length === 0 ? (
+            <Empty>No roles.</Empty>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Description</th>
+                  <th scope="col">Keywords</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((r) => (
+                  <tr key={r.name}>
+                    <td>{r.name}</td>
+                    <td>{r.builtIn ? (r.overridden ? 'built-in, overridden' : 'built-in') : 'custom'}</td>
+                    <td>{r.description}</td>
+                    <td>{r.keywords.join(', ')}</td>
+                    <td>
+                      {(!r.builtIn || r.overridden) && (
+                        <button
+                          type="button"
+                          class="danger"
+                          disabled={remove.busy}
+                          aria-label={r.builtIn ? `Restore built-in role ${r.name}` : `Delete role ${r.name}`}
+                          onClick={() => void remove.run(() => api('DELETE', `/v1/roles/${encodeURIComponent(r.name)}`)).then(reload)}
+                        >
+                          {r.builtIn ? 'Restore' : 'Delete'}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Resource>
+    </>
+  );
+}
+
+function CreateRole({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [keywords, setKeywords] = useState('');
+  const create = useAction();
+  const onSubmit = async (e: Event) => {
+    e.preventDefault();
+    const body = {
+      name: name.trim(),
+      description,
+      keywords: keywords
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    };
+    if (await create.run(() => api('POST', '/v1/roles', body))) {
+      setName('');
+      setDescription('');
+      setKeywords('');
+      onCreated();
+    }
+  };
+  return (
+    <form class="card" aria-labelledby="create-role" onSubmit={(e) => void onSubmit(e)}>
+      <h2 id="create-role">Add a custom role</h2>
+      <label>
+        Name
+        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label>
+        Description
+        <textarea required value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </label>
+      <label>
+        Keywords <span class="hint">(comma-separated)</span>
+        <input value={keywords} onInput={(e) => setKeywords(e.currentTarget.value)} />
+      </label>
+      <ErrorMessage message={create.error} />
+      <button type="submit" disabled={create.busy}>
+        Add role
+      </button>
+    </form>
+  );
+}
