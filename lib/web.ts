@@ -17,9 +17,12 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DashboardConfig } from '../web/src/runtime-config.js';
+import { RETENTION } from '../lambdas/store/retention.js';
 import { dashboardCsp, HSTS_SECONDS } from './dashboard-headers.js';
+import { retentionDays } from './log-retention.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 
@@ -52,9 +55,9 @@ export class Dashboard extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // The build is deployed again from the source on every deploy; nothing in it is data.
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: true,
+      // Nothing in it is data (the build is deployed again on every deploy), but emptying it on destroy would take
+      // CDK's auto-delete helper, a Lambda with an AWS-managed policy and unbounded logs: it is kept instead.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'RouKey dashboard: CSP without inline scripts, HSTS, no framing, no referrer',
@@ -98,6 +101,8 @@ export class Dashboard extends Construct {
       distributionPaths: ['/index.html', '/config.json'],
       prune: true,
       memoryLimit: 512,
+      // The helper's logs keep the error-log window like every RouKey function's (P11).
+      logGroup: new LogGroup(this, 'DeployLogs', { retention: retentionDays(RETENTION.errorLogDays), removalPolicy: RemovalPolicy.DESTROY }),
     });
     acknowledgeDeploymentFindings(Stack.of(this), this.bucket);
     return deployment;

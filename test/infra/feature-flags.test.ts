@@ -40,7 +40,7 @@ describe('aws-cdk-lib feature flags (cdk.json, docs/cdk-feature-flags.md)', () =
   it('the flags leave every stateful resource (keys, tables, user pool and client, log groups) as the unflagged app renders it', () => {
     const roukeyOnly = Object.fromEntries(Object.entries(CDK_JSON_CONTEXT).filter(([key]) => ROUKEY_KEY.test(key)));
     const flagged = statefulResources(CDK_JSON_CONTEXT);
-    expect(new Set(Object.values(flagged).map((r) => r.Type))).toEqual(new Set([...STATEFUL_TYPES].filter((t) => !/GlobalTable|Bucket/.test(t))));
+    expect(new Set(Object.values(flagged).map((r) => r.Type))).toEqual(new Set([...STATEFUL_TYPES].filter((t) => !/GlobalTable/.test(t))));
     expect(flagged).toEqual(statefulResources(roukeyOnly));
   });
 
