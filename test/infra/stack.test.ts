@@ -295,7 +295,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('no role of RouKey's carries an AWS-managed policy (CDK's dashboard upload helper has basic execution, acknowledged)', () => {
+  it("no role of RouKey's carries an AWS-managed policy (the dashboard upload helper of CDK has basic execution, acknowledged)", () => {
     const roles = Object.entries(template.findResources('AWS::IAM::Role'));
     for (const [, role] of roles.filter(([id]) => !CDK_HELPER.test(id))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(roles.filter(([id]) => CDK_HELPER.test(id))).toHaveLength(1);
