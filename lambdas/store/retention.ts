@@ -8,6 +8,8 @@ export const RETENTION = {
   securityEventDays: 90,
   /** P10: aggregated usage analytics. */
   usageRollupDays: 730,
+  /** The usage aggregator's per-account stream watermark: a stream keeps records 24 hours, so none older can come back. */
+  streamWatermarkDays: 2,
   /** Rate-limit windows only need to outlive their window. */
   limitWindowSeconds: 600,
   /** A month's usage counter outlives its month by this much, so last month's figures can still be read. */
