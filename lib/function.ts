@@ -5,6 +5,7 @@ import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { JobName } from '../lambdas/handlers/jobs.js';
 import type { HandlerName } from '../lambdas/handlers/routes.js';
 import type { TriggerName } from '../lambdas/handlers/triggers.js';
 import { RETENTION } from '../lambdas/store/retention.js';
@@ -34,7 +35,7 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 
 export interface RouKeyFunctionProps {
   /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName | TriggerName;
+  readonly handler: HandlerName | TriggerName | JobName;
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */

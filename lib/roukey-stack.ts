@@ -6,6 +6,7 @@ import { Api } from './api.js';
 import { Auth } from './auth.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
+import { Jobs } from './jobs.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
@@ -18,6 +19,8 @@ export class RouKeyStack extends Stack {
   readonly providerKeys: ProviderKeyKey;
   readonly auth: Auth;
   readonly api: Api;
+  /** The usage aggregator on the activity stream, and its dead-letter queue. */
+  readonly jobs: Jobs;
   /** The WAF on the API stage; absent when the deployer turned it off (`roukey:waf=false`). */
   readonly edge?: Edge;
   /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
@@ -51,6 +54,7 @@ export class RouKeyStack extends Stack {
       adminMfa: config.adminMfa,
       features: { githubSignIn: github !== undefined },
     });
+    this.jobs = new Jobs(this, 'Jobs', { tables: this.data.tables });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 

@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { REQUEST_DURATION_CAP_MS } from '../../lambdas/gateway/deps.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
+import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
@@ -153,8 +154,8 @@ describe('tables', () => {
 describe('functions', () => {
   const functions = Object.values(template.findResources('AWS::Lambda::Function'));
 
-  it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
-    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length);
+  it('one function per handler, per Cognito trigger and per job, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
+    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(JOBS).length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
