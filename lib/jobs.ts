@@ -3,6 +3,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { JOBS } from '../lambdas/handlers/jobs.js';
 import type { TableName } from '../lambdas/store/tables.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
@@ -10,9 +11,6 @@ import { RouKeyFunction } from './function.js';
 export interface JobsProps {
   readonly tables: Readonly<Record<TableName, RouKeyTable>>;
 }
-
-/** Records per invocation at most: enough to sum a busy minute of requests into one transaction per account. */
-export const AGGREGATOR_BATCH_SIZE = 1_000;
 
 /**
  * Work that runs off events rather than requests. The usage aggregator reads the activity table's stream in batches,
@@ -40,7 +38,7 @@ export class Jobs extends Construct {
     this.usageAggregator.addEventSource(
       new DynamoEventSource(props.tables.activity, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: AGGREGATOR_BATCH_SIZE,
+        batchSize: JOBS['usage-aggregator'].batchSize,
         maxBatchingWindow: Duration.seconds(5),
         bisectBatchOnError: true,
         reportBatchItemFailures: true,

@@ -3,8 +3,11 @@
  * triggers): read by lib/jobs.ts, which wires their event sources, and by the local runtime, which feeds them.
  */
 export const JOBS = {
-  /** The activity table's stream → usage rollups. */
-  'usage-aggregator': { source: 'activityStream' },
-} as const satisfies Record<string, { source: string }>;
+  /**
+   * The activity table's stream → usage rollups. `batchSize`: records per invocation at most, enough to sum a busy
+   * minute of requests into one transaction per account.
+   */
+  'usage-aggregator': { source: 'activityStream', batchSize: 1_000 },
+} as const satisfies Record<string, { source: 'activityStream'; batchSize: number }>;
 
 export type JobName = keyof typeof JOBS;

@@ -1,4 +1,5 @@
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
+import type { JobName } from '../../lambdas/handlers/jobs.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
 import type { TriggerName } from '../../lambdas/handlers/triggers.js';
 
@@ -36,3 +37,8 @@ export const HANDLER_MODULES = {
 export const TRIGGER_MODULES = {
   'pre-sign-up': () => import('../../lambdas/handlers/pre-sign-up.js'),
 } as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;
+
+/** The jobs' handler modules, fed by the local stand-ins of their event sources (lib/local/stream-reader.ts). */
+export const JOB_MODULES = {
+  'usage-aggregator': () => import('../../lambdas/handlers/usage-aggregator.js'),
+} as const satisfies Record<JobName, () => Promise<{ handler: unknown }>>;

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { signUpEnvironment } from '../../lambdas/auth/sign-up-policy.js';
 import { enabledRoutes } from '../../lambdas/handlers/routes.js';
+import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS, type TriggerName } from '../../lambdas/handlers/triggers.js';
 import { planEnvironment } from '../../lambdas/plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
@@ -15,7 +16,7 @@ import { cognitoLocalClient, ensureCognitoSetup } from './cognito-bootstrap.js';
 import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
-import { TRIGGER_MODULES } from './handler-modules.js';
+import { JOB_MODULES, TRIGGER_MODULES } from './handler-modules.js';
 import { githubOidcEnvironment, githubSignInFromEnv, type LocalGitHubSignIn } from './github-sign-in.js';
 import { startLambdaInvokeApi } from './lambda-invoke-api.js';
 import { installLambdaStreamingGlobals } from './lambda-streaming.js';
@@ -24,6 +25,7 @@ import { mailDir } from './mail-outbox.js';
 import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 import { ensureSigningKey } from './signing-key.js';
+import { startStreamReader } from './stream-reader.js';
 
 export type { LocalConfig } from './local-config.js';
 
@@ -124,6 +126,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The router's request metadata is recorded on a thread of its own, handed to the router's handlers as they load.
     const writer = startActivityWriterThread({ region: LOCAL_REGION, dynamodbEndpoint: dynamo.endpoint, batchWindowMs: ACTIVITY_BATCH_WINDOW_MS });
     stack.push(() => writer.stop());
+    // The activity table's stream feeds the usage aggregator, as the event source mapping does in AWS.
+    const { handler: aggregate } = await JOB_MODULES['usage-aggregator']();
+    const streamReader = startStreamReader({
+      endpoint: dynamo.endpoint,
+      tableName: tables.activity,
+      handler: aggregate,
+      batchSize: JOBS['usage-aggregator'].batchSize,
+      log: options.quiet ? undefined : (message) => console.error(message),
+    });
+    stack.push(() => streamReader.stop());
     // Stopping runs this stack backwards: the server closes, then the writer thread writes what it still holds
     // and stops, then cognito-local and DynamoDB Local stop.
     const server: LocalServer = await startLocalServer({

@@ -1,7 +1,7 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../lib/app.js';
-import { AGGREGATOR_BATCH_SIZE } from '../../lib/jobs.js';
+import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
 
 type Json = Record<string, any>;
@@ -16,7 +16,7 @@ describe('usage aggregator on the activity stream', () => {
       FunctionName: { Ref: logicalId(stack.jobs.usageAggregator) },
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.tables.activity), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: AGGREGATOR_BATCH_SIZE,
+      BatchSize: JOBS['usage-aggregator'].batchSize,
       MaximumBatchingWindowInSeconds: 5,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],

@@ -37,7 +37,15 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges only the reviewed rules, each with a specific reason', () => {
     const acks = acknowledgments(app);
     const ids = [...new Set(acks.map((a) => a.id.replace(/^annotation::/i, '')))].sort();
-    expect(ids).toEqual(['AwsSolutions-APIG2', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6', 'AwsSolutions-COG2', 'AwsSolutions-COG4', 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-SQS3']);
+    expect(ids).toEqual([
+      'AwsSolutions-APIG2',
+      'AwsSolutions-APIG4',
+      'AwsSolutions-APIG6',
+      'AwsSolutions-COG2',
+      'AwsSolutions-COG4',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-SQS3',
+    ]);
     for (const a of acks) {
       expect(a.reason.length).toBeGreaterThan(60);
       expect(a.reason).not.toMatch(/\b(todo|tbd|n\/a|ignore)\b/i);

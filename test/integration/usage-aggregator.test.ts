@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../lambdas/handlers/usage-aggregator.js';
 import { fromAttributeMap, type StreamAttributeValue } from '../../lambdas/store/attribute-values.js';
@@ -6,6 +7,8 @@ import { createRollupReader, createRollupWriter, ITEM, type RollupReader } from 
 import { aggregateUsage, type RollupWriter, type StreamRecord } from '../../lambdas/usage/usage-aggregator.js';
 import { createTestTables } from '../support/tables.js';
 import { insertRecord, requestRecord, streamEvent } from '../support/stream-events.js';
+
+jest.setTimeout(60_000);
 
 const DAY = { granularity: 'day', from: '2026-11-26', to: '2026-11-26' } as const;
 
