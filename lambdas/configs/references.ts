@@ -1,6 +1,7 @@
 import { ApiError } from '../http/errors.js';
 import { isBuiltinRole } from '../routing/classify/builtin-roles.js';
-import { CONFIG_MODEL_PREFIX, TARGET_MODEL, type RoutingConfig, type TargetSpec } from '../routing/config-schema.js';
+import { CONFIG_MODEL_PREFIX, TARGET_MODEL, type RoutingConfig } from '../routing/config-schema.js';
+import { configTargets } from '../routing/reference-targets.js';
 import type { ConfigRefs } from './config-stores.js';
 
 /** What a routing config refers to, each with the exact path a 400 names (`roles.legal.1.model`). */
@@ -18,17 +19,11 @@ export const RESERVED_PROVIDER_KEY_NAME = CONFIG_MODEL_PREFIX.slice(0, -1);
  */
 export const MAX_REFERENCES = 49;
 
-/** Every provider-key name the config's targets and classifier use, in the order of the config's fields. */
+/** Every provider-key name the config's targets and classifier use (targets in the order of the config's fields, then the classifier). */
 export function providerKeyReferences(config: RoutingConfig): Reference[] {
-  const refs: Reference[] = [];
-  const add = (path: string, model: string) => refs.push({ path, name: TARGET_MODEL.exec(model)?.[1] ?? model });
-  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) => targets?.forEach((t, i) => add(`${path}.${i}.model`, t.model));
-  addTargets('targets', config.targets);
-  for (const [role, targets] of Object.entries(config.roles ?? {})) addTargets(`roles.${role}`, targets);
-  if (config.classifier?.model !== undefined) add('classifier.model', config.classifier.model);
-  for (const [band, targets] of Object.entries(config.bands ?? {})) addTargets(`bands.${band}`, targets);
-  config.variants?.forEach((v, i) => addTargets(`variants.${i}.targets`, v.targets));
-  config.rules?.forEach((r, i) => addTargets(`rules.${i}.targets`, r.targets));
+  const name = (model: string) => TARGET_MODEL.exec(model)?.[1] ?? model;
+  const refs = configTargets(config).map(({ path, model }) => ({ path, name: name(model) }));
+  if (config.classifier?.model !== undefined) refs.push({ path: 'classifier.model', name: name(config.classifier.model) });
   return refs;
 }
 

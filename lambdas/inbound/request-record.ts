@@ -4,6 +4,7 @@ import type { RouteOutcome } from '../gateway/engine/route-chat.js';
 import { usageFields } from '../gateway/engine/stream-meter.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
 import type { RouteDecision } from '../routing/decision.js';
+import { referenceCost } from '../routing/reference-targets.js';
 import type { ActivityErrorType } from '../store/activity-record.js';
 
 /** How a request ended, as its activity record tells it. */
@@ -46,6 +47,7 @@ export async function recordAfterResponse(
       model: target?.model,
       ...usageFields(usage),
       costUsd: usage ? estimateCost(usage, target?.catalog) : undefined,
+      referenceCostUsd: usage && outcome.referenceEntries ? referenceCost(usage, outcome.referenceEntries) : undefined,
       usageEstimated: usage?.estimated === true ? true : undefined,
       finishReason: metering?.finishReason,
       errorType: summary.errorType,
