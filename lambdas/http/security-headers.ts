@@ -12,7 +12,9 @@ export const SECURITY_HEADERS = {
 export function securityHeaders(): MiddlewareObj<unknown, APIGatewayProxyResult> {
   const apply = (request: { response: APIGatewayProxyResult | null }): void => {
     if (!request.response) return;
-    request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS };
+    // A route that answers in another format (CSV) names its own content type; every other header is fixed.
+    const own = request.response.headers?.['content-type'];
+    request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS, ...(typeof own === 'string' ? { 'content-type': own } : {}) };
   };
   return { name: 'securityHeaders', after: apply, onError: apply };
 }

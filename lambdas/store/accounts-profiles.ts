@@ -5,6 +5,7 @@ import { ACCOUNT_STATUSES, type AccountStanding, type AccountStandingStore, type
 import { limitOverridesSchema, PLAN_IDS, type PlanId } from '../plans/catalog.js';
 import { ACCOUNT_LIST_PK, ITEM, NEW_ACCOUNT_COUNTS, accountPk, isConditionFailure, isTransactionConflict } from './accounts-items.js';
 import { ACCOUNTS_INDEX } from './tables.js';
+import type { AccountTimezones } from '../usage/usage-service.js';
 
 export interface AccountRepository extends AccountStore, AccountStandingStore, AccountProfileStore, AccountActivityStore {}
 
@@ -195,4 +196,22 @@ function standingOf(item: Record<string, unknown>, defaultPlan: PlanId): Account
         : 'suspended';
   const overrides = limitOverridesSchema.safeParse(item.limits ?? {});
   return { plan, status, limitOverrides: overrides.success ? overrides.data : {} };
+}
+
+/** The profile's `preferences.timezone` (P17): usage answers count days in it. */
+export function createTimezoneReader(db: DynamoDBDocumentClient, table: string): AccountTimezones {
+  return {
+    async timezone(accountId) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: ITEM.profile(accountId),
+          ProjectionExpression: '#preferences.#timezone',
+          ExpressionAttributeNames: { '#preferences': 'preferences', '#timezone': 'timezone' },
+        }),
+      );
+      const timezone = (out.Item?.preferences as { timezone?: unknown } | undefined)?.timezone;
+      return typeof timezone === 'string' ? timezone : undefined;
+    },
+  };
 }

@@ -7,7 +7,8 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Dimension, Granularity, RollupKey } from '../usage/rollup.js';
+import type { RollupReader } from '../usage/rollup-reader.js';
+import type { Granularity, RollupKey } from '../usage/rollup.js';
 import type { RollupChange, RollupWriter } from '../usage/usage-aggregator.js';
 import { accountPk } from './accounts-items.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
@@ -135,26 +136,6 @@ function transaction(table: string, change: RollupChange, at: number) {
   return { TransactItems: [watermark, ...rollups] };
 }
 
-/** One stored rollup as readers see it. */
-export interface StoredRollup {
-  readonly period: string;
-  readonly value: string;
-  readonly counters: ReadonlyMap<string, number>;
-}
-
-export interface RollupQuery {
-  readonly granularity: Granularity;
-  readonly dimension: Dimension;
-  /** Inclusive period bounds (`yyyy-mm-ddThh` or `yyyy-mm-dd`). */
-  readonly from: string;
-  readonly to: string;
-}
-
-export interface RollupReader {
-  /** The account's rollups of one dimension over the range, expired ones left out; `queries`: DynamoDB Queries sent. */
-  read(accountId: string, query: RollupQuery): Promise<{ rollups: StoredRollup[]; queries: number }>;
-}
-
 const NOT_COUNTERS = new Set(['pk', 'sk', 'dim', 'period', 'value', 'expiresAt']);
 
 export function createRollupReader(db: DynamoDBDocumentClient, table: string, options: { now?: () => number } = {}): RollupReader {
@@ -162,7 +143,7 @@ export function createRollupReader(db: DynamoDBDocumentClient, table: string, op
   return {
     async read(accountId, query) {
       const prefix = `${GRANULARITY_PREFIX[query.granularity]}#${query.dimension}#`;
-      const rollups: StoredRollup[] = [];
+      const rollups: { period: string; value: string; counters: Map<string, number> }[] = [];
       let queries = 0;
       let startKey: Record<string, unknown> | undefined;
       do {
