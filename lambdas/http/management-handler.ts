@@ -159,7 +159,8 @@ export function publicHandler(options: { routes: Partial<Record<HttpMethod, Rout
 function wrap(dispatch: (event: APIGatewayProxyEvent) => Promise<RouteResult>): LambdaHttpHandler {
   const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const result = await dispatch(event);
-    if (result.contentType !== undefined) return { statusCode: result.status, headers: { 'content-type': result.contentType }, body: String(result.body ?? '') };
+    if (result.contentType !== undefined)
+      return { statusCode: result.status, headers: { 'content-type': result.contentType }, body: String(result.body ?? '') };
     return { statusCode: result.status, headers: {}, body: result.body === undefined ? '' : JSON.stringify(result.body) };
   };
   // onError and after run in reverse order of use(): errors are rendered first, then headers added, then logged.

@@ -57,7 +57,12 @@ export function createProviderMetricsService({ rollups, now = Date.now }: { roll
         throw new ApiError('invalid_request', `Invalid 'window': your plan's analytics reach back ${analyticsDays} days.`, { param: 'window' });
       const to = now();
       const from = to - WINDOWS[window];
-      const { rollups: rows } = await rollups.read(accountId, { granularity: 'hour', dimension: 'model', from: periodOf(from, 'hour'), to: periodOf(to, 'hour') });
+      const { rollups: rows } = await rollups.read(accountId, {
+        granularity: 'hour',
+        dimension: 'model',
+        from: periodOf(from, 'hour'),
+        to: periodOf(to, 'hour'),
+      });
       const byModel = new Map<string, Map<string, number>>();
       for (const row of rows) {
         const counters = byModel.get(row.value) ?? new Map<string, number>();

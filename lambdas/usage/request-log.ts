@@ -39,13 +39,19 @@ export interface RequestLogPage {
 
 /** The request log's reads (lambdas/store/activity-request-log.ts): newest first by the records' keys, expired ones left out. */
 export interface RequestLogReader {
-  list(accountId: string, query: { from: number; to: number; filter: RequestLogFilter; limit: number; after?: string }): Promise<RequestLogPage | 'invalid_cursor'>;
+  list(
+    accountId: string,
+    query: { from: number; to: number; filter: RequestLogFilter; limit: number; after?: string },
+  ): Promise<RequestLogPage | 'invalid_cursor'>;
   /** The account's record with this id; undefined when there is none (or it is another account's, or expired). */
   get(accountId: string, requestId: string): Promise<RequestActivity | undefined>;
 }
 
 /** A record as the API shows it: its id, its metadata, and (for one record) its attempts. */
-export type RequestView = { readonly object: 'request'; readonly id: string } & Omit<RequestActivity, 'kind' | 'accountId' | 'requestId' | 'expiresAt' | 'attempts'> & {
+export type RequestView = { readonly object: 'request'; readonly id: string } & Omit<
+  RequestActivity,
+  'kind' | 'accountId' | 'requestId' | 'expiresAt' | 'attempts'
+> & {
     readonly attempts?: RequestActivity['attempts'];
   };
 
@@ -74,7 +80,9 @@ export function createRequestLogService({ reader, now = Date.now }: { reader: Re
       const from = query.from === undefined ? earliest : Date.parse(query.from);
       if (from > to) throw new ApiError('invalid_request', "Invalid 'from': must not be after 'to'.", { param: 'from' });
       if (from < earliest)
-        throw new ApiError('invalid_request', `Invalid 'from': the request log reaches back ${reach} days, to ${new Date(earliest).toISOString()}.`, { param: 'from' });
+        throw new ApiError('invalid_request', `Invalid 'from': the request log reaches back ${reach} days, to ${new Date(earliest).toISOString()}.`, {
+          param: 'from',
+        });
       const after = query.cursor === undefined ? undefined : decodeCursor(cursorSchema, query.cursor).after;
       const page = await reader.list(accountId, { from, to, filter: filterOf(query), limit: query.limit ?? 50, after });
       if (page === 'invalid_cursor') throw invalidCursor();

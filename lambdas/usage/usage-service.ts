@@ -51,7 +51,15 @@ export interface UsageService {
   usage(accountId: string, analyticsDays: number, query: UsageQuery): Promise<{ answer: UsageAnswer; queries: number }>;
 }
 
-export function createUsageService({ rollups, timezones, now = Date.now }: { rollups: RollupReader; timezones: AccountTimezones; now?: () => number }): UsageService {
+export function createUsageService({
+  rollups,
+  timezones,
+  now = Date.now,
+}: {
+  rollups: RollupReader;
+  timezones: AccountTimezones;
+  now?: () => number;
+}): UsageService {
   return {
     async usage(accountId, analyticsDays, query) {
       const at = now();
@@ -60,9 +68,13 @@ export function createUsageService({ rollups, timezones, now = Date.now }: { rol
       if (from >= to) throw new ApiError('invalid_request', "Invalid 'from': must be before 'to'.", { param: 'from' });
       const earliest = at - analyticsDays * DAY_MS;
       if (from < earliest) {
-        throw new ApiError('invalid_request', `Invalid 'from': your plan's analytics reach back ${analyticsDays} days, to ${new Date(earliest).toISOString()}.`, {
-          param: 'from',
-        });
+        throw new ApiError(
+          'invalid_request',
+          `Invalid 'from': your plan's analytics reach back ${analyticsDays} days, to ${new Date(earliest).toISOString()}.`,
+          {
+            param: 'from',
+          },
+        );
       }
       const granularity = query.granularity ?? 'day';
       if (granularity === 'hour' && to - from > MAX_HOURLY_DAYS * DAY_MS)
@@ -71,7 +83,12 @@ export function createUsageService({ rollups, timezones, now = Date.now }: { rol
       const dimension = query.groupBy ?? 'all';
       // Days in another timezone are made of UTC hours; UTC days are stored as they are.
       const stored: Granularity = granularity === 'day' && isUtc(timezone) ? 'day' : 'hour';
-      const { rollups: rows, queries } = await rollups.read(accountId, { granularity: stored, dimension, from: periodOf(from, stored), to: periodOf(to, stored) });
+      const { rollups: rows, queries } = await rollups.read(accountId, {
+        granularity: stored,
+        dimension,
+        from: periodOf(from, stored),
+        to: periodOf(to, stored),
+      });
       const label = granularity === 'hour' ? (period: string) => `${period}:00:00Z` : stored === 'day' ? (period: string) => period : localDay(timezone);
       const answer: UsageAnswer = {
         object: 'usage',
