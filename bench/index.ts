@@ -7,6 +7,7 @@ import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
 import { chatTarget, PAIRED_C1, PAIRED_C32, runLoad, runPaired, WARM_UP, type Target } from './load.js';
 import { startRemoteDynamoDb } from './remote-dynamodb.js';
 import { measureDepthCheck } from './request-json.js';
+import { measureUsage, usageRows } from './usage.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -139,6 +140,8 @@ try {
     const us = (n: number) => `${n.toFixed(2)} µs`;
     rows.push([`request body depth check, ${t.name} (JSON.parse / check)`, '', `${us(t.parseUs)} / ${us(t.checkUs)}`, us(t.checkUs), '']);
   }
+
+  rows.push(...usageRows(await measureUsage(dynamo.endpoint)));
 
   const section = (row: string[]) => row[0]!.startsWith('— ');
   const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => !section(r)).map((r) => r[i]!.length)));
