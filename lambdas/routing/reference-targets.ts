@@ -1,5 +1,4 @@
 import { estimateCost, type CatalogEntry } from '../catalog/index.js';
-import type { Usage } from '../providers/types.js';
 import type { RoutingConfig, TargetSpec } from './config-schema.js';
 import type { DecisionContext, RoutingRequest } from './decision.js';
 import { canServe, targetEntry } from './strategies/catalog-fit.js';
@@ -33,7 +32,7 @@ export function referenceEntries(config: RoutingConfig, request: RoutingRequest,
 }
 
 /** What the usage would have cost on the most expensive of `entries`; undefined when none is priced. */
-export function referenceCost(usage: Usage, entries: readonly CatalogEntry[]): number | undefined {
+export function referenceCost(usage: Parameters<typeof estimateCost>[0], entries: readonly CatalogEntry[]): number | undefined {
   let highest: number | undefined;
   for (const entry of entries) {
     const cost = estimateCost(usage, entry);
