@@ -3,7 +3,7 @@ import { createDocumentClient } from '../lambdas/store/dynamo.js';
 import type { RequestActivity } from '../lambdas/store/activity-record.js';
 import { createRollupReader, createRollupWriter } from '../lambdas/store/usage-items.js';
 import { bucketOf } from '../lambdas/usage/histogram.js';
-import { type Counters, type RollupKey } from '../lambdas/usage/rollup.js';
+import type { Counters, RollupKey } from '../lambdas/usage/rollup.js';
 import { aggregateUsage, type RollupDelta, type StreamRecord } from '../lambdas/usage/usage-aggregator.js';
 import { createUsageService } from '../lambdas/usage/usage-service.js';
 import { ensureTables, localDynamoDbClient, startDynamoDbLocal, tableNamesFor } from '../lib/local/dynamodb-local.js';
@@ -116,7 +116,8 @@ async function ninetyDayQueries(doc: ReturnType<typeof createDocumentClient>, ta
   for (let d = 0; d < 91; d++) {
     const day = new Date(now - d * DAY_MS).toISOString().slice(0, 10);
     deltas.push({ key: { granularity: 'day', dimension: 'all', period: day, value: '-' }, counters: dayCounters(1) });
-    for (const model of MODELS) deltas.push({ key: { granularity: 'day', dimension: 'model', period: day, value: `openai:${model}` }, counters: dayCounters(1 / MODELS.length) });
+    for (const model of MODELS)
+      deltas.push({ key: { granularity: 'day', dimension: 'model', period: day, value: `openai:${model}` }, counters: dayCounters(1 / MODELS.length) });
     for (let h = 0; h < 24; h++) {
       const key: RollupKey = { granularity: 'hour', dimension: 'all', period: `${day}T${String(h).padStart(2, '0')}`, value: '-' };
       deltas.push({ key, counters: dayCounters(1 / 24) });
