@@ -394,7 +394,12 @@ describe('cost optimisation through the local runtime (P4)', () => {
     const config = await fallbackConfig([`${key}/gpt-4o-mini`, `${key}/gpt-4o`]);
     const { response } = await e2e.client.chat.completions.create({ model: `roukey/${config}`, messages }).withResponse();
     const record = await recordOf(response.headers.get('x-roukey-request-id'));
-    const usage = { prompt_tokens: record.promptTokens, completion_tokens: record.completionTokens, total_tokens: 0 };
+    const usage = {
+      prompt_tokens: record.promptTokens,
+      completion_tokens: record.completionTokens,
+      total_tokens: 0,
+      prompt_tokens_details: { cached_tokens: record.cachedTokens ?? 0 },
+    };
     // The most expensive eligible target is gpt-4o, though only gpt-4o-mini was called.
     expect(record.referenceCostUsd).toBeCloseTo(estimateCost(usage, catalogEntry('openai', 'gpt-4o')) ?? Number.NaN, 12);
     expect(record.referenceCostUsd).toBeGreaterThan(record.costUsd);
