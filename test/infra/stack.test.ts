@@ -9,7 +9,7 @@ import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
-import { TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
+import { ACCOUNTS_INDEX, REQUESTS_INDEX, TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
 import { MANAGEMENT_SCOPES } from '../../lambdas/auth/oauth-scopes.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
@@ -273,10 +273,14 @@ describe('least privilege', () => {
     }
   });
 
-  it('only the admin listing may query the accounts index', () => {
+  it('only the admin listing may query the accounts index, and only the request log the request-id index', () => {
     for (const handler of DEPLOYED_HANDLERS) {
-      const onIndex = statementsOf(handler).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
-      expect({ handler, index: onIndex.length > 0 }).toEqual({ handler, index: handler === 'admin-accounts' });
+      const on = (index: string) => statementsOf(handler).some((s) => JSON.stringify(s.Resource).includes(`/index/${index}`));
+      expect({ handler, accounts: on(ACCOUNTS_INDEX), requests: on(REQUESTS_INDEX) }).toEqual({
+        handler,
+        accounts: handler === 'admin-accounts',
+        requests: handler === 'requests',
+      });
     }
   });
 
