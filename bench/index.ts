@@ -9,6 +9,7 @@ import { startRemoteDynamoDb } from './remote-dynamodb.js';
 import { measureDepthCheck } from './request-json.js';
 import { liftRequestLimits, measureLimits } from './limits.js';
 import { measureMetrics } from './metrics.js';
+import { measureUsage, usageRows } from './usage.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -172,6 +173,7 @@ try {
     `≤ ${TARGETS.metricsAddedMs} ms ${verdict(metricsCost.addedUs / 1000 <= TARGETS.metricsAddedMs)}`,
   ]);
   rows.push(["the same through Powertools Metrics' API", '', '', `${(metricsCost.powertoolsAddedUs / 1000).toFixed(4)} ms`, '']);
+  rows.push(...usageRows(await measureUsage(dynamo.endpoint)));
 
   const section = (row: string[]) => row[0]!.startsWith('— ');
   const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => !section(r)).map((r) => r[i]!.length)));

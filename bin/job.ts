@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { JOB_MODULES, type JobName } from '../lib/local/handler-modules.js';
+import { SCHEDULED_JOB_MODULES, type ScheduledJobName } from '../lib/local/handler-modules.js';
 import { readLocalConfig } from '../lib/local/local-config.js';
 import { setHandlerEnvironment } from '../lib/local/runtime.js';
 import { readCdkJsonConfig } from '../lib/stack-config.js';
@@ -8,8 +8,8 @@ import { readCdkJsonConfig } from '../lib/stack-config.js';
 /** `npm run job <name>`: runs a scheduled job now, against the stack a running `npm start` serves. */
 const DATA_DIR = resolve('.roukey');
 const name = process.argv[2] ?? '';
-if (!(name in JOB_MODULES)) {
-  console.error(`Usage: npm run job <${Object.keys(JOB_MODULES).join('|')}>`);
+if (!(name in SCHEDULED_JOB_MODULES)) {
+  console.error(`Usage: npm run job <${Object.keys(SCHEDULED_JOB_MODULES).join('|')}>`);
   process.exit(2);
 }
 const config = await readLocalConfig(DATA_DIR);
@@ -27,5 +27,5 @@ setHandlerEnvironment({
   userPoolClientId: config.userPoolClientId,
   stackConfig: readCdkJsonConfig(fileURLToPath(new URL('../cdk.json', import.meta.url))),
 });
-const { handler } = await JOB_MODULES[name as JobName]();
+const { handler } = await SCHEDULED_JOB_MODULES[name as ScheduledJobName]();
 console.log(JSON.stringify(await handler({ runDate: new Date().toISOString() })));

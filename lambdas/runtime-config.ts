@@ -128,3 +128,16 @@ let cached: RuntimeConfig | undefined;
 export function runtimeConfig(): RuntimeConfig {
   return (cached ??= loadRuntimeConfig());
 }
+
+/** What a job that touches one table reads (the stream aggregator): region, DynamoDB Local's URL locally, the table. */
+export function tableConfig(
+  table: TableName,
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint'> & { tableName: string } {
+  const parsed = envSchema.pick({ AWS_REGION: true, DYNAMODB_ENDPOINT: true }).parse(env);
+  const tableName = z
+    .string()
+    .min(1, `${tableEnvVar(table)} is not set`)
+    .parse(env[tableEnvVar(table)] ?? '');
+  return { region: parsed.AWS_REGION, dynamodbEndpoint: parsed.DYNAMODB_ENDPOINT, tableName };
+}

@@ -117,6 +117,17 @@ const GRANTS: Record<HandlerName, Grants> = {
     fn.bindTable(props.tables.activity, { actions: ['dynamodb:Query'] });
     fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminListUserAuthEvents'], resources: [props.auth.userPool.userPoolArn] }));
   },
+  // Usage series from the rollups; the profile's timezone comes with the caller's accounts grant.
+  usage: (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.usage, { actions: ['dynamodb:Query'] });
+  },
+  // The request log: a key range of the caller's records, or one record found through the request-id index.
+  requests: (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.activity, { actions: ['dynamodb:Query', 'dynamodb:GetItem'] }, { indexes: true });
+  },
+  'provider-metrics': (fn, props) => GRANTS.usage(fn, props),
   // Lists accounts through the accounts table's listing index and reads their monthly counters; changes standings.
   'admin-accounts': (fn, props) => {
     managementCaller(fn, props);

@@ -6,6 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ObjectEventHandlerName } from '../lambdas/handlers/object-events.js';
+import type { JobName } from '../lambdas/handlers/jobs.js';
 import type { HandlerName } from '../lambdas/handlers/routes.js';
 import type { TriggerName } from '../lambdas/handlers/triggers.js';
 import { RETENTION } from '../lambdas/store/retention.js';
@@ -34,8 +35,8 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 }
 
 export interface RouKeyFunctionProps {
-  /** The file in lambdas/handlers/ whose `handler` export this function runs (a route's, a trigger's, an S3 event's or a scheduled job's). */
-  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | 'billing-sync';
+  /** The file in lambdas/handlers/ whose `handler` export this function runs. */
+  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | 'billing-sync';
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */

@@ -9,6 +9,7 @@ import { Billing } from './billing.js';
 import { Avatars } from './avatars.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
+import { Jobs } from './jobs.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
@@ -24,6 +25,8 @@ export class RouKeyStack extends Stack {
   readonly auth: Auth;
   readonly api: Api;
   readonly avatars: Avatars;
+  /** The usage aggregator on the activity stream, and its dead-letter queue. */
+  readonly jobs: Jobs;
   /** The WAF on the API stage; absent when the deployer turned it off (`roukey:waf=false`). */
   readonly edge?: Edge;
   /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
@@ -66,8 +69,14 @@ export class RouKeyStack extends Stack {
       features: { githubSignIn: github !== undefined },
       avatars: this.avatars,
     });
-    this.observability = new Observability(this, 'Observability', { api: this.api, tables: this.data.tables, alarmEmail: config.alarmEmail });
     this.avatars.checkUploads({ accounts: this.data.tables.accounts, environment: this.api.environment });
+    this.jobs = new Jobs(this, 'Jobs', { tables: this.data.tables });
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      tables: this.data.tables,
+      alarmEmail: config.alarmEmail,
+      aggregator: { fn: this.jobs.usageAggregator, deadLetterQueue: this.jobs.usageDeadLetters },
+    });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 

@@ -1,7 +1,8 @@
 import { type ModelKind, modelKindOfId } from '../catalog/index.js';
 import { ApiError } from '../http/errors.js';
 import { isBuiltinRole } from '../routing/classify/builtin-roles.js';
-import { CONFIG_MODEL_PREFIX, TARGET_MODEL, type RoutingConfig, type TargetSpec } from '../routing/config-schema.js';
+import { CONFIG_MODEL_PREFIX, TARGET_MODEL, type RoutingConfig } from '../routing/config-schema.js';
+import { configTargets } from '../routing/reference-targets.js';
 import type { ConfigRefs } from './config-stores.js';
 
 /** What a routing config refers to, each with the exact path a 400 names (`roles.legal.1.model`). */
@@ -19,17 +20,10 @@ export const RESERVED_PROVIDER_KEY_NAME = CONFIG_MODEL_PREFIX.slice(0, -1);
  */
 export const MAX_REFERENCES = 49;
 
-/** Every `<provider-key name>/<model>` the config names (its targets and classifier), in the order of its fields; `name` is the whole. */
+/** Every `<provider-key name>/<model>` the config names: its targets in the order of its fields, then the classifier; `name` is the whole. */
 function modelReferences(config: RoutingConfig): Reference[] {
-  const refs: Reference[] = [];
-  const addTargets = (path: string, targets: readonly TargetSpec[] | undefined) =>
-    targets?.forEach((t, i) => refs.push({ path: `${path}.${i}.model`, name: t.model }));
-  addTargets('targets', config.targets);
-  for (const [role, targets] of Object.entries(config.roles ?? {})) addTargets(`roles.${role}`, targets);
+  const refs = configTargets(config).map(({ path, model }) => ({ path, name: model }));
   if (config.classifier?.model !== undefined) refs.push({ path: 'classifier.model', name: config.classifier.model });
-  for (const [band, targets] of Object.entries(config.bands ?? {})) addTargets(`bands.${band}`, targets);
-  config.variants?.forEach((v, i) => addTargets(`variants.${i}.targets`, v.targets));
-  config.rules?.forEach((r, i) => addTargets(`rules.${i}.targets`, r.targets));
   return refs;
 }
 

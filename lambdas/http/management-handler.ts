@@ -38,8 +38,10 @@ export interface AccountRouteRequest<Body, Query = unknown> extends RouteRequest
 
 export interface RouteResult {
   readonly status: number;
-  /** JSON-serialised; omitted for 204. */
+  /** JSON-serialised; omitted for 204. A string sent as it is when `contentType` is set. */
   readonly body?: unknown;
+  /** Another format than JSON (`text/csv; charset=utf-8`): `body` is that text. */
+  readonly contentType?: string;
 }
 
 export interface RouteSpec<Req> {
@@ -173,6 +175,8 @@ export function publicHandler(options: { routes: Partial<Record<HttpMethod, Rout
 function wrap(dispatch: (event: APIGatewayProxyEvent) => Promise<RouteResult>): LambdaHttpHandler {
   const core = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const result = await dispatch(event);
+    if (result.contentType !== undefined)
+      return { statusCode: result.status, headers: { 'content-type': result.contentType }, body: String(result.body ?? '') };
     return { statusCode: result.status, headers: {}, body: result.body === undefined ? '' : JSON.stringify(result.body) };
   };
   // onError and after run in reverse order of use(): errors are rendered first, then headers added, then logged.

@@ -21,7 +21,9 @@ export function securityHeaders(): MiddlewareObj<unknown, APIGatewayProxyResult>
   const cors = corsHeaders();
   const apply = (request: { response: APIGatewayProxyResult | null }): void => {
     if (!request.response) return;
-    request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS, ...cors };
+    // A route that answers in another format (CSV) names its own content type; every other header is fixed.
+    const own = request.response.headers?.['content-type'];
+    request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS, ...cors, ...(typeof own === 'string' ? { 'content-type': own } : {}) };
   };
   return { name: 'securityHeaders', after: apply, onError: apply };
 }

@@ -5,6 +5,7 @@ import { usageFields } from '../gateway/engine/stream-meter.js';
 import type { ApiKeyPrincipal } from '../gateway/ports.js';
 import type { RouteDecision } from '../routing/decision.js';
 import type { RequestLimitName } from '../limits/allowance.js';
+import { referenceCost } from '../routing/reference-targets.js';
 import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 
 /** How a request ended, as its activity record tells it. */
@@ -58,6 +59,7 @@ export async function recordAfterResponse(
       model: target?.model,
       ...tokens,
       costUsd: usage ? estimateCost(usage, target?.catalog) : undefined,
+      referenceCostUsd: usage && outcome.referenceEntries ? referenceCost(usage, outcome.referenceEntries) : undefined,
       usageEstimated: usage?.estimated === true ? true : undefined,
       finishReason: metering?.finishReason,
       errorType: summary.errorType,

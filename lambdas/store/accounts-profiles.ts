@@ -17,6 +17,7 @@ import {
   queryAccountItems,
 } from './accounts-items.js';
 import { ACCOUNTS_INDEX } from './tables.js';
+import type { AccountTimezones } from '../usage/usage-service.js';
 
 export interface AccountRepository extends AccountStore, AccountStandingStore, AccountProfileStore, AccountActivityStore, ProfileStore {}
 
@@ -303,4 +304,22 @@ function standingOf(item: Record<string, unknown>, defaultPlan: PlanId): Account
   const overrides = limitOverridesSchema.safeParse(item.limits ?? {});
   const consent = consentOf(item.consent);
   return { plan, status, limitOverrides: overrides.success ? overrides.data : {}, ...(consent ? { consentedPolicy: consent.policyVersion } : {}) };
+}
+
+/** The profile's `preferences.timezone` (P17): usage answers count days in it. */
+export function createTimezoneReader(db: DynamoDBDocumentClient, table: string): AccountTimezones {
+  return {
+    async timezone(accountId) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: ITEM.profile(accountId),
+          ProjectionExpression: '#preferences.#timezone',
+          ExpressionAttributeNames: { '#preferences': 'preferences', '#timezone': 'timezone' },
+        }),
+      );
+      const timezone = (out.Item?.preferences as { timezone?: unknown } | undefined)?.timezone;
+      return typeof timezone === 'string' ? timezone : undefined;
+    },
+  };
 }

@@ -80,8 +80,15 @@ export const requestActivitySchema = z.strictObject({
   completionTokens: count.optional(),
   totalTokens: count.optional(),
   cachedTokens: count.optional(),
+  /** Completion tokens the model spent reasoning, where the upstream reports them (they are part of completionTokens). */
+  reasoningTokens: count.optional(),
   /** Estimated cost in USD from the model catalog's prices (lambdas/catalog); absent for a model it does not know. */
   costUsd: z.number().nonnegative().finite().optional(),
+  /**
+   * For a request routed by a config: what the same usage would have cost on the config's reference target (its most
+   * expensive eligible target by the catalog); `savingsUsd` in usage answers is built from it (docs/usage.md).
+   */
+  referenceCostUsd: z.number().nonnegative().finite().optional(),
   /** True when the token counts were estimated by RouKey because the upstream reported no usage. */
   usageEstimated: z.boolean().optional(),
   finishReason: z.enum(FINISH_REASONS).optional(),

@@ -37,3 +37,35 @@ function toAttributeValue(value: Exclude<FlatValue, undefined>): AttributeValue 
 function isList(value: object): value is readonly FlatValue[] {
   return Array.isArray(value);
 }
+
+/** An attribute value as a stream record carries it (Lambda's event and the Streams API use the same JSON). */
+export interface StreamAttributeValue {
+  S?: string;
+  N?: string;
+  BOOL?: boolean;
+  NULL?: boolean;
+  L?: StreamAttributeValue[];
+  M?: { [key: string]: StreamAttributeValue };
+}
+
+/**
+ * The inverse of `toAttributeMap` for the value types metadata items hold (strings, numbers, booleans, lists,
+ * maps); other types (sets, binaries) decode to undefined, which the readers' schemas then refuse.
+ */
+export function fromAttributeMap(map: { readonly [key: string]: StreamAttributeValue }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in map) {
+    const value = map[key];
+    if (value !== undefined) out[key] = fromAttributeValue(value);
+  }
+  return out;
+}
+
+function fromAttributeValue(value: StreamAttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.L !== undefined) return value.L.map(fromAttributeValue);
+  if (value.M !== undefined) return fromAttributeMap(value.M);
+  return undefined;
+}

@@ -10,6 +10,8 @@ export const RETENTION = {
   auditLogDays: 365,
   /** P10: aggregated usage analytics. */
   usageRollupDays: 730,
+  /** The usage aggregator's per-account stream watermark: a stream keeps records 24 hours, so none older can come back. */
+  streamWatermarkDays: 2,
   /** Rate-limit windows only need to outlive their window. */
   limitWindowSeconds: 600,
   /** A target's shared health (limits-health.ts): a report older than the latency's max age says nothing more. */

@@ -25,13 +25,20 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** The sparse index listing accounts (item design: accounts-items.ts). */
 export const ACCOUNTS_INDEX = 'accounts-by-created';
+/** The sparse index finding a request record by its id (item design: activity-request-log.ts). */
+export const REQUESTS_INDEX = 'requests-by-id';
 
 export const TABLES = {
   /** Profiles, provider keys, API keys and their hash lookups, configs, roles: kept while the account is active. */
   accounts: { name: 'accounts', indexes: [{ name: ACCOUNTS_INDEX, pk: 'listPk', sk: 'createdAt', projection: 'KEYS_ONLY' }] },
   /** One metadata item per request, error logs, security events; each with a TTL by kind. */
-  activity: { name: 'activity', ttlAttribute: TTL_ATTRIBUTE, stream: 'NEW_IMAGE' },
-  /** Per-day rollups (P10). */
+  activity: {
+    name: 'activity',
+    ttlAttribute: TTL_ATTRIBUTE,
+    stream: 'NEW_IMAGE',
+    indexes: [{ name: REQUESTS_INDEX, pk: 'requestId', sk: 'accountId', projection: 'KEYS_ONLY' }],
+  },
+  /** Hourly and daily rollups and the aggregator's watermarks (P10; item design: usage-items.ts). */
   usage: { name: 'usage', ttlAttribute: TTL_ATTRIBUTE },
   /** Rate-limit windows. */
   limits: { name: 'limits', ttlAttribute: TTL_ATTRIBUTE },

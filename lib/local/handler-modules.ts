@@ -1,4 +1,5 @@
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
+import type { JobName } from '../../lambdas/handlers/jobs.js';
 import type { ObjectEventHandlerName } from '../../lambdas/handlers/object-events.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
 import type { TriggerName } from '../../lambdas/handlers/triggers.js';
@@ -28,6 +29,9 @@ export const HANDLER_MODULES = {
   configs: () => import('../../lambdas/handlers/configs.js'),
   roles: () => import('../../lambdas/handlers/roles.js'),
   'security-events': () => import('../../lambdas/handlers/security-events.js'),
+  usage: () => import('../../lambdas/handlers/usage.js'),
+  requests: () => import('../../lambdas/handlers/requests.js'),
+  'provider-metrics': () => import('../../lambdas/handlers/provider-metrics.js'),
   'admin-invitations': () => import('../../lambdas/handlers/admin-invitations.js'),
   'admin-accounts': () => import('../../lambdas/handlers/admin-accounts.js'),
   'sign-out': () => import('../../lambdas/handlers/sign-out.js'),
@@ -47,12 +51,18 @@ export const TRIGGER_MODULES = {
 } as const satisfies Record<TriggerName, () => Promise<{ handler: unknown }>>;
 
 /** Scheduled jobs (EventBridge Scheduler in AWS): run locally by timers and by `npm run job <name>`. */
-export const JOB_MODULES = {
+export const SCHEDULED_JOB_MODULES = {
   'billing-sync': () => import('../../lambdas/handlers/billing-sync.js'),
 } as const;
 
-export type JobName = keyof typeof JOB_MODULES;
+export type ScheduledJobName = keyof typeof SCHEDULED_JOB_MODULES;
+
 /** The S3 event handlers, fed the local S3 server's events (lib/local/s3-local.ts). */
 export const OBJECT_EVENT_MODULES = {
   'avatar-upload': () => import('../../lambdas/handlers/avatar-upload.js'),
 } as const satisfies Record<ObjectEventHandlerName, () => Promise<{ handler: unknown }>>;
+
+/** The jobs' handler modules, fed by the local stand-ins of their event sources (lib/local/stream-reader.ts). */
+export const JOB_MODULES = {
+  'usage-aggregator': () => import('../../lambdas/handlers/usage-aggregator.js'),
+} as const satisfies Record<JobName, () => Promise<{ handler: unknown }>>;

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { signUpEnvironment } from '../../lambdas/auth/sign-up-policy.js';
 import { enabledRoutes } from '../../lambdas/handlers/routes.js';
+import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS, type TriggerName } from '../../lambdas/handlers/triggers.js';
 import { planEnvironment } from '../../lambdas/plans/catalog.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
@@ -16,7 +17,7 @@ import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
-import { JOB_MODULES, OBJECT_EVENT_MODULES, TRIGGER_MODULES } from './handler-modules.js';
+import { JOB_MODULES, OBJECT_EVENT_MODULES, SCHEDULED_JOB_MODULES, TRIGGER_MODULES } from './handler-modules.js';
 import { startLocalS3 } from './s3-local.js';
 import { githubOidcEnvironment, githubSignInFromEnv, type LocalGitHubSignIn } from './github-sign-in.js';
 import { startLambdaInvokeApi } from './lambda-invoke-api.js';
@@ -27,6 +28,7 @@ import { ensureMasterKey } from './master-key.js';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from './server.js';
 import { ensureSigningKey } from './signing-key.js';
 import { ensureWebBuild, staticSite } from './web-site.js';
+import { startStreamReader } from './stream-reader.js';
 
 export type { LocalConfig } from './local-config.js';
 
@@ -162,6 +164,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The router's request metadata is recorded on a thread of its own, handed to the router's handlers as they load.
     const writer = startActivityWriterThread({ region: LOCAL_REGION, dynamodbEndpoint: dynamo.endpoint, batchWindowMs: ACTIVITY_BATCH_WINDOW_MS });
     stack.push(() => writer.stop());
+    // The activity table's stream feeds the usage aggregator, as the event source mapping does in AWS.
+    const { handler: aggregate } = await JOB_MODULES['usage-aggregator']();
+    const streamReader = startStreamReader({
+      endpoint: dynamo.endpoint,
+      tableName: tables.activity,
+      handler: aggregate,
+      batchSize: JOBS['usage-aggregator'].batchSize,
+      log: options.quiet ? undefined : (message) => console.error(message),
+    });
+    stack.push(() => streamReader.stop());
     // Stopping runs this stack backwards: the server closes, then the writer thread writes what it still holds
     // and stops, then cognito-local and DynamoDB Local stop.
     const server: LocalServer = await startLocalServer({
@@ -237,7 +249,7 @@ async function startDynamo(options: LocalRuntimeOptions, dataDir: string): Promi
 function startBillingSyncTimer(intervalMs: number, quiet?: boolean): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = JOB_MODULES['billing-sync']()
+    running = SCHEDULED_JOB_MODULES['billing-sync']()
       .then(({ handler }) => handler({ runDate: new Date().toISOString() }))
       .catch((err: unknown) => {
         if (!quiet) console.error(`billing sync failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { JOB_MODULES } from '../../lib/local/handler-modules.js';
+import { SCHEDULED_JOB_MODULES } from '../../lib/local/handler-modules.js';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
@@ -74,7 +74,7 @@ describe('billing end to end through npm start, with STRIPE_API_BASE at the fake
     expect(transactions.json.data.map((t: any) => t.type).sort()).toEqual(['invoice', 'payment', 'plan_change']);
 
     // `npm run job billing-sync` runs this same handler: nothing was missed, so nothing is corrected.
-    const { handler } = await JOB_MODULES['billing-sync']();
+    const { handler } = await SCHEDULED_JOB_MODULES['billing-sync']();
     expect(await handler({ runDate: new Date().toISOString() })).toMatchObject({ accounts: 1, corrections: 0, failed: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { APIError } from 'openai';
+import { catalogEntry, estimateCost } from '../../lambdas/catalog/index.js';
 import { addProviderKey, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 import { expectValid } from '../support/openai-schema.js';
 import { pollUntil } from '../fakes/fake-server.js';
@@ -384,5 +385,34 @@ describe('strategies end to end', () => {
     const variants = new Set<string>();
     for (let i = 0; i < 4; i++) variants.add((await post({ model: `roukey/${ab}`, messages, user: 'user-42' })).headers.get('x-roukey-route')!);
     expect(variants.size).toBe(1);
+  });
+});
+
+describe('cost optimisation through the local runtime (P4)', () => {
+  it('P4: a config-routed request records its reference cost, and the stream-fed aggregator reports the savings', async () => {
+    const key = await freshKey();
+    const config = await fallbackConfig([`${key}/gpt-4o-mini`, `${key}/gpt-4o`]);
+    const { response } = await e2e.client.chat.completions.create({ model: `roukey/${config}`, messages }).withResponse();
+    const record = await recordOf(response.headers.get('x-roukey-request-id'));
+    const usage = {
+      prompt_tokens: record.promptTokens,
+      completion_tokens: record.completionTokens,
+      total_tokens: 0,
+      prompt_tokens_details: { cached_tokens: record.cachedTokens ?? 0 },
+    };
+    // The most expensive eligible target is gpt-4o, though only gpt-4o-mini was called.
+    expect(record.referenceCostUsd).toBeCloseTo(estimateCost(usage, catalogEntry('openai', 'gpt-4o')) ?? Number.NaN, 12);
+    expect(record.referenceCostUsd).toBeGreaterThan(record.costUsd);
+    // npm start reads DynamoDB Local's stream into the aggregator: the usage answer shows the request and its savings.
+    const point = await pollUntil(
+      async () => {
+        const res = await e2e.mgmt('GET', '/v1/usage?groupBy=config');
+        return (res.json as { series: { group: string; requests: number; savingsUsd: number }[] }).series.find((p) => p.group === config);
+      },
+      20_000,
+      'the usage answer never showed the config',
+    );
+    expect(point.requests).toBe(1);
+    expect(point.savingsUsd).toBeCloseTo(record.referenceCostUsd - record.costUsd, 6);
   });
 });

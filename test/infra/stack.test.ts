@@ -6,10 +6,11 @@ import { REQUEST_DURATION_CAP_MS } from '../../lambdas/gateway/deps.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
+import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
-import { TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
+import { ACCOUNTS_INDEX, REQUESTS_INDEX, TABLES, TABLE_NAMES, tableEnvVar, type TableName, type TableSpec } from '../../lambdas/store/tables.js';
 import { MANAGEMENT_SCOPES } from '../../lambdas/auth/oauth-scopes.js';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.js';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses.js';
@@ -159,10 +160,12 @@ describe('functions', () => {
   const allFunctions = Object.entries(template.findResources('AWS::Lambda::Function'));
   const functions = allFunctions.filter(([id]) => !CDK_HELPER.test(id)).map(([, fn]) => fn);
 
-  it('one function per handler and per Cognito trigger, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
+  it('one function per handler, per Cognito trigger, per S3 event handler and per job, each ARM64 on Node.js 24 with JSON logs and source maps', () => {
     // Besides RouKey's own, CDK's helper that uploads the dashboard (lib/web.ts).
     expect(allFunctions.filter(([id]) => CDK_HELPER.test(id))).toHaveLength(1);
-    expect(functions).toHaveLength(DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length);
+    expect(functions).toHaveLength(
+      DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length + Object.keys(JOBS).length + 1,
+    );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -288,10 +291,14 @@ describe('least privilege', () => {
     }
   });
 
-  it('only the admin listing may query the accounts index', () => {
+  it('only the admin listing may query the accounts index, and only the request log the request-id index', () => {
     for (const handler of DEPLOYED_HANDLERS) {
-      const onIndex = statementsOf(handler).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
-      expect({ handler, index: onIndex.length > 0 }).toEqual({ handler, index: handler === 'admin-accounts' });
+      const on = (index: string) => statementsOf(handler).some((s) => JSON.stringify(s.Resource).includes(`/index/${index}`));
+      expect({ handler, accounts: on(ACCOUNTS_INDEX), requests: on(REQUESTS_INDEX) }).toEqual({
+        handler,
+        accounts: handler === 'admin-accounts',
+        requests: handler === 'requests',
+      });
     }
   });
 

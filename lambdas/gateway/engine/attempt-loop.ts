@@ -286,8 +286,8 @@ export class AttemptLoop {
   }
 
   private outcome(): RouteOutcome {
-    const { decision, classifierUsage } = this.route;
-    return { decision, classifierUsage, attempts: this.attempts, calls: this.calls, target: this.target, metering: this.metering };
+    const { decision, classifierUsage, referenceEntries } = this.route;
+    return { decision, classifierUsage, referenceEntries, attempts: this.attempts, calls: this.calls, target: this.target, metering: this.metering };
   }
 
   /**

@@ -27,6 +27,8 @@ export interface RouteOutcome {
   /** Where routing sent the request; absent when it failed before deciding. */
   readonly decision?: RouteDecision;
   readonly classifierUsage?: ClassifierUsage;
+  /** For a config route: its eligible targets' catalog entries (the reference cost is priced on them). */
+  readonly referenceEntries?: readonly CatalogEntry[];
   /** Every target tried or passed over, in order. */
   readonly attempts: readonly AttemptRecord[];
   /** Upstream calls made, retries included. */

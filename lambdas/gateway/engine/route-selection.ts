@@ -1,10 +1,11 @@
-import { estimateUsage, requiredCapabilities } from '../../catalog/index.js';
+import { estimateUsage, requiredCapabilities, type CatalogEntry } from '../../catalog/index.js';
 import { ApiError } from '../../http/errors.js';
 import { headerValue, type RequestHeaders } from '../../http/request-event.js';
 import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../../routing/classify/index.js';
 import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../../routing/config-schema.js';
 import { decideRoute, directDecision, inlineDecision } from '../../routing/decide-route.js';
 import type { RoleSet, RouteDecision, RoutingRequest } from '../../routing/decision.js';
+import { referenceEntries } from '../../routing/reference-targets.js';
 import type { GatewayDeps } from '../deps.js';
 import type { ApiKeyPrincipal } from '../ports.js';
 import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
@@ -18,6 +19,8 @@ export interface SelectedRoute {
   readonly policy: AttemptPolicy;
   /** What the LLM role classifier's call used, when the decision asked one. */
   readonly classifierUsage?: ClassifierUsage;
+  /** For a config route: its eligible targets' catalog entries, to price the request on its reference target. */
+  readonly referenceEntries?: readonly CatalogEntry[];
 }
 
 /** Only a `role` config reads the account's roles. */
@@ -79,17 +82,19 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { cal
     deps.routing.sync?.refresh(accountId),
   ]);
   const classifier = classifierFor(deps, accountId, config, clientSignal);
-  const decision = await decideRoute(config, routingRequest(request, caller, headers), {
+  const routing = routingRequest(request, caller, headers);
+  const providerOf = (providerKeyName: string) => providers.get(providerKeyName);
+  const decision = await decideRoute(config, routing, {
     accountId,
     roles,
-    providerOf: (providerKeyName) => providers.get(providerKeyName),
+    providerOf,
     health: deps.routing.health,
     classify: classifier.classify,
     defaultMinConfidence: DEFAULT_MIN_CONFIDENCE,
     scoreComplexity,
     random: Math.random,
   });
-  return { decision, policy: configPolicy(config), classifierUsage: classifier.usage() };
+  return { decision, policy: configPolicy(config), classifierUsage: classifier.usage(), referenceEntries: referenceEntries(config, routing, providerOf) };
 }
 
 /**

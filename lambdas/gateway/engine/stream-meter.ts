@@ -51,13 +51,20 @@ export function hasToken(chunk: ChatChunk): boolean {
 }
 
 /** Token counts of a usage object as the activity record's fields. */
-export function usageFields(usage: Usage | undefined): { promptTokens?: number; completionTokens?: number; totalTokens?: number; cachedTokens?: number } {
+export function usageFields(usage: Usage | undefined): {
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
+} {
   if (!usage) return {};
   return {
     promptTokens: nonNegativeInt(usage.prompt_tokens),
     completionTokens: nonNegativeInt(usage.completion_tokens),
     totalTokens: nonNegativeInt(usage.total_tokens),
     cachedTokens: nonNegativeInt(usage.prompt_tokens_details?.cached_tokens),
+    reasoningTokens: nonNegativeInt((usage.completion_tokens_details as { reasoning_tokens?: unknown } | undefined)?.reasoning_tokens),
   };
 }
 

@@ -1,0 +1,55 @@
+import type { CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createApp } from '../../lib/app.js';
+import { JOBS } from '../../lambdas/handlers/jobs.js';
+import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+
+type Json = Record<string, any>;
+const { stack } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, Json>;
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as CfnResource);
+
+describe('usage aggregator on the activity stream', () => {
+  it('reads the activity stream in batches, bisects failing ones, reports partial failures, and sends what still fails to its queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.jobs.usageAggregator) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.tables.activity), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: JOBS['usage-aggregator'].batchSize,
+      MaximumBatchingWindowInSeconds: 5,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.jobs.usageDeadLetters), 'Arn'] } } },
+    });
+  });
+
+  it('the dead-letter queue is encrypted and TLS-only', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('may read the stream, update the usage table and nothing else of the tables: no scan, no delete, no activity item read', () => {
+    const role = logicalId(stack.jobs.usageAggregator.role as never);
+    const statements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).filter((a) => a.startsWith('dynamodb:'));
+    expect(new Set(actions)).toEqual(
+      new Set([
+        'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:ListStreams',
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+      ]),
+    );
+    const fn = resources[logicalId(stack.jobs.usageAggregator)];
+    expect(fn?.Properties.Environment.Variables.TABLE_USAGE).toEqual({ Ref: logicalId(stack.data.tables.usage) });
+  });
+});
