@@ -36,7 +36,11 @@ export interface ProviderKeyResolver {
   /** The account's provider keys without decrypting any (`GET /v1/models` opens each with `byName`, one failing alone). */
   list(accountId: string): Promise<readonly ProviderKeyRef[]>;
   /** The provider behind each of the account's provider-key names, without decrypting anything (for routing). */
-  providers(accountId: string): Promise<ReadonlyMap<string, ProviderId>>;
+  /**
+   * Each provider key's provider, by name. `expected` are names that exist (a config's keys): a cached list that lacks
+   * one is read again, so a key created a moment ago counts at once.
+   */
+  providers(accountId: string, expected?: readonly string[]): Promise<ReadonlyMap<string, ProviderId>>;
 }
 
 /** Routing configs and roles as the router reads them; cached briefly, so changes show within about 30 s. */

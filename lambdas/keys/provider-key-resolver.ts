@@ -89,7 +89,10 @@ export function createProviderKeyResolver({ store, cipher }: ProviderKeySource, 
       return (await accountKeys(accountId)).records.map((r) => ({ providerKeyId: r.id, name: r.name, provider: r.provider }));
     },
 
-    async providers(accountId) {
+    async providers(accountId, expected = []) {
+      const cached = await accountKeys(accountId);
+      if (expected.every((name) => cached.providers.has(name))) return cached.providers;
+      listCache.delete(accountId);
       return (await accountKeys(accountId)).providers;
     },
   };

@@ -5,6 +5,7 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChalle
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
 import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
+import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 
 let e2e: E2EContext;
@@ -77,6 +78,8 @@ describe('who gets in, through the local runtime', () => {
     expect(temporaryPassword).toBeDefined();
 
     inviteeToken = await firstSignIn(invitee, temporaryPassword!);
+    // An invited person confirms age and policy on first use (P24).
+    expect((await as(inviteeToken, 'POST', '/v1/me/consent', { policyVersion: POLICY_VERSION, over13: true })).status).toBe(201);
     // Starter includes custom base URLs (Free does not): the invited plan is the one in force.
     const key = await as(inviteeToken, 'POST', '/v1/provider-keys', {
       provider: 'openai',

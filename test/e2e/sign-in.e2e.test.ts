@@ -20,6 +20,7 @@ import { parseStackConfig } from '../../lib/stack-config.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubUser } from '../fakes/github.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { scanAllTables } from '../support/tables.js';
+import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
 const APP = { clientId: 'gh-app-id', clientSecret: 'gh-app-secret' };
@@ -363,7 +364,15 @@ describe('P16: roukey:adminMfa=required, locally with the same code as in AWS', 
           ChallengeResponses: { USERNAME: 'careful-admin@roukey.local', SOFTWARE_TOKEN_MFA_CODE: totpCode(secret) },
         }),
       );
-      expect((await adminAccounts(signedIn.AuthenticationResult?.AccessToken ?? '')).status).toBe(200);
+      const token = signedIn.AuthenticationResult?.AccessToken ?? '';
+      // An invited admin confirms age and policy on first use, like anyone (P24).
+      const consent = await fetch(`${local.runtime.gatewayUrl}/v1/me/consent`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ policyVersion: POLICY_VERSION, over13: true }),
+      });
+      expect(consent.status).toBe(201);
+      expect((await adminAccounts(token)).status).toBe(200);
     } finally {
       cognito.destroy();
     }

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableName } from '../../lambdas/store/tables.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
 
 jest.setTimeout(30_000);
@@ -21,9 +21,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   for (const name of ['STRIPE_SECRET_ID', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_BASE', 'STRIPE_PRICES']) delete process.env[name];
   Object.assign(process.env, { LOCAL_KEYRING_FILE: join(dir, 'keyring'), ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
-  billing = (await import('../../lambdas/handlers/billing.js')).handler;
+  billing = withConsent((await import('../../lambdas/handlers/billing.js')).handler);
   webhook = (await import('../../lambdas/handlers/billing-webhook.js')).handler;
-  apiKeys = (await import('../../lambdas/handlers/api-keys.js')).handler;
+  apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);
 });
 
 describe('billing off (no Stripe configured)', () => {

@@ -12,7 +12,7 @@ import { BILLING_TERMS, DEFAULT_PLANS } from '../../lambdas/plans/catalog.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { CUSTOMER_DETAILS, TEST_CARD_NUMBER, startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
 
 jest.setTimeout(30_000);
@@ -45,9 +45,9 @@ beforeAll(async () => {
     STRIPE_PRICES: JSON.stringify(PRICES),
     BILLING_RETURN_URL: 'https://dashboard.example.com/billing',
   });
-  billing = (await import('../../lambdas/handlers/billing.js')).handler;
+  billing = withConsent((await import('../../lambdas/handlers/billing.js')).handler);
   webhook = (await import('../../lambdas/handlers/billing-webhook.js')).handler;
-  securityEvents = (await import('../../lambdas/handlers/security-events.js')).handler;
+  securityEvents = withConsent((await import('../../lambdas/handlers/security-events.js')).handler);
 });
 
 afterAll(async () => {

@@ -95,6 +95,9 @@ describe('provider keys', () => {
     await providerKeys().create(accountId, { provider: 'groq', name: 'second', apiKey: 'sk-second-2222' }, ENTERPRISE);
     expect((await resolver.byName(accountId, 'second'))?.provider).toBe('groq');
     expect(lookups).toBe(1);
+    // A config naming the new key reads the list again rather than miss its provider for the cache's lifetime.
+    expect([...(await resolver.providers(accountId))]).toEqual([['first', 'openai']]);
+    expect((await resolver.providers(accountId, ['first', 'second'])).get('second')).toBe('groq');
   });
 
   it('P2: a ciphertext copied into another account does not decrypt', async () => {

@@ -40,7 +40,7 @@ describe('local runtime', () => {
     const written = JSON.parse(await readFile(join(t.dataDir, 'local.json'), 'utf8'));
     expect(localConfigSchema.strict().parse(written)).toEqual(t.runtime.config);
     expect(Object.keys(written).sort()).toEqual(
-      ['cognitoEndpoint', 'devUser', 'dynamodbEndpoint', 'gatewayUrl', 'region', 'tables', 'userPoolClientId', 'userPoolId'].sort(),
+      ['cognitoEndpoint', 'devUser', 'dynamodbEndpoint', 'gatewayUrl', 'region', 's3Endpoint', 'tables', 'userPoolClientId', 'userPoolId'].sort(),
     );
     expect(written.devUser.email).toBe('dev@roukey.local');
     expect(written.gatewayUrl).toBe(t.runtime.gatewayUrl);

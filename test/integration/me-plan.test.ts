@@ -8,7 +8,7 @@ import { createAccountRepository } from '../../lambdas/store/accounts-profiles.j
 import { createLimitCounters } from '../../lambdas/store/limits-counters.js';
 import { monthOf } from '../../lambdas/store/limits-items.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
 
 let db: DynamoDBDocumentClient;
@@ -23,8 +23,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   Object.assign(process.env, { LOCAL_KEYRING_FILE: join(dir, 'keyring'), ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
   db = DynamoDBDocumentClient.from(localDynamoDbClient(created.endpoint));
-  mePlan = (await import('../../lambdas/handlers/me-plan.js')).handler;
-  apiKeys = (await import('../../lambdas/handlers/api-keys.js')).handler;
+  mePlan = withConsent((await import('../../lambdas/handlers/me-plan.js')).handler);
+  apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);
 });
 afterAll(() => db.destroy());
 

@@ -11,7 +11,7 @@ import { createActivityRepo } from '../../lambdas/store/activity-repo.js';
 import { ITEM } from '../../lambdas/store/accounts-items.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import type { TableName } from '../../lambdas/store/tables.js';
-import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { insertRecord, requestRecord, streamEvent } from '../support/stream-events.js';
 import { createTestTables } from '../support/tables.js';
 
@@ -32,9 +32,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
   doc = createDocumentClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
-  ({ handler: usage } = await import('../../lambdas/handlers/usage.js'));
-  ({ handler: requests } = await import('../../lambdas/handlers/requests.js'));
-  ({ handler: providerMetrics } = await import('../../lambdas/handlers/provider-metrics.js'));
+  usage = withConsent((await import('../../lambdas/handlers/usage.js')).handler);
+  requests = withConsent((await import('../../lambdas/handlers/requests.js')).handler);
+  providerMetrics = withConsent((await import('../../lambdas/handlers/provider-metrics.js')).handler);
 });
 afterAll(() => doc.destroy());
 

@@ -2,10 +2,10 @@ import { estimateUsage, requiredCapabilities, type CatalogEntry } from '../../ca
 import { ApiError } from '../../http/errors.js';
 import { headerValue, type RequestHeaders } from '../../http/request-event.js';
 import { DEFAULT_MIN_CONFIDENCE, scoreComplexity } from '../../routing/classify/index.js';
-import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL } from '../../routing/config-schema.js';
+import { CONFIG_MODEL_PREFIX, SLUG, TARGET_MODEL, type RoutingConfig } from '../../routing/config-schema.js';
 import { decideRoute, directDecision, inlineDecision } from '../../routing/decide-route.js';
 import type { RoleSet, RouteDecision, RoutingRequest } from '../../routing/decision.js';
-import { referenceEntries } from '../../routing/reference-targets.js';
+import { configTargets, referenceEntries } from '../../routing/reference-targets.js';
 import type { GatewayDeps } from '../deps.js';
 import type { ApiKeyPrincipal } from '../ports.js';
 import { configPolicy, directPolicy, inlinePolicy, type AttemptPolicy } from './attempt-policy.js';
@@ -76,7 +76,7 @@ async function configRoute(deps: GatewayDeps, name: string, param: string, { cal
     throw new ApiError('invalid_request', `The routing config "${name}" serves ${serves}.`, { param, code: 'wrong_config_kind' });
   }
   const [providers, roles] = await Promise.all([
-    deps.providerKeys.providers(accountId),
+    deps.providerKeys.providers(accountId, configKeyNames(config)),
     config.strategy === 'role' ? deps.routing.store.roles(accountId) : NO_ROLES,
     // What other containers saw of the targets, before the latency strategy and the attempt loop read the health.
     deps.routing.sync?.refresh(accountId),
@@ -135,4 +135,9 @@ function metadataHeaders(headers: RequestHeaders): Record<string, string> {
     if (++count === MAX_METADATA_HEADERS) break;
   }
   return metadata;
+}
+
+/** The provider-key names a config's targets use (a config can only name keys that exist). */
+function configKeyNames(config: RoutingConfig): string[] {
+  return configTargets(config).flatMap(({ model }) => TARGET_MODEL.exec(model)?.[1] ?? []);
 }
