@@ -1,7 +1,5 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HANDLERS, ROUTES, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { createApp } from '../../lib/app.js';
@@ -18,15 +16,12 @@ const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Json>;
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
-/** The stack with an aggregator handed in, as the lead wires it when the aggregator lands. */
-function withAggregator() {
-  // Without cdk-nag: the stand-in function and queue are not the aggregator the lead wires in.
+/** An Observability construct without an aggregator, beside the stack's own; its resources are under `Standalone`. */
+function withoutAggregator() {
   const s = new RouKeyStack(new App({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } }), 'RouKey');
-  const scope = new Construct(s, 'Aggregator');
-  const fn = new LambdaFunction(scope, 'Fn', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler=async()=>{}') });
-  const deadLetterQueue = new Queue(scope, 'Dlq');
-  const obs = new Observability(scope, 'Obs', { api: s.api, tables: s.data.tables, aggregator: { fn, deadLetterQueue } });
-  return { template: Template.fromStack(s), obs };
+  new Observability(new Construct(s, 'Standalone'), 'Obs', { api: s.api, tables: s.data.tables });
+  const own = Object.entries(Template.fromStack(s).toJSON().Resources as Record<string, Json>).filter(([id]) => id.startsWith('Standalone'));
+  return own.map(([, r]) => r);
 }
 
 describe('observability: dashboard, alarms, audit trail, saved queries', () => {
@@ -78,13 +73,19 @@ describe('observability: dashboard, alarms, audit trail, saved queries', () => {
     for (const a of alarms.filter((x) => JSON.stringify(x).includes('"RouKey"'))) expect(JSON.stringify(a)).not.toMatch(/account|apiKey|model/i);
   });
 
-  it('without an aggregator, no aggregator alarms or graphs; with one, its iterator age and dead letters alarm and show', () => {
-    expect(JSON.stringify(ofType('AWS::CloudWatch::Alarm'))).not.toContain('IteratorAge');
-    const { template: agg } = withAggregator();
-    const json = JSON.stringify(agg.toJSON());
-    agg.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Threshold: 300_000 });
-    agg.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
-    expect(json).toContain('Aggregator: iterator age');
+  it("the stack's usage aggregator has its iterator age and dead-letter alarms and graphs; without one, none", () => {
+    const aggregator = { Ref: stack.getLogicalId(stack.jobs.usageAggregator.node.defaultChild as never) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Namespace: 'AWS/Lambda',
+      Threshold: 300_000,
+      Dimensions: [{ Name: 'FunctionName', Value: aggregator }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1 });
+    expect(JSON.stringify(template.toJSON())).toContain('Aggregator: iterator age');
+    const standalone = withoutAggregator();
+    expect(standalone.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length).toBeGreaterThan(0);
+    expect(JSON.stringify(standalone)).not.toMatch(/IteratorAge|Aggregator: iterator age/);
   });
 
   it('the dashboard shows traffic, latency percentiles, errors, fallbacks, limits, tokens, Lambda and DynamoDB', () => {
