@@ -33,7 +33,8 @@ describe('billing in the stack', () => {
   });
 
   it('the nightly sync: EventBridge Scheduler with retries and a dead-letter queue, the Lambda retried and dead-lettered too', () => {
-    const queue = resourceId(template, 'AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    // The billing construct's own queue (the usage aggregator has one too).
+    const queue = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { SqsManagedSseEnabled: true } })).find((id) => id.startsWith('Billing'));
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(17 3 * * ? *)',
       Target: {
