@@ -164,7 +164,7 @@ describe('functions', () => {
     // Besides RouKey's own, CDK's helper that uploads the dashboard (lib/web.ts).
     expect(allFunctions.filter(([id]) => CDK_HELPER.test(id))).toHaveLength(1);
     expect(functions).toHaveLength(
-      DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length + Object.keys(JOBS).length + 1,
+      DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length + Object.keys(JOBS).length,
     );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
