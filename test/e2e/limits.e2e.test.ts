@@ -82,8 +82,10 @@ describe('request limits across processes, through the local runtime', () => {
       await client.chat.completions
         .create({ model: 'fake/gpt-4o-mini', messages })
         .withResponse()
-        .then(({ response }) => {
+        .then(async ({ response }) => {
           lastOk = response.headers;
+          // Paced while the old limit may still be cached, so the key cannot use up the old minute first.
+          await new Promise((resolve) => setTimeout(resolve, 250));
         })
         .catch((err: unknown) => {
           if (!(err instanceof APIError)) throw err;
@@ -99,7 +101,12 @@ describe('request limits across processes, through the local runtime', () => {
     expect(Number(refused?.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
     // The refusal is the caller's security event (P8), and the plan endpoint shows the limit in force.
-    const events = await e2e.mgmt('GET', '/v1/security-events?kind=rate_limited');
+    // Security events are written after the response, folded per source and minute: poll until it is there.
+    let events = await e2e.mgmt('GET', '/v1/security-events?kind=rate_limited');
+    while (!JSON.stringify(events.json).includes('requestsPerMinutePerKey') && Date.now() < deadline + 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      events = await e2e.mgmt('GET', '/v1/security-events?kind=rate_limited');
+    }
     expect(events.status).toBe(200);
     expect(JSON.stringify(events.json)).toContain('requestsPerMinutePerKey');
     // The management API trusts the standing for seconds too.
