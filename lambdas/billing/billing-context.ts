@@ -3,7 +3,7 @@ import { ApiError } from '../http/errors.js';
 import { secretsManagerReader } from '../secrets-manager.js';
 import { accountCounts } from '../store/accounts-items.js';
 import { createLedgerStore } from '../store/ledger-items.js';
-import { createMonthUsageReader } from '../store/limits-month-usage.js';
+import { createMonthlyUsageReader } from '../store/limits-items.js';
 import { loadBillingConfig, stripeSecretSchema, type BillingConfig, type StripeSecrets } from './billing-config.js';
 import { createBillingService, type BillingService, type BillingServiceDeps } from './billing-service.js';
 import { createStripe } from './stripe-client.js';
@@ -40,7 +40,7 @@ async function build(): Promise<BillingParts | undefined> {
       catalog: runtime.plans,
       prices: config.prices,
       audit: securityEvents,
-      usage: createMonthUsageReader(db, runtime.tables.limits),
+      usage: createMonthlyUsageReader(db, runtime.tables.limits),
       counts: accountCounts(db, runtime.tables.accounts),
       returnUrl: config.returnUrl,
       now: Date.now,

@@ -5,7 +5,7 @@ import type { AccountCounts } from '../accounts/plan-report.js';
 import { decodeCursor, encodeCursor, pageQueryShape } from '../http/cursor.js';
 import { ApiError } from '../http/errors.js';
 import { effectiveLimits, planIdSchema, type PlanLimitName } from '../plans/catalog.js';
-import type { MonthUsageReader } from '../store/limits-month-usage.js';
+import type { MonthlyUsageReader } from '../accounts/monthly-usage.js';
 import { TRANSACTION_SK } from '../store/ledger-items.js';
 import type { BillingDeps } from './billing-account.js';
 import type { BillingNotice, LedgerTransaction, SubscriptionStatus } from './ports.js';
@@ -35,7 +35,7 @@ export interface BillingOverview {
 }
 
 export interface BillingServiceDeps extends BillingDeps {
-  readonly usage: MonthUsageReader;
+  readonly usage: Pick<MonthlyUsageReader, 'usageThisMonth'>;
   readonly counts: AccountCounts;
   /** Where Checkout and the portal send people back. */
   readonly returnUrl: string;

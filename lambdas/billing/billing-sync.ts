@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { logger } from '../http/logger.js';
 import { effectiveLimits } from '../plans/catalog.js';
-import type { MonthUsageReader } from '../store/limits-month-usage.js';
+import type { MonthlyUsageReader } from '../accounts/monthly-usage.js';
 import { billingAccount, type BillingDeps } from './billing-account.js';
 import { planOfSubscription } from './stripe-objects.js';
 
@@ -11,7 +11,7 @@ export interface SyncMetrics {
 }
 
 export interface BillingSyncDeps extends BillingDeps {
-  readonly usage: MonthUsageReader;
+  readonly usage: Pick<MonthlyUsageReader, 'usageThisMonth'>;
   readonly metrics: SyncMetrics;
   /** Accounts reconciled at once: Stripe's rate limits are per account (of Stripe), shared with the webhooks. */
   readonly concurrency?: number;
