@@ -1,29 +1,11 @@
-import { z } from 'zod';
 import { ApiError } from '../../http/errors.js';
 import type { Usage } from '../../providers/types.js';
+import { wholeAnswerSchema } from '../whole-answer.js';
 import { anthropicUsage, stopReason } from './usage.js';
-
-/** The parts of an OpenAI chat completion the translation reads (the engine's answer, whatever the provider). */
-const completionSchema = z.looseObject({
-  id: z.string().optional(),
-  choices: z
-    .array(
-      z.looseObject({
-        finish_reason: z.string().nullish(),
-        message: z.looseObject({
-          content: z.string().nullish(),
-          reasoning_content: z.string().nullish(),
-          tool_calls: z.array(z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string().nullish() }) })).nullish(),
-        }),
-      }),
-    )
-    .min(1),
-  usage: z.looseObject({}).nullish(),
-});
 
 /** An OpenAI chat completion (JSON text) as an Anthropic Message; `model` is the name the caller used. */
 export function completionToMessage(json: string, model: string): Record<string, unknown> {
-  const parsed = completionSchema.safeParse(JSON.parse(json));
+  const parsed = wholeAnswerSchema.safeParse(JSON.parse(json));
   if (!parsed.success) throw new ApiError('upstream_error', 'The provider answered with an unexpected response.', { code: 'upstream_error' });
   const completion = parsed.data;
   const [choice] = completion.choices;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { ApiError } from '../../../http/errors.js';
 import type { ChatChunk } from '../../../providers/types.js';
+import { wholeAnswerSchema } from '../../whole-answer.js';
 import { ResponseOutput, type AnswerIds, type OutputItem, type ResponseEvent } from './output.js';
 import type { ResponsesChatRequest, SealedResponse } from './request.js';
 import { ID_PREFIX, type IdKind, type ResponseState } from './state.js';
@@ -68,30 +68,9 @@ export function retrievedResponse(state: ResponseState, id: string, sealed: Seal
   return { ...sealed.response, id, output };
 }
 
-/** The parts of the engine's whole answer (an OpenAI chat completion) that make a Response. */
-const completionSchema = z.looseObject({
-  id: z.string().optional(),
-  created: z.number().optional(),
-  model: z.string().optional(),
-  choices: z
-    .array(
-      z.looseObject({
-        finish_reason: z.string().nullish(),
-        message: z.looseObject({
-          content: z.string().nullish(),
-          refusal: z.string().nullish(),
-          reasoning_content: z.string().nullish(),
-          tool_calls: z.array(z.looseObject({ id: z.string(), function: z.looseObject({ name: z.string(), arguments: z.string().nullish() }) })).nullish(),
-        }),
-      }),
-    )
-    .min(1),
-  usage: z.looseObject({}).nullish(),
-});
-
 /** A whole chat completion (JSON text) as the one chunk that carries all of it, for the same rendering as a stream. */
 export function completionAsChunk(json: string): ChatChunk {
-  const parsed = completionSchema.safeParse(JSON.parse(json));
+  const parsed = wholeAnswerSchema.safeParse(JSON.parse(json));
   const choice = parsed.success ? parsed.data.choices[0] : undefined;
   if (!parsed.success || !choice) throw new ApiError('upstream_error', 'The provider answered with an unexpected response.', { code: 'upstream_error' });
   const { message } = choice;
