@@ -6,6 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ObjectEventHandlerName } from '../lambdas/handlers/object-events.js';
+import type { EventJobName } from '../lambdas/handlers/event-jobs.js';
 import type { JobName } from '../lambdas/handlers/jobs.js';
 import type { HandlerName } from '../lambdas/handlers/routes.js';
 import type { TriggerName } from '../lambdas/handlers/triggers.js';
@@ -36,7 +37,7 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 
 export interface RouKeyFunctionProps {
   /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | 'billing-sync';
+  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | EventJobName | 'billing-sync';
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */

@@ -9,6 +9,7 @@ import { Billing } from './billing.js';
 import { Avatars } from './avatars.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
+import { Events } from './events.js';
 import { Jobs } from './jobs.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
@@ -27,6 +28,7 @@ export class RouKeyStack extends Stack {
   readonly avatars: Avatars;
   /** The usage aggregator on the activity stream, and its dead-letter queue. */
   readonly jobs: Jobs;
+  readonly events: Events;
   /** The WAF on the API stage; absent when the deployer turned it off (`roukey:waf=false`). */
   readonly edge?: Edge;
   /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
@@ -55,6 +57,8 @@ export class RouKeyStack extends Stack {
       federation: github !== undefined || config.googleClientSecretName !== undefined,
     });
     this.avatars = new Avatars(this, 'Avatars');
+    // Before the API, whose functions publish to it.
+    this.events = new Events(this, 'Events');
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       providerKeys: this.providerKeys,

@@ -1,4 +1,5 @@
 import type { GatewayParts } from '../../lambdas/gateway/container.js';
+import type { EventJobName } from '../../lambdas/handlers/event-jobs.js';
 import type { JobName } from '../../lambdas/handlers/jobs.js';
 import type { ObjectEventHandlerName } from '../../lambdas/handlers/object-events.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
@@ -66,3 +67,6 @@ export const OBJECT_EVENT_MODULES = {
 export const JOB_MODULES = {
   'usage-aggregator': () => import('../../lambdas/handlers/usage-aggregator.js'),
 } as const satisfies Record<JobName, () => Promise<{ handler: unknown }>>;
+
+/** The jobs RouKey's own events start, called by the local bus (lib/local/event-bus.ts) as EventBridge rules call them. */
+export const EVENT_JOB_MODULES = {} as const satisfies Record<EventJobName, () => Promise<{ handler: unknown }>>;

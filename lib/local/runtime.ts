@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIssuer, createAccessTokenVerifier } from '../../lambdas/auth/access-token-verifier.js';
 import { signUpEnvironment } from '../../lambdas/auth/sign-up-policy.js';
 import { enabledRoutes } from '../../lambdas/handlers/routes.js';
+import { EVENT_JOBS, type EventJob } from '../../lambdas/handlers/event-jobs.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS, type TriggerName } from '../../lambdas/handlers/triggers.js';
 import { planEnvironment } from '../../lambdas/plans/catalog.js';
@@ -17,7 +18,8 @@ import { startCognitoLocal } from './cognito-local.js';
 import { ensureDevAccount } from './dev-account.js';
 import { ensureTables, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal, tableNamesFor, type DynamoDbLocal } from './dynamodb-local.js';
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
-import { JOB_MODULES, OBJECT_EVENT_MODULES, SCHEDULED_JOB_MODULES, TRIGGER_MODULES } from './handler-modules.js';
+import { startLocalEventBus, type EventJobHandler, type LocalEventBus } from './event-bus.js';
+import { EVENT_JOB_MODULES, JOB_MODULES, OBJECT_EVENT_MODULES, SCHEDULED_JOB_MODULES, TRIGGER_MODULES } from './handler-modules.js';
 import { startLocalS3 } from './s3-local.js';
 import { githubOidcEnvironment, githubSignInFromEnv, type LocalGitHubSignIn } from './github-sign-in.js';
 import { startLambdaInvokeApi } from './lambda-invoke-api.js';
@@ -37,6 +39,9 @@ const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
 /** The local S3 server's bucket for profile pictures (AVATAR_BUCKET). */
 export const LOCAL_AVATAR_BUCKET = 'roukey-local-avatars';
+
+/** The name the API's handlers publish to locally (EVENT_BUS_NAME); the local bus has only this one. */
+const LOCAL_EVENT_BUS = 'roukey-local';
 
 /** How long the writer thread gathers metadata records into one batch: many requests share this process. */
 const ACTIVITY_BATCH_WINDOW_MS = 50;
@@ -74,6 +79,8 @@ export interface LocalRuntime {
   readonly mailDir: string;
   /** Stores every request record the router has handed over so far (tests read the tables after it). */
   flushActivity(): Promise<void>;
+  /** Resolves once every job started by an event so far (an export, a deletion) has finished. */
+  settleEvents(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,7 +122,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       stack.push(started.stop);
       return started;
     };
-    const [dynamo, cognito, s3] = await Promise.all([
+    const [dynamo, cognito, s3, events] = await Promise.all([
       startDynamo(options, dataDir).then(stopLater),
       startCognitoLocal({ dataDir: join(dataDir, 'cognito'), mailDir: mailDir(dataDir), quiet: options.quiet, triggers }).then(stopLater),
       // Uploads are checked by the same handler S3 invokes in AWS; it is imported only once the environment is set.
@@ -133,6 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           if (!options.quiet) console.error('avatar upload check failed:', (err as Error | null)?.name ?? 'error');
         },
       }).then(stopLater),
+      startEventBus(options.quiet).then(stopLater),
       ensureMasterKey(keyFile),
       ensureSigningKey(signingKeyFile),
       options.dashboard ? ensureWebBuild({ quiet: options.quiet }) : undefined,
@@ -152,6 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       keyFile,
       cognitoEndpoint: cognito.endpoint,
       s3Endpoint: s3.endpoint,
+      eventBusEndpoint: events.endpoint,
       ...cognitoSetup,
       stackConfig,
     });
@@ -229,7 +238,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(githubOidc ? { githubOidc } : {}),
     };
     await writeLocalConfig(dataDir, config);
-    return { gatewayUrl: server.url, config, mailDir: mailDir(dataDir), flushActivity: writer.flush, stop: stopAll };
+    return { gatewayUrl: server.url, config, mailDir: mailDir(dataDir), flushActivity: writer.flush, settleEvents: events.settle, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
@@ -262,6 +271,23 @@ function startBillingSyncTimer(intervalMs: number, quiet?: boolean): () => Promi
   };
 }
 
+/** RouKey's event bus: each event type calls its job's handler (lambdas/handlers/event-jobs.ts), as a rule does in AWS. */
+function startEventBus(quiet?: boolean): Promise<LocalEventBus> {
+  const modules: Readonly<Record<string, () => Promise<{ handler: unknown }>>> = EVENT_JOB_MODULES;
+  const specs: Readonly<Record<string, EventJob>> = EVENT_JOBS;
+  const jobs = Object.fromEntries(
+    Object.entries(specs).map(([name, job]) => [
+      job.on,
+      async () => {
+        const load = modules[name];
+        if (!load) throw new Error(`lib/local/handler-modules.ts lists no module for the job ${name}`);
+        return (await load()).handler as EventJobHandler;
+      },
+    ]),
+  );
+  return startLocalEventBus({ jobs, log: quiet ? undefined : (message) => console.error(message) });
+}
+
 /** What the CDK stack sets on each Lambda in AWS (lambdas/runtime-config.ts reads it); `npm run job` sets it too. */
 export function setHandlerEnvironment(env: {
   tables: Record<(typeof TABLE_NAMES)[number], string>;
@@ -270,6 +296,8 @@ export function setHandlerEnvironment(env: {
   cognitoEndpoint: string;
   /** The local S3 server; a job run by `npm run job` that touches no bucket may not know it. */
   s3Endpoint?: string;
+  /** The local event bus; likewise unknown to `npm run job`. */
+  eventBusEndpoint?: string;
   userPoolId: string;
   userPoolClientId: string;
   stackConfig: StackConfig;
@@ -284,6 +312,10 @@ export function setHandlerEnvironment(env: {
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
   if (env.s3Endpoint !== undefined) process.env.S3_ENDPOINT = env.s3Endpoint;
   process.env.AVATAR_BUCKET = LOCAL_AVATAR_BUCKET;
+  if (env.eventBusEndpoint !== undefined) {
+    process.env.EVENTBRIDGE_ENDPOINT = env.eventBusEndpoint;
+    process.env.EVENT_BUS_NAME = LOCAL_EVENT_BUS;
+  }
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;

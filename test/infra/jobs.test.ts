@@ -1,6 +1,7 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../lib/app.js';
+import type { RouKeyFunction } from '../../lib/function.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
 
@@ -51,5 +52,23 @@ describe('usage aggregator on the activity stream', () => {
     );
     const fn = resources[logicalId(stack.jobs.usageAggregator)];
     expect(fn?.Properties.Environment.Variables.TABLE_USAGE).toEqual({ Ref: logicalId(stack.data.tables.usage) });
+  });
+});
+
+describe("RouKey's event bus", () => {
+  it('is its own bus (not the account default), with an encrypted, TLS-only dead-letter queue for its jobs', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const queue = resources[logicalId(stack.events.deadLetters)];
+    expect(queue?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+  });
+
+  it('routes each job event type to its job function, retrying twice before the dead-letter queue', () => {
+    for (const fn of Object.values<RouKeyFunction>(stack.events.jobs)) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: { Ref: logicalId(stack.events.bus) },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }) })],
+      });
+    }
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(Object.keys(stack.events.jobs).length);
   });
 });

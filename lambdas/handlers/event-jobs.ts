@@ -1,0 +1,16 @@
+import type { RouKeyEventType } from '../events/roukey-events.js';
+
+export interface EventJob {
+  /** The event that starts it. */
+  readonly on: RouKeyEventType;
+  readonly timeoutMinutes: number;
+}
+
+/**
+ * The jobs RouKey's own events start: read by lib/events.ts, which routes each event type to its function with a
+ * rule, and by the local bus (lib/local/event-bus.ts), which calls the same handler. `timeoutMinutes`: the
+ * function's timeout (Lambda allows 15 at most).
+ */
+export const EVENT_JOBS = {} as const satisfies Record<string, EventJob>;
+
+export type EventJobName = keyof typeof EVENT_JOBS;
