@@ -172,6 +172,12 @@ describe('the dashboard in Chromium', () => {
   it('shows the 409 naming the configs when a provider key in use is deleted', async () => {
     await page.getByRole('link', { name: 'Provider keys' }).click();
     await page.getByRole('button', { name: 'Delete provider key fake' }).click();
+    // Two steps: the question takes focus, Escape steps back, and the second press deletes.
+    await expectVisible(page.getByRole('button', { name: 'Yes, delete provider key fake' }));
+    await page.keyboard.press('Escape');
+    await expectVisible(page.getByRole('button', { name: 'Delete provider key fake' }));
+    await page.getByRole('button', { name: 'Delete provider key fake' }).click();
+    await page.keyboard.press('Enter');
     const alert = page.getByRole('alert');
     await expectVisible(alert);
     expect(await alert.textContent()).toMatch(/used by configs: .*via-form/);
@@ -199,6 +205,7 @@ describe('the dashboard in Chromium', () => {
 
   it('revokes the API key: calls with it fail', async () => {
     await page.getByRole('button', { name: `Revoke API key ${XSS_NAME}` }).click();
+    await page.getByRole('button', { name: `Yes, revoke API key ${XSS_NAME}` }).click();
     await expectVisible(page.getByText(/No API keys yet/));
     const status = await poll(
       'the revoked key to be refused',

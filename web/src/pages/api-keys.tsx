@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { ApiKeyView } from '../../../lambdas/keys/api-keys-service.js';
 import { api, type List } from '../api.js';
-import { Empty, ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
+import { ConfirmButton } from '../components/confirm-button.js';
+import { DataTable } from '../components/data-table.js';
+import { PageState } from '../components/page-state.js';
+import { ErrorMessage, formatTime, PageHeader } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 
 interface CreatedKey extends ApiKeyView {
@@ -23,72 +26,57 @@ export function ApiKeysPage() {
       <CreateApiKey onCreated={reload} />
       <h2>Your keys</h2>
       <ErrorMessage message={change.error} />
-      <Resource loaded={keys} what="API keys">
-        {(list) =>
-          list.data.length === 0 ? (
-            <Empty>No API keys yet. Create one above and give it to your application.</Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Routing config</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td>
-                      <code>{k.hint}</code>
-                    </td>
-                    <td>
-                      <select
-                        aria-label={`Routing config of ${k.name}`}
-                        value={k.config ?? ''}
-                        disabled={change.busy}
-                        onChange={(e) => {
-                          const config = e.currentTarget.value || null;
-                          void change.run(() => api('PATCH', `/v1/api-keys/${encodeURIComponent(k.id)}`, { config })).then(reload);
-                        }}
-                      >
-                        <option value="">None (the request's model decides)</option>
-                        {[...new Set([...configNames, ...(k.config ? [k.config] : [])])].map((name) => (
-                          <option key={name} value={name}>
-                            {name}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{formatTime(k.lastUsedAt)}</td>
-                    <td>{formatTime(k.createdAt)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="danger"
-                        disabled={change.busy}
-                        aria-label={`Revoke API key ${k.name}`}
-                        onClick={() => {
-                          if (window.confirm(`Revoke "${k.name}"? Applications using it stop working within 30 seconds.`))
-                            void change.run(() => api('DELETE', `/v1/api-keys/${encodeURIComponent(k.id)}`)).then(reload);
-                        }}
-                      >
-                        Revoke
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Resource>
+      <PageState loaded={keys} what="API keys" retry={reload}>
+        {(list) => (
+          <DataTable
+            caption="Your API keys"
+            captionHidden
+            rows={list.data}
+            rowKey={(k) => k.id}
+            empty="No API keys yet. Create one above and give it to your application."
+            columns={[
+              { header: 'Name', cell: (k) => k.name },
+              { header: 'Key', cell: (k) => <code>{k.hint}</code> },
+              {
+                header: 'Routing config',
+                cell: (k) => (
+                  <select
+                    aria-label={`Routing config of ${k.name}`}
+                    value={k.config ?? ''}
+                    disabled={change.busy}
+                    onChange={(e) => {
+                      const config = e.currentTarget.value || null;
+                      void change.run(() => api('PATCH', `/v1/api-keys/${encodeURIComponent(k.id)}`, { config })).then(reload);
+                    }}
+                  >
+                    <option value="">None (the request's model decides)</option>
+                    {[...new Set([...configNames, ...(k.config ? [k.config] : [])])].map((name) => (
+                      <option key={name} value={name}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                ),
+              },
+              { header: 'Last used', cell: (k) => formatTime(k.lastUsedAt) },
+              { header: 'Created', cell: (k) => formatTime(k.createdAt) },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (k) => (
+                  <ConfirmButton
+                    label="Revoke"
+                    subject={`API key ${k.name}`}
+                    question="Applications using it stop working within 30 seconds."
+                    disabled={change.busy}
+                    onConfirm={() => void change.run(() => api('DELETE', `/v1/api-keys/${encodeURIComponent(k.id)}`)).then(reload)}
+                  />
+                ),
+              },
+            ]}
+          />
+        )}
+      </PageState>
     </>
   );
 }

@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { ProviderKeyView } from '../../../lambdas/keys/provider-keys-service.js';
 import { api, type List } from '../api.js';
-import { Empty, ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
+import { ConfirmButton } from '../components/confirm-button.js';
+import { DataTable } from '../components/data-table.js';
+import { PageState } from '../components/page-state.js';
+import { ErrorMessage, formatTime, PageHeader } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 import { PROVIDER_IDS, PROVIDER_PRESETS, type ProviderId } from './provider-presets.js';
 
@@ -15,55 +18,37 @@ export function ProviderKeysPage() {
       <AddProviderKey onAdded={reload} />
       <h2>Your keys</h2>
       <ErrorMessage message={remove.error} />
-      <Resource loaded={loaded} what="provider keys">
-        {(list) =>
-          list.data.length === 0 ? (
-            <Empty>No provider keys yet. Add one above: every request RouKey routes is sent with one of them.</Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Base URL or region</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td>{PROVIDER_PRESETS[k.provider]?.label ?? k.provider}</td>
-                    <td>
-                      <code>{k.hint || '—'}</code>
-                    </td>
-                    <td>{k.region ?? k.baseUrl ?? 'default'}</td>
-                    <td>{formatTime(k.createdAt)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="danger"
-                        disabled={remove.busy}
-                        aria-label={`Delete provider key ${k.name}`}
-                        onClick={() => {
-                          if (window.confirm(`Delete the provider key "${k.name}"?`))
-                            void remove.run(() => api('DELETE', `/v1/provider-keys/${encodeURIComponent(k.id)}`)).then(reload);
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Resource>
+      <PageState loaded={loaded} what="provider keys" retry={reload}>
+        {(list) => (
+          <DataTable
+            caption="Your provider keys"
+            captionHidden
+            rows={list.data}
+            rowKey={(k) => k.id}
+            empty="No provider keys yet. Add one above: every request RouKey routes is sent with one of them."
+            columns={[
+              { header: 'Name', cell: (k) => k.name },
+              { header: 'Provider', cell: (k) => PROVIDER_PRESETS[k.provider]?.label ?? k.provider },
+              { header: 'Key', cell: (k) => <code>{k.hint || '—'}</code> },
+              { header: 'Base URL or region', cell: (k) => k.region ?? k.baseUrl ?? 'default' },
+              { header: 'Added', cell: (k) => formatTime(k.createdAt) },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (k) => (
+                  <ConfirmButton
+                    label="Delete"
+                    subject={`provider key ${k.name}`}
+                    question={`Delete "${k.name}"?`}
+                    disabled={remove.busy}
+                    onConfirm={() => void remove.run(() => api('DELETE', `/v1/provider-keys/${encodeURIComponent(k.id)}`)).then(reload)}
+                  />
+                ),
+              },
+            ]}
+          />
+        )}
+      </PageState>
     </>
   );
 }
