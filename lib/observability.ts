@@ -35,6 +35,8 @@ export interface ObservabilityProps {
   readonly alarmEmail?: string;
   /** The activity stream's aggregator and its on-failure queue, where deployed. */
   readonly aggregator?: { readonly fn: IFunction; readonly deadLetterQueue: IQueue };
+  /** The jobs RouKey's own events start (lib/events.ts), by name, and the queue their failed events land in. */
+  readonly eventJobs?: { readonly fns: Readonly<Record<string, IFunction>>; readonly deadLetterQueue: IQueue };
 }
 
 const PERIOD = Duration.minutes(5);
@@ -68,7 +70,7 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const { api, tables, aggregator } = props;
+    const { api, tables, aggregator, eventJobs } = props;
     const functions = Object.entries(api.functions) as [HandlerName, RouKeyFunction][];
     const routers = functions.filter(([name]) => HANDLERS[name].streaming).map(([, fn]) => fn);
 
@@ -136,7 +138,7 @@ export class Observability extends Construct {
       description: 'Lambda throttled router invocations: reserved concurrency (roukey:routerConcurrency) or the account limit reached.',
     });
     for (const [name, fn] of functions) {
-      this.alarm(`LambdaErrors${name.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase())}`, {
+      this.alarm(`LambdaErrors${pascalCase(name)}`, {
         metric: fn.metricErrors({ period: PERIOD }),
         threshold: 1,
         description: `The ${name} function failed (an error its handler did not turn into an HTTP answer, or a timeout).`,
@@ -152,6 +154,22 @@ export class Observability extends Construct {
         metric: aggregator.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
         threshold: 1,
         description: 'Activity stream batches the aggregator gave up on are waiting in its dead-letter queue.',
+      });
+    }
+
+    if (eventJobs) {
+      for (const [name, fn] of Object.entries(eventJobs.fns)) {
+        this.alarm(`JobErrors${pascalCase(name)}`, {
+          metric: fn.metricErrors({ period: PERIOD }),
+          threshold: 1,
+          description: `The ${name} job failed (it is retried twice; an export or deletion may be late).`,
+        });
+      }
+      this.alarm('JobDeadLetters', {
+        metric: eventJobs.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+        threshold: 1,
+        description:
+          'An export or deletion event failed all its attempts and waits in the jobs dead-letter queue (send it back once fixed: jobs are idempotent).',
       });
     }
 
@@ -242,4 +260,9 @@ function savedQueries(scope: Construct, audit: ILogGroup, accessLogs: ILogGroup)
       statsStatements: ['count(*) as refused by resourcePath, status, bin(5m)'],
     }),
   });
+}
+
+/** `data-export` → `DataExport`: construct ids from handler names. */
+function pascalCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase());
 }

@@ -80,6 +80,7 @@ export class RouKeyStack extends Stack {
       tables: this.data.tables,
       alarmEmail: config.alarmEmail,
       aggregator: { fn: this.jobs.usageAggregator, deadLetterQueue: this.jobs.usageDeadLetters },
+      eventJobs: { fns: this.events.jobs, deadLetterQueue: this.events.deadLetters },
     });
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);

@@ -88,6 +88,21 @@ describe('observability: dashboard, alarms, audit trail, saved queries', () => {
     expect(JSON.stringify(standalone)).not.toMatch(/IteratorAge|Aggregator: iterator age/);
   });
 
+  it("the jobs' dead-letter queue has an alarm, and so does each job function's errors", () => {
+    const queue = stack.getLogicalId(stack.events.deadLetters.node.defaultChild as never);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      Threshold: 1,
+    });
+    for (const fn of Object.values<{ node: { defaultChild?: unknown } }>(stack.events.jobs)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: stack.getLogicalId(fn.node.defaultChild as never) } }],
+      });
+    }
+  });
+
   it('the dashboard shows traffic, latency percentiles, errors, fallbacks, limits, tokens, Lambda and DynamoDB', () => {
     const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
