@@ -7,6 +7,7 @@ import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
 import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { managementCall } from '../support/local-runtime.js';
 
 let e2e: E2EContext;
 let idp: CognitoIdentityProviderClient;
@@ -24,14 +25,8 @@ afterAll(async () => {
 });
 
 /** A management call with someone's access token. */
-async function as(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${e2e.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+function as(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return managementCall(e2e.gatewayUrl, token)(method, path, body);
 }
 
 /** Signs in with the invitation's temporary password and answers Cognito's NEW_PASSWORD_REQUIRED challenge. */

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { SCHEDULED_JOB_MODULES } from '../../lib/local/handler-modules.js';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
-import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
+import { startTestLocalRuntime, type ManagementCall, type TestLocalRuntime } from '../support/local-runtime.js';
 
 jest.setTimeout(60_000);
 
@@ -26,15 +26,7 @@ afterAll(async () => {
   await stripe?.close();
 });
 
-async function mgmt(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${local.runtime.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${local.accessToken}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const mgmt: ManagementCall = (method, path, body) => local.mgmt(method, path, body);
 
 /** Posts `payload` to the webhook as Stripe does, signed over exactly these bytes. */
 async function postWebhook(payload: string, signature = stripe.sign(payload)): Promise<number> {

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
 import { png } from '../support/images.js';
-import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
+import { startTestLocalRuntime, type ManagementCall, type TestLocalRuntime } from '../support/local-runtime.js';
 
 jest.setTimeout(90_000);
 
@@ -16,15 +16,7 @@ afterAll(async () => {
   await local?.stop();
 });
 
-async function mgmt(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${local.runtime.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${local.accessToken}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const mgmt: ManagementCall = (method, path, body) => local.mgmt(method, path, body);
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -1,12 +1,11 @@
 import OpenAI from 'openai';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream, type FakeUpstreamOptions } from '../fakes/openai-upstream.js';
-import { startTestLocalRuntime, type TestLocalRuntime } from './local-runtime.js';
+import { startTestLocalRuntime, type ManagementCall, type TestLocalRuntime } from './local-runtime.js';
+
+export type { ManagementCall };
 import { scanAllTables } from './tables.js';
 
 type RuntimeOptions = Parameters<typeof startTestLocalRuntime>[0];
-
-/** A management API call as the signed-in dev user. */
-export type ManagementCall = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>;
 
 /** The local runtime with a provider key `fake` pointing at an upstream, and an API key, made through the public API. */
 export interface ProvisionedGateway {
@@ -48,15 +47,7 @@ export async function startE2E(upstreamOptions: Partial<FakeUpstreamOptions> = {
 export async function provisionGateway(upstreamBaseUrl: string, runtimeOptions: RuntimeOptions = {}): Promise<ProvisionedGateway> {
   const local = await startTestLocalRuntime(runtimeOptions);
   const gatewayUrl = local.runtime.gatewayUrl;
-  const mgmt: ManagementCall = async (method, path, body) => {
-    const res = await fetch(`${gatewayUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${local.accessToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const { mgmt } = local;
   const providerSecret = `sk-e2e-${crypto.randomUUID()}`;
   const pk = await mgmt('POST', '/v1/provider-keys', { provider: 'openai', name: 'fake', apiKey: providerSecret, baseUrl: upstreamBaseUrl });
   if (pk.status !== 201) throw new Error(`provider key not created: ${pk.status}`);

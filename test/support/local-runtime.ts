@@ -7,11 +7,28 @@ import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '
 
 export { signIn };
 
+/** A management API call with someone's access token: the status and the parsed JSON body (if any). */
+export type ManagementCall = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>;
+
+export function managementCall(gatewayUrl: string, accessToken: string): ManagementCall {
+  return async (method, path, body) => {
+    const res = await fetch(`${gatewayUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+}
+
 export interface TestLocalRuntime {
   readonly runtime: LocalRuntime;
   /** The dev user's Cognito access token, for `Authorization: Bearer …` on management routes. */
   readonly accessToken: string;
   readonly dataDir: string;
+  /** Management calls as the dev user. */
+  readonly mgmt: ManagementCall;
   stop(): Promise<void>;
 }
 
@@ -44,6 +61,7 @@ export async function startTestLocalRuntime(
     runtime,
     accessToken,
     dataDir,
+    mgmt: managementCall(runtime.gatewayUrl, accessToken),
     async stop() {
       await runtime.stop();
       await rm(dataDir, { recursive: true, force: true });
