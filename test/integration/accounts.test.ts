@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAccountService } from '../../lambdas/accounts/account-service.js';
 import { createAccountStateReader } from '../../lambdas/accounts/account-state.js';
@@ -10,14 +7,13 @@ import { loadRuntimeConfig, type RuntimeConfig } from '../../lambdas/runtime-con
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import { createAccountRepository } from '../../lambdas/store/accounts-profiles.js';
 import { createTestTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let config: RuntimeConfig;
 
 beforeAll(async () => {
   await createTestTables();
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-acc-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: join(dir, 'keyring') });
+  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: testKeyringFile() });
 });
 
 describe('accounts', () => {

@@ -1,11 +1,9 @@
 import { jest } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 jest.setTimeout(30_000);
 
@@ -17,10 +15,8 @@ let apiKeys: ManagementLambda;
 
 beforeAll(async () => {
   ({ endpoint, tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-billing-off-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   for (const name of ['STRIPE_SECRET_ID', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_BASE', 'STRIPE_PRICES']) delete process.env[name];
-  Object.assign(process.env, { LOCAL_KEYRING_FILE: join(dir, 'keyring'), ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
+  Object.assign(process.env, { LOCAL_KEYRING_FILE: testKeyringFile(), ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
   billing = withConsent((await import('../../lambdas/handlers/billing.js')).handler);
   webhook = (await import('../../lambdas/handlers/billing-webhook.js')).handler;
   apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);

@@ -1,8 +1,5 @@
 import { jest } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
 import { billingParts } from '../../lambdas/billing/billing-context.js';
@@ -14,6 +11,7 @@ import type { TableName } from '../../lambdas/store/tables.js';
 import { CUSTOMER_DETAILS, TEST_CARD_NUMBER, startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 jest.setTimeout(30_000);
 
@@ -32,11 +30,9 @@ let securityEvents: ManagementLambda;
 
 beforeAll(async () => {
   ({ endpoint, tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-billing-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   stripe = await startFakeStripe(WEBHOOK_SECRET);
   Object.assign(process.env, {
-    LOCAL_KEYRING_FILE: join(dir, 'keyring'),
+    LOCAL_KEYRING_FILE: testKeyringFile(),
     ROUKEY_DEFAULT_PLAN: 'free',
     ROUKEY_PLANS: '{}',
     STRIPE_SECRET_KEY: 'sk_test_fake',

@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { createApiKeyAuthenticator } from '../../lambdas/keys/api-key-authenticator.js';
 import { newId } from '../../lambdas/keys/key-material.js';
 import { loadRuntimeConfig } from '../../lambdas/runtime-config.js';
@@ -11,6 +8,7 @@ import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let configs: ManagementLambda;
 let providerKeys: ManagementLambda;
@@ -22,9 +20,7 @@ beforeAll(async () => {
   // Accounts start on the plan with every feature: plan limits are tested in plans.test.ts.
   process.env.ROUKEY_DEFAULT_PLAN = 'enterprise';
   ({ endpoint, tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-configs-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
+  process.env.LOCAL_KEYRING_FILE = testKeyringFile();
   configs = withConsent((await import('../../lambdas/handlers/configs.js')).handler);
   providerKeys = withConsent((await import('../../lambdas/handlers/provider-keys.js')).handler);
   apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);

@@ -1,7 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
@@ -9,6 +6,7 @@ import type { TableName } from '../../lambdas/store/tables.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { managementEvent, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 let providerKeys: Handler;
@@ -22,10 +20,8 @@ beforeAll(async () => {
   // Accounts start on the plan with every feature: plan limits are tested in plans.test.ts.
   process.env.ROUKEY_DEFAULT_PLAN = 'enterprise';
   ({ tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-mgmt-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   Object.assign(process.env, {
-    LOCAL_KEYRING_FILE: join(dir, 'keyring'),
+    LOCAL_KEYRING_FILE: testKeyringFile(),
     ALLOW_LOOPBACK_BASE_URL: 'true',
     COGNITO_USER_POOL_ID: 'local_pool1',
     COGNITO_CLIENT_ID: 'client1',

@@ -1,7 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createEnvelopeCipher } from '../../lambdas/crypto/envelope-cipher.js';
 import { createApiKeyAuthenticator } from '../../lambdas/keys/api-key-authenticator.js';
@@ -18,14 +14,13 @@ import { createProviderKeyRepository } from '../../lambdas/store/accounts-provid
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import { ENTERPRISE, planOf } from '../support/plans.js';
 import { createTestTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let config: RuntimeConfig;
 
 beforeAll(async () => {
   await createTestTables();
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-correction-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: join(dir, 'keyring'), ALLOW_LOOPBACK_BASE_URL: 'true' });
+  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: testKeyringFile(), ALLOW_LOOPBACK_BASE_URL: 'true' });
 });
 
 const db = () => createDocumentClient(config);

@@ -1,7 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createEnvelopeCipher, type EnvelopeCipher } from '../../lambdas/crypto/envelope-cipher.js';
 import { providerKeyContext } from '../../lambdas/crypto/encryption-context.js';
@@ -24,14 +21,13 @@ import type { RoutingStore } from '../../lambdas/gateway/ports.js';
 import { TargetHealth } from '../../lambdas/routing/target-health.js';
 import { createTestTables } from '../support/tables.js';
 import { ENTERPRISE } from '../support/plans.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let config: RuntimeConfig;
 
 beforeAll(async () => {
   await createTestTables();
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-keys-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: join(dir, 'keyring'), ALLOW_LOOPBACK_BASE_URL: 'true' });
+  config = loadRuntimeConfig({ ...process.env, LOCAL_KEYRING_FILE: testKeyringFile(), ALLOW_LOOPBACK_BASE_URL: 'true' });
 });
 
 /** What the router reads provider keys through: the table, and the local keyring. */

@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_PLANS } from '../../lambdas/plans/catalog.js';
 import { createAccountRepository } from '../../lambdas/store/accounts-profiles.js';
@@ -10,6 +7,7 @@ import { monthOf } from '../../lambdas/store/limits-items.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let db: DynamoDBDocumentClient;
 let tables: Awaited<ReturnType<typeof createTestTables>>['tables'];
@@ -19,9 +17,7 @@ let apiKeys: ManagementLambda;
 beforeAll(async () => {
   const created = await createTestTables();
   tables = created.tables;
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-me-plan-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  Object.assign(process.env, { LOCAL_KEYRING_FILE: join(dir, 'keyring'), ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
+  Object.assign(process.env, { LOCAL_KEYRING_FILE: testKeyringFile(), ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
   db = DynamoDBDocumentClient.from(localDynamoDbClient(created.endpoint));
   mePlan = withConsent((await import('../../lambdas/handlers/me-plan.js')).handler);
   apiKeys = withConsent((await import('../../lambdas/handlers/api-keys.js')).handler);

@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createAccountService } from '../../lambdas/accounts/account-service.js';
 import type { CountedLimit } from '../../lambdas/accounts/plan-gates.js';
@@ -12,6 +9,7 @@ import type { TableName } from '../../lambdas/store/tables.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let tables: Record<TableName, string>;
 let endpoint: string;
@@ -20,10 +18,8 @@ let handlers: Record<'apiKeys' | 'providerKeys' | 'configs' | 'roles' | 'securit
 
 beforeAll(async () => {
   ({ endpoint, tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-plans-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
   // The deployment's defaults: new accounts on Free (3 of each, no custom base URLs, no Bedrock, four strategies).
-  Object.assign(process.env, { LOCAL_KEYRING_FILE: join(dir, 'keyring'), ALLOW_LOOPBACK_BASE_URL: 'true', ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
+  Object.assign(process.env, { LOCAL_KEYRING_FILE: testKeyringFile(), ALLOW_LOOPBACK_BASE_URL: 'true', ROUKEY_DEFAULT_PLAN: 'free', ROUKEY_PLANS: '{}' });
   db = DynamoDBDocumentClient.from(localDynamoDbClient(endpoint));
   handlers = {
     apiKeys: withConsent((await import('../../lambdas/handlers/api-keys.js')).handler),

@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { newId } from '../../lambdas/keys/key-material.js';
 import { BUILTIN_ROLES } from '../../lambdas/routing/classify/builtin-roles.js';
 import { BUILTIN_ROLE_NAMES } from '../../lambdas/routing/config-schema.js';
@@ -12,6 +9,7 @@ import type { TableName } from '../../lambdas/store/tables.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables, scanAllTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let roles: ManagementLambda;
 let configs: ManagementLambda;
@@ -24,9 +22,7 @@ beforeAll(async () => {
   // Accounts start on the plan with every feature: plan limits are tested in plans.test.ts.
   process.env.ROUKEY_DEFAULT_PLAN = 'enterprise';
   ({ endpoint, tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-roles-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
+  process.env.LOCAL_KEYRING_FILE = testKeyringFile();
   output = captureOutput();
   roles = withConsent((await import('../../lambdas/handlers/roles.js')).handler);
   configs = withConsent((await import('../../lambdas/handlers/configs.js')).handler);

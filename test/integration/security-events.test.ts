@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createAccountService } from '../../lambdas/accounts/account-service.js';
 import type { SecurityEvent } from '../../lambdas/security/security-event.js';
@@ -11,6 +8,7 @@ import type { TableName } from '../../lambdas/store/tables.js';
 import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 let tables: Record<TableName, string>;
 let db: DynamoDBDocumentClient;
@@ -18,9 +16,7 @@ let listEvents: ManagementLambda;
 
 beforeAll(async () => {
   ({ tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-sec-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
+  process.env.LOCAL_KEYRING_FILE = testKeyringFile();
   db = DynamoDBDocumentClient.from(localDynamoDbClient(process.env.DYNAMODB_ENDPOINT!), { marshallOptions: { removeUndefinedValues: true } });
   listEvents = withConsent((await import('../../lambdas/handlers/security-events.js')).handler);
 });

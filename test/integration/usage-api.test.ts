@@ -1,7 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -14,6 +11,7 @@ import type { TableName } from '../../lambdas/store/tables.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { insertRecord, requestRecord, streamEvent } from '../support/stream-events.js';
 import { createTestTables } from '../support/tables.js';
+import { testKeyringFile } from '../support/keyring.js';
 
 jest.setTimeout(60_000);
 
@@ -28,9 +26,7 @@ let seq = 1;
 beforeAll(async () => {
   let endpoint: string;
   ({ endpoint, tables } = await createTestTables());
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-usage-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  process.env.LOCAL_KEYRING_FILE = join(dir, 'keyring');
+  process.env.LOCAL_KEYRING_FILE = testKeyringFile();
   doc = createDocumentClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
   usage = withConsent((await import('../../lambdas/handlers/usage.js')).handler);
   requests = withConsent((await import('../../lambdas/handlers/requests.js')).handler);
