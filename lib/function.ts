@@ -36,7 +36,7 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 
 export interface RouKeyFunctionProps {
   /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | 'billing-sync';
+  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | 'billing-sync' | 'policy-notices';
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */
