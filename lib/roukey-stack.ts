@@ -141,12 +141,7 @@ export class RouKeyStack extends Stack {
         environment: this.api.environment,
         fromAddress: config.sesFromAddress,
         // Where notices arise (lambdas/notices/notice-messages.ts): a sign-out everywhere, an email change, billing.
-        senders: [
-          this.api.fn('sign-out'),
-          this.api.fn('me-email'),
-          this.api.fn('billing-webhook'),
-          ...(this.billing ? [this.billing.syncFunction] : []),
-        ],
+        senders: [this.api.fn('sign-out'), this.api.fn('me-email'), this.api.fn('billing-webhook'), ...(this.billing ? [this.billing.syncFunction] : [])],
       });
     }
 
