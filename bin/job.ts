@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCHEDULED_JOB_MODULES, type ScheduledJobName } from '../lib/local/handler-modules.js';
 import { readLocalConfig } from '../lib/local/local-config.js';
+import { mailDir } from '../lib/local/mail-outbox.js';
 import { setHandlerEnvironment } from '../lib/local/runtime.js';
 import { readCdkJsonConfig } from '../lib/stack-config.js';
 
@@ -23,6 +24,7 @@ setHandlerEnvironment({
   keyFile: join(DATA_DIR, 'master.key'),
   cognitoEndpoint: config.cognitoEndpoint,
   s3Endpoint: config.s3Endpoint,
+  mailDir: mailDir(DATA_DIR),
   userPoolId: config.userPoolId,
   userPoolClientId: config.userPoolClientId,
   stackConfig: readCdkJsonConfig(fileURLToPath(new URL('../cdk.json', import.meta.url))),

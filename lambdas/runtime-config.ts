@@ -63,6 +63,10 @@ const envSchema = z.object({
   AVATAR_BUCKET: z.string().min(3).optional(),
   /** Locally: the S3-protocol server's URL (lib/local/s3-local.ts). */
   S3_ENDPOINT: z.url().optional(),
+  /** `roukey:sesFromAddress`: notices are sent through SES from this address (lib/notices.ts); unset, none are sent. */
+  ROUKEY_SES_FROM: z.email().optional(),
+  /** Locally: where notices are written as files (`.roukey/mail/`, lib/local/runtime.ts); it wins over SES. */
+  ROUKEY_MAIL_DIR: z.string().min(1).optional(),
 });
 
 export interface RuntimeConfig {
@@ -85,6 +89,8 @@ export interface RuntimeConfig {
   readonly maxAnswerBytes: number;
   readonly auditLogGroup?: string;
   readonly avatars: { readonly bucket?: string; readonly endpoint?: string };
+  /** How notices leave (lambdas/notices/): SES from an address, files in a directory, or not at all. */
+  readonly notices: { readonly kind: 'ses'; readonly from: string } | { readonly kind: 'files'; readonly dir: string } | { readonly kind: 'off' };
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -120,6 +126,11 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     maxAnswerBytes: parsed.ROUKEY_MAX_ANSWER_MIB * 1024 * 1024,
     auditLogGroup: parsed.AUDIT_LOG_GROUP,
     avatars: { bucket: parsed.AVATAR_BUCKET, endpoint: parsed.S3_ENDPOINT },
+    notices: parsed.ROUKEY_MAIL_DIR
+      ? { kind: 'files', dir: parsed.ROUKEY_MAIL_DIR }
+      : parsed.ROUKEY_SES_FROM
+        ? { kind: 'ses', from: parsed.ROUKEY_SES_FROM }
+        : { kind: 'off' },
   };
 }
 

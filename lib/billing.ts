@@ -1,17 +1,14 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StripePrices } from '../lambdas/billing/stripe-prices.js';
 import type { TableName } from '../lambdas/store/tables.js';
 import type { Api } from './api.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
+import { scheduleJob } from './scheduled-job.js';
 
 export interface BillingProps {
   readonly api: Api;
@@ -68,38 +65,12 @@ export class Billing extends Construct {
     // GET /v1/billing and the sync read this month's usage counters.
     for (const fn of [billing, sync]) fn.bindTable(tables.limits, { actions: ['dynamodb:GetItem'] });
 
-    this.deadLetters = new Queue(this, 'SyncDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const job = scheduleJob(this, sync, {
+      cron: { minute: '17', hour: '3' },
+      description: 'the nightly billing sync: reconciles every account that has a Stripe customer with Stripe',
+      ids: { deadLetters: 'SyncDeadLetters', role: 'SchedulerRole', schedule: 'NightlySync' },
     });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the nightly billing sync: what lands here is looked at by the operator, not retried again.',
-    });
-    // Scheduler invokes asynchronously: Lambda retries a failed run (with backoff) and then sends it here.
-    sync.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.deadLetters) });
-    const schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'RouKey: EventBridge Scheduler invoking the nightly billing sync',
-    });
-    this.schedule = new Schedule(this, 'NightlySync', {
-      description: 'RouKey: reconcile every account that has a Stripe customer with Stripe',
-      schedule: ScheduleExpression.cron({ minute: '17', hour: '3' }),
-      target: new LambdaInvoke(sync, {
-        role: schedulerRole,
-        input: ScheduleTargetInput.fromObject({ runDate: ContextAttribute.scheduledTime }),
-        retryAttempts: 5,
-        maxEventAge: Duration.hours(6),
-        deadLetterQueue: this.deadLetters,
-      }),
-    });
-    // The target grants at synth, so the finding is acknowledged by its exact resource (the function's versions).
-    const syncArn = `<${Stack.of(this).getLogicalId(sync.node.defaultChild as CfnFunction)}.Arn>:*`;
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${syncArn}]`,
-      reason:
-        'Invoking the billing sync function: lambda:InvokeFunction is granted on the function and on <function ARN>:* (its versions and aliases, as CDK grants invoke), on that one function only.',
-    });
+    this.deadLetters = job.deadLetters;
+    this.schedule = job.schedule;
   }
 }

@@ -37,7 +37,7 @@ function actionsFor(access: TableAccess): readonly DynamoAction[] {
 
 export interface RouKeyFunctionProps {
   /** The file in lambdas/handlers/ whose `handler` export this function runs. */
-  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | EventJobName | 'billing-sync';
+  readonly handler: HandlerName | TriggerName | ObjectEventHandlerName | JobName | EventJobName | 'billing-sync' | 'policy-notices';
   /** @default 29 seconds, API Gateway's default integration timeout */
   readonly timeout?: Duration;
   /** @default 512 */

@@ -14,6 +14,7 @@ import { Jobs } from './jobs.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
+import { Notices } from './notices.js';
 import { Observability } from './observability.js';
 import { DashboardSignIn, type SignInDomain } from './managed-login.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
@@ -35,6 +36,8 @@ export class RouKeyStack extends Stack {
   readonly githubOidc?: GitHubOidc;
   /** Stripe billing and its nightly sync, when `roukey:stripeSecretName` is set. */
   readonly billing?: Billing;
+  /** Notices by email through SES and the daily policy-change notices, when `roukey:sesFromAddress` is set. */
+  readonly notices?: Notices;
   /** CloudWatch dashboard, alarms, the audit trail's log group and saved queries. */
   readonly observability: Observability;
   /** The dashboard: S3 and CloudFront (lib/web.ts). */
@@ -134,6 +137,16 @@ export class RouKeyStack extends Stack {
         stripeSecretName: config.stripeSecretName,
         prices: config.stripePrices,
         returnUrl: config.dashboardUrl ?? this.api.baseUrl,
+      });
+    }
+
+    if (config.sesFromAddress) {
+      this.notices = new Notices(this, 'Notices', {
+        tables: this.data.tables,
+        environment: this.api.environment,
+        fromAddress: config.sesFromAddress,
+        // Where notices arise (lambdas/notices/notice-messages.ts): a sign-out everywhere, an email change, billing.
+        senders: [this.api.fn('sign-out'), this.api.fn('me-email'), this.api.fn('billing-webhook'), ...(this.billing ? [this.billing.syncFunction] : [])],
       });
     }
 

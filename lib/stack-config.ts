@@ -137,6 +137,8 @@ const stackConfigSchema = z
     stripePrices: jsonText(stripePricesSchema).default({}),
     /** Subscribed to the CloudWatch alarms' SNS topic (lib/observability.ts); AWS mails it a confirmation link first. */
     alarmEmail: z.email({ error: 'must be an email address' }).optional(),
+    /** RouKey's notices (billing, security, policy changes, product updates) are sent through SES from this verified address. */
+    sesFromAddress: z.email({ error: 'must be an email address that SES has verified (or whose domain it has)' }).optional(),
   })
   .superRefine((config, ctx) => {
     for (const issue of signUpPolicyIssues({ mode: config.signUp, domains: config.signUpDomains })) {
@@ -186,6 +188,7 @@ export const CONTEXT_KEYS = {
   stripeSecretName: 'roukey:stripeSecretName',
   stripePrices: 'roukey:stripePrices',
   alarmEmail: 'roukey:alarmEmail',
+  sesFromAddress: 'roukey:sesFromAddress',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** The stack's config from the CDK context; a bad value fails synth naming the key and the path inside it. */

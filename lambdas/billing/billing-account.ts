@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { AccountProfileStore } from '../accounts/account-profile.js';
 import type { AccountStandingStore } from '../accounts/account-state.js';
 import { BILLING_TERMS, type PlanCatalog, type PlanId } from '../plans/catalog.js';
+import type { Notifier } from '../notices/notifier.js';
 import type { SecurityEventRecorder } from '../security/security-event.js';
 import type { BillingState, BillingStore, LedgerTransaction } from './ports.js';
 import { grantsPlan, invoiceTransaction, paymentTransaction, periodEndOf, planChangeTransaction, planOfSubscription, statusOf } from './stripe-objects.js';
@@ -17,6 +18,8 @@ export interface BillingDeps {
   readonly prices: StripePrices;
   /** Each step of billing that changes an account is a security/audit event on it (P8). */
   readonly audit: SecurityEventRecorder;
+  /** The account's user is told by email of a failed payment, a plan change and the end of a grace period (P21: unless they opted out). */
+  readonly notices: Pick<Notifier, 'notify'>;
   readonly now: () => number;
 }
 
@@ -27,19 +30,23 @@ const DAY_MS = 86_400_000;
  * events may arrive in any order). Each returns how many things it corrected, which the nightly sync counts.
  */
 export function billingAccount(deps: BillingDeps) {
-  const { store, accounts, catalog, audit, now } = deps;
+  const { store, accounts, catalog, audit, notices, now } = deps;
 
   function record(accountId: string, code: string): void {
     audit.record({ kind: 'billing', accountId, code });
   }
 
-  /** Sets the account's plan when it differs; the change is a ledger entry and an audit event. */
-  async function setPlan(accountId: string, to: PlanId, cause: string): Promise<number> {
+  /**
+   * Sets the account's plan when it differs; the change is a ledger entry, an audit event and, unless `notify` is
+   * false (a notice that says more was sent), a notice.
+   */
+  async function setPlan(accountId: string, to: PlanId, cause: string, notify = true): Promise<number> {
     const standing = await accounts.standing(accountId);
     if (!standing || standing.plan === to) return 0;
     await accounts.changeStanding(accountId, { plan: to });
     await store.recordTransaction(accountId, planChangeTransaction(standing.plan, to, cause, now()));
     record(accountId, 'plan_changed');
+    if (notify) await notices.notify(accountId, { kind: 'billing', event: 'plan_changed', from: standing.plan, to });
     return 1;
   }
 
@@ -49,6 +56,7 @@ export function billingAccount(deps: BillingDeps) {
     const graceEndsAt = new Date(now() + BILLING_TERMS.paymentGraceDays * DAY_MS).toISOString();
     await store.changeState(accountId, { graceEndsAt, notice: 'payment_failed' });
     record(accountId, 'payment_failed');
+    await notices.notify(accountId, { kind: 'billing', event: 'payment_failed', graceEndsAt });
     return 1;
   }
 
@@ -109,7 +117,8 @@ export function billingAccount(deps: BillingDeps) {
       if (state?.graceEndsAt === undefined || Date.parse(state.graceEndsAt) > now()) return 0;
       await store.changeState(accountId, { graceEndsAt: null, notice: 'grace_ended', plan: catalog.defaultPlan });
       record(accountId, 'grace_ended');
-      return 1 + (await setPlan(accountId, catalog.defaultPlan, `grace-${state.graceEndsAt.slice(0, 10)}`));
+      await notices.notify(accountId, { kind: 'billing', event: 'grace_ended', plan: catalog.defaultPlan });
+      return 1 + (await setPlan(accountId, catalog.defaultPlan, `grace-${state.graceEndsAt.slice(0, 10)}`, false));
     },
 
     async addTransaction(accountId: string, transaction: LedgerTransaction): Promise<boolean> {

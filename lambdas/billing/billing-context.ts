@@ -1,5 +1,6 @@
 import { managementContext } from '../http/management-context.js';
 import { ApiError } from '../http/errors.js';
+import { noticesNotifier } from '../notices/notices-context.js';
 import { secretsManagerReader } from '../secrets-manager.js';
 import { accountCounts } from '../store/accounts-items.js';
 import { createLedgerStore } from '../store/ledger-items.js';
@@ -40,6 +41,7 @@ async function build(): Promise<BillingParts | undefined> {
       catalog: runtime.plans,
       prices: config.prices,
       audit: securityEvents,
+      notices: noticesNotifier(),
       usage: createMonthlyUsageReader(db, runtime.tables.limits),
       counts: accountCounts(db, runtime.tables.accounts),
       returnUrl: config.returnUrl,

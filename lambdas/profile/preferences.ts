@@ -104,9 +104,15 @@ export function applyPatch(current: Preferences, patch: ProfilePatch): Preferenc
   };
 }
 
-/** Whether the account's user has asked for emails of this kind (P21: the notification code asks this before sending). */
-export function wantsEmail(preferences: Preferences, kind: 'productUpdates' | 'billing' | 'security'): boolean {
-  return kind === 'security' ? true : preferences.notifications[kind];
+/** What the notices (lambdas/notices/) ask about: the two preferences, and the two kinds nobody can turn off. */
+export type EmailKind = 'productUpdates' | 'billing' | 'security' | 'policyChanges';
+
+/**
+ * Whether the account's user has asked for emails of this kind (P21: the notifier asks this before sending). Security
+ * notices and notices of a policy change (P25) are always sent.
+ */
+export function wantsEmail(preferences: Preferences, kind: EmailKind): boolean {
+  return kind === 'security' || kind === 'policyChanges' ? true : preferences.notifications[kind];
 }
 
 function definedOf<T extends object>(value: T): Partial<T> {

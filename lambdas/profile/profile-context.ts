@@ -1,4 +1,5 @@
 import { managementContext } from '../http/management-context.js';
+import { noticesNotifier } from '../notices/notices-context.js';
 import type { AvatarStorage } from './avatar-storage.js';
 import { createProfileService, type ProfileService } from './profile-service.js';
 
@@ -19,6 +20,6 @@ export function avatarStorage(): Promise<AvatarStorage> {
 export function profileService(): ProfileService {
   if (service) return service;
   const { accounts, directory, consent } = managementContext();
-  service = createProfileService({ store: accounts, directory, consentGate: consent, avatars: avatarStorage });
+  service = createProfileService({ store: accounts, directory, consentGate: consent, avatars: avatarStorage, notices: noticesNotifier() });
   return service;
 }

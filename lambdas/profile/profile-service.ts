@@ -4,6 +4,7 @@ import type { ConsentGate } from '../accounts/consent-gate.js';
 import { POLICY_VERSION, type Consent } from '../accounts/policy.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { ApiError } from '../http/errors.js';
+import type { Notifier } from '../notices/notifier.js';
 import { RACED, untilSettled } from '../store/accounts-items.js';
 import { AVATAR_LINK_SECONDS, AVATAR_MAX_BYTES, AVATAR_TYPES, incomingKey, type AvatarStorage } from './avatar-storage.js';
 import { applyPatch, type Preferences, type ProfilePatch } from './preferences.js';
@@ -78,6 +79,8 @@ export function createProfileService(deps: {
   consentGate: Pick<ConsentGate, 'adoptSignUpConsent'>;
   /** Loaded by the calls that use the bucket only (the S3 SDK is a large import). */
   avatars: () => Promise<AvatarStorage>;
+  /** A changed email address is told to the old one (a security notice). */
+  notices: Pick<Notifier, 'notify'>;
   now?: () => number;
 }): ProfileService {
   const { store, directory, consentGate, now = Date.now } = deps;
@@ -163,8 +166,12 @@ export function createProfileService(deps: {
       if ((await directory.verifyEmail(accessToken, code)) === 'invalid_code') {
         throw new ApiError('invalid_request', "Invalid 'code': it is wrong or has expired.", { param: 'code', code: 'invalid_code' });
       }
+      const previous = (await record(accountId)).email;
       const details = await directory.details(username);
       if (details.email) await store.setEmail(accountId, details.email, { replace: true });
+      if (previous !== undefined && details.email !== undefined && previous !== details.email) {
+        await deps.notices.notify(accountId, { kind: 'security', event: 'email_changed' }, { to: previous });
+      }
       return view(await record(accountId), username);
     },
   };

@@ -26,6 +26,7 @@ import type { AccountCounts } from '../accounts/plan-report.js';
  * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
  * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
  * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles?, apiKeys, providerKeys — counters that hold the plan's counts under concurrency |
+ * | ACCOUNT#<accountId>      | NOTICE#<notice>     | sentAt — a notice sent once (`policy-change#<version>`, P25): the job's conditional put of it is what makes a second run send nothing (lambdas/store/accounts-notices.ts) |
  * | ACCOUNT#<accountId>      | STATEKEY            | wrappedKey (the data key that seals Responses API state into ids, wrapped by KMS: lambdas/crypto/account-state-keys.ts), keyring, createdAt — made on first use, never changed |
  *
  * Index `accounts-by-created` (sparse, KEYS_ONLY): pk `listPk`, sk `createdAt`. Only PROFILE items carry `listPk`
@@ -60,6 +61,7 @@ export const ITEM = {
   counts: (accountId: string) => ({ pk: accountPk(accountId), sk: 'COUNTS' }),
   stateKey: (accountId: string) => ({ pk: accountPk(accountId), sk: 'STATEKEY' }),
   consent: (accountId: string, acceptedAt: string) => ({ pk: accountPk(accountId), sk: `${CONSENT_PREFIX}${acceptedAt}` }),
+  notice: (accountId: string, notice: string) => ({ pk: accountPk(accountId), sk: `NOTICE#${notice}` }),
 } as const;
 
 /** The one value of the listing index's partition key (see the table above). */

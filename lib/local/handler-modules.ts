@@ -54,6 +54,7 @@ export const TRIGGER_MODULES = {
 /** Scheduled jobs (EventBridge Scheduler in AWS): run locally by timers and by `npm run job <name>`. */
 export const SCHEDULED_JOB_MODULES = {
   'billing-sync': () => import('../../lambdas/handlers/billing-sync.js'),
+  'policy-notices': () => import('../../lambdas/handlers/policy-notices.js'),
 } as const;
 
 export type ScheduledJobName = keyof typeof SCHEDULED_JOB_MODULES;

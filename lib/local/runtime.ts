@@ -75,7 +75,7 @@ const DAY_MS = 86_400_000;
 export interface LocalRuntime {
   readonly gatewayUrl: string;
   readonly config: LocalConfig;
-  /** Where every email Cognito would send is written, one file per message (lib/local/mail-outbox.ts). */
+  /** Where every email Cognito would send, and every notice, is written, one file per message (lambdas/notices/mail-files.ts). */
   readonly mailDir: string;
   /** Stores every request record the router has handed over so far (tests read the tables after it). */
   flushActivity(): Promise<void>;
@@ -161,6 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cognitoEndpoint: cognito.endpoint,
       s3Endpoint: s3.endpoint,
       eventBusEndpoint: events.endpoint,
+      mailDir: mailDir(dataDir),
       ...cognitoSetup,
       stackConfig,
     });
@@ -222,6 +223,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Billing (when STRIPE_SECRET_KEY is set) sends people back to the dashboard, else to this server.
     process.env.BILLING_RETURN_URL ??= stackConfig.dashboardUrl ?? server.url;
     if (process.env.STRIPE_SECRET_KEY) stack.push(startBillingSyncTimer(options.billingSyncIntervalMs ?? DAY_MS, options.quiet));
+    stack.push(runPolicyNoticesOnce(options.quiet));
     // Imported in the background: a handler that fails to load answers 500 per request rather than blocking startup.
     void server.warmUp().catch(() => undefined);
 
@@ -286,6 +288,19 @@ function startEventBus(quiet?: boolean): Promise<LocalEventBus> {
     ]),
   );
   return startLocalEventBus({ jobs, log: quiet ? undefined : (message) => console.error(message) });
+/**
+ * The daily policy-change notices (P25) run once after start-up, in the background: a bumped POLICY_VERSION tells
+ * every flagged account by a file under `.roukey/mail/` (`npm run job policy-notices` runs it again at will).
+ */
+function runPolicyNoticesOnce(quiet?: boolean): () => Promise<void> {
+  const running = SCHEDULED_JOB_MODULES['policy-notices']()
+    .then(({ handler }) => handler({ runDate: new Date().toISOString() }))
+    .catch((err: unknown) => {
+      if (!quiet) console.error(`policy notices failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  return async () => {
+    await running;
+  };
 }
 
 /** What the CDK stack sets on each Lambda in AWS (lambdas/runtime-config.ts reads it); `npm run job` sets it too. */
@@ -298,6 +313,8 @@ export function setHandlerEnvironment(env: {
   s3Endpoint?: string;
   /** The local event bus; likewise unknown to `npm run job`. */
   eventBusEndpoint?: string;
+  /** Where notices are written as files (`<dataDir>/mail/`), as SES would send them in AWS. */
+  mailDir: string;
   userPoolId: string;
   userPoolClientId: string;
   stackConfig: StackConfig;
@@ -316,6 +333,7 @@ export function setHandlerEnvironment(env: {
     process.env.EVENTBRIDGE_ENDPOINT = env.eventBusEndpoint;
     process.env.EVENT_BUS_NAME = LOCAL_EVENT_BUS;
   }
+  process.env.ROUKEY_MAIL_DIR = env.mailDir;
   Object.assign(process.env, planEnvironment(env.stackConfig.plans, env.stackConfig.defaultPlan));
   Object.assign(process.env, signUpEnvironment({ mode: env.stackConfig.signUp, domains: env.stackConfig.signUpDomains }));
   process.env.ROUKEY_ADMIN_MFA = env.stackConfig.adminMfa;

@@ -77,5 +77,8 @@ describe('npm start: profile, consent, avatar, email', () => {
     const verified = await mgmt('POST', '/v1/me/email/verify', { code });
     expect(verified.status).toBe(200);
     expect(verified.json.email).toBe('dev2@roukey.local');
+    // A security notice goes to the address that was replaced, before the response (a notice is sent once).
+    const notices = (await readMail(local.runtime.mailDir)).filter((m) => m.subject === 'RouKey: your email address changed');
+    expect(notices.map((m) => m.to)).toEqual(['dev@roukey.local']);
   });
 });

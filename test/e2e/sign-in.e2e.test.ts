@@ -16,6 +16,7 @@ import { generate as totpCode } from 'cognito-local/lib/services/totp.js';
 import { ADMIN_GROUP } from '../../lambdas/auth/admin-group.js';
 import { calculateJwkThumbprint, createRemoteJWKSet, exportJWK, jwtVerify } from 'jose';
 import { cognitoLocalClient } from '../../lib/local/cognito-bootstrap.js';
+import { readMail } from '../../lib/local/mail-outbox.js';
 import { parseStackConfig } from '../../lib/stack-config.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubUser } from '../fakes/github.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
@@ -309,6 +310,9 @@ describe('P16: signing out everywhere', () => {
 
       const out = await fetch(`${local.runtime.gatewayUrl}/v1/me/sign-out`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
       expect(out.status).toBe(204);
+      // The user is told by a security notice, which no preference turns off (written before the response).
+      const notices = (await readMail(local.runtime.mailDir)).filter((m) => m.subject === 'RouKey: signed out on every device');
+      expect(notices.map((m) => m.to)).toEqual([email]);
       await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
       const stillValid = await fetch(`${local.runtime.gatewayUrl}/v1/api-keys`, { headers: { authorization: `Bearer ${accessToken}` } });
       expect(stillValid.status).toBe(200);

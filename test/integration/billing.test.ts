@@ -1,7 +1,11 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
+import { readMail } from '../../lambdas/notices/mail-files.js';
 import { billingParts } from '../../lambdas/billing/billing-context.js';
 import { runBillingSync } from '../../lambdas/billing/billing-sync.js';
 import { WEBHOOK_TOLERANCE_SECONDS } from '../../lambdas/billing/webhook-service.js';
@@ -27,11 +31,15 @@ let stripe: FakeStripe;
 let billing: ManagementLambda;
 let webhook: ManagementLambda;
 let securityEvents: ManagementLambda;
+let me: ManagementLambda;
+let mailDir: string;
 
 beforeAll(async () => {
   ({ endpoint, tables } = await createTestTables());
   stripe = await startFakeStripe(WEBHOOK_SECRET);
+  mailDir = join(mkdtempSync(join(tmpdir(), 'roukey-billing-')), 'mail');
   Object.assign(process.env, {
+    ROUKEY_MAIL_DIR: mailDir,
     LOCAL_KEYRING_FILE: testKeyringFile(),
     ROUKEY_DEFAULT_PLAN: 'free',
     ROUKEY_PLANS: '{}',
@@ -44,6 +52,7 @@ beforeAll(async () => {
   billing = withConsent((await import('../../lambdas/handlers/billing.js')).handler);
   webhook = (await import('../../lambdas/handlers/billing-webhook.js')).handler;
   securityEvents = withConsent((await import('../../lambdas/handlers/security-events.js')).handler);
+  me = (await import('../../lambdas/handlers/me.js')).handler;
 });
 
 afterAll(async () => {
@@ -72,6 +81,13 @@ async function accountIdOf(sub: string): Promise<string> {
 async function planOf(sub: string): Promise<string | undefined> {
   const { accounts } = (await import('../../lambdas/http/management-context.js')).managementContext();
   return (await accounts.standing(await accountIdOf(sub)))?.plan;
+}
+/** Gives the account an address (no user pool here to read it from), where its notices go; the subjects mailed to it. */
+async function mailbox(sub: string): Promise<() => Promise<string[]>> {
+  const { accounts } = (await import('../../lambdas/http/management-context.js')).managementContext();
+  const email = `${sub.slice(0, 8)}@example.org`;
+  await accounts.setEmail(await accountIdOf(sub), email);
+  return async () => (await readMail(mailDir)).filter((m) => m.to === email).map((m) => m.subject);
 }
 const billingEventsOf = async (sub: string) =>
   ((await call(securityEvents, managementEvent('GET', '/v1/security-events', { sub, query: { kind: 'billing' } }))).body.data as any[]).map((e) => e.code);
@@ -179,6 +195,24 @@ describe('portal', () => {
   });
 });
 
+describe('billing notices (P21)', () => {
+  it('P21: a plan change is mailed to the account, and no longer once billing notices are turned off', async () => {
+    const { sub, subscription } = await subscribe('professional');
+    const subjects = await mailbox(sub);
+    const downgraded = stripe.updateSubscription(subscription.id, { price: 'price_starterMonth' });
+    expect((await deliver('customer.subscription.updated', downgraded)).status).toBe(200);
+    const mail = (await readMail(mailDir)).filter((m) => m.subject === 'RouKey: your plan changed' && m.body.includes('professional plan to the starter'));
+    expect(mail).toHaveLength(1);
+    expect(await subjects()).toEqual(['RouKey: your plan changed']);
+
+    expect((await call(me, managementEvent('PATCH', '/v1/me', { sub, body: { notifications: { billing: false } } }))).status).toBe(200);
+    const upgraded = stripe.updateSubscription(subscription.id, { price: 'price_proMonth' });
+    expect((await deliver('customer.subscription.updated', upgraded)).status).toBe(200);
+    expect(await planOf(sub)).toBe('professional');
+    expect(await subjects()).toEqual(['RouKey: your plan changed']);
+  });
+});
+
 describe('webhooks: each event once, verified, in any order', () => {
   it('P12: a replayed event has exactly one effect', async () => {
     const { subscription } = await subscribe();
@@ -262,11 +296,14 @@ describe('a failed payment', () => {
   it('P15: the plan holds through the grace period (notice + audit event), then falls to the default plan', async () => {
     const { sub, subscription } = await subscribe('professional');
     const accountId = subscription.metadata.accountId;
+    const subjects = await mailbox(sub);
     const failed = stripe.failRenewal(subscription.id);
     expect((await deliver('invoice.payment_failed', failed)).status).toBe(200);
     expect(await planOf(sub)).toBe('professional');
     const during = (await get(sub)).body;
     expect(during.notice).toMatchObject({ code: 'payment_failed' });
+    // The account's user is told by email too, once (P21: billing notices are on unless turned off).
+    expect(await subjects()).toEqual(['RouKey: a payment failed']);
     const graceMs = Date.parse(during.notice.graceEndsAt) - Date.now();
     expect(graceMs).toBeGreaterThan((BILLING_TERMS.paymentGraceDays - 1) * 86_400_000);
     expect(await billingEventsOf(sub)).toContain('payment_failed');
@@ -285,6 +322,8 @@ describe('a failed payment', () => {
     expect((await get(sub)).body).toMatchObject({ plan: 'free', status: 'past_due', notice: { code: 'grace_ended' } });
     expect(await billingEventsOf(sub)).toEqual(expect.arrayContaining(['grace_ended', 'sync_corrected']));
     expect(accountId).toMatch(/^acc_/);
+    // One notice says the plan ended; no second one for the plan change it caused.
+    expect(await subjects()).toEqual(['RouKey: a payment failed', 'RouKey: your plan has ended']);
   });
 });
 
