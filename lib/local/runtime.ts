@@ -288,6 +288,8 @@ function startEventBus(quiet?: boolean): Promise<LocalEventBus> {
     ]),
   );
   return startLocalEventBus({ jobs, log: quiet ? undefined : (message) => console.error(message) });
+}
+
 /**
  * The daily policy-change notices (P25) run once after start-up, in the background: a bumped POLICY_VERSION tells
  * every flagged account by a file under `.roukey/mail/` (`npm run job policy-notices` runs it again at will).
