@@ -61,6 +61,8 @@ const envSchema = z.object({
   ROUKEY_MAX_ANSWER_MIB: z.coerce.number().int().min(MAX_ANSWER_MIB.min).max(MAX_ANSWER_MIB.max).default(MAX_ANSWER_MIB.default),
   /** The avatars bucket (lib/avatars.ts). */
   AVATAR_BUCKET: z.string().min(3).optional(),
+  /** The data exports bucket (lib/exports.ts). */
+  EXPORT_BUCKET: z.string().min(3).optional(),
   /** Locally: the S3-protocol server's URL (lib/local/s3-local.ts). */
   S3_ENDPOINT: z.url().optional(),
 });
@@ -85,6 +87,7 @@ export interface RuntimeConfig {
   readonly maxAnswerBytes: number;
   readonly auditLogGroup?: string;
   readonly avatars: { readonly bucket?: string; readonly endpoint?: string };
+  readonly exports: { readonly bucket?: string; readonly endpoint?: string };
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -120,6 +123,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     maxAnswerBytes: parsed.ROUKEY_MAX_ANSWER_MIB * 1024 * 1024,
     auditLogGroup: parsed.AUDIT_LOG_GROUP,
     avatars: { bucket: parsed.AVATAR_BUCKET, endpoint: parsed.S3_ENDPOINT },
+    exports: { bucket: parsed.EXPORT_BUCKET, endpoint: parsed.S3_ENDPOINT },
   };
 }
 
