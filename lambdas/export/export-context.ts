@@ -38,7 +38,10 @@ export async function exportJob(): Promise<ReturnType<typeof createExportJob>> {
   return createExportJob({
     statuses: createExportStatusStore(db, config.tables.accounts),
     files: await exportFiles(config),
-    sections: (accountId) => [...accountExportSections(db, config.tables, accountId), ...(readAudit ? [readAudit(accountId)] : [])],
-    auditEvents: readAudit ? 'included' : 'not_kept',
+    // Locally the audit trail goes to the terminal only: the document says so rather than listing none.
+    sections: (accountId) => [
+      ...accountExportSections(db, config.tables, accountId),
+      readAudit ? readAudit(accountId) : { name: 'auditEvents', value: async () => 'not_kept' },
+    ],
   });
 }

@@ -9,8 +9,6 @@ export interface ExportJobDeps {
   readonly files: ExportFiles;
   /** The document's sections for one account (lambdas/store/export-reads.ts, and the audit trail's). */
   readonly sections: (accountId: string) => ExportSection[];
-  /** Whether the audit trail could be read (it is kept in CloudWatch Logs in AWS only). */
-  readonly auditEvents: 'included' | 'not_kept';
   readonly now?: () => number;
   /** Progress is written at most this often, never per record. */
   readonly progressIntervalMs?: number;
@@ -47,7 +45,6 @@ export function createExportJob(deps: ExportJobDeps) {
           exportId,
           accountId,
           createdAt: new Date(now()).toISOString(),
-          auditEvents: deps.auditEvents,
         };
         const [{ sizeBytes }] = await Promise.all([
           deps.files.write(exportKey(accountId, exportId), gzip),
