@@ -8,6 +8,9 @@ import type { TableName } from './tables.js';
 
 const DAY_MS = 86_400_000;
 
+/** The ledger's item kinds by their sk's first part (ledger-items.ts). */
+const LEDGER_KINDS: Readonly<Record<string, string>> = { BILLING: 'billing', TX: 'transaction', SYNC: 'sync', METER: 'meter' };
+
 /**
  * What the export reads of one account, table by table, as the document's sections (docs/export.md lists them).
  * Every list is a paginated Query of the account's own partition, one page in memory at a time. Each item kind is
@@ -62,7 +65,7 @@ export function accountExportSections(
     { name: 'securityEvents', items: () => map(query(tables.activity, SECURITY_SK_PREFIX, live), pick(['time', 'count', 'event'])) },
     {
       name: 'ledger',
-      items: () => map(query(tables.ledger, undefined, live), (item) => ({ type: String(item.sk).split('#')[0]?.toLowerCase(), ...withoutKeys(item) })),
+      items: () => map(query(tables.ledger, undefined, live), (item) => ({ kind: LEDGER_KINDS[String(item.sk).split('#')[0] ?? ''] ?? 'other', ...withoutKeys(item) })),
     },
   ];
 }
