@@ -61,6 +61,8 @@ const envSchema = z.object({
   ROUKEY_MAX_ANSWER_MIB: z.coerce.number().int().min(MAX_ANSWER_MIB.min).max(MAX_ANSWER_MIB.max).default(MAX_ANSWER_MIB.default),
   /** The avatars bucket (lib/avatars.ts). */
   AVATAR_BUCKET: z.string().min(3).optional(),
+  /** The data exports bucket (lib/exports.ts). */
+  EXPORT_BUCKET: z.string().min(3).optional(),
   /** Locally: the S3-protocol server's URL (lib/local/s3-local.ts). */
   S3_ENDPOINT: z.url().optional(),
   /** `roukey:sesFromAddress`: notices are sent through SES from this address (lib/notices.ts); unset, none are sent. */
@@ -91,6 +93,7 @@ export interface RuntimeConfig {
   readonly avatars: { readonly bucket?: string; readonly endpoint?: string };
   /** How notices leave (lambdas/notices/): SES from an address, files in a directory, or not at all. */
   readonly notices: { readonly kind: 'ses'; readonly from: string } | { readonly kind: 'files'; readonly dir: string } | { readonly kind: 'off' };
+  readonly exports: { readonly bucket?: string; readonly endpoint?: string };
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -131,6 +134,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
       : parsed.ROUKEY_SES_FROM
         ? { kind: 'ses', from: parsed.ROUKEY_SES_FROM }
         : { kind: 'off' },
+    exports: { bucket: parsed.EXPORT_BUCKET, endpoint: parsed.S3_ENDPOINT },
   };
 }
 

@@ -24,6 +24,8 @@ import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
 import type { Auth } from './auth.js';
 import type { Avatars } from './avatars.js';
+import type { Events } from './events.js';
+import type { Exports } from './exports.js';
 import { grantBedrockInvoke } from './bedrock-access.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
@@ -59,6 +61,10 @@ export interface ApiProps {
   readonly features: RouteFeatures;
   /** The profile pictures bucket (lib/avatars.ts). */
   readonly avatars: Avatars;
+  /** The data exports bucket (lib/exports.ts). */
+  readonly exports: Exports;
+  /** RouKey's own event bus (lib/events.ts), for the handlers that start jobs. */
+  readonly events: Events;
 }
 
 type Grants = (fn: RouKeyFunction, props: ApiProps) => void;
@@ -163,6 +169,12 @@ const GRANTS: Record<HandlerName, Grants> = {
   },
   // The email change itself acts with the user's own access token (Cognito's user API), which needs no IAM grant.
   'me-email': (fn, props) => GRANTS.me(fn, props),
+  // Starts export jobs (their status items are the account's) and signs the links to their files.
+  'me-export': (fn, props) => {
+    managementCaller(fn, props);
+    props.exports.grantLinks(fn);
+    props.events.grantPublish(fn);
+  },
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},
   // With billing off these answer 409; lib/billing.ts grants the ledger, the counters and the Stripe secret when it is on.

@@ -10,6 +10,7 @@ import { Avatars } from './avatars.js';
 import { Data } from './data.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
 import { Events } from './events.js';
+import { Exports } from './exports.js';
 import { Jobs } from './jobs.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
@@ -30,6 +31,8 @@ export class RouKeyStack extends Stack {
   /** The usage aggregator on the activity stream, and its dead-letter queue. */
   readonly jobs: Jobs;
   readonly events: Events;
+  /** Data exports (P18): their bucket, its key, and the export job's grants. */
+  readonly exports: Exports;
   /** The WAF on the API stage; absent when the deployer turned it off (`roukey:waf=false`). */
   readonly edge?: Edge;
   /** "Sign in with GitHub", when `roukey:githubClientSecretName` is set. */
@@ -62,6 +65,7 @@ export class RouKeyStack extends Stack {
     this.avatars = new Avatars(this, 'Avatars');
     // Before the API, whose functions publish to it.
     this.events = new Events(this, 'Events');
+    this.exports = new Exports(this, 'Exports');
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       providerKeys: this.providerKeys,
@@ -75,7 +79,10 @@ export class RouKeyStack extends Stack {
       maxAnswerMiB: config.maxAnswerMiB,
       features: { githubSignIn: github !== undefined },
       avatars: this.avatars,
+      exports: this.exports,
+      events: this.events,
     });
+    this.exports.grantJob(this.events.jobs['data-export'], { tables: this.data.tables, environment: this.api.environment });
     this.avatars.checkUploads({ accounts: this.data.tables.accounts, environment: this.api.environment });
     this.jobs = new Jobs(this, 'Jobs', { tables: this.data.tables });
     this.observability = new Observability(this, 'Observability', {
@@ -85,6 +92,7 @@ export class RouKeyStack extends Stack {
       aggregator: { fn: this.jobs.usageAggregator, deadLetterQueue: this.jobs.usageDeadLetters },
       eventJobs: { fns: this.events.jobs, deadLetterQueue: this.events.deadLetters },
     });
+    this.exports.includeAuditTrail(this.observability.auditLogs);
     if (config.waf) this.edge = new Edge(this, 'Edge', { stage: this.api.restApi.deploymentStage, rateLimit: config.wafRateLimit });
     else acknowledgeWafOff(this.api.restApi, throttling);
 

@@ -11,6 +11,9 @@ export interface EventJob {
  * rule, and by the local bus (lib/local/event-bus.ts), which calls the same handler. `timeoutMinutes`: the
  * function's timeout (Lambda allows 15 at most).
  */
-export const EVENT_JOBS = {} as const satisfies Record<string, EventJob>;
+export const EVENT_JOBS = {
+  /** P18: one account's export document (docs/export.md); bench/README.md shows one run is enough for the largest account measured. */
+  'data-export': { on: 'export.requested', timeoutMinutes: 15 },
+} as const satisfies Record<string, EventJob>;
 
 export type EventJobName = keyof typeof EVENT_JOBS;

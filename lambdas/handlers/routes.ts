@@ -46,6 +46,7 @@ export const HANDLERS = {
   'me-consent': { streaming: false },
   'me-avatar': { streaming: false },
   'me-email': { streaming: false },
+  'me-export': { streaming: false },
   'github-oidc': { streaming: false },
   billing: { streaming: false },
   'billing-webhook': { streaming: false },
@@ -104,6 +105,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/v1/me/avatar', handler: 'me-avatar', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/email', handler: 'me-email', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/email/verify', handler: 'me-email', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/export', handler: 'me-export', auth: 'cognito' },
+  { method: 'GET', path: '/v1/me/exports/{id}', handler: 'me-export', auth: 'cognito' },
   ...(
     [
       ['GET', '/.well-known/openid-configuration'],

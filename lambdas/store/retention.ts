@@ -21,6 +21,8 @@ export const RETENTION = {
   /** A replaced or deleted avatar's object (kept as a noncurrent version) and an upload never checked, then gone. */
   deletedAvatarDays: 7,
   avatarUploadDays: 1,
+  /** P18: an export's file (the bucket's lifecycle) and its status item live this long. */
+  exportDays: 7,
   /** P12: payment records. */
   ledgerDays: 7 * 365 + 2,
 } as const;

@@ -29,8 +29,11 @@ export const ACCOUNTS_INDEX = 'accounts-by-created';
 export const REQUESTS_INDEX = 'requests-by-id';
 
 export const TABLES = {
-  /** Profiles, provider keys, API keys and their hash lookups, configs, roles: kept while the account is active. */
-  accounts: { name: 'accounts', indexes: [{ name: ACCOUNTS_INDEX, pk: 'listPk', sk: 'createdAt', projection: 'KEYS_ONLY' }] },
+  /**
+   * Profiles, provider keys, API keys and their hash lookups, configs, roles: kept while the account is active, with
+   * no TTL (P9). Only the export jobs' bookkeeping (accounts-exports.ts) carries `expiresAt`.
+   */
+  accounts: { name: 'accounts', ttlAttribute: TTL_ATTRIBUTE, indexes: [{ name: ACCOUNTS_INDEX, pk: 'listPk', sk: 'createdAt', projection: 'KEYS_ONLY' }] },
   /** One metadata item per request, error logs, security events; each with a TTL by kind. */
   activity: {
     name: 'activity',

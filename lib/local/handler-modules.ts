@@ -41,6 +41,7 @@ export const HANDLER_MODULES = {
   'me-consent': () => import('../../lambdas/handlers/me-consent.js'),
   'me-avatar': () => import('../../lambdas/handlers/me-avatar.js'),
   'me-email': () => import('../../lambdas/handlers/me-email.js'),
+  'me-export': () => import('../../lambdas/handlers/me-export.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
   billing: () => import('../../lambdas/handlers/billing.js'),
   'billing-webhook': () => import('../../lambdas/handlers/billing-webhook.js'),
@@ -70,4 +71,6 @@ export const JOB_MODULES = {
 } as const satisfies Record<JobName, () => Promise<{ handler: unknown }>>;
 
 /** The jobs RouKey's own events start, called by the local bus (lib/local/event-bus.ts) as EventBridge rules call them. */
-export const EVENT_JOB_MODULES = {} as const satisfies Record<EventJobName, () => Promise<{ handler: unknown }>>;
+export const EVENT_JOB_MODULES = {
+  'data-export': () => import('../../lambdas/handlers/data-export.js'),
+} as const satisfies Record<EventJobName, () => Promise<{ handler: unknown }>>;

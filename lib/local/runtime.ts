@@ -39,6 +39,8 @@ const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
 /** The local S3 server's bucket for profile pictures (AVATAR_BUCKET). */
 export const LOCAL_AVATAR_BUCKET = 'roukey-local-avatars';
+/** The local S3 server's bucket for data exports (EXPORT_BUCKET). */
+export const LOCAL_EXPORT_BUCKET = 'roukey-local-exports';
 
 /** The name the API's handlers publish to locally (EVENT_BUS_NAME); the local bus has only this one. */
 const LOCAL_EVENT_BUS = 'roukey-local';
@@ -128,7 +130,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // Uploads are checked by the same handler S3 invokes in AWS; it is imported only once the environment is set.
       startLocalS3({
         directory: join(dataDir, 's3'),
-        buckets: [LOCAL_AVATAR_BUCKET],
+        buckets: [LOCAL_AVATAR_BUCKET, LOCAL_EXPORT_BUCKET],
         subscriptions: [
           {
             bucket: LOCAL_AVATAR_BUCKET,
@@ -331,6 +333,7 @@ export function setHandlerEnvironment(env: {
   process.env.COGNITO_ENDPOINT = env.cognitoEndpoint;
   if (env.s3Endpoint !== undefined) process.env.S3_ENDPOINT = env.s3Endpoint;
   process.env.AVATAR_BUCKET = LOCAL_AVATAR_BUCKET;
+  process.env.EXPORT_BUCKET = LOCAL_EXPORT_BUCKET;
   if (env.eventBusEndpoint !== undefined) {
     process.env.EVENTBRIDGE_ENDPOINT = env.eventBusEndpoint;
     process.env.EVENT_BUS_NAME = LOCAL_EVENT_BUS;

@@ -1,7 +1,8 @@
 import { SIGN_UP_CONSENT } from '../support/sign-up-consent.js';
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { CognitoIdentityProviderClient, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { firstSignIn as signInInvited } from '../support/invited-user.js';
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
 import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
@@ -30,21 +31,8 @@ function as(token: string, method: string, path: string, body?: unknown): Promis
 }
 
 /** Signs in with the invitation's temporary password and answers Cognito's NEW_PASSWORD_REQUIRED challenge. */
-async function firstSignIn(email: string, temporaryPassword: string): Promise<string> {
-  const ClientId = e2e.local.runtime.config.userPoolClientId;
-  const started = await idp.send(
-    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId, AuthParameters: { USERNAME: email, PASSWORD: temporaryPassword } }),
-  );
-  expect(started.ChallengeName).toBe('NEW_PASSWORD_REQUIRED');
-  const done = await idp.send(
-    new RespondToAuthChallengeCommand({
-      ClientId,
-      ChallengeName: 'NEW_PASSWORD_REQUIRED',
-      Session: started.Session,
-      ChallengeResponses: { USERNAME: email, NEW_PASSWORD: 'A-new-passw0rd!' },
-    }),
-  );
-  return done.AuthenticationResult!.AccessToken!;
+function firstSignIn(email: string, temporaryPassword: string): Promise<string> {
+  return signInInvited(idp, e2e.local.runtime.config.userPoolClientId, email, temporaryPassword);
 }
 
 const invitee = 'ada@example.com';

