@@ -4,7 +4,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StripePrices } from '../lambdas/billing/stripe-prices.js';
@@ -32,6 +32,8 @@ export class Billing extends Construct {
   readonly syncFunction: RouKeyFunction;
   readonly deadLetters: Queue;
   readonly schedule: Schedule;
+  private readonly secret: ISecret;
+  private readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: BillingProps) {
     super(scope, id);
@@ -55,15 +57,11 @@ export class Billing extends Construct {
 
     const billing = api.fn('billing');
     const webhook = api.fn('billing-webhook');
+    this.secret = secret;
+    this.environment = environment;
     for (const fn of [billing, webhook, sync]) {
       fn.bindTable(tables.ledger, 'readWrite');
-      secret.grantRead(fn);
-      for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Reading the Stripe secret named by roukey:stripeSecretName: Secrets Manager appends a random six-character suffix to every secret ARN, so a secret known by name is granted as <name>-?????? (that one secret, no other).',
-      });
+      this.grantStripe(fn);
     }
     // GET /v1/billing and the sync read this month's usage counters.
     for (const fn of [billing, sync]) fn.bindTable(tables.limits, { actions: ['dynamodb:GetItem'] });
@@ -100,6 +98,17 @@ export class Billing extends Construct {
       id: `AwsSolutions-IAM5[Resource::${syncArn}]`,
       reason:
         'Invoking the billing sync function: lambda:InvokeFunction is granted on the function and on <function ARN>:* (its versions and aliases, as CDK grants invoke), on that one function only.',
+    });
+  }
+
+  /** Lets a function call Stripe: the secret's read and billing's environment. */
+  grantStripe(fn: RouKeyFunction): void {
+    this.secret.grantRead(fn);
+    for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'Reading the Stripe secret named by roukey:stripeSecretName: Secrets Manager appends a random six-character suffix to every secret ARN, so a secret known by name is granted as <name>-?????? (that one secret, no other).',
     });
   }
 }

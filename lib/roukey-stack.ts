@@ -8,6 +8,7 @@ import { Auth } from './auth.js';
 import { Billing } from './billing.js';
 import { Avatars } from './avatars.js';
 import { Data } from './data.js';
+import { grantAccountDeletion } from './deletion.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
 import { Events } from './events.js';
 import { Jobs } from './jobs.js';
@@ -72,9 +73,17 @@ export class RouKeyStack extends Stack {
       maxAnswerMiB: config.maxAnswerMiB,
       features: { githubSignIn: github !== undefined },
       avatars: this.avatars,
+      events: this.events,
     });
     this.avatars.checkUploads({ accounts: this.data.tables.accounts, environment: this.api.environment });
     this.jobs = new Jobs(this, 'Jobs', { tables: this.data.tables });
+    grantAccountDeletion(this.events.jobs['account-deletion'], {
+      tables: this.data.tables,
+      avatars: this.avatars,
+      userPool: this.auth.userPool,
+      events: this.events,
+      environment: this.api.environment,
+    });
     this.observability = new Observability(this, 'Observability', {
       api: this.api,
       tables: this.data.tables,
@@ -134,6 +143,8 @@ export class RouKeyStack extends Stack {
         prices: config.stripePrices,
         returnUrl: config.dashboardUrl ?? this.api.baseUrl,
       });
+      // The deletion job cancels the account's subscription and deletes its Stripe customer.
+      this.billing.grantStripe(this.events.jobs['account-deletion']);
     }
 
     new CfnOutput(this, 'GatewayUrl', { value: this.api.restApi.url, description: 'OpenAI base URL: append v1' });

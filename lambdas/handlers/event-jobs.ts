@@ -11,6 +11,9 @@ export interface EventJob {
  * rule, and by the local bus (lib/local/event-bus.ts), which calls the same handler. `timeoutMinutes`: the
  * function's timeout (Lambda allows 15 at most).
  */
-export const EVENT_JOBS = {} as const satisfies Record<string, EventJob>;
+export const EVENT_JOBS = {
+  /** Deletes an account (lambdas/deletion/deletion-job.ts); a run near its timeout hands over to the next. */
+  'account-deletion': { on: 'deletion.requested', timeoutMinutes: 15 },
+} as const satisfies Record<string, EventJob>;
 
 export type EventJobName = keyof typeof EVENT_JOBS;

@@ -46,6 +46,8 @@ export const HANDLERS = {
   'me-consent': { streaming: false },
   'me-avatar': { streaming: false },
   'me-email': { streaming: false },
+  'me-deletion': { streaming: false },
+  'deletion-status': { streaming: false },
   'github-oidc': { streaming: false },
   billing: { streaming: false },
   'billing-webhook': { streaming: false },
@@ -104,6 +106,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/v1/me/avatar', handler: 'me-avatar', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/email', handler: 'me-email', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/email/verify', handler: 'me-email', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/me', handler: 'me-deletion', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/deletion-token', handler: 'me-deletion', auth: 'cognito' },
+  { method: 'GET', path: '/v1/me/deletion', handler: 'me-deletion', auth: 'cognito' },
+  { method: 'GET', path: '/v1/deletions/{deletionId}', handler: 'deletion-status', auth: 'none' },
   ...(
     [
       ['GET', '/.well-known/openid-configuration'],

@@ -21,6 +21,8 @@ export const RETENTION = {
   /** A replaced or deleted avatar's object (kept as a noncurrent version) and an upload never checked, then gone. */
   deletedAvatarDays: 7,
   avatarUploadDays: 1,
+  /** An account deletion's status item (no personal data): how long `GET /v1/deletions/{id}` can tell it. */
+  deletionStatusDays: 30,
   /** P12: payment records. */
   ledgerDays: 7 * 365 + 2,
 } as const;

@@ -41,6 +41,8 @@ export const HANDLER_MODULES = {
   'me-consent': () => import('../../lambdas/handlers/me-consent.js'),
   'me-avatar': () => import('../../lambdas/handlers/me-avatar.js'),
   'me-email': () => import('../../lambdas/handlers/me-email.js'),
+  'me-deletion': () => import('../../lambdas/handlers/me-deletion.js'),
+  'deletion-status': () => import('../../lambdas/handlers/deletion-status.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
   billing: () => import('../../lambdas/handlers/billing.js'),
   'billing-webhook': () => import('../../lambdas/handlers/billing-webhook.js'),
@@ -69,4 +71,6 @@ export const JOB_MODULES = {
 } as const satisfies Record<JobName, () => Promise<{ handler: unknown }>>;
 
 /** The jobs RouKey's own events start, called by the local bus (lib/local/event-bus.ts) as EventBridge rules call them. */
-export const EVENT_JOB_MODULES = {} as const satisfies Record<EventJobName, () => Promise<{ handler: unknown }>>;
+export const EVENT_JOB_MODULES = {
+  'account-deletion': () => import('../../lambdas/handlers/account-deletion.js'),
+} as const satisfies Record<EventJobName, () => Promise<{ handler: unknown }>>;

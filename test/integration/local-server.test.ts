@@ -62,6 +62,8 @@ function handlerModules(): HandlerModules {
     'me-consent': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'me-avatar': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'me-email': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'me-deletion': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'deletion-status': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     billing: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'billing-webhook': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
