@@ -1,5 +1,5 @@
-import { assertAccountActive, type AccountState, type AccountStateReader } from './account-state.js';
-import { ApiError, forbidden } from '../http/errors.js';
+import { accountDeleted, assertAccountActive, type AccountState, type AccountStateReader } from './account-state.js';
+import { forbidden } from '../http/errors.js';
 import type { AccountActivity } from './account-activity.js';
 import type { AccountService } from './account-service.js';
 import type { UserDirectory } from './user-directory.js';
@@ -36,13 +36,14 @@ export function createCallerResolver(deps: {
   const mayCreate = (username: string) => async () => {
     // Only a definite "no such user" refuses: a directory that cannot be asked must not lock new users out.
     if (!deps.directory || (await deps.directory.exists(username).catch(() => true))) return;
-    throw new ApiError('gone', 'This account has been deleted.', { code: 'account_deleted' });
+    throw accountDeleted('session');
   };
   return {
     async resolve({ sub, username, admin }) {
       const accountId = await deps.accounts.ensureAccount(sub, { beforeCreate: mayCreate(username) });
       const [account] = await Promise.all([deps.states.state(accountId), deps.activity.touch(accountId, username)]);
-      if (!account) throw new Error('The account has no profile');
+      // The profile goes last of an account's items, only when it is deleted (the sign-in may outlive it briefly).
+      if (!account) throw accountDeleted('session');
       return { sub, accountId, account, admin };
     },
   };
