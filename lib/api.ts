@@ -175,6 +175,17 @@ const GRANTS: Record<HandlerName, Grants> = {
     props.exports.grantLinks(fn);
     props.events.grantPublish(fn);
   },
+  // Account deletion (P20): the confirmation (one item in the account's limits partition, taken once), the tombstone
+  // and the status item in one transaction, the status read back; the job's event published (granted in lib/events.ts).
+  'me-deletion': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] });
+    props.events.grantPublish(fn);
+  },
+  // Public: one GetItem of a deletion's status item by its id.
+  'deletion-status': (fn, { tables }) => {
+    fn.bindTable(tables.limits, { actions: ['dynamodb:GetItem'] });
+  },
   // Its key, secrets and one-time items are granted by lib/github-oidc.ts, which creates them.
   'github-oidc': () => {},
   // With billing off these answer 409; lib/billing.ts grants the ledger, the counters and the Stripe secret when it is on.
@@ -361,6 +372,8 @@ const UNAUTHORIZED_REASONS: Partial<Record<HandlerName, (route: Route) => string
     `${route.method} ${route.path} is public by design: it returns only the public settings a sign-in page needs (region, user pool and client ids, issuer, managed login domain), before anyone can have a token.`,
   'billing-webhook': (route) =>
     `${route.method} ${route.path} is called by Stripe, which cannot present a Cognito token: every delivery is authenticated by its Stripe-Signature (HMAC-SHA256 over the raw body with the webhook signing secret, at most 300 s old), verified by the official SDK before anything is read or written; anything else is a 400.`,
+  'deletion-status': (route) =>
+    `${route.method} ${route.path} is public by design: a person whose account (and sign-in) is being deleted follows the deletion by its id, 128 random bits that only they were given; the answer is a status and counts, nothing of the person, and a malformed id is refused before any read.`,
   'github-oidc': (route) =>
     `${route.method} ${route.path} is an endpoint of RouKey's OpenID Connect provider in front of GitHub, called before anyone is signed in: browsers (authorize, GitHub's callback) and Cognito (token, userinfo, JWKS, discovery) reach it as OIDC prescribes; the token endpoint authenticates Cognito with its client secret, userinfo takes the provider's own signed access token, and state, codes and PKCE are checked by the handler.`,
 };

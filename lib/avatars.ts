@@ -106,6 +106,28 @@ export class Avatars extends Construct {
     this.acknowledgePrefixes(fn, [INCOMING_PREFIX, AVATARS_PREFIX]);
   }
 
+  /**
+   * What the account deletion job needs: list the bucket (every version) and delete any version under the uploads' and
+   * avatars' prefixes.
+   */
+  grantDeletion(fn: RouKeyFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${this.bucketName}`],
+        conditions: { StringLike: { 's3:prefix': [`${INCOMING_PREFIX}*`, `${AVATARS_PREFIX}*`] } },
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.objects(INCOMING_PREFIX), this.objects(AVATARS_PREFIX)],
+      }),
+    );
+    fn.addEnvironment('AVATAR_BUCKET', this.bucketName);
+    this.acknowledgePrefixes(fn, [INCOMING_PREFIX, AVATARS_PREFIX]);
+  }
+
   private objects(prefix: string): string {
     return `arn:${Aws.PARTITION}:s3:::${this.bucketName}/${prefix}*`;
   }

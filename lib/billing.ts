@@ -1,6 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StripePrices } from '../lambdas/billing/stripe-prices.js';
@@ -29,6 +29,8 @@ export class Billing extends Construct {
   readonly syncFunction: RouKeyFunction;
   readonly deadLetters: Queue;
   readonly schedule: Schedule;
+  private readonly secret: ISecret;
+  private readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: BillingProps) {
     super(scope, id);
@@ -52,15 +54,11 @@ export class Billing extends Construct {
 
     const billing = api.fn('billing');
     const webhook = api.fn('billing-webhook');
+    this.secret = secret;
+    this.environment = environment;
     for (const fn of [billing, webhook, sync]) {
       fn.bindTable(tables.ledger, 'readWrite');
-      secret.grantRead(fn);
-      for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value);
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Reading the Stripe secret named by roukey:stripeSecretName: Secrets Manager appends a random six-character suffix to every secret ARN, so a secret known by name is granted as <name>-?????? (that one secret, no other).',
-      });
+      this.grantStripe(fn);
     }
     // GET /v1/billing and the sync read this month's usage counters.
     for (const fn of [billing, sync]) fn.bindTable(tables.limits, { actions: ['dynamodb:GetItem'] });
@@ -72,5 +70,16 @@ export class Billing extends Construct {
     });
     this.deadLetters = job.deadLetters;
     this.schedule = job.schedule;
+  }
+
+  /** Lets a function call Stripe: the secret's read and billing's environment. */
+  grantStripe(fn: RouKeyFunction): void {
+    this.secret.grantRead(fn);
+    for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'Reading the Stripe secret named by roukey:stripeSecretName: Secrets Manager appends a random six-character suffix to every secret ARN, so a secret known by name is granted as <name>-?????? (that one secret, no other).',
+    });
   }
 }

@@ -8,6 +8,7 @@ import { Auth } from './auth.js';
 import { Billing } from './billing.js';
 import { Avatars } from './avatars.js';
 import { Data } from './data.js';
+import { grantAccountDeletion } from './deletion.js';
 import { Edge, acknowledgeWafOff } from './edge.js';
 import { Events } from './events.js';
 import { Exports } from './exports.js';
@@ -85,6 +86,13 @@ export class RouKeyStack extends Stack {
     this.exports.grantJob(this.events.jobs['data-export'], { tables: this.data.tables, environment: this.api.environment });
     this.avatars.checkUploads({ accounts: this.data.tables.accounts, environment: this.api.environment });
     this.jobs = new Jobs(this, 'Jobs', { tables: this.data.tables });
+    grantAccountDeletion(this.events.jobs['account-deletion'], {
+      tables: this.data.tables,
+      avatars: this.avatars,
+      userPool: this.auth.userPool,
+      events: this.events,
+      environment: this.api.environment,
+    });
     this.observability = new Observability(this, 'Observability', {
       api: this.api,
       tables: this.data.tables,
@@ -146,6 +154,8 @@ export class RouKeyStack extends Stack {
         prices: config.stripePrices,
         returnUrl: config.dashboardUrl ?? this.api.baseUrl,
       });
+      // The deletion job cancels the account's subscription and deletes its Stripe customer.
+      this.billing.grantStripe(this.events.jobs['account-deletion']);
     }
 
     if (config.sesFromAddress) {

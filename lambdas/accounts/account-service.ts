@@ -17,8 +17,11 @@ export interface AccountStore {
 }
 
 export interface AccountService {
-  /** The caller's account, created on first use; concurrent first calls agree on one account. */
-  ensureAccount(sub: string): Promise<string>;
+  /**
+   * The caller's account, created on first use; concurrent first calls agree on one account. `beforeCreate` runs
+   * before a new account is created and refuses it by throwing.
+   */
+  ensureAccount(sub: string, options?: { beforeCreate?: () => Promise<void> }): Promise<string>;
 }
 
 export function createAccountService(store: AccountStore, options: { now?: () => number } = {}): AccountService {
@@ -26,7 +29,7 @@ export function createAccountService(store: AccountStore, options: { now?: () =>
   // A sign-in identity's account never changes while the account lives, so it is safe to remember briefly.
   const known = new TtlCache<string, string>({ maxEntries: 10_000, now });
   return {
-    async ensureAccount(sub) {
+    async ensureAccount(sub, options = {}) {
       const cached = known.get(sub);
       if (cached) return cached;
       let accountId: string | undefined;
@@ -34,6 +37,7 @@ export function createAccountService(store: AccountStore, options: { now?: () =>
         // After a lost race, read consistently: the winner's item must be seen.
         accountId = await store.findAccountId(sub, { consistent: attempt > 0 });
         if (accountId) break;
+        if (attempt === 0) await options.beforeCreate?.();
         const candidate = newId('acc');
         if (await store.createAccount(sub, candidate, new Date(now()).toISOString())) accountId = candidate;
         else await new Promise((r) => setTimeout(r, 10 * (attempt + 1)));

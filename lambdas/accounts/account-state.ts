@@ -1,8 +1,11 @@
 import { TtlCache } from '../cache/ttl-cache.js';
-import { forbidden } from '../http/errors.js';
+import { ApiError, forbidden } from '../http/errors.js';
 import { effectiveLimits, type LimitOverrides, type PlanCatalog, type PlanId, type PlanLimits } from '../plans/catalog.js';
 
-export const ACCOUNT_STATUSES = ['active', 'suspended'] as const;
+/** What an admin can set an account to. */
+export const ADMIN_STATUSES = ['active', 'suspended'] as const;
+/** `deleted`: the tombstone its user's deletion request writes first (lambdas/deletion/); nothing sets it back. */
+export const ACCOUNT_STATUSES = [...ADMIN_STATUSES, 'deleted'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 /** What an account's PROFILE item says about its plan and standing (lambdas/store/accounts-profiles.ts). */
@@ -65,9 +68,25 @@ export function createAccountStateReader(
   return reader;
 }
 
-/** Refuses a suspended account with 403 `account_suspended`: its management calls and its API keys alike. */
-export function assertAccountActive(account: Pick<AccountState, 'status'>): void {
+/**
+ * Refuses a suspended account with 403 `account_suspended`, its management calls and its API keys alike; a deleted one
+ * with `account_deleted`: 401 to its API keys (the key no longer authenticates anyone), 410 to its sessions.
+ */
+export function assertAccountActive(account: Pick<AccountState, 'status'>, via: 'apiKey' | 'session'): void {
+  if (account.status === 'deleted') throw accountDeleted(via);
   if (account.status === 'suspended') {
     throw forbidden('account_suspended', 'This account is suspended. Contact an administrator of this RouKey deployment.');
   }
+}
+
+/** What a deleted account's API key (401) or session (410) is answered. */
+export function accountDeleted(via: 'apiKey' | 'session'): ApiError {
+  return via === 'apiKey'
+    ? new ApiError('unauthenticated', 'This API key belongs to a deleted account.', { code: 'account_deleted' })
+    : new ApiError('gone', 'This account has been deleted. GET /v1/me/deletion tells how far its deletion has got.', { code: 'account_deleted' });
+}
+
+/** Whether an error is a deleted account's refusal (`accountDeleted`). */
+export function isAccountDeleted(err: unknown): boolean {
+  return err instanceof ApiError && err.options.code === 'account_deleted';
 }

@@ -2,6 +2,10 @@
 export interface UserDirectory {
   /** Creates a user and sends the invitation email with a temporary password; 'exists' when the address has one. */
   invite(email: string): Promise<{ readonly sub: string } | 'exists'>;
+  /** Whether the pool still has the user (false once deleted), by the `username` of their access token. */
+  exists(username: string): Promise<boolean>;
+  /** Deletes the user from the pool (AdminDeleteUser); an already deleted user is not an error. */
+  remove(username: string): Promise<void>;
   /** The user's email address, by the `username` of their access token. */
   emailOf(username: string): Promise<string | undefined>;
   /** Revokes every refresh token of the user (every device); access tokens live on until they expire. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AccountProfile, AccountProfileStore, StandingChange } from '../accounts/account-profile.js';
 import type { AccountStore } from '../accounts/account-service.js';
-import { ACCOUNT_STATUSES } from '../accounts/account-state.js';
+import { ADMIN_STATUSES } from '../accounts/account-state.js';
 import type { MonthlyUsageReader } from '../accounts/monthly-usage.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
 import { decodeCursor, encodeCursor, pageQueryShape } from '../http/cursor.js';
@@ -20,7 +20,7 @@ export const invitationSchema = z.strictObject({
 export const accountChangeSchema = z
   .strictObject({
     plan: planIdSchema.optional(),
-    status: z.enum(ACCOUNT_STATUSES, { error: `must be one of: ${ACCOUNT_STATUSES.join(', ')}` }).optional(),
+    status: z.enum(ADMIN_STATUSES, { error: `must be one of: ${ADMIN_STATUSES.join(', ')}` }).optional(),
     limits: limitOverridesSchema.optional(),
   })
   .refine((change) => change.plan !== undefined || change.status !== undefined || change.limits !== undefined, {

@@ -56,6 +56,26 @@ export function createCognitoUserDirectory(config: Pick<RuntimeConfig, 'region' 
       }
     },
 
+    async exists(username) {
+      const { sdk, client } = await connect();
+      try {
+        await client.send(new sdk.AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
+        return true;
+      } catch (err) {
+        if (isUserNotFound(err)) return false;
+        throw err;
+      }
+    },
+
+    async remove(username) {
+      const { sdk, client } = await connect();
+      try {
+        await client.send(new sdk.AdminDeleteUserCommand({ UserPoolId: pool(), Username: username }));
+      } catch (err) {
+        if (!isUserNotFound(err)) throw err;
+      }
+    },
+
     async emailOf(username) {
       const { sdk, client } = await connect();
       const out = await client.send(new sdk.AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
@@ -128,4 +148,8 @@ export function linkedProviders(identities: string | undefined): string[] {
   } catch {
     return [];
   }
+}
+
+function isUserNotFound(err: unknown): boolean {
+  return (err as { name?: string } | null)?.name === 'UserNotFoundException';
 }

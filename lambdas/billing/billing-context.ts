@@ -50,7 +50,8 @@ async function build(): Promise<BillingParts | undefined> {
   };
 }
 
-async function readSecrets(config: BillingConfig, region: string): Promise<StripeSecrets> {
+/** The Stripe key and webhook secret: given as values (locally) or read from Secrets Manager. */
+export async function readSecrets(config: BillingConfig, region: string): Promise<StripeSecrets> {
   if (config.secrets.kind === 'value') return config.secrets;
   return stripeSecretSchema.parse(JSON.parse(await secretsManagerReader(region)(config.secrets.secretId)));
 }

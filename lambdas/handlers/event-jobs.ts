@@ -14,6 +14,8 @@ export interface EventJob {
 export const EVENT_JOBS = {
   /** P18: one account's export document (docs/export.md); bench/README.md shows one run is enough for the largest account measured. */
   'data-export': { on: 'export.requested', timeoutMinutes: 15 },
+  /** Deletes an account (lambdas/deletion/deletion-job.ts); a run near its timeout hands over to the next. */
+  'account-deletion': { on: 'deletion.requested', timeoutMinutes: 15 },
 } as const satisfies Record<string, EventJob>;
 
 export type EventJobName = keyof typeof EVENT_JOBS;

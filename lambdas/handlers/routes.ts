@@ -47,6 +47,8 @@ export const HANDLERS = {
   'me-avatar': { streaming: false },
   'me-email': { streaming: false },
   'me-export': { streaming: false },
+  'me-deletion': { streaming: false },
+  'deletion-status': { streaming: false },
   'github-oidc': { streaming: false },
   billing: { streaming: false },
   'billing-webhook': { streaming: false },
@@ -107,6 +109,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/me/email/verify', handler: 'me-email', auth: 'cognito' },
   { method: 'POST', path: '/v1/me/export', handler: 'me-export', auth: 'cognito' },
   { method: 'GET', path: '/v1/me/exports/{id}', handler: 'me-export', auth: 'cognito' },
+  { method: 'DELETE', path: '/v1/me', handler: 'me-deletion', auth: 'cognito' },
+  { method: 'POST', path: '/v1/me/deletion-token', handler: 'me-deletion', auth: 'cognito' },
+  { method: 'GET', path: '/v1/me/deletion', handler: 'me-deletion', auth: 'cognito' },
+  { method: 'GET', path: '/v1/deletions/{deletionId}', handler: 'deletion-status', auth: 'none' },
   ...(
     [
       ['GET', '/.well-known/openid-configuration'],

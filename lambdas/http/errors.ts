@@ -9,6 +9,8 @@ export const ERROR_KINDS = {
   not_found: { status: 404, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   conflict: { status: 409, type: 'invalid_request_error' },
+  /** The caller's account was deleted (lambdas/deletion/). */
+  gone: { status: 410, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   provider_auth_failed: { status: 424, type: 'provider_authentication_error' },
   rate_limited: { status: 429, type: 'rate_limit_error' },

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccountActivity } from '../accounts/account-activity.js';
 import { createAccountService } from '../accounts/account-service.js';
-import { createAccountStateReader } from '../accounts/account-state.js';
+import { createAccountStateReader, type AccountStateReader } from '../accounts/account-state.js';
 import { createCallerResolver, type CallerResolver } from '../accounts/caller.js';
 import { createConsentGate, type ConsentGate } from '../accounts/consent-gate.js';
 import type { UserDirectory } from '../accounts/user-directory.js';
@@ -22,6 +22,8 @@ export interface ManagementContext {
   readonly db: DynamoDBDocumentClient;
   readonly accounts: AccountRepository;
   readonly directory: UserDirectory;
+  /** The accounts' standing, cached briefly; what the callers are checked against. */
+  readonly states: AccountStateReader;
   readonly callers: CallerResolver;
   readonly securityEvents: SecurityEventRecorder;
   readonly adminMfa: AdminMfaGate;
@@ -43,12 +45,14 @@ export function managementContext(): ManagementContext {
     accounts: createAccountService(accounts),
     states,
     activity: createAccountActivity({ store: accounts, directory }),
+    directory,
   });
   context = {
     config,
     db,
     accounts,
     directory,
+    states,
     callers,
     securityEvents: createSecurityEventRecorder(db, config.tables.activity),
     adminMfa: createAdminMfaGate({ mode: config.adminMfa, directory }),

@@ -122,6 +122,8 @@ export function managementHandler(options: {
   admin?: boolean;
   /** The composition root's by default, built on the first request (so importing a handler needs no config). */
   deps?: () => ManagementDeps;
+  /** Routes a deleted account may still call (its deletion's status): every other route answers it 410. */
+  servesDeleted?: boolean;
 }): LambdaHttpHandler {
   const deps = options.deps ?? managementContext;
   return wrap(async (event) => {
@@ -136,7 +138,7 @@ export function managementHandler(options: {
       audited?.record(auditedResource(event, { accountId: caller.accountId, user: sub, admin: options.admin ?? false, status, body, errorCode }));
     try {
       // Who may call comes first: a refused caller learns nothing about what the route accepts.
-      assertCallerAllowed(caller, { admin: options.admin ?? false });
+      assertCallerAllowed(caller, { admin: options.admin ?? false, servesDeleted: options.servesDeleted });
       if (options.admin) await adminMfa?.assert(username);
       if (!isConsentExempt(event.resource)) await consent?.assertConsented(caller, username);
       const { body, query } = parseInput(spec, event);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { isAccountDeleted } from '../accounts/account-state.js';
 import { clientError, ClientDisconnectedError } from '../gateway/client-errors.js';
 import { errorName, type GatewayDeps } from '../gateway/deps.js';
 import { NOTHING_ROUTED } from '../gateway/engine/outcome.js';
@@ -120,10 +121,12 @@ async function serve<R extends ClientChatRequest>(deps: GatewayDeps, edge: ChatE
   // Set once the answer's status line is out: from then on, failures go in-band.
   let status = 0;
   const failed = async (err: unknown, outcome: RouteOutcome): Promise<Served> => {
-    reportRefusal(deps, err, caller, event);
+    // A deleted account's key: refused as if unknown, so nothing (record, last use, event) is written under the account.
+    const known = isAccountDeleted(err) ? undefined : caller;
+    reportRefusal(deps, err, known, event);
     const failure = await answerFailure(deps, edge, err, exchange, status, outcome, rateLimitHeaders(admission));
     const refusedBy = admission?.refused?.limit;
-    return { caller, stream, outcome, admitted: admission !== undefined && !refusedBy, ...(refusedBy ? { refusedBy } : {}), ...failure };
+    return { caller: known, stream, outcome, admitted: admission !== undefined && !refusedBy, ...(refusedBy ? { refusedBy } : {}), ...failure };
   };
   try {
     caller = await edge.authenticate(deps, event);

@@ -23,7 +23,7 @@ export function createRequestGate(states: AccountStateReader, counters: LimitCou
     const account = await states.state(caller.accountId);
     // A key whose account is gone is a key that no longer works.
     if (!account) throw new ApiError('unauthenticated', 'Invalid or revoked API key.', { code: 'invalid_api_key' });
-    assertAccountActive(account);
+    assertAccountActive(account, 'apiKey');
     return account;
   };
   return {

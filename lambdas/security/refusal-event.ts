@@ -15,6 +15,7 @@ const REQUEST_REFUSAL_KINDS: Readonly<Record<string, SecurityEventKind>> = {
   rate_limit_exceeded: 'rate_limited',
   quota_exceeded: 'quota_exceeded',
   invalid_api_key: 'invalid_api_key',
+  account_deleted: 'account_deleted',
 };
 
 /** The security event an error stands for (kind, and the limit or feature as its code), or undefined for any other error. */

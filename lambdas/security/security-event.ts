@@ -16,6 +16,8 @@ export const SECURITY_EVENT_KINDS = [
   'plan_feature',
   /** A suspended account's key or session used. */
   'account_suspended',
+  /** A deleted account's key used: recorded without the account (nothing of it is written again). */
+  'account_deleted',
   /**
    * An id of another account named in a management call (answered 404). Not recorded by the management API yet:
    * ids are random and every item lives in its account's partition, so telling another account's id from a made-up

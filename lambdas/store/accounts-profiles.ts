@@ -224,9 +224,10 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
             TableName: table,
             Key: ITEM.profile(accountId),
             UpdateExpression: `SET ${sets.map(([name]) => `#${name} = :${name}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(sets.map(([name]) => [`#${name}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(sets.map(([name, value]) => [`:${name}`, value])),
+            // A deleted account is not an admin's to change (nor to bring back).
+            ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}`,
+            ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(sets.map(([name]) => [`#${name}`, name])) },
+            ExpressionAttributeValues: { ':deleted': 'deleted', ...Object.fromEntries(sets.map(([name, value]) => [`:${name}`, value])) },
           }),
         );
         return true;
@@ -238,6 +239,9 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
   };
 }
 
+/** A PROFILE condition: not a deleted account's tombstone (needs `#status` and `:deleted`). */
+export const NOT_DELETED = '(attribute_not_exists(#status) OR #status <> :deleted)';
+
 /**
  * The write that stamps an account's lastActiveAt (and gives a profile from before the listing index its `listPk`);
  * with `notAfter`, only when the stamp is older than that, so frequent callers write at most once per interval.
@@ -247,9 +251,15 @@ export function activityStamp(table: string, accountId: string, at: string, notA
     TableName: table,
     Key: ITEM.profile(accountId),
     UpdateExpression: 'SET lastActiveAt = :at, listPk = :list',
-    ConditionExpression:
-      notAfter === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)',
-    ExpressionAttributeValues: { ':at': at, ':list': ACCOUNT_LIST_PK, ...(notAfter === undefined ? {} : { ':notAfter': notAfter }) },
+    // A deleted account's tombstone is never written again.
+    ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}${notAfter === undefined ? '' : ' AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)'}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':at': at,
+      ':list': ACCOUNT_LIST_PK,
+      ':deleted': 'deleted' satisfies AccountStatus,
+      ...(notAfter === undefined ? {} : { ':notAfter': notAfter }),
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export const RETENTION = {
   avatarUploadDays: 1,
   /** P18: an export's file (the bucket's lifecycle) and its status item live this long. */
   exportDays: 7,
+  /** An account deletion's status item (no personal data): how long `GET /v1/deletions/{id}` can tell it. */
+  deletionStatusDays: 30,
   /** P12: payment records. */
   ledgerDays: 7 * 365 + 2,
 } as const;

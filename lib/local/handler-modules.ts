@@ -42,6 +42,8 @@ export const HANDLER_MODULES = {
   'me-avatar': () => import('../../lambdas/handlers/me-avatar.js'),
   'me-email': () => import('../../lambdas/handlers/me-email.js'),
   'me-export': () => import('../../lambdas/handlers/me-export.js'),
+  'me-deletion': () => import('../../lambdas/handlers/me-deletion.js'),
+  'deletion-status': () => import('../../lambdas/handlers/deletion-status.js'),
   'github-oidc': () => import('../../lambdas/handlers/github-oidc.js'),
   billing: () => import('../../lambdas/handlers/billing.js'),
   'billing-webhook': () => import('../../lambdas/handlers/billing-webhook.js'),
@@ -73,4 +75,5 @@ export const JOB_MODULES = {
 /** The jobs RouKey's own events start, called by the local bus (lib/local/event-bus.ts) as EventBridge rules call them. */
 export const EVENT_JOB_MODULES = {
   'data-export': () => import('../../lambdas/handlers/data-export.js'),
+  'account-deletion': () => import('../../lambdas/handlers/account-deletion.js'),
 } as const satisfies Record<EventJobName, () => Promise<{ handler: unknown }>>;

@@ -43,8 +43,8 @@ export const CUSTOMER_DETAILS = { line1: '1 Fakestraat', postalCode: '1011AB', t
 const DAY = 86_400;
 
 /**
- * Stripe's API as far as RouKey calls it, with realistic objects: customers, Checkout and portal sessions (honouring
- * Idempotency-Key as Stripe does: the same key returns the first response), subscriptions (read and listed), paid
+ * Stripe's API as far as RouKey calls it, with realistic objects: customers (created, read, deleted), Checkout and portal sessions (honouring
+ * Idempotency-Key as Stripe does: the same key returns the first response), subscriptions (read, listed, cancelled), paid
  * invoices (listed), billing meter events. The controls act as the customer and Stripe would between calls.
  */
 export async function startFakeStripe(webhookSecret: string): Promise<FakeStripe> {
@@ -126,6 +126,28 @@ export async function startFakeStripe(webhookSecret: string): Promise<FakeStripe
       },
     ],
     ['GET', /^\/v1\/customers\/([^/]+)$/, (m) => (customers.has(m[1] ?? '') ? [200, customers.get(m[1] ?? '')] : notFound('customer'))],
+    [
+      'DELETE',
+      /^\/v1\/customers\/([^/]+)$/,
+      (m) => {
+        const customerId = m[1] ?? '';
+        if (!customers.delete(customerId)) return notFound('customer');
+        return [200, { id: customerId, object: 'customer', deleted: true }];
+      },
+    ],
+    [
+      'DELETE',
+      /^\/v1\/subscriptions\/([^/]+)$/,
+      (m) => {
+        const subscription = subscriptions.get(m[1] ?? '');
+        if (!subscription) return notFound('subscription');
+        // Stripe refuses to cancel a canceled subscription.
+        if (subscription.status === 'canceled')
+          return [400, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such subscription: '${subscription.id}'` } }];
+        Object.assign(subscription, { status: 'canceled', canceled_at: now(), ended_at: now() });
+        return [200, subscription];
+      },
+    ],
     [
       'POST',
       /^\/v1\/checkout\/sessions$/,

@@ -72,3 +72,34 @@ describe("RouKey's event bus", () => {
     expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(Object.keys(stack.events.jobs).length);
   });
 });
+
+describe('the account deletion job (P20)', () => {
+  const fn = stack.events.jobs['account-deletion'];
+  const role = logicalId(fn.role as never);
+  const statements = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
+  const actionsOn = (resource: unknown) =>
+    statements.filter((s) => JSON.stringify(s.Resource).includes(JSON.stringify(resource))).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('dynamodb:'));
+  const tableArn = (t: keyof typeof stack.data.tables) => ({ 'Fn::GetAtt': [logicalId(stack.data.tables[t]), 'Arn'] });
+
+  it('P20: deletes page by page (Query, BatchWriteItem) and scans only the ledger, whose items it moves rather than deletes one by one', () => {
+    for (const t of ['accounts', 'activity', 'usage'] as const) expect(actionsOn(tableArn(t))).not.toContain('dynamodb:Scan');
+    expect(actionsOn(tableArn('activity')).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    expect(actionsOn(tableArn('usage')).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    expect(actionsOn(tableArn('ledger'))).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
+    for (const t of ['accounts', 'activity', 'usage', 'limits', 'ledger'] as const) expect(actionsOn(tableArn(t))).not.toContain('dynamodb:DeleteTable');
+  });
+
+  it('P20: deletes the Cognito user, avatar objects of every version, and may hand over to its next run on the bus', () => {
+    const all = statements.flatMap((s) => [s.Action].flat());
+    expect(all).toEqual(
+      expect.arrayContaining(['cognito-idp:AdminDeleteUser', 's3:ListBucketVersions', 's3:DeleteObjectVersion', 's3:DeleteObject', 'events:PutEvents']),
+    );
+    const listing = statements.find((s) => [s.Action].flat().includes('s3:ListBucketVersions'));
+    expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['incoming/*', 'avatars/*'] } });
+    const variables = resources[logicalId(fn)]?.Properties.Environment.Variables;
+    expect(variables).toMatchObject({ EVENT_BUS_NAME: { Ref: logicalId(stack.events.bus) }, COGNITO_USER_POOL_ID: expect.anything(), AVATAR_BUCKET: expect.anything() });
+    expect(resources[logicalId(fn)]?.Properties.Timeout).toBe(15 * 60);
+  });
+});

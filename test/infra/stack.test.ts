@@ -6,6 +6,7 @@ import { REQUEST_DURATION_CAP_MS } from '../../lambdas/gateway/deps.js';
 import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
+import { EVENT_JOBS } from '../../lambdas/handlers/event-jobs.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
@@ -164,7 +165,11 @@ describe('functions', () => {
     // Besides RouKey's own, CDK's helper that uploads the dashboard (lib/web.ts).
     expect(allFunctions.filter(([id]) => CDK_HELPER.test(id))).toHaveLength(1);
     expect(functions).toHaveLength(
-      DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length + Object.keys(JOBS).length,
+      DEPLOYED_HANDLERS.length +
+        Object.keys(TRIGGERS).length +
+        Object.keys(OBJECT_EVENT_HANDLERS).length +
+        Object.keys(JOBS).length +
+        Object.keys(EVENT_JOBS).length,
     );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({

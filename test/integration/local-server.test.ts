@@ -63,6 +63,8 @@ function handlerModules(): HandlerModules {
     'me-avatar': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'me-email': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'me-export': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'me-deletion': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'deletion-status': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'github-oidc': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     billing: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'billing-webhook': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),

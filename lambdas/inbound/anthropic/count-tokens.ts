@@ -35,6 +35,7 @@ export async function countTokens(deps: GatewayDeps, event: APIGatewayProxyEvent
   let body: unknown;
   try {
     const caller = await apiKeyCaller(deps.authenticator, event.headers);
+    await deps.gate.assertActive(caller);
     const json = parseRequestJson(bodyText(event));
     const sent = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
     const request = messagesToChatRequest({ max_tokens: COUNT_ONLY_MAX_TOKENS, ...sent });
