@@ -184,9 +184,19 @@ describe('the dashboard insight pages in Chromium', () => {
     expect((await patched).status()).toBe(200);
     await expectVisible(page.getByRole('row', { name: new RegExp(`fake.*${ROTATED_SECRET.slice(-4)}`) }));
     expect(await page.content()).not.toContain(ROTATED_SECRET);
+    // The router reads a provider key through its short cache: the new secret reaches the upstream soon after.
+    const client = new OpenAI({ apiKey, baseURL: `${base}/v1`, maxRetries: 0, timeout: 20_000 });
+    await until(
+      'the rotated key to reach the upstream',
+      async () => {
+        await client.chat.completions.create({ model: 'fake/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+        return upstream.requests.at(-1)?.headers.authorization === `Bearer ${ROTATED_SECRET}`;
+      },
+      45_000,
+    );
     await screenshot(page, 'provider-keys');
     expect(await seriousViolations(page)).toEqual([]);
-  });
+  }, 90_000);
 
   it('renames an API key in place', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
