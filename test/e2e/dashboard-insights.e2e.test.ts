@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../fakes/openai-upstream.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
+import { localBillingEnvironment, startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
 import { ARTIFACTS, launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
@@ -17,7 +17,6 @@ import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-r
 jest.setTimeout(60_000);
 
 const WEBHOOK_SECRET = 'whsec_e2e_dashboard';
-const STRIPE_ENV = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_BASE', 'STRIPE_PRICES'] as const;
 const PROVIDER_SECRET = `sk-insights-${crypto.randomUUID()}`;
 const ROTATED_SECRET = `sk-rotated-${crypto.randomUUID()}`;
 const REQUESTS_SENT = 3;
@@ -35,12 +34,7 @@ beforeAll(async () => {
   upstream = await startFakeOpenAIUpstream();
   stripe = await startFakeStripe(WEBHOOK_SECRET);
   // Billing on, as an operator turns it on before `npm start` (docs/billing.md).
-  Object.assign(process.env, {
-    STRIPE_SECRET_KEY: 'sk_test_fake',
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: stripe.origin,
-    STRIPE_PRICES: JSON.stringify({ starter: { month: 'price_e2eStarter' } }),
-  });
+  Object.assign(process.env, localBillingEnvironment(stripe, WEBHOOK_SECRET));
   local = await startTestLocalRuntime({ dashboard: true });
   base = local.runtime.gatewayUrl;
   browser = await launchChromium();
@@ -71,7 +65,7 @@ afterAll(async () => {
   await local?.stop();
   await stripe?.close();
   await upstream?.close();
-  for (const name of STRIPE_ENV) delete process.env[name];
+  for (const name of Object.keys(localBillingEnvironment(stripe, WEBHOOK_SECRET))) delete process.env[name];
 });
 
 async function mgmt(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -99,6 +93,19 @@ async function until(what: string, attempt: () => Promise<boolean>, timeoutMs: n
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** Reloads the billing page until it shows `plan`: the API trusts an account's plan for a short while (ACCOUNT_STATE_TTL_MS). */
+async function untilPlanShows(plan: string): Promise<void> {
+  await until(
+    `the ${plan} plan to show`,
+    async () => {
+      await page.goto(`${base}/billing`);
+      await expectVisible(page.getByTestId('current-plan'));
+      return (await page.getByTestId('current-plan').textContent()) === plan;
+    },
+    45_000,
+  );
 }
 
 describe('the dashboard insight pages in Chromium', () => {
@@ -212,16 +219,7 @@ describe('the dashboard insight pages in Chromium', () => {
     // The dev account starts on Enterprise; an admin moves it to Free, the plan a new customer upgrades from.
     const [account] = (await mgmt('GET', '/v1/admin/accounts')).json.data;
     expect((await mgmt('PATCH', `/v1/admin/accounts/${account.id}`, { plan: 'free' })).status).toBe(200);
-    // The API trusts an account's plan for a short while (ACCOUNT_STATE_TTL_MS): the page is reloaded until it shows.
-    await until(
-      'the plan change to reach the page',
-      async () => {
-        await page.goto(`${base}/billing`);
-        await expectVisible(page.getByTestId('current-plan'));
-        return (await page.getByTestId('current-plan').textContent()) === 'Free';
-      },
-      45_000,
-    );
+    await untilPlanShows('Free');
     await expectVisible(page.getByText(/Requests this month/));
     await page.getByRole('button', { name: 'Upgrade to Starter' }).click();
     await page.waitForURL(/^https:\/\/checkout\.stripe\.test\//);
@@ -237,15 +235,7 @@ describe('the dashboard insight pages in Chromium', () => {
       });
       expect(res.status).toBe(200);
     }
-    await until(
-      'the upgrade to reach the page',
-      async () => {
-        await page.goto(`${base}/billing`);
-        await expectVisible(page.getByTestId('current-plan'));
-        return (await page.getByTestId('current-plan').textContent()) === 'Starter';
-      },
-      45_000,
-    );
+    await untilPlanShows('Starter');
     await expectVisible(page.getByText(/Starter, active/));
     await expectVisible(page.getByRole('cell', { name: 'invoice', exact: true }));
     await expectVisible(page.getByRole('button', { name: /Change plan, payment method or cancel/ }));

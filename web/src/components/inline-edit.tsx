@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useFocusSwap } from '../ui/use-focus-swap.js';
 
 /**
  * A one-field change made in place (rename, rotate): a button opens a small form with the field focused; Save
@@ -27,14 +28,7 @@ export function InlineEdit({
 }) {
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState(initial);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const wasOpen = useRef(false);
-  useEffect(() => {
-    if (open) inputRef.current?.focus();
-    else if (wasOpen.current) buttonRef.current?.focus();
-    wasOpen.current = open;
-  }, [open]);
+  const { opened: inputRef, opener: buttonRef } = useFocusSwap<HTMLInputElement, HTMLButtonElement>(open);
 
   if (!open)
     return (
