@@ -139,6 +139,7 @@ export class RouKeyStack extends Stack {
       clientId: this.dashboardSignIn.client.userPoolClientId,
       domain: this.auth.domain.baseUrl(),
       scopes: DASHBOARD_SCOPES,
+      ...(config.adminEmail ? { adminContact: config.adminEmail } : {}),
     });
     this.api.addEnvironment({
       COGNITO_DOMAIN: this.auth.domain.baseUrl(),

@@ -204,6 +204,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             userPoolId: cognitoSetup.userPoolId,
             clientId: cognitoSetup.userPoolClientId,
             cognitoEndpoint: cognito.endpoint,
+            adminContact: cognitoSetup.devUser.email,
           })
         : undefined,
     });

@@ -100,7 +100,7 @@ describe('the dashboard in Chromium', () => {
     await expectVisible(row);
     expect(await row.textContent()).toContain(PROVIDER_SECRET.slice(-4));
     expect(await page.content()).not.toContain(PROVIDER_SECRET);
-    await screenshot(page, 'provider-keys');
+    await screenshot(page, 'provider-keys-added');
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -121,7 +121,7 @@ describe('the dashboard in Chromium', () => {
     await expectVisible(page.getByRole('cell', { name: XSS_NAME, exact: true }));
     expect(await page.locator('main img').count()).toBe(0);
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
-    await screenshot(page, 'api-keys');
+    await screenshot(page, 'api-keys-created');
     expect(await seriousViolations(page)).toEqual([]);
 
     const answer = await client().chat.completions.create({ model: 'fake/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
@@ -223,7 +223,7 @@ describe('the dashboard in Chromium', () => {
 
   it('passes axe on every other page and writes their screenshots', async () => {
     for (const [link, name] of [
-      ['Overview', 'overview'],
+      ['Overview', 'overview-new-account'],
       ['Roles', 'roles'],
       ['Security', 'security'],
       ['Admin', 'admin'],

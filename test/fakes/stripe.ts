@@ -42,6 +42,16 @@ export const CUSTOMER_DETAILS = { line1: '1 Fakestraat', postalCode: '1011AB', t
 
 const DAY = 86_400;
 
+/** What an operator exports before `npm start` to turn billing on against this fake; the starter plan is sold monthly. */
+export function localBillingEnvironment(stripe: FakeStripe, webhookSecret: string): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: 'sk_test_fake',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_BASE: stripe.origin,
+    STRIPE_PRICES: JSON.stringify({ starter: { month: 'price_e2eStarter' } }),
+  };
+}
+
 /**
  * Stripe's API as far as RouKey calls it, with realistic objects: customers (created, read, deleted), Checkout and portal sessions (honouring
  * Idempotency-Key as Stripe does: the same key returns the first response), subscriptions (read, listed, cancelled), paid

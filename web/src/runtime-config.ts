@@ -14,6 +14,8 @@ export type DashboardConfig =
       /** Managed login's base URL (`https://<prefix>.auth.<region>.amazoncognito.com`). */
       readonly domain: string;
       readonly scopes: readonly string[];
+      /** Whom to ask about plans when billing is off (`roukey:adminEmail`). */
+      readonly adminContact?: string;
     }
   | {
       /** `npm start`: the dev user's email and password against cognito-local. */
@@ -24,6 +26,8 @@ export type DashboardConfig =
       readonly clientId: string;
       /** cognito-local's endpoint, which answers Cognito's JSON API. */
       readonly cognitoEndpoint: string;
+      /** The dev user, the local admin. */
+      readonly adminContact?: string;
     };
 
 export async function loadConfig(): Promise<DashboardConfig> {

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useFocusSwap } from '../ui/use-focus-swap.js';
 
 /**
  * A destructive action in two steps: the first press asks, a second press on "Yes, …" does it, and "Cancel" or
@@ -21,14 +22,7 @@ export function ConfirmButton({
   onConfirm: () => void;
 }) {
   const [armed, setArmed] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const startRef = useRef<HTMLButtonElement>(null);
-  const wasArmed = useRef(false);
-  useEffect(() => {
-    if (armed) confirmRef.current?.focus();
-    else if (wasArmed.current) startRef.current?.focus();
-    wasArmed.current = armed;
-  }, [armed]);
+  const { opened: confirmRef, opener: startRef } = useFocusSwap<HTMLButtonElement, HTMLButtonElement>(armed);
 
   if (!armed)
     return (

@@ -3,6 +3,7 @@ import type { ApiKeyView } from '../../../lambdas/keys/api-keys-service.js';
 import { api, type List } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { DataTable } from '../components/data-table.js';
+import { InlineEdit } from '../components/inline-edit.js';
 import { PageState } from '../components/page-state.js';
 import { ErrorMessage, formatTime, PageHeader } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
@@ -64,13 +65,27 @@ export function ApiKeysPage() {
                 header: 'Actions',
                 hideHeader: true,
                 cell: (k) => (
-                  <ConfirmButton
-                    label="Revoke"
-                    subject={`API key ${k.name}`}
-                    question="Applications using it stop working within 30 seconds."
-                    disabled={change.busy}
-                    onConfirm={() => void change.run(() => api('DELETE', `/v1/api-keys/${encodeURIComponent(k.id)}`)).then(reload)}
-                  />
+                  <div class="actions">
+                    <InlineEdit
+                      label="Rename"
+                      subject={`API key ${k.name}`}
+                      field="New name"
+                      initial={k.name}
+                      disabled={change.busy}
+                      onSave={async (name) => {
+                        const done = await change.run(() => api('PATCH', `/v1/api-keys/${encodeURIComponent(k.id)}`, { name }));
+                        reload();
+                        return done !== undefined;
+                      }}
+                    />
+                    <ConfirmButton
+                      label="Revoke"
+                      subject={`API key ${k.name}`}
+                      question="Applications using it stop working within 30 seconds."
+                      disabled={change.busy}
+                      onConfirm={() => void change.run(() => api('DELETE', `/v1/api-keys/${encodeURIComponent(k.id)}`)).then(reload)}
+                    />
+                  </div>
                 ),
               },
             ]}

@@ -3,6 +3,7 @@ import type { ProviderKeyView } from '../../../lambdas/keys/provider-keys-servic
 import { api, type List } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { DataTable } from '../components/data-table.js';
+import { InlineEdit } from '../components/inline-edit.js';
 import { PageState } from '../components/page-state.js';
 import { ErrorMessage, formatTime, PageHeader } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
@@ -10,14 +11,14 @@ import { PROVIDER_IDS, PROVIDER_PRESETS, type ProviderId } from './provider-pres
 
 export function ProviderKeysPage() {
   const [loaded, reload] = useApi<List<ProviderKeyView>>('/v1/provider-keys');
-  const remove = useAction();
+  const change = useAction();
   return (
     <>
       <PageHeader title="Provider keys" />
       <p>Your own keys for each provider. RouKey stores them encrypted and never shows them again: only their last four characters.</p>
       <AddProviderKey onAdded={reload} />
       <h2>Your keys</h2>
-      <ErrorMessage message={remove.error} />
+      <ErrorMessage message={change.error} />
       <PageState loaded={loaded} what="provider keys" retry={reload}>
         {(list) => (
           <DataTable
@@ -36,13 +37,29 @@ export function ProviderKeysPage() {
                 header: 'Actions',
                 hideHeader: true,
                 cell: (k) => (
-                  <ConfirmButton
-                    label="Delete"
-                    subject={`provider key ${k.name}`}
-                    question={`Delete "${k.name}"?`}
-                    disabled={remove.busy}
-                    onConfirm={() => void remove.run(() => api('DELETE', `/v1/provider-keys/${encodeURIComponent(k.id)}`)).then(reload)}
-                  />
+                  <div class="actions">
+                    {k.provider !== 'bedrock' && (
+                      <InlineEdit
+                        label="Rotate"
+                        subject={`provider key ${k.name}`}
+                        field="New API key"
+                        type="password"
+                        disabled={change.busy}
+                        onSave={async (apiKey) => {
+                          const done = await change.run(() => api('PATCH', `/v1/provider-keys/${encodeURIComponent(k.id)}`, { apiKey }));
+                          reload();
+                          return done !== undefined;
+                        }}
+                      />
+                    )}
+                    <ConfirmButton
+                      label="Delete"
+                      subject={`provider key ${k.name}`}
+                      question={`Delete "${k.name}"?`}
+                      disabled={change.busy}
+                      onConfirm={() => void change.run(() => api('DELETE', `/v1/provider-keys/${encodeURIComponent(k.id)}`)).then(reload)}
+                    />
+                  </div>
                 ),
               },
             ]}

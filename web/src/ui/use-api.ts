@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 
-export type Loaded<T> = { readonly state: 'loading' } | { readonly state: 'error'; readonly message: string } | { readonly state: 'ready'; readonly data: T };
+export type Loaded<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'error'; readonly message: string; readonly code?: string | null }
+  | { readonly state: 'ready'; readonly data: T };
 
 /** A GET against the API, with its loading and error states, and `reload` after a change. */
 export function useApi<T>(path: string | null): [Loaded<T>, () => void] {
@@ -12,7 +15,8 @@ export function useApi<T>(path: string | null): [Loaded<T>, () => void] {
     let current = true;
     api<T>('GET', path).then(
       (data) => current && setLoaded({ state: 'ready', data }),
-      (err: unknown) => current && setLoaded({ state: 'error', message: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) =>
+        current && setLoaded({ state: 'error', message: err instanceof Error ? err.message : String(err), code: err instanceof ApiError ? err.code : null }),
     );
     return () => {
       current = false;
