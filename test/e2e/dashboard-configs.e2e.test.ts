@@ -7,7 +7,7 @@ import { startE2E, type E2EContext } from '../support/e2e-setup.js';
  * The routing-config form editors, the try-it panel and the Roles page's classify box in a real Chromium against
  * `npm start`'s runtime with a fake OpenAI upstream (provider key `fake`; its model `echo` answers with the prompt).
  */
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 let e2e: E2EContext;
 let browser: Browser;
@@ -85,11 +85,11 @@ describe('routing configs and roles in Chromium', () => {
 
   it('builds a complexity config with two bands and a rule', async () => {
     await newConfig('by-band', 'complexity');
-    await page.getByRole('button', { name: 'Add band 1' }).click();
+    await page.getByRole('button', { name: 'Add band 1', exact: true }).click();
     await page.getByLabel(/^Band 1 model 1/).fill('fake/echo');
-    await page.getByRole('button', { name: 'Add band 5' }).click();
+    await page.getByRole('button', { name: 'Add band 5', exact: true }).click();
     await page.getByLabel(/^Band 5 model 1/).fill('fake/gpt-4o');
-    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('button', { name: 'Add rule', exact: true }).click();
     await page.getByLabel(/^Rule 1 requested models/).fill('gpt-4*, o1*');
     await page.getByLabel(/^Rule 1 model 1/).fill('fake/gpt-4o');
     await screenshot(page, 'config-form-bands');
@@ -105,10 +105,10 @@ describe('routing configs and roles in Chromium', () => {
 
   it('builds an A/B config with two variants and reliability settings; shares off 100 and too many retries are shown at their fields', async () => {
     await newConfig('by-variant', 'ab');
-    await page.getByRole('button', { name: 'Add variant' }).click();
+    await page.getByRole('button', { name: 'Add variant', exact: true }).click();
     await page.getByLabel('Variant 1 name').fill('small');
     await page.getByLabel(/^Variant 1 model 1/).fill('fake/echo');
-    await page.getByRole('button', { name: 'Add variant' }).click();
+    await page.getByRole('button', { name: 'Add variant', exact: true }).click();
     await page.getByLabel('Variant 2 name').fill('large');
     await page.getByLabel(/^Variant 2 model 1/).fill('fake/gpt-4o');
     await page.getByLabel('Variant 1 percent').fill('70');
@@ -144,7 +144,8 @@ describe('routing configs and roles in Chromium', () => {
     await expectVisible(result.getByText(prompt));
     const decision = await result.locator('dl.decision').textContent();
     expect(decision).toContain('Strategyrole');
-    expect(decision).toContain('Providerfake');
+    expect(decision).toContain('Provideropenai');
+    expect(decision).toContain('Modelfake/echo');
     expect(decision).toMatch(/Request idreq_|Request id\S+/);
     expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).not.toContain(e2e.apiKey);
     expect(page.url()).not.toContain('rk_');

@@ -105,6 +105,11 @@ function ConfigForm({ draft, fixedName, onChange, onSave, busy }: EditorProps & 
   const [roleList] = useApi<List<{ name: string }>>(strategy === 'role' ? '/v1/roles' : null);
   const roleNames = roleList.state === 'ready' ? roleList.data.data.map((r) => r.name) : [];
   const grouped = !TARGET_LIST_STRATEGIES.includes(strategy);
+  // A group strategy's own targets are optional: blank rows are dropped on the switch rather than reported.
+  const changeStrategy = (next: Strategy) => {
+    const targets = asTargets(draft.targets).filter((t) => (t.model ?? '') !== '');
+    set({ strategy: next, targets: targets.length > 0 ? targets : TARGET_LIST_STRATEGIES.includes(next) ? [{ model: '' }] : undefined });
+  };
 
   return (
     <form
@@ -142,7 +147,7 @@ function ConfigForm({ draft, fixedName, onChange, onSave, busy }: EditorProps & 
         <div class="field">
           <label>
             Strategy
-            <select value={strategy} {...describedBy('strategy', issueAt)} onChange={(e) => set({ strategy: e.currentTarget.value })}>
+            <select value={strategy} {...describedBy('strategy', issueAt)} onChange={(e) => changeStrategy(e.currentTarget.value as Strategy)}>
               {STRATEGIES.map((s) => (
                 <option key={s} value={s}>
                   {s}
