@@ -80,7 +80,12 @@ describe('routing configs and roles in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await save('by-role');
     const saved = await e2e.mgmt('GET', '/v1/configs/by-role');
-    expect(saved.json).toMatchObject({ strategy: 'role', roles: { coding: [{ model: 'fake/echo' }] }, defaultRole: 'coding', classifier: { minConfidence: 0.2 } });
+    expect(saved.json).toMatchObject({
+      strategy: 'role',
+      roles: { coding: [{ model: 'fake/echo' }] },
+      defaultRole: 'coding',
+      classifier: { minConfidence: 0.2 },
+    });
   });
 
   it('builds a complexity config with two bands and a rule', async () => {
@@ -144,6 +149,7 @@ describe('routing configs and roles in Chromium', () => {
     await expectVisible(result.getByText(prompt));
     const decision = await result.locator('dl.decision').textContent();
     expect(decision).toContain('Strategyrole');
+    expect(decision).toContain('Route (role, band, variant or rule)coding');
     expect(decision).toContain('Provideropenai');
     expect(decision).toContain('Modelfake/echo');
     expect(decision).toMatch(/Request idreq_|Request id\S+/);

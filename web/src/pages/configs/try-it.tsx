@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../ui/states.js';
 /** The routing headers the router answers with (lambdas/inbound/response-headers.ts), in the order they are shown. */
 const DECISION_HEADERS = [
   ['x-roukey-strategy', 'Strategy'],
-  ['x-roukey-route', 'Rule'],
+  ['x-roukey-route', 'Route (role, band, variant or rule)'],
   ['x-roukey-provider', 'Provider'],
   ['x-roukey-model', 'Model'],
   ['x-roukey-attempts', 'Upstream calls'],
