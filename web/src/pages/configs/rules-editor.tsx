@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_RELIABILITY, FALLBACK_ON } from '../../../../lambdas/routing/config-schema.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_RELIABILITY, FALLBACK_ON, type Reliability } from '../../../../lambdas/routing/config-schema.js';
 import { describedBy, FieldIssue, NumberField, TextField } from './fields.js';
 import { asRecord, asTargets, type IssueAt, type TargetDraft, withoutUndefined } from './form-model.js';
 import { TargetList } from './target-list.js';
@@ -165,6 +165,22 @@ function ConditionsEditor({
   );
 }
 
+/** The reliability settings that are numbers; the schema checks their bounds, `min` and `max` only guide the input. */
+interface NumberSetting {
+  readonly field: keyof Reliability;
+  readonly label: string;
+  readonly min: number;
+  readonly max?: number;
+  readonly placeholder: number;
+}
+
+const RELIABILITY_NUMBERS: readonly NumberSetting[] = [
+  { field: 'retries', label: 'Retries per target', min: 0, max: 3, placeholder: DEFAULT_RELIABILITY.retries },
+  { field: 'timeoutMs', label: 'Attempt timeout (ms)', min: 1000, placeholder: DEFAULT_RELIABILITY.timeoutMs },
+  { field: 'firstTokenTimeoutMs', label: 'First token timeout (ms)', min: 100, placeholder: DEFAULT_RELIABILITY.firstTokenTimeoutMs },
+  { field: 'idleTimeoutMs', label: 'Idle timeout (ms)', min: 100, placeholder: DEFAULT_IDLE_TIMEOUT_MS },
+];
+
 /** Retries, timeouts and which failures move on to the next target; absent fields take the API's defaults. */
 export function ReliabilityEditor({
   value,
@@ -186,43 +202,19 @@ export function ReliabilityEditor({
       <legend>Reliability</legend>
       <p class="hint">Empty fields take the defaults shown.</p>
       <div class="row">
-        <NumberField
-          label="Retries per target"
-          path="reliability.retries"
-          issueAt={issueAt}
-          value={reliability.retries}
-          min={0}
-          max={3}
-          placeholder={String(DEFAULT_RELIABILITY.retries)}
-          onInput={(v) => set({ retries: v })}
-        />
-        <NumberField
-          label="Attempt timeout (ms)"
-          path="reliability.timeoutMs"
-          issueAt={issueAt}
-          value={reliability.timeoutMs}
-          min={1000}
-          placeholder={String(DEFAULT_RELIABILITY.timeoutMs)}
-          onInput={(v) => set({ timeoutMs: v })}
-        />
-        <NumberField
-          label="First token timeout (ms)"
-          path="reliability.firstTokenTimeoutMs"
-          issueAt={issueAt}
-          value={reliability.firstTokenTimeoutMs}
-          min={100}
-          placeholder={String(DEFAULT_RELIABILITY.firstTokenTimeoutMs)}
-          onInput={(v) => set({ firstTokenTimeoutMs: v })}
-        />
-        <NumberField
-          label="Idle timeout (ms)"
-          path="reliability.idleTimeoutMs"
-          issueAt={issueAt}
-          value={reliability.idleTimeoutMs}
-          min={100}
-          placeholder={String(DEFAULT_IDLE_TIMEOUT_MS)}
-          onInput={(v) => set({ idleTimeoutMs: v })}
-        />
+        {RELIABILITY_NUMBERS.map(({ field, label, min, max, placeholder }) => (
+          <NumberField
+            key={field}
+            label={label}
+            path={`reliability.${field}`}
+            issueAt={issueAt}
+            value={reliability[field]}
+            min={min}
+            max={max}
+            placeholder={String(placeholder)}
+            onInput={(v) => set({ [field]: v })}
+          />
+        ))}
       </div>
       <fieldset {...describedBy('reliability.fallbackOn', issueAt)}>
         <legend>Fall back to the next target on</legend>
