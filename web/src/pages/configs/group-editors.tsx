@@ -11,6 +11,43 @@ interface GroupProps<T> {
   readonly onChange: (value: T) => void;
 }
 
+/** Target lists by name (a config's `roles` or `bands`), each removable. */
+function KeyedGroups({
+  kind,
+  field,
+  groups,
+  issueAt,
+  onChange,
+}: {
+  kind: 'role' | 'band';
+  field: 'roles' | 'bands';
+  groups: Record<string, TargetDraft[]>;
+  issueAt: IssueAt;
+  onChange: (groups: Record<string, TargetDraft[]>) => void;
+}) {
+  const title = kind === 'role' ? 'Role' : 'Band';
+  return (
+    <>
+      {Object.entries(groups).map(([name, targets]) => (
+        <div class="group" key={name}>
+          <TargetList
+            name={`${title} ${name} model`}
+            legend={`${title} ${name}`}
+            path={`${field}.${name}`}
+            targets={asTargets(targets)}
+            weights={false}
+            issueAt={issueAt}
+            onChange={(next) => onChange({ ...groups, [name]: next })}
+          />
+          <button type="button" class="link" onClick={() => onChange(Object.fromEntries(Object.entries(groups).filter(([other]) => other !== name)))}>
+            Remove {kind} {name}
+          </button>
+        </div>
+      ))}
+    </>
+  );
+}
+
 /** The `role` strategy: targets per role, the default role, and how requests are classified. */
 export function RolesEditor({
   roles,
@@ -38,27 +75,7 @@ export function RolesEditor({
       <legend>Roles</legend>
       <p class="hint">Requests are classified into one of the mapped roles and sent to its targets; manage roles on the Roles page.</p>
       <FieldIssue path="roles" issueAt={issueAt} />
-      {Object.entries(mapped).map(([role, targets]) => (
-        <div class="group" key={role}>
-          <TargetList
-            name={`Role ${role} model`}
-            legend={`Role ${role}`}
-            path={`roles.${role}`}
-            targets={asTargets(targets)}
-            weights={false}
-            issueAt={issueAt}
-            onChange={(next) => setRoles({ ...mapped, [role]: next })}
-          />
-          <button
-            type="button"
-            class="link"
-            aria-label={`Remove role ${role}`}
-            onClick={() => setRoles(Object.fromEntries(Object.entries(mapped).filter(([name]) => name !== role)))}
-          >
-            Remove role {role}
-          </button>
-        </div>
-      ))}
+      <KeyedGroups kind="role" field="roles" groups={mapped} issueAt={issueAt} onChange={setRoles} />
       {unmapped.length > 0 && (
         <div class="row">
           <label>
@@ -172,27 +189,7 @@ export function BandsEditor({ value, issueAt, onChange }: GroupProps<Record<stri
         else the nearest higher one.
       </p>
       <FieldIssue path="bands" issueAt={issueAt} />
-      {COMPLEXITY_BANDS.filter((band) => band in bands).map((band) => (
-        <div class="group" key={band}>
-          <TargetList
-            name={`Band ${band} model`}
-            legend={`Band ${band}`}
-            path={`bands.${band}`}
-            targets={asTargets(bands[band])}
-            weights={false}
-            issueAt={issueAt}
-            onChange={(next) => onChange({ ...bands, [band]: next })}
-          />
-          <button
-            type="button"
-            class="link"
-            aria-label={`Remove band ${band}`}
-            onClick={() => onChange(Object.fromEntries(Object.entries(bands).filter(([name]) => name !== band)))}
-          >
-            Remove band {band}
-          </button>
-        </div>
-      ))}
+      <KeyedGroups kind="band" field="bands" groups={bands} issueAt={issueAt} onChange={onChange} />
       <div class="row">
         {missing.map((band) => (
           <button type="button" key={band} onClick={() => onChange(sortedBands({ ...bands, [band]: [{ model: '' }] }))}>
