@@ -18,7 +18,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AdminMfaMode } from '../lambdas/auth/admin-mfa.js';
 import { MANAGEMENT_SCOPES } from '../lambdas/auth/oauth-scopes.js';
-import { enabledRoutes, HANDLERS, handlersOf, type HandlerName, type Route, type RouteFeatures } from '../lambdas/handlers/routes.js';
+import { dashboardRoutes, enabledRoutes, HANDLERS, handlersOf, type HandlerName, type Route, type RouteFeatures } from '../lambdas/handlers/routes.js';
 import { planEnvironment, type PlanId, type PlanOverrides } from '../lambdas/plans/catalog.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, tableEnvVar, type TableName } from '../lambdas/store/tables.js';
@@ -289,16 +289,15 @@ export class Api extends Construct {
   }
 
   /**
-   * CORS for the dashboard's one origin: preflights on the management resources, the header on every management
-   * answer (lambdas/http/security-headers.ts) and on API Gateway's own refusals. The router's routes stay without
-   * preflight: they are called by servers and SDKs, not by the dashboard.
+   * CORS for the dashboard's one origin: preflights on the management resources and on the one router route its
+   * "try it" panel calls (`POST /v1/chat/completions`), the header on their answers (lambdas/http/security-headers.ts)
+   * and on API Gateway's own refusals. The other router routes stay without preflight: servers and SDKs call them.
    */
   allowOrigin(origin: string): void {
     this.addEnvironment({ ROUKEY_DASHBOARD_ORIGIN: origin });
     allowGatewayResponsesOrigin(this.gatewayResponses, origin);
     const methodsByPath = new Map<string, string[]>();
-    for (const route of this.routes.filter((r) => r.auth === 'cognito'))
-      methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+    for (const route of dashboardRoutes(this.routes)) methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
     for (const [path, methods] of methodsByPath) {
       const preflight = this.restApi.root.resourceForPath(path).addCorsPreflight({
         allowOrigins: [origin],

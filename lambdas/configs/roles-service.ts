@@ -3,6 +3,7 @@ import { ApiError } from '../http/errors.js';
 import { isBuiltinRole } from '../routing/classify/builtin-roles.js';
 import { SLUG, type RoleDefinition } from '../routing/config-schema.js';
 import type { RoleStore } from './config-stores.js';
+import { type ClassifyBody, classifySample, type RoleClassification } from './role-classification.js';
 import { mergeRoles, type MergedRole } from './role-merge.js';
 
 export type RoleView = Omit<RoleDefinition, 'systemPrompt'> & {
@@ -25,6 +26,8 @@ export interface RolesService {
   put(accountId: string, role: RoleDefinition, plan: AccountPlan): Promise<{ created: boolean; role: RoleView }>;
   /** A custom role (refused while configs use it), or an override (the built-in applies again). */
   remove(accountId: string, name: string): Promise<void>;
+  /** How the local classifier reads a sample prompt among all the account's roles; nothing of the prompt is kept (P1). */
+  classify(accountId: string, input: ClassifyBody): Promise<RoleClassification>;
 }
 
 export function createRolesService({ store, now = Date.now }: { store: RoleStore; now?: () => number }): RolesService {
@@ -80,6 +83,11 @@ export function createRolesService({ store, now = Date.now }: { store: RoleStore
         const message = isBuiltinRole(name) ? `Role '${name}' is built in and has no override to delete.` : `No role named '${name}'.`;
         throw new ApiError('not_found', message, { param: 'name' });
       }
+    },
+
+    async classify(accountId, input) {
+      const roles = mergeRoles(await store.list(accountId)).map((r) => r.definition);
+      return classifySample(roles, input);
     },
   };
 }

@@ -9,5 +9,10 @@ import { roleBodySchema, routingConfigSchema } from '../routing/config-schema.js
  */
 export const replaceConfigSchema = z.record(z.string(), z.unknown(), { error: 'Request body must be a JSON object.' });
 
+/** `/v1/roles/classify` is a route of its own, so no role may take its name. */
+export const RESERVED_ROLE_NAMES: readonly string[] = ['classify'];
+
 /** `POST /v1/roles`: a custom role, named in the body. */
-export const createRoleSchema = roleBodySchema.extend({ name: routingConfigSchema.shape.name });
+export const createRoleSchema = roleBodySchema.extend({
+  name: routingConfigSchema.shape.name.refine((name) => !RESERVED_ROLE_NAMES.includes(name), { error: 'is reserved for POST /v1/roles/classify' }),
+});

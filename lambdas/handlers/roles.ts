@@ -1,7 +1,9 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { classifyBodySchema } from '../configs/role-classification.js';
 import { createRolesService, type RolesService } from '../configs/roles-service.js';
 import { createRoleSchema } from '../configs/schemas.js';
 import { managementContext } from '../http/management-context.js';
-import { managementHandler, namedResourceRoutes, route } from '../http/management-handler.js';
+import { type LambdaHttpHandler, managementHandler, namedResourceRoutes, route } from '../http/management-handler.js';
 import { validate } from '../http/validation.js';
 import { roleBodySchema } from '../routing/config-schema.js';
 import { createRoleRepository } from '../store/accounts-roles.js';
@@ -13,7 +15,7 @@ function roles(): RolesService {
 }
 
 /** GET / POST /v1/roles; GET / PUT / DELETE /v1/roles/{name}. */
-export const handler = managementHandler({
+const rolesHandler = managementHandler({
   routes: {
     ...namedResourceRoutes(roles),
     POST: route({
@@ -31,3 +33,17 @@ export const handler = managementHandler({
     }),
   },
 });
+
+/** POST /v1/roles/classify `{ prompt, messages? }`: the role and confidence the local classifier gives it; nothing is stored (P1). */
+const classifyHandler = managementHandler({
+  routes: {
+    POST: route({
+      body: classifyBodySchema,
+      handle: async ({ accountId, body }) => ({ status: 200, body: await roles().classify(accountId, body) }),
+    }),
+  },
+});
+
+/** One function for the roles resources, picked by API Gateway's resource path. */
+export const handler: LambdaHttpHandler = (event: APIGatewayProxyEvent, context: Context) =>
+  (event.resource === '/v1/roles/classify' ? classifyHandler : rolesHandler)(event, context);

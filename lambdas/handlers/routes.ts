@@ -14,6 +14,8 @@ export interface Route {
   readonly auth: RouteAuth;
   /** Served only when the deployment turns this feature on (both runtimes ask `enabledRoutes`). */
   readonly feature?: RouteFeature;
+  /** An API-key route the dashboard calls too (its "try it" panel): CORS for the dashboard's origin, like management routes. */
+  readonly fromDashboard?: true;
 }
 
 /** Parts of the API that exist only when configured: `githubSignIn` with `roukey:githubClientSecretName`. */
@@ -57,7 +59,7 @@ export const HANDLERS = {
 export type HandlerName = keyof typeof HANDLERS;
 
 export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/v1/chat/completions', handler: 'chat-completions', auth: 'apiKey' },
+  { method: 'POST', path: '/v1/chat/completions', handler: 'chat-completions', auth: 'apiKey', fromDashboard: true },
   { method: 'POST', path: '/v1/messages', handler: 'messages', auth: 'apiKey' },
   { method: 'POST', path: '/v1/messages/count_tokens', handler: 'messages', auth: 'apiKey' },
   { method: 'POST', path: '/v1/responses', handler: 'responses', auth: 'apiKey' },
@@ -82,6 +84,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/v1/configs/{name}', handler: 'configs', auth: 'cognito' },
   { method: 'GET', path: '/v1/roles', handler: 'roles', auth: 'cognito' },
   { method: 'POST', path: '/v1/roles', handler: 'roles', auth: 'cognito' },
+  { method: 'POST', path: '/v1/roles/classify', handler: 'roles', auth: 'cognito' },
   { method: 'GET', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
   { method: 'PUT', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
   { method: 'DELETE', path: '/v1/roles/{name}', handler: 'roles', auth: 'cognito' },
@@ -128,6 +131,11 @@ export const ROUTES: readonly Route[] = [
 /** The routes this deployment serves: every route without a feature, and those of the features turned on. */
 export function enabledRoutes(features: RouteFeatures, routes: readonly Route[] = ROUTES): Route[] {
   return routes.filter((route) => route.feature === undefined || features[route.feature] === true);
+}
+
+/** Routes a browser on the dashboard's origin calls: every management route, and the API-key routes it tries configs with. */
+export function dashboardRoutes(routes: readonly Route[]): Route[] {
+  return routes.filter((route) => route.auth === 'cognito' || route.fromDashboard === true);
 }
 
 /** The handlers behind at least one of `routes`: a handler whose routes are all off gets no function. */

@@ -17,6 +17,15 @@ export function corsHeaders(origin = process.env.ROUKEY_DASHBOARD_ORIGIN): Recor
   return origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
 }
 
+/**
+ * The same CORS on the router's answers, where the dashboard's "try it" panel calls `POST /v1/chat/completions`
+ * with the account's own API key: it may read the answer and the routing headers (`x-roukey-*`), which a
+ * cross-origin reader sees only when they are exposed.
+ */
+export function routerCorsHeaders(exposed: readonly string[], origin = process.env.ROUKEY_DASHBOARD_ORIGIN): Record<string, string> {
+  return origin ? { ...corsHeaders(origin), 'access-control-expose-headers': exposed.join(', ') } : {};
+}
+
 export function securityHeaders(): MiddlewareObj<unknown, APIGatewayProxyResult> {
   const cors = corsHeaders();
   const apply = (request: { response: APIGatewayProxyResult | null }): void => {

@@ -1,5 +1,6 @@
 import type { RouteOutcome } from '../gateway/engine/route-chat.js';
 import type { Admission } from '../gateway/ports.js';
+import { routerCorsHeaders } from '../http/security-headers.js';
 
 /**
  * Every `x-roukey-*` response header is made here: the request id on every answer, and on chat answers what the
@@ -23,6 +24,7 @@ export function chatAnswerHeaders(
   }
   if (calls > 0) headers['x-roukey-attempts'] = String(calls);
   if (extra) Object.assign(headers, extra);
+  Object.assign(headers, routerCorsHeaders(Object.keys(headers).filter((name) => name.startsWith('x-'))));
   headers['content-type'] = contentType;
   return headers;
 }

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DASHBOARD_SCOPES } from '../../lambdas/auth/oauth-scopes.js';
-import { ROUTES } from '../../lambdas/handlers/routes.js';
+import { dashboardRoutes, ROUTES } from '../../lambdas/handlers/routes.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { NO_BUNDLING } from './synth-context.js';
 
@@ -90,13 +90,13 @@ describe('the dashboard in AWS (lib/web.ts)', () => {
     expect(DASHBOARD_SCOPES).toContain('roukey/manage');
   });
 
-  it('CORS for the dashboard origin only: preflights on the management routes, not the router; the header on functions and gateway refusals', () => {
+  it('CORS for the dashboard origin only: preflights on the management routes and the try-it route, not the rest of the router; the header on functions and gateway refusals', () => {
     for (const [s, origin] of [
       [byDefault, cloudFrontUrl(byDefault)],
       [ownAddress, 'https://dash.example.com'],
     ] as const) {
       const preflights = ofType(s, 'AWS::ApiGateway::Method').filter((m) => m.HttpMethod === 'OPTIONS');
-      const managementPaths = new Set(ROUTES.filter((r) => r.auth === 'cognito').map((r) => r.path));
+      const managementPaths = new Set(dashboardRoutes(ROUTES).map((r) => r.path));
       expect(preflights).toHaveLength(managementPaths.size);
       for (const p of preflights) {
         const allowed = p.Integration.IntegrationResponses[0].ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
@@ -108,8 +108,10 @@ describe('the dashboard in AWS (lib/web.ts)', () => {
       const header = JSON.stringify(unauthorized?.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']);
       expect(header).toContain(typeof origin === 'string' ? `'${origin}'` : s.stack.getLogicalId(s.stack.dashboard.distribution.node.defaultChild as never));
     }
-    // The router's own routes stay without a preflight: servers and SDKs call them, not the dashboard.
-    const chat = byDefault.stack.api.restApi.root.resourceForPath('/v1/chat/completions');
-    expect(chat.node.tryFindChild('OPTIONS')).toBeUndefined();
+    // The try-it panel's one router route has a preflight; the others stay without: servers and SDKs call them.
+    const resource = (path: string) => byDefault.stack.api.restApi.root.resourceForPath(path);
+    expect(resource('/v1/chat/completions').node.tryFindChild('OPTIONS')).toBeDefined();
+    expect(resource('/v1/messages').node.tryFindChild('OPTIONS')).toBeUndefined();
+    expect(resource('/v1/embeddings').node.tryFindChild('OPTIONS')).toBeUndefined();
   });
 });

@@ -24,6 +24,11 @@ export function configureApi(next: ApiSetup): void {
   setup = next;
 }
 
+/** Where the API is: the router's routes share it (the config editor's "try it" panel calls one). */
+export function apiBaseUrl(): string {
+  return setup.baseUrl;
+}
+
 /** One management call with the session's access token; JSON in, JSON out, refusals thrown as ApiError. */
 export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const token = session.value?.accessToken;

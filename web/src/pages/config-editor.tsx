@@ -1,22 +1,16 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation, useParams } from 'wouter-preact';
-import { STRATEGIES, routingConfigSchema, type Strategy } from '../../../lambdas/routing/config-schema.js';
-import { api } from '../api.js';
+import { CONFIG_KINDS, STRATEGIES, type Strategy } from '../../../lambdas/routing/config-schema.js';
+import { api, type List } from '../api.js';
 import { type EditorProblem, JsonEditor } from '../ui/json-editor.js';
 import { ErrorMessage, Loading, PageHeader } from '../ui/states.js';
-import { useAction } from '../ui/use-api.js';
-
-type Draft = Record<string, unknown>;
-interface Issue {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** The API's own schema, run in the browser: the same messages the API would answer, before anything is sent. */
-function issuesOf(config: unknown): Issue[] {
-  const result = routingConfigSchema.safeParse(config);
-  return result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
+import { useAction, useApi } from '../ui/use-api.js';
+import { describedBy, FieldIssue, TextField } from './configs/fields.js';
+import { asTargets, type Draft, type Issue, issueFinder, issuesOf, withoutUndefined } from './configs/form-model.js';
+import { BandsEditor, RolesEditor, VariantsEditor } from './configs/group-editors.js';
+import { ReliabilityEditor, RulesEditor } from './configs/rules-editor.js';
+import { TargetList } from './configs/target-list.js';
+import { TryIt } from './configs/try-it.js';
 
 function parseJson(text: string): { value: unknown } | { error: string; at?: number } {
   try {
@@ -28,7 +22,7 @@ function parseJson(text: string): { value: unknown } | { error: string; at?: num
   }
 }
 
-/** Strategies whose whole config is one list of targets: the form covers them; the others are written as JSON. */
+/** Strategies whose whole config is one list of targets; the others choose a group (role, band, variant) first. */
 const TARGET_LIST_STRATEGIES: readonly Strategy[] = ['fallback', 'weighted', 'cost', 'latency'];
 
 const STARTER: Draft = { name: '', strategy: 'fallback', targets: [{ model: '' }] };
@@ -78,6 +72,7 @@ export function ConfigEditorPage() {
         <ConfigJson draft={draft} onChange={setDraft} onSave={onSave} busy={save.busy} />
       )}
       <ErrorMessage message={save.error} />
+      {existing !== undefined && <TryIt configName={existing} />}
     </>
   );
 }
@@ -104,12 +99,17 @@ interface EditorProps {
 
 function ConfigForm({ draft, fixedName, onChange, onSave, busy }: EditorProps & { fixedName: string | undefined }) {
   const strategy = draft.strategy as Strategy;
-  const targets = (Array.isArray(draft.targets) ? draft.targets : []) as { model?: string; weight?: number }[];
   const issues = useMemo(() => issuesOf(draft), [draft]);
-  const issueAt = (path: string) => issues.find((i) => i.path === path)?.message;
-  const set = (patch: Draft) => onChange({ ...draft, ...patch });
-  const setTarget = (index: number, patch: { model?: string; weight?: number }) =>
-    set({ targets: targets.map((t, i) => (i === index ? { ...t, ...patch } : t)) });
+  const issueAt = issueFinder(issues);
+  const set = (patch: Draft) => onChange(withoutUndefined({ ...draft, ...patch }));
+  const [roleList] = useApi<List<{ name: string }>>(strategy === 'role' ? '/v1/roles' : null);
+  const roleNames = roleList.state === 'ready' ? roleList.data.data.map((r) => r.name) : [];
+  const grouped = !TARGET_LIST_STRATEGIES.includes(strategy);
+  // A group strategy's own targets are optional: blank rows are dropped on the switch rather than reported.
+  const changeStrategy = (next: Strategy) => {
+    const targets = asTargets(draft.targets).filter((t) => (t.model ?? '') !== '');
+    set({ strategy: next, targets: targets.length > 0 ? targets : TARGET_LIST_STRATEGIES.includes(next) ? [{ model: '' }] : undefined });
+  };
 
   return (
     <form
@@ -120,79 +120,79 @@ function ConfigForm({ draft, fixedName, onChange, onSave, busy }: EditorProps & 
         if (issues.length === 0) void onSave(draft);
       }}
     >
-      <label>
-        Name
-        <input
-          value={String(draft.name ?? '')}
-          readOnly={fixedName !== undefined}
-          aria-invalid={issueAt('name') ? true : undefined}
-          aria-describedby="name-issue"
-          onInput={(e) => set({ name: e.currentTarget.value })}
-        />
-      </label>
-      <FieldIssue id="name-issue" message={issueAt('name')} />
-      <label>
-        Description <span class="hint">(optional)</span>
-        <input value={String(draft.description ?? '')} onInput={(e) => set({ description: e.currentTarget.value || undefined })} />
-      </label>
-      <label>
-        Strategy
-        <select value={strategy} onChange={(e) => set({ strategy: e.currentTarget.value })}>
-          {STRATEGIES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      {TARGET_LIST_STRATEGIES.includes(strategy) ? (
-        <fieldset>
-          <legend>Targets {strategy === 'fallback' ? '(tried in order)' : ''}</legend>
-          {targets.map((t, i) => (
-            <div class="row" key={i}>
-              <label>
-                Model {i + 1} <span class="hint">(&lt;provider-key name&gt;/&lt;model id&gt;)</span>
-                <input
-                  value={t.model ?? ''}
-                  placeholder="openai/gpt-4o-mini"
-                  aria-invalid={issueAt(`targets.${i}.model`) ? true : undefined}
-                  aria-describedby={`target-${i}-issue`}
-                  onInput={(e) => setTarget(i, { model: e.currentTarget.value })}
-                />
-              </label>
-              <FieldIssue id={`target-${i}-issue`} message={issueAt(`targets.${i}.model`)} />
-              {strategy === 'weighted' && (
-                <label>
-                  Weight
-                  <input type="number" min={1} max={1000} value={t.weight ?? 1} onInput={(e) => setTarget(i, { weight: Number(e.currentTarget.value) })} />
-                </label>
-              )}
-              <button type="button" class="link" aria-label={`Remove target ${i + 1}`} onClick={() => set({ targets: targets.filter((_, j) => j !== i) })}>
-                Remove
-              </button>
-            </div>
-          ))}
-          <button type="button" onClick={() => set({ targets: [...targets, { model: '' }] })}>
-            Add target
-          </button>
-        </fieldset>
-      ) : (
-        <p class="hint">The {strategy} strategy's groups (roles, bands or variants) are edited in the JSON tab; the problems below update as you type.</p>
+      <div class="field">
+        <label>
+          Name
+          <input
+            value={String(draft.name ?? '')}
+            readOnly={fixedName !== undefined}
+            {...describedBy('name', issueAt)}
+            onInput={(e) => set({ name: e.currentTarget.value })}
+          />
+        </label>
+        <FieldIssue path="name" issueAt={issueAt} />
+      </div>
+      <TextField
+        label={
+          <>
+            Description <span class="hint">(optional)</span>
+          </>
+        }
+        path="description"
+        issueAt={issueAt}
+        value={String(draft.description ?? '')}
+        onInput={(v) => set({ description: v || undefined })}
+      />
+      <div class="row">
+        <div class="field">
+          <label>
+            Strategy
+            <select value={strategy} {...describedBy('strategy', issueAt)} onChange={(e) => changeStrategy(e.currentTarget.value as Strategy)}>
+              {STRATEGIES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <FieldIssue path="strategy" issueAt={issueAt} />
+        </div>
+        <label>
+          Kind of model
+          <select
+            value={draft.kind === 'embedding' ? 'embedding' : 'chat'}
+            onChange={(e) => set({ kind: e.currentTarget.value === 'embedding' ? 'embedding' : undefined })}
+          >
+            {CONFIG_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {strategy === 'role' && (
+        <RolesEditor roles={draft.roles} defaultRole={draft.defaultRole} classifier={draft.classifier} roleNames={roleNames} issueAt={issueAt} onChange={set} />
       )}
+      {strategy === 'complexity' && <BandsEditor value={draft.bands} issueAt={issueAt} onChange={(bands) => set({ bands })} />}
+      {strategy === 'ab' && <VariantsEditor value={draft.variants} issueAt={issueAt} onChange={(variants) => set({ variants })} />}
+      <TargetList
+        name="Model"
+        legend={grouped ? 'Last-resort targets (optional, tried after the chosen group)' : `Targets${strategy === 'fallback' ? ' (tried in order)' : ''}`}
+        path="targets"
+        targets={asTargets(draft.targets)}
+        weights={strategy === 'weighted'}
+        issueAt={issueAt}
+        onChange={(targets) => set({ targets: grouped && targets.length === 0 ? undefined : targets })}
+      />
+      <RulesEditor value={draft.rules} issueAt={issueAt} onChange={(rules) => set({ rules })} />
+      <ReliabilityEditor value={draft.reliability} issueAt={issueAt} onChange={(reliability) => set({ reliability })} />
       <IssueList issues={issues} />
       <button type="submit" disabled={busy || issues.length > 0}>
         Save config
       </button>
     </form>
   );
-}
-
-function FieldIssue({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <span class="field-error" id={id}>
-      {message}
-    </span>
-  ) : null;
 }
 
 function ConfigJson({ draft, onChange, onSave, busy }: EditorProps) {

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, type List } from '../api.js';
 import { Empty, ErrorMessage, PageHeader, Resource } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
+import { ClassifyBox } from './roles/classify-box.js';
 
 interface RoleView {
   readonly name: string;
@@ -21,6 +22,7 @@ export function RolesPage() {
       <p>
         The tasks a <code>role</code> config routes by. The built-ins can be overridden; your own roles join them.
       </p>
+      <ClassifyBox />
       <CreateRole onCreated={reload} />
       <ErrorMessage message={remove.error} />
       <Resource loaded={loaded} what="roles">
