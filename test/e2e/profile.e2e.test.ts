@@ -1,19 +1,23 @@
 import { jest } from '@jest/globals';
 import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
+import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { png } from '../support/images.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
 jest.setTimeout(90_000);
 
 let local: TestLocalRuntime;
+let output: OutputCapture;
 
 beforeAll(async () => {
+  output = captureOutput();
   local = await startTestLocalRuntime();
 });
 
 afterAll(async () => {
   await local?.stop();
+  output?.restore();
 });
 
 async function mgmt(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -36,7 +40,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms 
 }
 
 describe('npm start: profile, consent, avatar, email', () => {
-  it('P24/P25: the dev user was created with consent to the current policy, and its profile shows it', async () => {
+  it('P24/P25: the dev user was created with consent to the current policy, its profile shows it, and the start-up policy notices found none due', async () => {
     const me = await mgmt('GET', '/v1/me');
     expect(me.status).toBe(200);
     expect(me.json).toMatchObject({
@@ -48,6 +52,13 @@ describe('npm start: profile, consent, avatar, email', () => {
       policyUpdate: false,
     });
     expect((await mgmt('GET', '/v1/api-keys')).status).toBe(200);
+    // The policy-change notices ran once the stack had started (P25): the dev user accepted the current version, so
+    // none was due (test/integration/notices.test.ts proves who is told, and only once).
+    const finished = await until(
+      async () => output.text().match(/"message":"policy notices finished".*"accounts":(\d+).*"flagged":(\d+).*"sent":(\d+)/),
+      (match) => match !== null,
+    );
+    expect(finished?.slice(1)).toEqual(['1', '0', '0']);
   });
 
   it('P17: an avatar uploaded with the presigned form reaches the local S3 server, is checked by its event, and is shown', async () => {
