@@ -3,6 +3,7 @@ import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
 import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { png } from '../support/images.js';
+import { until } from '../support/until.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
 jest.setTimeout(90_000);
@@ -28,15 +29,6 @@ async function mgmt(method: string, path: string, body?: unknown): Promise<{ sta
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('npm start: profile, consent, avatar, email', () => {
