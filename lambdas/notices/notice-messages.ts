@@ -37,10 +37,10 @@ const SIGNATURE = '— RouKey';
 
 /** Why the recipient gets this kind, and how to stop it where they can. */
 const FOOTER: Record<NoticeKind, string> = {
-  billing: 'You get billing notices for your RouKey account. Turn them off under Settings → Notifications.',
+  billing: "You get billing notices for your RouKey account; you can turn them off in your profile's notification settings.",
   security: 'Security notices are always sent: they tell you about changes to how your account is reached.',
   'policy-change': 'Notices of privacy policy changes are always sent to every account.',
-  'product-update': 'You get product updates because you turned them on. Turn them off under Settings → Notifications.',
+  'product-update': "You get product updates because you turned them on; you can turn them off in your profile's notification settings.",
 };
 
 /** The notice's subject and text as the recipient reads them. */

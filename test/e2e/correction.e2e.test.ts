@@ -6,6 +6,7 @@ import { roleBodySchema, routingConfigSchema } from '../../lambdas/routing/confi
 import { readMail } from '../../lib/local/mail-outbox.js';
 import { provisionGateway, type ManagementCall, type ProvisionedGateway } from '../support/e2e-setup.js';
 import { png } from '../support/images.js';
+import { until } from '../support/until.js';
 
 jest.setTimeout(180_000);
 
@@ -58,15 +59,6 @@ async function ok(method: string, path: string, body?: unknown, status = 200): P
   const res = await mgmt(method, path, body);
   expect({ method, path, status: res.status, error: res.json?.error }).toEqual({ method, path, status, error: undefined });
   return res.json;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Fields a person gives that are not corrected by changing them in place, and why. */

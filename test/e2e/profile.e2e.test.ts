@@ -1,34 +1,30 @@
 import { jest } from '@jest/globals';
 import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
+import { captureOutput, type OutputCapture } from '../support/capture-output.js';
 import { png } from '../support/images.js';
 import { startTestLocalRuntime, type ManagementCall, type TestLocalRuntime } from '../support/local-runtime.js';
+import { until } from '../support/until.js';
 
 jest.setTimeout(90_000);
 
 let local: TestLocalRuntime;
+let output: OutputCapture;
 
 beforeAll(async () => {
+  output = captureOutput();
   local = await startTestLocalRuntime();
 });
 
 afterAll(async () => {
   await local?.stop();
+  output?.restore();
 });
 
 const mgmt: ManagementCall = (method, path, body) => local.mgmt(method, path, body);
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('npm start: profile, consent, avatar, email', () => {
-  it('P24/P25: the dev user was created with consent to the current policy, and its profile shows it', async () => {
+  it('P24/P25: the dev user was created with consent to the current policy, its profile shows it, and the start-up policy notices found none due', async () => {
     const me = await mgmt('GET', '/v1/me');
     expect(me.status).toBe(200);
     expect(me.json).toMatchObject({
@@ -40,6 +36,13 @@ describe('npm start: profile, consent, avatar, email', () => {
       policyUpdate: false,
     });
     expect((await mgmt('GET', '/v1/api-keys')).status).toBe(200);
+    // The policy-change notices ran once the stack had started (P25): the dev user accepted the current version, so
+    // none was due (test/integration/notices.test.ts proves who is told, and only once).
+    const finished = await until(
+      async () => output.text().match(/"message":"policy notices finished".*"accounts":(\d+).*"flagged":(\d+).*"sent":(\d+)/),
+      (match) => match !== null,
+    );
+    expect(finished?.slice(1)).toEqual(['1', '0', '0']);
   });
 
   it('P17: an avatar uploaded with the presigned form reaches the local S3 server, is checked by its event, and is shown', async () => {

@@ -42,7 +42,7 @@ describe('notice templates', () => {
     expect(wantsEmail(off, NOTICE_PREFERENCE.billing)).toBe(false);
     expect(wantsEmail(off, NOTICE_PREFERENCE.security)).toBe(true);
     expect(wantsEmail(off, NOTICE_PREFERENCE['policy-change'])).toBe(true);
-    expect(renderNotice({ kind: 'product-update', headline: 'x', text: 'y' }).body).toMatch(/turned them on\. Turn them off/);
+    expect(renderNotice({ kind: 'product-update', headline: 'x', text: 'y' }).body).toMatch(/turned them on; you can turn them off/);
   });
 });
 
