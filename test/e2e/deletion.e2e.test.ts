@@ -170,6 +170,7 @@ describe('account deletion end to end through npm start (P20)', () => {
     const refusals = after.activity.filter((i) => i.kind === 'security' && (i.event as { kind: string }).kind === 'account_deleted');
     expect(refusals.length).toBeGreaterThan(0);
     for (const r of refusals) expect(String(r.pk)).toMatch(/^SOURCE#/);
+    expect(refusals.map((r) => (r.event as { route?: string }).route)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v1/models']));
     // Buckets: the avatar (every upload) and the export are gone.
     expect((await objectKeys(LOCAL_AVATAR_BUCKET)).filter((k) => k.includes(accountId))).toEqual([]);
     expect(await objectKeys(EXPORTS)).toEqual([]);
