@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { SCHEDULED_JOB_MODULES } from '../../lib/local/handler-modules.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
+import { startFakeStripe, stripeEnvironment, type FakeStripe } from '../fakes/stripe.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
 jest.setTimeout(60_000);
@@ -11,13 +11,7 @@ let local: TestLocalRuntime;
 
 beforeAll(async () => {
   stripe = await startFakeStripe(WEBHOOK_SECRET);
-  // What an operator exports before `npm start`; STRIPE_PRICES overrides roukey:stripePrices from cdk.json.
-  Object.assign(process.env, {
-    STRIPE_SECRET_KEY: 'sk_test_fake',
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: stripe.origin,
-    STRIPE_PRICES: JSON.stringify({ starter: { month: 'price_e2eStarter' } }),
-  });
+  Object.assign(process.env, stripeEnvironment(stripe, WEBHOOK_SECRET));
   local = await startTestLocalRuntime();
 });
 

@@ -3,6 +3,7 @@ import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { readMail } from '../../lib/local/mail-outbox.js';
 import { png } from '../support/images.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
+import { until } from '../support/until.js';
 
 jest.setTimeout(90_000);
 
@@ -26,14 +27,6 @@ async function mgmt(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('npm start: profile, consent, avatar, email', () => {
   it('P24/P25: the dev user was created with consent to the current policy, and its profile shows it', async () => {

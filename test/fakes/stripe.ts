@@ -35,6 +35,16 @@ export interface FakeStripe extends FakeServer {
   sign(payload: string, options?: { secret?: string; timestamp?: number }): string;
 }
 
+/** What an operator exports before `npm start` to bill through `stripe` (STRIPE_PRICES overrides roukey:stripePrices). */
+export function stripeEnvironment(stripe: Pick<FakeStripe, 'origin'>, webhookSecret: string): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: 'sk_test_fake',
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_BASE: stripe.origin,
+    STRIPE_PRICES: JSON.stringify({ starter: { month: 'price_e2eStarter' } }),
+  };
+}
+
 /** Stripe's test card: the fake leaves it in a field Stripe never sends, so a test proves RouKey copies no unknown field (P13). */
 export const TEST_CARD_NUMBER = '4242424242424242';
 /** Details the fake puts on the customer's objects that RouKey must never store (P14: read from Stripe when shown). */

@@ -17,6 +17,7 @@ import { startLocalS3, type LocalS3 } from '../../lib/local/s3-local.js';
 import { GIF, png } from '../support/images.js';
 import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
 import { createTestTables } from '../support/tables.js';
+import { until } from '../support/until.js';
 
 const BUCKET = 'roukey-test-avatars';
 let tables: Record<TableName, string>;
@@ -89,14 +90,6 @@ async function exists(key: string): Promise<boolean> {
   }
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('consent (P24, P25)', () => {
   it('P24: a new user gets 403 consent_required outside /v1/me until they confirm 13+ and accept the current policy', async () => {
