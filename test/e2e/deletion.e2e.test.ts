@@ -38,7 +38,6 @@ afterAll(async () => {
   delete process.env.EXPORT_BUCKET;
 });
 
-
 async function postWebhook(payload: string): Promise<number> {
   const res = await fetch(`${e2e.gatewayUrl}/v1/billing/webhook`, {
     method: 'POST',

@@ -27,7 +27,6 @@ async function mgmt(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-
 describe('npm start: profile, consent, avatar, email', () => {
   it('P24/P25: the dev user was created with consent to the current policy, and its profile shows it', async () => {
     const me = await mgmt('GET', '/v1/me');

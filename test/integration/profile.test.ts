@@ -90,7 +90,6 @@ async function exists(key: string): Promise<boolean> {
   }
 }
 
-
 describe('consent (P24, P25)', () => {
   it('P24: a new user gets 403 consent_required outside /v1/me until they confirm 13+ and accept the current policy', async () => {
     const sub = randomUUID();
