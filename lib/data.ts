@@ -1,3 +1,4 @@
+import { RETENTION } from '../lambdas/store/retention.js';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
@@ -16,7 +17,8 @@ export class RouKeyTable extends Table {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Deleted items stay in these backups this long (docs/deletion.md says so).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: RETENTION.pointInTimeRecoveryDays },
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
       timeToLiveAttribute: spec.ttlAttribute,

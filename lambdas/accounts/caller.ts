@@ -19,6 +19,8 @@ export interface CallerIdentity {
   readonly username: string;
   /** Member of the admins group. */
   readonly admin: boolean;
+  /** Whether the token named its user (`username`): every Cognito access token does; only then can the pool be asked. */
+  readonly named?: boolean;
 }
 
 export interface CallerResolver {
@@ -33,14 +35,15 @@ export function createCallerResolver(deps: {
   /** Asked before a new account is created: a deleted user's access token lives on until it expires. */
   directory?: Pick<UserDirectory, 'exists'>;
 }): CallerResolver {
-  const mayCreate = (username: string) => async () => {
+  const mayCreate = (identity: CallerIdentity) => async () => {
     // Only a definite "no such user" refuses: a directory that cannot be asked must not lock new users out.
-    if (!deps.directory || (await deps.directory.exists(username).catch(() => true))) return;
+    if (!deps.directory || !identity.named || (await deps.directory.exists(identity.username).catch(() => true))) return;
     throw accountDeleted('session');
   };
   return {
-    async resolve({ sub, username, admin }) {
-      const accountId = await deps.accounts.ensureAccount(sub, { beforeCreate: mayCreate(username) });
+    async resolve(identity) {
+      const { sub, username, admin } = identity;
+      const accountId = await deps.accounts.ensureAccount(sub, { beforeCreate: mayCreate(identity) });
       const [account] = await Promise.all([deps.states.state(accountId), deps.activity.touch(accountId, username)]);
       // The profile goes last of an account's items, only when it is deleted (the sign-in may outlive it briefly).
       if (!account) throw accountDeleted('session');

@@ -132,7 +132,7 @@ export function managementHandler(options: {
     const sub = callerSub(claims);
     const { callers, securityEvents, adminMfa, audit, consent } = deps();
     const username = typeof claims?.username === 'string' ? claims.username : sub;
-    const caller = await callers.resolve({ sub, username, admin: isAdmin(claims) });
+    const caller = await callers.resolve({ sub, username, admin: isAdmin(claims), named: typeof claims?.username === 'string' });
     const audited = audit && (options.admin || event.httpMethod !== 'GET') ? audit : undefined;
     const recordAudit = (status: number, body?: unknown, errorCode?: string) =>
       audited?.record(auditedResource(event, { accountId: caller.accountId, user: sub, admin: options.admin ?? false, status, body, errorCode }));

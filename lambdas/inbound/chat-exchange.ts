@@ -13,11 +13,9 @@ import { endResponse, openResponse, writeText } from '../gateway/transport/respo
 import { ApiError } from '../http/errors.js';
 import type { RequestLimitName } from '../limits/allowance.js';
 import { UpstreamError } from '../providers/types.js';
-import { refusalEvent } from '../security/refusal-event.js';
-import { requestSource } from '../security/request-source.js';
 import type { ActivityErrorType, Operation } from '../store/activity-record.js';
 import { assertAdmitted } from './admission.js';
-import { apiKeyOf, apiKeyPrefix } from './api-key.js';
+import { reportRefusal } from './refusal-report.js';
 import { CLIENT_CLOSED_REQUEST, recordAfterResponse } from './request-record.js';
 import { chatAnswerHeaders, rateLimitHeaders } from './response-headers.js';
 
@@ -123,7 +121,7 @@ async function serve<R extends ClientChatRequest>(deps: GatewayDeps, edge: ChatE
   const failed = async (err: unknown, outcome: RouteOutcome): Promise<Served> => {
     // A deleted account's key: refused as if unknown, so nothing (record, last use, event) is written under the account.
     const known = isAccountDeleted(err) ? undefined : caller;
-    reportRefusal(deps, err, known, event);
+    reportRefusal(deps.securityEvents, err, known, event);
     const failure = await answerFailure(deps, edge, err, exchange, status, outcome, rateLimitHeaders(admission));
     const refusedBy = admission?.refused?.limit;
     return { caller: known, stream, outcome, admitted: admission !== undefined && !refusedBy, ...(refusedBy ? { refusedBy } : {}), ...failure };
@@ -181,18 +179,4 @@ async function answerFailure(
   );
   await Promise.resolve(writeText(out, edge.errorBody(apiError))).catch(() => undefined);
   return { status: apiError.status, errorType: apiError.kind, errorCode };
-}
-
-/** An invalid key, a suspended account or a limit's refusal, as a security event with its source (P7, P8). */
-function reportRefusal(deps: GatewayDeps, err: unknown, caller: ApiKeyPrincipal | undefined, event: APIGatewayProxyEvent): void {
-  const refusal = refusalEvent(err);
-  if (!refusal) return;
-  const keyPrefix = caller ? undefined : apiKeyPrefix(apiKeyOf(event.headers));
-  deps.securityEvents.record({
-    ...refusal,
-    ...(caller ? { accountId: caller.accountId, apiKeyId: caller.apiKeyId } : {}),
-    ...(keyPrefix ? { keyPrefix } : {}),
-    ...(event.resource ? { route: event.resource } : {}),
-    ...requestSource(event),
-  });
 }

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { SCHEDULED_JOB_MODULES } from '../../lib/local/handler-modules.js';
-import { localBillingEnvironment, startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
+import { startFakeStripe, stripeEnvironment, type FakeStripe } from '../fakes/stripe.js';
 import { startTestLocalRuntime, type ManagementCall, type TestLocalRuntime } from '../support/local-runtime.js';
 
 jest.setTimeout(60_000);
@@ -12,7 +12,7 @@ let local: TestLocalRuntime;
 beforeAll(async () => {
   stripe = await startFakeStripe(WEBHOOK_SECRET);
   // What an operator exports before `npm start`; STRIPE_PRICES overrides roukey:stripePrices from cdk.json.
-  Object.assign(process.env, localBillingEnvironment(stripe, WEBHOOK_SECRET));
+  Object.assign(process.env, stripeEnvironment(stripe, WEBHOOK_SECRET));
   local = await startTestLocalRuntime();
 });
 

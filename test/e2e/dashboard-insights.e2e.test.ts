@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../fakes/openai-upstream.js';
-import { localBillingEnvironment, startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
+import { startFakeStripe, stripeEnvironment, type FakeStripe } from '../fakes/stripe.js';
 import { ARTIFACTS, launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   upstream = await startFakeOpenAIUpstream();
   stripe = await startFakeStripe(WEBHOOK_SECRET);
   // Billing on, as an operator turns it on before `npm start` (docs/billing.md).
-  Object.assign(process.env, localBillingEnvironment(stripe, WEBHOOK_SECRET));
+  Object.assign(process.env, stripeEnvironment(stripe, WEBHOOK_SECRET));
   local = await startTestLocalRuntime({ dashboard: true });
   base = local.runtime.gatewayUrl;
   browser = await launchChromium();
@@ -65,7 +65,7 @@ afterAll(async () => {
   await local?.stop();
   await stripe?.close();
   await upstream?.close();
-  for (const name of Object.keys(localBillingEnvironment(stripe, WEBHOOK_SECRET))) delete process.env[name];
+  for (const name of Object.keys(stripeEnvironment(stripe, WEBHOOK_SECRET))) delete process.env[name];
 });
 
 async function mgmt(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {

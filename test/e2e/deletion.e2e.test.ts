@@ -7,9 +7,10 @@ import { ITEM as DELETION_ITEM } from '../../lambdas/store/deletion-items.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { cognitoLocalClient } from '../../lib/local/cognito-bootstrap.js';
 import { LOCAL_AVATAR_BUCKET } from '../../lib/local/runtime.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe.js';
+import { startFakeStripe, stripeEnvironment, type FakeStripe } from '../fakes/stripe.js';
 import { png } from '../support/images.js';
 import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
+import { until } from '../support/until.js';
 
 jest.setTimeout(180_000);
 
@@ -24,13 +25,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   stripe = await startFakeStripe(WEBHOOK_SECRET);
-  Object.assign(process.env, {
-    STRIPE_SECRET_KEY: 'sk_test_fake',
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: stripe.origin,
-    STRIPE_PRICES: JSON.stringify({ starter: { month: 'price_e2eStarter' } }),
-    EXPORT_BUCKET: EXPORTS,
-  });
+  Object.assign(process.env, stripeEnvironment(stripe, WEBHOOK_SECRET), { EXPORT_BUCKET: EXPORTS });
   e2e = await startE2E();
   s3 = s3ClientFor({ region: e2e.local.runtime.config.region, endpoint: e2e.local.runtime.config.s3Endpoint });
   await s3.send(new CreateBucketCommand({ Bucket: EXPORTS }));
@@ -42,15 +37,6 @@ afterAll(async () => {
   await stripe?.close();
   delete process.env.EXPORT_BUCKET;
 });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function postWebhook(payload: string): Promise<number> {
   const res = await fetch(`${e2e.gatewayUrl}/v1/billing/webhook`, {
@@ -170,6 +156,7 @@ describe('account deletion end to end through npm start (P20)', () => {
     const refusals = after.activity.filter((i) => i.kind === 'security' && (i.event as { kind: string }).kind === 'account_deleted');
     expect(refusals.length).toBeGreaterThan(0);
     for (const r of refusals) expect(String(r.pk)).toMatch(/^SOURCE#/);
+    expect(refusals.map((r) => (r.event as { route?: string }).route)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v1/models']));
     // Buckets: the avatar (every upload) and the export are gone.
     expect((await objectKeys(LOCAL_AVATAR_BUCKET)).filter((k) => k.includes(accountId))).toEqual([]);
     expect(await objectKeys(EXPORTS)).toEqual([]);

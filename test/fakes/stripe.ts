@@ -35,15 +35,8 @@ export interface FakeStripe extends FakeServer {
   sign(payload: string, options?: { secret?: string; timestamp?: number }): string;
 }
 
-/** Stripe's test card: the fake leaves it in a field Stripe never sends, so a test proves RouKey copies no unknown field (P13). */
-export const TEST_CARD_NUMBER = '4242424242424242';
-/** Details the fake puts on the customer's objects that RouKey must never store (P14: read from Stripe when shown). */
-export const CUSTOMER_DETAILS = { line1: '1 Fakestraat', postalCode: '1011AB', taxId: 'NL123456789B01' } as const;
-
-const DAY = 86_400;
-
-/** What an operator exports before `npm start` to turn billing on against this fake; the starter plan is sold monthly. */
-export function localBillingEnvironment(stripe: FakeStripe, webhookSecret: string): Record<string, string> {
+/** What an operator exports before `npm start` to bill through `stripe` (STRIPE_PRICES overrides roukey:stripePrices). */
+export function stripeEnvironment(stripe: Pick<FakeStripe, 'origin'>, webhookSecret: string): Record<string, string> {
   return {
     STRIPE_SECRET_KEY: 'sk_test_fake',
     STRIPE_WEBHOOK_SECRET: webhookSecret,
@@ -51,6 +44,13 @@ export function localBillingEnvironment(stripe: FakeStripe, webhookSecret: strin
     STRIPE_PRICES: JSON.stringify({ starter: { month: 'price_e2eStarter' } }),
   };
 }
+
+/** Stripe's test card: the fake leaves it in a field Stripe never sends, so a test proves RouKey copies no unknown field (P13). */
+export const TEST_CARD_NUMBER = '4242424242424242';
+/** Details the fake puts on the customer's objects that RouKey must never store (P14: read from Stripe when shown). */
+export const CUSTOMER_DETAILS = { line1: '1 Fakestraat', postalCode: '1011AB', taxId: 'NL123456789B01' } as const;
+
+const DAY = 86_400;
 
 /**
  * Stripe's API as far as RouKey calls it, with realistic objects: customers (created, read, deleted), Checkout and portal sessions (honouring

@@ -80,7 +80,10 @@ describe('the account deletion job (P20)', () => {
     .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
     .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
   const actionsOn = (resource: unknown) =>
-    statements.filter((s) => JSON.stringify(s.Resource).includes(JSON.stringify(resource))).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('dynamodb:'));
+    statements
+      .filter((s) => JSON.stringify(s.Resource).includes(JSON.stringify(resource)))
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.startsWith('dynamodb:'));
   const tableArn = (t: keyof typeof stack.data.tables) => ({ 'Fn::GetAtt': [logicalId(stack.data.tables[t]), 'Arn'] });
 
   it('P20: deletes page by page (Query, BatchWriteItem) and scans only the ledger, whose items it moves rather than deletes one by one', () => {
@@ -99,7 +102,11 @@ describe('the account deletion job (P20)', () => {
     const listing = statements.find((s) => [s.Action].flat().includes('s3:ListBucketVersions'));
     expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['incoming/*', 'avatars/*'] } });
     const variables = resources[logicalId(fn)]?.Properties.Environment.Variables;
-    expect(variables).toMatchObject({ EVENT_BUS_NAME: { Ref: logicalId(stack.events.bus) }, COGNITO_USER_POOL_ID: expect.anything(), AVATAR_BUCKET: expect.anything() });
+    expect(variables).toMatchObject({
+      EVENT_BUS_NAME: { Ref: logicalId(stack.events.bus) },
+      COGNITO_USER_POOL_ID: expect.anything(),
+      AVATAR_BUCKET: expect.anything(),
+    });
     expect(resources[logicalId(fn)]?.Properties.Timeout).toBe(15 * 60);
   });
 });

@@ -15,7 +15,9 @@ import { parseAnswer } from '../../providers/answer-json.js';
 import { anthropic } from '../../providers/anthropic/index.js';
 import { anthropicBaseUrl, anthropicHeaders } from '../../providers/anthropic/api.js';
 import { UpstreamError, type UpstreamCredentials } from '../../providers/types.js';
+import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { apiKeyCaller } from '../api-key.js';
+import { reportRefusal } from '../refusal-report.js';
 import { plainAnswerHeaders } from '../response-headers.js';
 import { anthropicErrorBody } from './errors.js';
 import { messagesToChatRequest } from './to-chat-request.js';
@@ -33,8 +35,9 @@ export async function countTokens(deps: GatewayDeps, event: APIGatewayProxyEvent
   const requestId = event.requestContext?.requestId;
   let status = 200;
   let body: unknown;
+  let caller: ApiKeyPrincipal | undefined;
   try {
-    const caller = await apiKeyCaller(deps.authenticator, event.headers);
+    caller = await apiKeyCaller(deps.authenticator, event.headers);
     await deps.gate.assertActive(caller);
     const json = parseRequestJson(bodyText(event));
     const sent = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
@@ -49,10 +52,12 @@ export async function countTokens(deps: GatewayDeps, event: APIGatewayProxyEvent
         ? await anthropicCount(deps, credentials, { ...sent, model: target.model })
         : { input_tokens: estimateUsage(request.body, 0).prompt_tokens };
   } catch (err) {
+    reportRefusal(deps.securityEvents, err, caller, event);
     const apiError = clientError(err);
     status = apiError.status;
     body = anthropicErrorBody(apiError);
   }
+  await deps.securityEvents.flush();
   await writeWholeAnswer(responseStream, status, plainAnswerHeaders(requestId), JSON.stringify(body));
 }
 

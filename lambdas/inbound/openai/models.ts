@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { GatewayDeps } from '../../gateway/deps.js';
 import { createModelLister, type ListedModel } from '../../gateway/model-list.js';
+import type { ApiKeyPrincipal } from '../../gateway/ports.js';
 import { ApiError, toApiError } from '../../http/errors.js';
 import { anthropicErrorBody } from '../anthropic/errors.js';
 import { apiKeyCaller, speaksAnthropic } from '../api-key.js';
+import { reportRefusal } from '../refusal-report.js';
 import { plainAnswerHeaders } from '../response-headers.js';
 
 /**
@@ -17,8 +19,9 @@ export function createModelsHandler(getDeps: () => GatewayDeps) {
     listModels ??= createModelLister(deps);
     const requestId = event.requestContext?.requestId;
     const shapes = speaksAnthropic(event.headers) ? ANTHROPIC : OPENAI;
+    let caller: ApiKeyPrincipal | undefined;
     try {
-      const caller = await apiKeyCaller(deps.authenticator, event.headers);
+      caller = await apiKeyCaller(deps.authenticator, event.headers);
       await deps.gate.assertActive(caller);
       const models = await listModels(caller.accountId);
       const rawId = event.pathParameters?.id;
@@ -29,6 +32,8 @@ export function createModelsHandler(getDeps: () => GatewayDeps) {
         throw new ApiError('not_found', `The model '${id}' does not exist or this API key cannot route to it.`, { param: 'model', code: 'model_not_found' });
       return answer(200, requestId, shapes.one(model));
     } catch (err) {
+      reportRefusal(deps.securityEvents, err, caller, event);
+      await deps.securityEvents.flush();
       const apiError = toApiError(err);
       return answer(apiError.status, requestId, shapes.error(apiError), apiError.headers);
     }

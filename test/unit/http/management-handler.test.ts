@@ -190,7 +190,7 @@ describe('managementHandler', () => {
 
     const admin = build({ admin: true });
     expect((await admin.handler(event('POST', JSON.stringify({ name: 'x' }), 'user-1', 'team,admins'), ctx)).statusCode).toBe(201);
-    expect(admin.identities).toEqual([{ sub: 'user-1', username: 'user-1', admin: true }]);
+    expect(admin.identities).toEqual([{ sub: 'user-1', username: 'user-1', admin: true, named: false }]);
     expect(admin.recorded).toEqual([]);
   });
 

@@ -11,7 +11,9 @@ import { parseRequestJson } from '../../../http/request-json.js';
 import { bodyText } from '../../../http/request-event.js';
 import { passedThroughEvent, servesResponses } from '../../../providers/openai/responses.js';
 import type { ChatChunk } from '../../../providers/types.js';
+import type { ApiKeyPrincipal } from '../../../gateway/ports.js';
 import { apiKeyCaller } from '../../api-key.js';
+import { reportRefusal } from '../../refusal-report.js';
 import { createChatExchangeHandler, type ChatEdge, type OpenSuccess } from '../../chat-exchange.js';
 import { plainAnswerHeaders } from '../../response-headers.js';
 import { encodeTypedEvent } from '../sse.js';
@@ -145,20 +147,23 @@ async function retrieve(deps: ResponsesDeps, event: APIGatewayProxyEvent, respon
   let status = 200;
   let body: unknown;
   let headers = plainAnswerHeaders(requestId);
+  let caller: ApiKeyPrincipal | undefined;
   try {
-    const caller = await apiKeyCaller(deps.authenticator, event.headers);
+    caller = await apiKeyCaller(deps.authenticator, event.headers);
     await deps.gate.assertActive(caller);
     const id = pathId(event.pathParameters?.id);
     const state = await ResponseState.forAccount(deps.stateKeys, caller.accountId);
     body = retrievedResponse(state, id, state.require(['response'], id, 'response_id') as SealedResponse);
   } catch (err) {
     if (err instanceof ClientDisconnectedError) return;
+    reportRefusal(deps.securityEvents, err, caller, event);
     const apiError = toApiError(err);
     status = apiError.status;
     headers = plainAnswerHeaders(requestId, apiError.headers);
     body = apiError.toBody();
   }
   await writeWholeAnswer(responseStream, status, headers, JSON.stringify(body));
+  await deps.securityEvents.flush();
 }
 
 /** The id as sent: API Gateway passes path parameters still encoded. */
