@@ -3,7 +3,7 @@ import type { PlanReport } from '../../../lambdas/accounts/plan-report.js';
 import type { BillingOverview } from '../../../lambdas/billing/billing-service.js';
 import type { LedgerTransaction } from '../../../lambdas/billing/ports.js';
 import { PURCHASABLE_PLANS } from '../../../lambdas/billing/stripe-prices.js';
-import type { PlanLimitName } from '../../../lambdas/plans/catalog.js';
+import { PLAN_IDS, type PlanLimitName } from '../../../lambdas/plans/catalog.js';
 import { api } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { PageState } from '../components/page-state.js';
@@ -133,7 +133,7 @@ function Subscription({ overview }: { overview: BillingOverview }) {
             </label>
             {upgrades.map((p) => (
               <button key={p} type="button" disabled={go.busy} onClick={() => open('/v1/billing/checkout', { plan: p, interval })}>
-                Upgrade to {planName(p)}
+                {PLAN_IDS.indexOf(p) > PLAN_IDS.indexOf(overview.plan) ? 'Upgrade' : 'Switch'} to {planName(p)}
               </button>
             ))}
           </form>

@@ -33,7 +33,12 @@ export function formatShare(n: number | null | undefined): string {
 /** An amount in a currency's minor units (Stripe's integers) in that currency. */
 export function formatMinor(amount: number, currency: string | null): string {
   if (!currency) return formatCount(amount);
-  const code = currency.toUpperCase();
-  const digits = new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).format(amount / 10 ** digits);
+  let money: Intl.NumberFormat;
+  try {
+    money = new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() });
+  } catch {
+    // A code the browser does not know: the figure in minor units with the code, rather than a broken page.
+    return `${formatCount(amount)} ${currency}`;
+  }
+  return money.format(amount / 10 ** (money.resolvedOptions().maximumFractionDigits ?? 2));
 }
