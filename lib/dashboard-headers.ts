@@ -6,10 +6,11 @@
 /**
  * No inline script and no eval anywhere (the build emits only script files); style sheets only from the site
  * itself, but style attributes allowed (CodeMirror writes some of its layout as `style` attributes; an attribute
- * cannot run script); the page may call only itself and `connect` (the API, Cognito); no framing, no plugins, no
- * form posts elsewhere.
+ * cannot run script); the page may call only itself and `connect` (the API, Cognito); images only from the site and
+ * `uploads` (the avatars bucket, which the page also posts avatar uploads to); no framing, no plugins, no form posts
+ * elsewhere.
  */
-export function dashboardCsp(connect: readonly string[]): string {
+export function dashboardCsp(connect: readonly string[], uploads: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
