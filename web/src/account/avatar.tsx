@@ -13,7 +13,7 @@ const CHECK_DEADLINE_MS = 30_000;
 
 /** The avatar's object, without the presigned link's signature (which changes on every read). */
 function avatarObject(url: string | null): string | null {
-  return url ? url.split('?')[0] ?? null : null;
+  return url ? (url.split('?')[0] ?? null) : null;
 }
 
 /** What the server's check would refuse, found before uploading: the type, the size, the dimensions. */
@@ -80,7 +80,7 @@ export function Avatar({ view }: { view: MeView }) {
       <h2 id="avatar-title">Profile picture</h2>
       <div class="row">
         {view.avatarUrl ? (
-          <img class="avatar-image" src={view.avatarUrl} alt="Your profile picture" width={96} height={96} />
+          <img class="avatar-image" src={view.avatarUrl} alt="Your avatar" width={96} height={96} />
         ) : (
           <span class="avatar-image avatar-none" role="img" aria-label="No profile picture">
             {(view.displayName ?? view.email ?? '?').slice(0, 1).toUpperCase()}
@@ -102,7 +102,13 @@ export function Avatar({ view }: { view: MeView }) {
           </label>
           <p class="hint">PNG, JPEG or WebP, at most 1024×1024 pixels and 1 MB.</p>
           {view.avatarSource === 'upload' && (
-            <ConfirmButton label="Remove" subject="your profile picture" question="Remove your picture?" disabled={action.busy} onConfirm={() => void remove()} />
+            <ConfirmButton
+              label="Remove"
+              subject="your profile picture"
+              question="Remove your picture?"
+              disabled={action.busy}
+              onConfirm={() => void remove()}
+            />
           )}
           {view.avatarSource === 'provider' && <p class="hint">This picture comes from your sign-in provider.</p>}
         </div>

@@ -38,7 +38,12 @@ export function AdminPage() {
                 {
                   header: 'Plan',
                   cell: (a) => (
-                    <select aria-label={`Plan of ${a.email ?? a.id}`} value={a.plan} disabled={change.busy} onChange={(e) => patch(a, { plan: e.currentTarget.value })}>
+                    <select
+                      aria-label={`Plan of ${a.email ?? a.id}`}
+                      value={a.plan}
+                      disabled={change.busy}
+                      onChange={(e) => patch(a, { plan: e.currentTarget.value })}
+                    >
                       {PLAN_IDS.map((p) => (
                         <option key={p}>{p}</option>
                       ))}

@@ -37,8 +37,7 @@ export function DeletionStatusPage() {
           <JobProgress label="Deletion progress" percent={100} />
           <p data-testid="deletion-status">Done: your account and everything RouKey held about you are deleted.</p>
           <p class="hint">
-            Invoices and payments stay for 7 years, as the law requires, with nothing left that names you. Backups keep deleted data for up to 35
-            days.
+            Invoices and payments stay for 7 years, as the law requires, with nothing left that names you. Backups keep deleted data for up to 35 days.
           </p>
         </>
       ) : (

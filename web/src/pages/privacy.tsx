@@ -158,8 +158,8 @@ function DeleteAccount({ view }: { view: MeView }) {
     <form class="card danger-zone" aria-labelledby="delete-title" onSubmit={(e) => void onSubmit(e)}>
       <h2 id="delete-title">Delete your account</h2>
       <p>
-        Deletes your account and everything in it: keys, configs, roles, usage, request records, your picture and exports. Your API keys stop working at
-        once. Invoices and payments are kept for 7 years, as the law requires, without anything that names you. This cannot be undone.
+        Deletes your account and everything in it: keys, configs, roles, usage, request records, your picture and exports. Your API keys stop working at once.
+        Invoices and payments are kept for 7 years, as the law requires, without anything that names you. This cannot be undone.
       </p>
       <label>
         To confirm, type {view.email ? 'your email address' : '“delete my account”'}: {expected}

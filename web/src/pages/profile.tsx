@@ -9,7 +9,12 @@ import { useAction, useApi } from '../ui/use-api.js';
 
 type Preferences = MeView['preferences'];
 
-const RANGE_LABELS: Record<(typeof DATE_RANGES)[number], string> = { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' };
+const RANGE_LABELS: Record<(typeof DATE_RANGES)[number], string> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+};
 const THEME_LABELS: Record<(typeof THEMES)[number], string> = { system: 'Follow the system', light: 'Light', dark: 'Dark' };
 
 /** Every IANA zone this browser knows, with the saved one and UTC always offered. */
@@ -121,7 +126,14 @@ function Email({ view, onChanged }: { view: MeView; onChanged: (v: MeView) => vo
           <p>We sent a code to {pending}. Your address changes once you enter it.</p>
           <label>
             Verification code
-            <input required inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{4,10}" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+            <input
+              required
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9]{4,10}"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
           </label>
           <div class="row">
             <button type="submit" disabled={action.busy}>
@@ -201,7 +213,13 @@ function PreferencesForm({ preferences, onChanged }: { preferences: Preferences;
         <legend>Theme</legend>
         {THEMES.map((t) => (
           <label key={t} class="inline">
-            <input type="radio" name="theme" value={t} checked={draft.dashboard.theme === t} onChange={() => edit({ dashboard: { ...draft.dashboard, theme: t } })} />
+            <input
+              type="radio"
+              name="theme"
+              value={t}
+              checked={draft.dashboard.theme === t}
+              onChange={() => edit({ dashboard: { ...draft.dashboard, theme: t } })}
+            />
             {THEME_LABELS[t]}
           </label>
         ))}
