@@ -6,7 +6,7 @@ import { ConfirmButton } from '../components/confirm-button.js';
 import { poll } from '../ui/poll.js';
 import { ErrorMessage } from '../ui/states.js';
 import { useAction } from '../ui/use-api.js';
-import { type MeView, setMe } from './me.js';
+import type { MeView } from './me.js';
 
 /** How long the upload's check (an S3 event, then a Lambda) may take before the page says it was refused. */
 const CHECK_DEADLINE_MS = 30_000;
@@ -41,7 +41,7 @@ async function postToS3(form: AvatarUploadForm, file: File): Promise<void> {
 }
 
 /** The profile picture: shown, replaced by an upload, removed. */
-export function Avatar({ view }: { view: MeView }) {
+export function Avatar({ view, onChanged }: { view: MeView; onChanged: (v: MeView) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const action = useAction();
   const [status, setStatus] = useState<string | null>(null);
@@ -60,7 +60,8 @@ export function Avatar({ view }: { view: MeView }) {
         return next.avatarSource === 'upload' && avatarObject(next.avatarUrl) !== before ? next : undefined;
       });
       if (!updated) throw new Error('The picture was not accepted: use a PNG, JPEG or WebP image of at most 1024×1024 pixels and 1 MB.');
-      return setMe(updated);
+      onChanged(updated);
+      return updated;
     });
     setStatus(done ? 'Your new picture is saved.' : null);
     if (input.current) input.current.value = '';
@@ -70,7 +71,9 @@ export function Avatar({ view }: { view: MeView }) {
     setStatus(null);
     const done = await action.run(async () => {
       await api('DELETE', '/v1/me/avatar');
-      return setMe(await api<MeView>('GET', '/v1/me'));
+      const updated = await api<MeView>('GET', '/v1/me');
+      onChanged(updated);
+      return updated;
     });
     if (done) setStatus('Your picture is removed.');
   };

@@ -44,7 +44,7 @@ function Profile({ initial }: { initial: MeView }) {
   const changed = (next: MeView) => setView(setMe(next));
   return (
     <>
-      <Avatar view={view} />
+      <Avatar view={view} onChanged={changed} />
       <DisplayName view={view} onChanged={changed} />
       <Email view={view} onChanged={changed} />
       <PreferencesForm preferences={view.preferences} onChanged={changed} />
