@@ -119,7 +119,7 @@ describe('the account pages in Chromium', () => {
     await expectVisible(page.getByRole('heading', { name: 'Sign-in history' }));
   });
 
-  it('signs out everywhere: the API revokes the sessions and this tab is back at the sign-in', async () => {
+  it('signs out everywhere after the confirmation: the API answers 204 and this tab is back at the sign-in', async () => {
     await page.getByRole('button', { name: /^Sign out everywhere/ }).click();
     const signedOut = page.waitForResponse((res) => res.url().endsWith('/v1/me/sign-out') && res.request().method() === 'POST');
     await page.getByRole('button', { name: /^Yes, sign out everywhere/ }).click();
