@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { readMail } from '../../lib/local/mail-outbox.js';
 import { poll } from '../../web/src/ui/poll.js';
+import { expectVisible, signedInPage } from '../support/dashboard-page.js';
 import { launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 import { png } from '../support/images.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
@@ -17,8 +18,7 @@ let local: TestLocalRuntime;
 let browser: Browser;
 let page: Page;
 let base: string;
-/** Everything the page reported as broken: script errors and refused loads (a CSP violation is one). */
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 
 const INVITEE = `invitee-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
@@ -26,16 +26,7 @@ beforeAll(async () => {
   local = await startTestLocalRuntime({ dashboard: true });
   base = local.runtime.gatewayUrl;
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) pageProblems.push(`console: ${msg.text()}`);
-  });
-  await page.goto(`${base}/profile`);
-  await page.getByLabel('Email').fill(local.runtime.config.devUser.email);
-  await page.getByLabel('Password').fill(local.runtime.config.devUser.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/profile`);
+  ({ page, problems: pageProblems } = await signedInPage(browser, local, '/profile'));
 }, 120_000);
 
 afterAll(async () => {
@@ -90,6 +81,19 @@ describe('the account pages in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('P19: changes the email address with the code mailed to the new one', async () => {
+    const address = `renamed-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    await page.getByLabel('New email address').fill(address);
+    await page.getByRole('button', { name: 'Send a verification code' }).click();
+    const mail = await poll(15_000, async () => (await readMail(local.runtime.mailDir)).find((m) => m.to === address));
+    const code = /(\d{4,10})/.exec(mail?.body ?? '')?.[1] ?? '';
+    expect(code).not.toBe('');
+    await page.getByLabel('Verification code').fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByText('Your email address is changed.').waitFor();
+    await expectVisible(page.getByText(address, { exact: true }));
+  });
+
   it('an admin invites someone by email onto a plan: the mail lands and the account is listed', async () => {
     await page.getByRole('link', { name: 'Admin', exact: true }).click();
     await loaded();
@@ -135,8 +139,4 @@ describe('the account pages in Chromium', () => {
 
 async function documentTheme(): Promise<{ theme: string | undefined; background: string }> {
   return page.evaluate(() => ({ theme: document.documentElement.dataset.theme, background: getComputedStyle(document.body).backgroundColor }));
-}
-
-async function expectVisible(locator: ReturnType<Page['getByText']>): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 });
 }

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { poll } from '../../web/src/ui/poll.js';
+import { expectVisible, signedInPage } from '../support/dashboard-page.js';
 import { launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
 
@@ -18,7 +19,7 @@ let page: Page;
 let base: string;
 let email: string;
 let apiKey: string;
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 /** A name that must come back in the export. */
 const PROBE = `export-probe-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -33,16 +34,7 @@ beforeAll(async () => {
   });
   apiKey = ((await created.json()) as { key: string }).key;
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) pageProblems.push(`console: ${msg.text()}`);
-  });
-  await page.goto(`${base}/privacy`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(local.runtime.config.devUser.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/privacy`);
+  ({ page, problems: pageProblems } = await signedInPage(browser, local, '/privacy'));
 }, 120_000);
 
 afterAll(async () => {
@@ -124,7 +116,3 @@ describe('the privacy page in Chromium', () => {
     expect(pageProblems).toEqual([]);
   });
 });
-
-async function expectVisible(locator: ReturnType<Page['getByText']>): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout: 15_000 });
-}
