@@ -6,18 +6,19 @@
 /**
  * No inline script and no eval anywhere (the build emits only script files); style sheets only from the site
  * itself, but style attributes allowed (CodeMirror writes some of its layout as `style` attributes; an attribute
- * cannot run script); the page may call only itself and `connect` (the API, Cognito); no framing, no plugins, no
- * form posts elsewhere.
+ * cannot run script); the page may call only itself and `connect` (the API, Cognito); images only from the site and
+ * `uploads` (the avatars bucket, which the page also posts avatar uploads to); no framing, no plugins, no form posts
+ * elsewhere.
  */
-export function dashboardCsp(connect: readonly string[]): string {
+export function dashboardCsp(connect: readonly string[], uploads: readonly string[] = []): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data:",
+    `img-src ${["'self'", 'data:', ...uploads].join(' ')}`,
     "font-src 'self'",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
+    `connect-src ${["'self'", ...connect, ...uploads].join(' ')}`,
     "manifest-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -120,7 +120,11 @@ export class RouKeyStack extends Stack {
     }
     // The dashboard's CloudFront address is managed login's callback and the API's CORS origin; an operator's own
     // address in front of it (roukey:dashboardUrl) takes its place as the canonical one.
-    this.dashboard = new Dashboard(this, 'Dashboard', { apiUrl: this.api.baseUrl, signInDomain: this.auth.domain.baseUrl() });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      apiUrl: this.api.baseUrl,
+      signInDomain: this.auth.domain.baseUrl(),
+      avatarsUrl: `https://${this.avatars.bucketName}.s3.${this.region}.amazonaws.com`,
+    });
     const dashboardUrl = config.dashboardUrl?.replace(/\/+$/, '') ?? this.dashboard.url;
     this.api.allowOrigin(config.dashboardUrl ? new URL(config.dashboardUrl).origin : this.dashboard.url);
     const dashboardOrigins = [this.dashboard.url, ...(config.dashboardUrl ? [config.dashboardUrl] : []), ...(config.devCallbacks ? DEV_DASHBOARD_ORIGINS : [])];

@@ -34,6 +34,8 @@ export interface DashboardProps {
   readonly apiUrl: string;
   /** Managed login's base URL: oidc-client-ts exchanges the code for tokens there. */
   readonly signInDomain: string;
+  /** The avatars bucket's address (`https://<bucket>.s3.<region>.amazonaws.com`): avatar uploads post there and pictures load from it. */
+  readonly avatarsUrl: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export class Dashboard extends Construct {
       comment: 'RouKey dashboard: CSP without inline scripts, HSTS, no framing, no referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: dashboardCsp([props.apiUrl, `https://cognito-idp.${region}.amazonaws.com`, props.signInDomain]),
+          contentSecurityPolicy: dashboardCsp([props.apiUrl, `https://cognito-idp.${region}.amazonaws.com`, props.signInDomain], [props.avatarsUrl]),
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_SECONDS), includeSubdomains: true, override: true },

@@ -131,6 +131,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       startLocalS3({
         directory: join(dataDir, 's3'),
         buckets: [LOCAL_AVATAR_BUCKET, LOCAL_EXPORT_BUCKET],
+        // The dashboard posts avatars straight to the bucket, as in AWS; its origin (the gateway's port) is not known
+        // yet, and this server listens on loopback only.
+        corsOrigins: ['*'],
         subscriptions: [
           {
             bucket: LOCAL_AVATAR_BUCKET,
@@ -196,16 +199,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       handlerModules: options.handlerModules,
       gatewayParts: { activity: writer.writer(tables.activity) },
       site: options.dashboard
-        ? staticSite({
-            mode: 'local',
-            // The same origin: the dashboard and the API share the gateway's port.
-            apiUrl: '',
-            region: LOCAL_REGION,
-            userPoolId: cognitoSetup.userPoolId,
-            clientId: cognitoSetup.userPoolClientId,
-            cognitoEndpoint: cognito.endpoint,
-            adminContact: cognitoSetup.devUser.email,
-          })
+        ? staticSite(
+            {
+              mode: 'local',
+              // The same origin: the dashboard and the API share the gateway's port.
+              apiUrl: '',
+              region: LOCAL_REGION,
+              userPoolId: cognitoSetup.userPoolId,
+              clientId: cognitoSetup.userPoolClientId,
+              cognitoEndpoint: cognito.endpoint,
+              adminContact: cognitoSetup.devUser.email,
+            },
+            undefined,
+            [s3.endpoint],
+          )
         : undefined,
     });
     stack.push(() => server.close());

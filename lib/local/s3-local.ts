@@ -25,6 +25,8 @@ export async function startLocalS3(options: {
   directory: string;
   buckets: readonly string[];
   subscriptions?: readonly LocalBucketSubscription[];
+  /** Origins whose pages may POST presigned forms to the buckets and read the answer (S3's CORS rule). */
+  corsOrigins?: readonly string[];
   port?: number;
   onError?: (err: unknown) => void;
 }): Promise<LocalS3> {
@@ -35,7 +37,7 @@ export async function startLocalS3(options: {
     silent: true,
     directory: options.directory,
     vhostBuckets: false,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    configureBuckets: options.buckets.map((name) => ({ name, configs: options.corsOrigins ? [corsConfiguration(options.corsOrigins)] : [] })),
   });
   const inFlight = new Set<Promise<unknown>>();
   server.on('event', (event) => {
@@ -59,4 +61,10 @@ export async function startLocalS3(options: {
       await server.close();
     },
   };
+}
+
+/** A bucket CORS configuration as S3 takes it (and s3rver reads it): POST and GET from `origins`, any header. */
+function corsConfiguration(origins: readonly string[]): string {
+  const allowed = origins.map((o) => `<AllowedOrigin>${o}</AllowedOrigin>`).join('');
+  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><MaxAgeSeconds>3600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 }

@@ -75,9 +75,9 @@ export type StaticSite = (req: IncomingMessage, res: ServerResponse, path: strin
  * matches, otherwise `index.html` (the app routes in the browser). Answers GET and HEAD only; `false` leaves the
  * request to the API's own 404.
  */
-export function staticSite(config: LocalDashboardConfig, distDir = join(WEB_DIR, 'dist')): StaticSite {
+export function staticSite(config: LocalDashboardConfig, distDir = join(WEB_DIR, 'dist'), uploads: readonly string[] = []): StaticSite {
   const root = resolve(distDir);
-  const headers = { ...DASHBOARD_HEADERS, 'content-security-policy': dashboardCsp([config.cognitoEndpoint]) };
+  const headers = { ...DASHBOARD_HEADERS, 'content-security-policy': dashboardCsp([config.cognitoEndpoint], uploads) };
   const send = (req: IncomingMessage, res: ServerResponse, status: number, type: string, body: Buffer | string, cache: string) => {
     res.writeHead(status, { ...headers, 'content-type': type, 'cache-control': cache, 'content-length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);

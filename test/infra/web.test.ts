@@ -67,6 +67,9 @@ describe('the dashboard in AWS (lib/web.ts)', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain('.execute-api.');
     expect(csp).toContain('https://cognito-idp.');
+    // Avatars: uploaded by a presigned POST to the avatars bucket and shown from it.
+    expect(csp).toMatch(/img-src 'self' data: https:\/\/[^;]*\.s3\./);
+    expect(csp).toMatch(/connect-src [^;]*https:\/\/[^;]*\.s3\./);
     expect(headers).toMatchObject({
       StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true },
       FrameOptions: { FrameOption: 'DENY', Override: true },

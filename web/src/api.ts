@@ -51,7 +51,8 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     parsed = undefined;
   }
   if (res.ok) return parsed as T;
-  if (res.status === 401) setup.onExpired();
+  // Only the session that sent it is over: a late answer to a call made before a new sign-in must not end that one.
+  if (res.status === 401 && session.value?.accessToken === token) setup.onExpired();
   const error = (parsed as { error?: { message?: string; code?: string | null; param?: string | null } } | undefined)?.error;
   throw new ApiError(res.status, error?.message ?? `The API answered HTTP ${res.status}.`, error?.code ?? null, error?.param ?? null);
 }

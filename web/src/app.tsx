@@ -1,6 +1,9 @@
 import type { ComponentType, FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Link, Route, Switch, useLocation } from 'wouter-preact';
+import { deletionToShow } from './account/deletion-route.js';
+import { useMe } from './account/me.js';
+import { PolicyNotice } from './account/policy-notice.js';
 import { configureApi } from './api.js';
 import { DASHBOARD_CALLBACK_PATH } from '../../lambdas/auth/dashboard-urls.js';
 import { isLive, session, signOutHere, type SignInMethod, useSignInMethod } from './auth/session.js';
@@ -39,11 +42,14 @@ const PAGES = [
   { path: '/configs', label: 'Routing configs', page: lazy(() => import('./pages/configs.js').then((m) => m.ConfigsPage)) },
   { path: '/roles', label: 'Roles', page: lazy(() => import('./pages/roles.js').then((m) => m.RolesPage)) },
   { path: '/billing', label: 'Plan and billing', page: lazy(() => import('./pages/billing.js').then((m) => m.BillingPage)) },
+  { path: '/profile', label: 'Profile', page: lazy(() => import('./pages/profile.js').then((m) => m.ProfilePage)) },
+  { path: '/privacy', label: 'Privacy', page: lazy(() => import('./pages/privacy.js').then((m) => m.PrivacyPage)) },
   { path: '/security', label: 'Security', page: lazy(() => import('./pages/security.js').then((m) => m.SecurityPage)) },
   { path: '/admin', label: 'Admin', page: lazy(() => import('./pages/admin.js').then((m) => m.AdminPage)), adminOnly: true },
 ] as const;
 
 const ConfigEditorPage = lazy(() => import('./pages/config-editor.js').then((m) => m.ConfigEditorPage));
+const DeletionStatusPage = lazy(() => import('./pages/deletion-status.js').then((m) => m.DeletionStatusPage));
 
 export function App({ config, method }: { config: DashboardConfig; method: SignInMethod }) {
   const [location, navigate] = useLocation();
@@ -80,12 +86,16 @@ export function App({ config, method }: { config: DashboardConfig; method: SignI
 
   const signedIn = isLive(session.value);
   const onSignInPage = location === '/sign-in';
+  // A deleted account's person follows the deletion without a session.
+  const deletion = ready ? deletionToShow(location, signedIn) : null;
   useEffect(() => {
-    if (ready && !signedIn && !onSignInPage && !error) void method.begin(window.location.pathname + window.location.search);
-  }, [ready, signedIn, onSignInPage, error, method]);
+    if (ready && !signedIn && !onSignInPage && !error && !deletion) void method.begin(window.location.pathname + window.location.search);
+  }, [ready, signedIn, onSignInPage, error, method, deletion]);
+  useMe(ready && signedIn);
 
   if (!ready) return <Loading what="your session" />;
   if (error) return <ErrorMessage message={error} />;
+  if (deletion) return <DeletionStatusPage />;
   if (onSignInPage || !signedIn) {
     return <SignInPage config={config} method={method} />;
   }
@@ -121,6 +131,7 @@ export function App({ config, method }: { config: DashboardConfig; method: SignI
           </ul>
         </nav>
         <main id="main">
+          <PolicyNotice />
           <Switch>
             {PAGES.map((p) => (
               <Route key={p.path} path={p.path} component={p.page} />

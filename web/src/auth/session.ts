@@ -32,10 +32,15 @@ export function useSignInMethod(m: SignInMethod): void {
   method = m;
 }
 
-/** Ends the session in this browser, then back to the sign-in. */
-export async function signOutHere(): Promise<void> {
+/** Ends the session in this browser and stays on the page (managed login's sign-out comes back to `/`). */
+export async function endSessionHere(): Promise<void> {
   session.value = null;
   await method?.end();
+}
+
+/** Ends the session in this browser, then back to the sign-in. */
+export async function signOutHere(): Promise<void> {
+  await endSessionHere();
   await method?.begin('/');
 }
 

@@ -1,88 +1,79 @@
 import { useState } from 'preact/hooks';
 import { ACCOUNT_STATUSES } from '../../../lambdas/accounts/account-state.js';
 import { PLAN_IDS } from '../../../lambdas/plans/catalog.js';
-import { api, type List } from '../api.js';
+import type { AdminAccountView } from '../../../lambdas/admin/admin-service.js';
+import { api } from '../api.js';
 import { session } from '../auth/session.js';
-import { Empty, ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
-import { useAction, useApi } from '../ui/use-api.js';
-
-interface AdminAccountView {
-  readonly id: string;
-  readonly email: string | null;
-  readonly plan: string;
-  readonly status: string;
-  readonly createdAt: string;
-  readonly lastActiveAt: string | null;
-  readonly requestsThisMonth: number;
-}
+import { DataTable } from '../components/data-table.js';
+import { MoreButton } from '../components/more-button.js';
+import { PageState } from '../components/page-state.js';
+import { ErrorMessage, formatTime, PageHeader } from '../ui/states.js';
+import { useAction } from '../ui/use-api.js';
+import { usePaged } from '../ui/use-paged.js';
 
 export function AdminPage() {
   const admin = session.value?.admin === true;
-  const [loaded, reload] = useApi<List<AdminAccountView>>(admin ? '/v1/admin/accounts' : null);
+  const accounts = usePaged<AdminAccountView>(admin ? '/v1/admin/accounts' : null);
   const change = useAction();
   if (!admin) return <ErrorMessage message="This page is for administrators." />;
-  const patch = (id: string, body: Record<string, string>) =>
-    void change.run(() => api('PATCH', `/v1/admin/accounts/${encodeURIComponent(id)}`, body)).then(reload);
+  const patch = (a: AdminAccountView, body: { plan?: string; status?: string }) =>
+    void change.run(() => api('PATCH', `/v1/admin/accounts/${encodeURIComponent(a.id)}`, body)).then(accounts.reload);
   return (
     <>
       <PageHeader title="Admin" />
-      <Invite onInvited={reload} />
+      <Invite onInvited={accounts.reload} />
       <h2>Accounts</h2>
       <ErrorMessage message={change.error} />
-      <Resource loaded={loaded} what="accounts">
-        {(list) =>
-          list.data.length === 0 ? (
-            <Empty>No accounts yet. Invite someone above.</Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Plan</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Requests this month</th>
-                  <th scope="col">Last active</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.email ?? a.id}</td>
-                    <td>
-                      <select
-                        aria-label={`Plan of ${a.email ?? a.id}`}
-                        value={a.plan}
-                        disabled={change.busy}
-                        onChange={(e) => patch(a.id, { plan: e.currentTarget.value })}
-                      >
-                        {PLAN_IDS.map((p) => (
-                          <option key={p}>{p}</option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <select
-                        aria-label={`Status of ${a.email ?? a.id}`}
-                        value={a.status}
-                        disabled={change.busy}
-                        onChange={(e) => patch(a.id, { status: e.currentTarget.value })}
-                      >
-                        {ACCOUNT_STATUSES.map((s) => (
-                          <option key={s}>{s}</option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{a.requestsThisMonth}</td>
-                    <td>{formatTime(a.lastActiveAt)}</td>
-                    <td>{formatTime(a.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Resource>
+      <PageState loaded={accounts.loaded} what="accounts" retry={accounts.reload}>
+        {(rows) => (
+          <>
+            <DataTable
+              caption="Accounts"
+              captionHidden
+              rows={rows}
+              rowKey={(a) => a.id}
+              empty="No accounts yet. Invite someone above."
+              columns={[
+                { header: 'Email', cell: (a) => a.email ?? a.id },
+                {
+                  header: 'Plan',
+                  cell: (a) => (
+                    <select
+                      aria-label={`Plan of ${a.email ?? a.id}`}
+                      value={a.plan}
+                      disabled={change.busy}
+                      onChange={(e) => patch(a, { plan: e.currentTarget.value })}
+                    >
+                      {PLAN_IDS.map((p) => (
+                        <option key={p}>{p}</option>
+                      ))}
+                    </select>
+                  ),
+                },
+                {
+                  header: 'Status',
+                  cell: (a) => (
+                    <select
+                      aria-label={`Status of ${a.email ?? a.id}`}
+                      value={a.status}
+                      disabled={change.busy}
+                      onChange={(e) => patch(a, { status: e.currentTarget.value })}
+                    >
+                      {ACCOUNT_STATUSES.map((s) => (
+                        <option key={s}>{s}</option>
+                      ))}
+                    </select>
+                  ),
+                },
+                { header: 'Requests this month', numeric: true, cell: (a) => a.requestsThisMonth },
+                { header: 'Last active', cell: (a) => formatTime(a.lastActiveAt) },
+                { header: 'Created', cell: (a) => formatTime(a.createdAt) },
+              ]}
+            />
+            <MoreButton paged={accounts} label="Show more accounts" />
+          </>
+        )}
+      </PageState>
     </>
   );
 }
