@@ -9,7 +9,13 @@ if (!accountId || !exportId) throw new Error('usage: export-job-process.ts <acco
 const { handler } = await import('../lambdas/handlers/data-export.js');
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
-const event: RouKeyEvent<'export.requested'> = { id: 'bench', source: 'roukey', 'detail-type': 'export.requested', time: new Date().toISOString(), detail: { accountId, exportId } };
+const event: RouKeyEvent<'export.requested'> = {
+  id: 'bench',
+  source: 'roukey',
+  'detail-type': 'export.requested',
+  time: new Date().toISOString(),
+  detail: { accountId, exportId },
+};
 await handler(event);
 const cpu = process.cpuUsage(cpuBefore);
 console.log(JSON.stringify({ ms: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKiB: process.resourceUsage().maxRSS }));

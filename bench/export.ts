@@ -65,7 +65,12 @@ async function onDynamoDbLocal(endpoint: string, records: number): Promise<Expor
   try {
     await ensureTables(client, tables);
     const seedStarted = performance.now();
-    await db.send(new PutCommand({ TableName: tables.accounts, Item: { ...ITEM.profile(ACCOUNT), accountId: ACCOUNT, plan: 'pro', status: 'active', createdAt: new Date().toISOString() } }));
+    await db.send(
+      new PutCommand({
+        TableName: tables.accounts,
+        Item: { ...ITEM.profile(ACCOUNT), accountId: ACCOUNT, plan: 'pro', status: 'active', createdAt: new Date().toISOString() },
+      }),
+    );
     await seedRequests(db, tables.activity, records);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     await createExportStatusStore(db, tables.accounts).start(ACCOUNT, EXPORT_ID);
@@ -84,7 +89,15 @@ async function onFakeDynamoDb(records: number): Promise<ExportRun> {
     records,
     record: (i) => requestRecord(i, records, now),
     indexOf: (sk) => Number.parseInt(sk.slice(sk.lastIndexOf('#') + 'req_'.length + 1), 36),
-    status: { ...ITEM.profile(ACCOUNT), sk: `EXPORT#${EXPORT_ID}`, exportId: EXPORT_ID, status: 'queued', progress: 0, createdAt: new Date(now).toISOString(), staleAt: now / 1000 + 3600 },
+    status: {
+      ...ITEM.profile(ACCOUNT),
+      sk: `EXPORT#${EXPORT_ID}`,
+      exportId: EXPORT_ID,
+      status: 'queued',
+      progress: 0,
+      createdAt: new Date(now).toISOString(),
+      staleAt: now / 1000 + 3600,
+    },
   });
   try {
     return await runJob(fake.endpoint, tableNamesFor('bench-fake'), records);
@@ -201,12 +214,19 @@ async function readBack(endpoint: string): Promise<{ sizeBytes: number; exported
 
 export function exportRows({ local, atScale }: ExportBench): string[][] {
   const n = (count: number) => count.toLocaleString('en');
-  const run = (r: ExportRun) => `${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s) / ${r.peakRssMiB.toFixed(0)} MiB / ${(r.sizeBytes / 1024 / 1024).toFixed(1)} MiB`;
+  const run = (r: ExportRun) =>
+    `${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s) / ${r.peakRssMiB.toFixed(0)} MiB / ${(r.sizeBytes / 1024 / 1024).toFixed(1)} MiB`;
   return [
     ['— data export (P18), one account: time (CPU) / peak RSS of the job / gzipped file (bench/export.ts)', '', '', '', ''],
     [`${n(atScale.records)} request records, DynamoDB answered from memory`, '', run(atScale), '', '≤ 15 min in one Lambda'],
     [`${n(local.records)} request records on DynamoDB Local`, '', run(local), '', ''],
-    [`  seeding them (parallel BatchWriteItem) / reading them by bare Queries`, '', `${local.seedSeconds.toFixed(1)} s / ${local.readSeconds.toFixed(1)} s`, '', ''],
+    [
+      `  seeding them (parallel BatchWriteItem) / reading them by bare Queries`,
+      '',
+      `${local.seedSeconds.toFixed(1)} s / ${local.readSeconds.toFixed(1)} s`,
+      '',
+      '',
+    ],
   ];
 }
 

@@ -29,7 +29,12 @@ export async function startFakeDynamoDb(options: {
       const to = Math.min(options.records, from + perPage);
       const items = Array.from({ length: to - from }, (_, k) => marshall(options.record(from + k), { removeUndefinedValues: true }));
       const last = items.at(-1);
-      answer = { Items: items, Count: items.length, ScannedCount: items.length, ...(to < options.records && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}) };
+      answer = {
+        Items: items,
+        Count: items.length,
+        ScannedCount: items.length,
+        ...(to < options.records && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
+      };
     } else if (target === 'Query') answer = { Items: [], Count: 0, ScannedCount: 0 };
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
     res.end(JSON.stringify(answer));

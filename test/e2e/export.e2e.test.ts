@@ -70,7 +70,9 @@ describe('P18: export everything held about the account', () => {
   let text: string;
 
   it('P18: creates data of every kind, exports it, and the link serves a gzipped document valid against docs/export.schema.json', async () => {
-    expect((await e2e.mgmt('PATCH', '/v1/me', { displayName: 'Dev Export', timezone: 'Europe/Berlin', notifications: { productUpdates: true } })).status).toBe(200);
+    expect((await e2e.mgmt('PATCH', '/v1/me', { displayName: 'Dev Export', timezone: 'Europe/Berlin', notifications: { productUpdates: true } })).status).toBe(
+      200,
+    );
     expect((await e2e.mgmt('POST', '/v1/me/consent', { policyVersion: POLICY_VERSION, over13: true })).status).toBe(201);
     expect((await e2e.mgmt('POST', '/v1/configs', { name: 'p18-config', strategy: 'fallback', targets: [{ model: 'fake/echo' }] })).status).toBe(201);
     const role = await e2e.mgmt('POST', '/v1/roles', {
@@ -87,7 +89,10 @@ describe('P18: export everything held about the account', () => {
     await e2e.client.chat.completions.create({ model: 'fake/echo', messages: [{ role: 'user', content: 'hello' }] });
     await e2e.client.chat.completions.create({ model: 'roukey/p18-config', messages: [{ role: 'user', content: 'hello again' }] });
     await settleMetadataWrites(e2e.local.runtime);
-    await eventually(async () => ((await scanRuntimeTables(e2e.local)).usage.some((i) => i.pk === `ACCOUNT#${accountId}` && String(i.sk).startsWith('D#')) ? true : undefined), 'usage rollups');
+    await eventually(
+      async () => ((await scanRuntimeTables(e2e.local)).usage.some((i) => i.pk === `ACCOUNT#${accountId}` && String(i.sk).startsWith('D#')) ? true : undefined),
+      'usage rollups',
+    );
     // Billing is off locally: a ledger transaction written as billing's webhook would write it.
     const config = e2e.local.runtime.config;
     const db = DynamoDBDocumentClient.from(localDynamoDbClient(config.dynamodbEndpoint));
@@ -131,7 +136,9 @@ describe('P18: export everything held about the account', () => {
     expect(doc.profile).toMatchObject({ accountId, email: 'dev@roukey.local', displayName: 'Dev Export', status: 'active' });
     expect(doc.preferences).toMatchObject({ timezone: 'Europe/Berlin', notifications: { productUpdates: true } });
     expect(doc.consents.map((c: any) => c.policyVersion)).toContain(POLICY_VERSION);
-    expect(doc.providerKeys).toEqual([expect.objectContaining({ id: expect.stringMatching(/^pk_/), name: 'fake', provider: 'openai', baseUrl: e2e.upstream.baseUrl })]);
+    expect(doc.providerKeys).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(/^pk_/), name: 'fake', provider: 'openai', baseUrl: e2e.upstream.baseUrl }),
+    ]);
     expect(doc.providerKeys[0].hint).toContain(e2e.providerSecret.slice(-4));
     expect(doc.apiKeys).toEqual([expect.objectContaining({ id: e2e.apiKeyId, name: 'e2e' })]);
     expect(doc.configs.map((c: any) => c.config.name)).toContain('p18-config');
@@ -141,7 +148,9 @@ describe('P18: export everything held about the account', () => {
     expect(doc.requests.map((r: any) => r.configName)).toContain('p18-config');
     expect(doc.usageRollups.some((r: any) => r.granularity === 'day' && r.dimension === 'all' && r.counters.requests === 2)).toBe(true);
     expect(doc.monthlyCounters.length).toBeGreaterThan(0);
-    expect(doc.securityEvents).toEqual(expect.arrayContaining([expect.objectContaining({ event: expect.objectContaining({ kind: 'admin_action', code: 'limits_changed' }) })]));
+    expect(doc.securityEvents).toEqual(
+      expect.arrayContaining([expect.objectContaining({ event: expect.objectContaining({ kind: 'admin_action', code: 'limits_changed' }) })]),
+    );
     expect(doc.ledger).toEqual([expect.objectContaining({ kind: 'transaction', type: 'invoice', id: 'in_p18export', amount: 1900 })]);
     // Only this account's data: the other account is nowhere.
     expect(text).not.toContain('grace@example.com');
@@ -149,7 +158,9 @@ describe('P18: export everything held about the account', () => {
 
   it('P18/P2: no secret leaves: no ciphertext, wrapped key or key hash, by name or by value', async () => {
     const tables = await scanRuntimeTables(e2e.local);
-    const secrets = tables.accounts.flatMap((item) => ['ciphertext', 'wrappedKey', 'keyHash'].flatMap((f) => (typeof item[f] === 'string' ? [item[f] as string] : [])));
+    const secrets = tables.accounts.flatMap((item) =>
+      ['ciphertext', 'wrappedKey', 'keyHash'].flatMap((f) => (typeof item[f] === 'string' ? [item[f] as string] : [])),
+    );
     // The account has a provider key and an API key, so there are stored secrets to look for.
     expect(secrets.length).toBeGreaterThanOrEqual(2);
     for (const secret of secrets) expect(text).not.toContain(secret);

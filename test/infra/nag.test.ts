@@ -64,7 +64,9 @@ describe('cdk-nag AwsSolutions', () => {
     // exports bucket's one; the rest belong to CDK's deployment helper that uploads the dashboard, and to the aggregator's
     // dynamodb:ListStreams, which has no resource-level permissions.
     for (const a of acks.filter((x) => x.id.includes('IAM5') && !/Custom::CDKBucketDeployment|BucketDeployment|\/Jobs\//i.test(`${x.path} ${x.id}`)))
-      expect(a.id).toMatch(/s3:::roukey(avatars[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/(incoming|avatars)|exports[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/exports)\/\*\]$/);
+      expect(a.id).toMatch(
+        /s3:::roukey(avatars[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/(incoming|avatars)|exports[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/exports)\/\*\]$/,
+      );
     // Method-level acknowledgments (APIG4/COG4) are on individual unauthenticated methods, never on the whole API.
     for (const a of acks.filter((x) => /APIG4|COG4/.test(x.id))) expect(a.path).toMatch(/\/(GET|POST|OPTIONS)$/);
   });

@@ -2,7 +2,8 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { auditEntriesOf } from '../../../lambdas/audit/audit-reader.js';
 
-const line = (route: string) => JSON.stringify({ kind: 'audit', at: '2026-12-01T00:00:00.000Z', accountId: 'acc_a', user: 'u1', admin: false, method: 'POST', route, status: 201 });
+const line = (route: string) =>
+  JSON.stringify({ kind: 'audit', at: '2026-12-01T00:00:00.000Z', accountId: 'acc_a', user: 'u1', admin: false, method: 'POST', route, status: 201 });
 
 describe('reading an account’s audit lines back for its export (P18)', () => {
   it('filters the log group on the account id, follows every page, and yields the entries', async () => {
