@@ -46,7 +46,6 @@ async function as(token: string, method: string, path: string): Promise<{ status
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-
 /** Starts an export and waits for its job: its id. */
 async function exportNow(): Promise<string> {
   const started = await e2e.mgmt('POST', '/v1/me/export');
