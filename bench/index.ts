@@ -10,6 +10,7 @@ import { measureDepthCheck } from './request-json.js';
 import { liftRequestLimits, measureLimits } from './limits.js';
 import { measureMetrics } from './metrics.js';
 import { measureUsage, usageRows } from './usage.js';
+import { exportRows, measureExport } from './export.js';
 
 /**
  * `npm run bench`: RouKey's overhead over calling an upstream directly, with the local runtime (the same handlers
@@ -174,6 +175,7 @@ try {
   ]);
   rows.push(["the same through Powertools Metrics' API", '', '', `${(metricsCost.powertoolsAddedUs / 1000).toFixed(4)} ms`, '']);
   rows.push(...usageRows(await measureUsage(dynamo.endpoint)));
+  rows.push(...exportRows(await measureExport(dynamo.endpoint)));
 
   const section = (row: string[]) => row[0]!.startsWith('— ');
   const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => !section(r)).map((r) => r[i]!.length)));

@@ -37,7 +37,7 @@ export class Events extends Construct {
     const specs: Readonly<Record<string, EventJob>> = EVENT_JOBS;
     const jobs: Record<string, RouKeyFunction> = {};
     for (const [name, job] of Object.entries(specs)) {
-      const fn = new RouKeyFunction(this, name, { handler: name as EventJobName, timeout: Duration.minutes(job.timeoutMinutes) });
+      const fn = new RouKeyFunction(this, name, { handler: name as EventJobName, timeout: Duration.minutes(job.timeoutMinutes), memorySize: job.memoryMiB });
       new Rule(this, `${name}Rule`, {
         eventBus: this.bus,
         eventPattern: { source: [EVENT_SOURCE], detailType: [job.on] },

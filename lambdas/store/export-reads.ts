@@ -65,7 +65,8 @@ export function accountExportSections(
     { name: 'securityEvents', items: () => map(query(tables.activity, SECURITY_SK_PREFIX, live), pick(['time', 'count', 'event'])) },
     {
       name: 'ledger',
-      items: () => map(query(tables.ledger, undefined, live), (item) => ({ kind: LEDGER_KINDS[String(item.sk).split('#')[0] ?? ''] ?? 'other', ...withoutKeys(item) })),
+      items: () =>
+        map(query(tables.ledger, undefined, live), (item) => ({ kind: LEDGER_KINDS[String(item.sk).split('#')[0] ?? ''] ?? 'other', ...withoutKeys(item) })),
     },
   ];
 }

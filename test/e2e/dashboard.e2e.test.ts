@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../fakes/openai-upstream.js';
 import { ARTIFACTS, launchChromium, screenshot, seriousViolations } from '../support/browser.js';
 import { startTestLocalRuntime, type TestLocalRuntime } from '../support/local-runtime.js';
+import { poll } from '../support/poll.js';
 
 /**
  * The dashboard in a real Chromium against `npm start`'s runtime (built and served at `/`) and a fake OpenAI
@@ -56,16 +57,6 @@ async function signIn(): Promise<void> {
   await page.getByLabel('Email').fill(local.runtime.config.devUser.email);
   await page.getByLabel('Password').fill(local.runtime.config.devUser.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-async function poll<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('the dashboard in Chromium', () => {

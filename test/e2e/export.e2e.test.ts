@@ -10,6 +10,7 @@ import { localDynamoDbClient } from '../../lib/local/dynamodb-local.js';
 import { settleMetadataWrites } from '../support/canary.js';
 import { scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
 import { firstSignIn, invitationPassword } from '../support/invited-user.js';
+import { poll } from '../support/poll.js';
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/export.schema.json', import.meta.url), 'utf8'));
 // ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
@@ -45,17 +46,6 @@ async function as(token: string, method: string, path: string): Promise<{ status
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-/** Polls until `check` returns a value (no fixed sleeps: async writes land when they land). */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Starts an export and waits for its job: its id. */
 async function exportNow(): Promise<string> {
   const started = await e2e.mgmt('POST', '/v1/me/export');
@@ -89,9 +79,10 @@ describe('P18: export everything held about the account', () => {
     await e2e.client.chat.completions.create({ model: 'fake/echo', messages: [{ role: 'user', content: 'hello' }] });
     await e2e.client.chat.completions.create({ model: 'roukey/p18-config', messages: [{ role: 'user', content: 'hello again' }] });
     await settleMetadataWrites(e2e.local.runtime);
-    await eventually(
-      async () => ((await scanRuntimeTables(e2e.local)).usage.some((i) => i.pk === `ACCOUNT#${accountId}` && String(i.sk).startsWith('D#')) ? true : undefined),
+    await poll(
       'usage rollups',
+      async () => ((await scanRuntimeTables(e2e.local)).usage.some((i) => i.pk === `ACCOUNT#${accountId}` && String(i.sk).startsWith('D#')) ? true : undefined),
+      20_000,
     );
     // Billing is off locally: a ledger transaction written as billing's webhook would write it.
     const config = e2e.local.runtime.config;
@@ -117,7 +108,7 @@ describe('P18: export everything held about the account', () => {
     expect(status.json.sizeBytes).toBeGreaterThan(100);
     // A presigned link on the local S3 server, valid 15 minutes.
     const url = new URL(status.json.url);
-    expect(url.origin).toBe(new URL(config.s3Endpoint).origin);
+    expect(url.origin).toBe(new URL(config.s3Endpoint ?? '').origin);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
 
     const download = await fetch(url);

@@ -66,7 +66,10 @@ describe('data exports bucket (P18)', () => {
     expect(actionsOf(statements, 'logs:')).toContain('logs:FilterLogEvents');
     const fn = template.toJSON().Resources[stack.getLogicalId(job.node.defaultChild as never)] as Json;
     expect(fn.Properties.Timeout).toBe(15 * 60);
-    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['EXPORT_BUCKET', 'TABLE_ACCOUNTS', 'TABLE_ACTIVITY', 'TABLE_USAGE', 'TABLE_LIMITS', 'TABLE_LEDGER', 'AUDIT_LOG_GROUP']));
+    expect(fn.Properties.MemorySize).toBe(1024);
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['EXPORT_BUCKET', 'TABLE_ACCOUNTS', 'TABLE_ACTIVITY', 'TABLE_USAGE', 'TABLE_LIMITS', 'TABLE_LEDGER', 'AUDIT_LOG_GROUP']),
+    );
   });
 
   it('the export API may publish to the bus and sign links to files (GetObject and Decrypt), nothing more of the bucket', () => {

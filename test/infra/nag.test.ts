@@ -60,11 +60,13 @@ describe('cdk-nag AwsSolutions', () => {
       expect(a.reason.length).toBeGreaterThan(60);
       expect(a.reason).not.toMatch(/\b(todo|tbd|n\/a|ignore)\b/i);
     }
-    // Wildcards are acknowledged one resource at a time: RouKey's own only on the avatar bucket's two key prefixes; the
-    // rest belong to CDK's deployment helper that uploads the dashboard, and to the aggregator's dynamodb:ListStreams, which
-    // has no resource-level permissions.
+    // Wildcards are acknowledged one resource at a time: RouKey's own only on the avatar bucket's two key prefixes and the
+    // exports bucket's one; the rest belong to CDK's deployment helper that uploads the dashboard, and to the aggregator's
+    // dynamodb:ListStreams, which has no resource-level permissions.
     for (const a of acks.filter((x) => x.id.includes('IAM5') && !/Custom::CDKBucketDeployment|BucketDeployment|\/Jobs\//i.test(`${x.path} ${x.id}`)))
-      expect(a.id).toMatch(/s3:::roukeyavatars[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/(incoming|avatars)\/\*\]$/);
+      expect(a.id).toMatch(
+        /s3:::roukey(avatars[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/(incoming|avatars)|exports[0-9a-f]{8}-<AWS::AccountId>-<AWS::Region>\/exports)\/\*\]$/,
+      );
     // Method-level acknowledgments (APIG4/COG4) are on individual unauthenticated methods, never on the whole API.
     for (const a of acks.filter((x) => /APIG4|COG4/.test(x.id))) expect(a.path).toMatch(/\/(GET|POST|OPTIONS)$/);
   });

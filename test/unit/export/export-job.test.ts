@@ -50,12 +50,15 @@ describe('the export job', () => {
     const sections = (): ExportSection[] => [
       { name: 'profile', value: async () => ({ accountId: 'acc_1' }) },
       // Each record moves the clock, so progress is due several times along the list.
-      { name: 'requests', items: async function* () {
+      {
+        name: 'requests',
+        items: async function* () {
           for await (const r of records(20_000)) {
             clock += 1;
             yield r;
           }
-        } },
+        },
+      },
     ];
     const job = createExportJob({ statuses: statuses.store, files: files.impl, sections, now: () => clock, progressIntervalMs: 2_000 });
     await job.run('acc_1', 'exp_1');
