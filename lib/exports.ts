@@ -73,6 +73,20 @@ export class Exports extends Construct {
     this.acknowledgePrefix(fn);
   }
 
+  /** The account deletion job (lib/deletion.ts): lists and deletes every version of an account's export files. */
+  grantDeletion(fn: RouKeyFunction): void {
+    fn.addEnvironment('EXPORT_BUCKET', this.bucketName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [`arn:${Aws.PARTITION}:s3:::${this.bucketName}`],
+        conditions: { StringLike: { 's3:prefix': [`${EXPORTS_PREFIX}*`] } },
+      }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [this.objects()] }));
+    this.acknowledgePrefix(fn);
+  }
+
   /** Lets the export job read the account's lines of the audit trail (lib/observability.ts keeps it). */
   includeAuditTrail(logGroup: ILogGroup): void {
     if (!this.job) throw new Error('Exports.grantJob first');

@@ -89,6 +89,7 @@ export class RouKeyStack extends Stack {
     grantAccountDeletion(this.events.jobs['account-deletion'], {
       tables: this.data.tables,
       avatars: this.avatars,
+      exports: this.exports,
       userPool: this.auth.userPool,
       events: this.events,
       environment: this.api.environment,

@@ -94,18 +94,19 @@ describe('the account deletion job (P20)', () => {
     for (const t of ['accounts', 'activity', 'usage', 'limits', 'ledger'] as const) expect(actionsOn(tableArn(t))).not.toContain('dynamodb:DeleteTable');
   });
 
-  it('P20: deletes the Cognito user, avatar objects of every version, and may hand over to its next run on the bus', () => {
+  it('P20: deletes the Cognito user, avatar and export objects of every version, and may hand over to its next run on the bus', () => {
     const all = statements.flatMap((s) => [s.Action].flat());
     expect(all).toEqual(
       expect.arrayContaining(['cognito-idp:AdminDeleteUser', 's3:ListBucketVersions', 's3:DeleteObjectVersion', 's3:DeleteObject', 'events:PutEvents']),
     );
-    const listing = statements.find((s) => [s.Action].flat().includes('s3:ListBucketVersions'));
-    expect(listing?.Condition).toEqual({ StringLike: { 's3:prefix': ['incoming/*', 'avatars/*'] } });
+    const listings = statements.filter((s) => [s.Action].flat().includes('s3:ListBucketVersions')).map((s) => s.Condition);
+    expect(listings).toEqual([{ StringLike: { 's3:prefix': ['incoming/*', 'avatars/*'] } }, { StringLike: { 's3:prefix': ['exports/*'] } }]);
     const variables = resources[logicalId(fn)]?.Properties.Environment.Variables;
     expect(variables).toMatchObject({
       EVENT_BUS_NAME: { Ref: logicalId(stack.events.bus) },
       COGNITO_USER_POOL_ID: expect.anything(),
       AVATAR_BUCKET: expect.anything(),
+      EXPORT_BUCKET: expect.anything(),
     });
     expect(resources[logicalId(fn)]?.Properties.Timeout).toBe(15 * 60);
   });
