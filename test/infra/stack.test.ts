@@ -7,6 +7,7 @@ import { ERROR_KINDS } from '../../lambdas/http/errors.js';
 import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lambdas/handlers/routes.js';
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
+import { EVENT_JOBS } from '../../lambdas/handlers/event-jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
@@ -146,9 +147,9 @@ describe('tables', () => {
     }
   });
 
-  it('P2: the table key and the provider-key key are two different rotating CMKs', () => {
+  it('P2: the table key, the provider-key key and the exports key are different rotating CMKs', () => {
     const keys = template.findResources('AWS::KMS::Key');
-    expect(Object.keys(keys).sort()).toEqual([logicalId(stack.data.tableKey), logicalId(stack.providerKeys.key)].sort());
+    expect(Object.keys(keys).sort()).toEqual([logicalId(stack.data.tableKey), logicalId(stack.providerKeys.key), logicalId(stack.exports.key)].sort());
     for (const key of Object.values(keys)) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.DeletionPolicy).toBe('Retain');
@@ -164,7 +165,11 @@ describe('functions', () => {
     // Besides RouKey's own, CDK's helper that uploads the dashboard (lib/web.ts).
     expect(allFunctions.filter(([id]) => CDK_HELPER.test(id))).toHaveLength(1);
     expect(functions).toHaveLength(
-      DEPLOYED_HANDLERS.length + Object.keys(TRIGGERS).length + Object.keys(OBJECT_EVENT_HANDLERS).length + Object.keys(JOBS).length,
+      DEPLOYED_HANDLERS.length +
+        Object.keys(TRIGGERS).length +
+        Object.keys(OBJECT_EVENT_HANDLERS).length +
+        Object.keys(JOBS).length +
+        Object.keys(EVENT_JOBS).length,
     );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
