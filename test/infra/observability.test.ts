@@ -44,7 +44,10 @@ describe('observability: dashboard, alarms, audit trail, saved queries', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
       .filter((st) => JSON.stringify(st.Resource).includes(auditId));
     expect(statements.length).toBeGreaterThan(0);
-    for (const st of statements) expect(st.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // Writers append; the one reader is the export job, which reads an account's lines back for its export (P18).
+    const reads = statements.filter((st) => st.Action === 'logs:FilterLogEvents');
+    expect(reads).toHaveLength(1);
+    for (const st of statements.filter((s) => !reads.includes(s))) expect(st.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
   it('alarms go to an SNS topic that roukey:alarmEmail subscribes to; the topic refuses plain HTTP', () => {

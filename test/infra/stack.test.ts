@@ -8,6 +8,7 @@ import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lam
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
 import { EVENT_JOBS } from '../../lambdas/handlers/event-jobs.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
+import { EVENT_JOBS } from '../../lambdas/handlers/event-jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
@@ -147,9 +148,9 @@ describe('tables', () => {
     }
   });
 
-  it('P2: the table key and the provider-key key are two different rotating CMKs', () => {
+  it('P2: the table key, the provider-key key and the exports key are different rotating CMKs', () => {
     const keys = template.findResources('AWS::KMS::Key');
-    expect(Object.keys(keys).sort()).toEqual([logicalId(stack.data.tableKey), logicalId(stack.providerKeys.key)].sort());
+    expect(Object.keys(keys).sort()).toEqual([logicalId(stack.data.tableKey), logicalId(stack.providerKeys.key), logicalId(stack.exports.key)].sort());
     for (const key of Object.values(keys)) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
       expect(key.DeletionPolicy).toBe('Retain');
