@@ -8,7 +8,6 @@ import { enabledRoutes, HANDLERS, handlersOf, type HandlerName } from '../../lam
 import { OBJECT_EVENT_HANDLERS } from '../../lambdas/handlers/object-events.js';
 import { EVENT_JOBS } from '../../lambdas/handlers/event-jobs.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
-import { EVENT_JOBS } from '../../lambdas/handlers/event-jobs.js';
 import { TRIGGERS } from '../../lambdas/handlers/triggers.js';
 import { PROVIDER_KEY_PURPOSE } from '../../lambdas/crypto/encryption-context.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
