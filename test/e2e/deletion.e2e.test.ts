@@ -1,12 +1,12 @@
 import { jest } from '@jest/globals';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ACCOUNT_STATE_TTL_MS } from '../../lambdas/accounts/account-state.js';
 import { s3ClientFor } from '../../lambdas/profile/s3-avatar-storage.js';
 import { ITEM as DELETION_ITEM } from '../../lambdas/store/deletion-items.js';
 import type { TableName } from '../../lambdas/store/tables.js';
 import { cognitoLocalClient } from '../../lib/local/cognito-bootstrap.js';
-import { LOCAL_AVATAR_BUCKET } from '../../lib/local/runtime.js';
+import { LOCAL_AVATAR_BUCKET, LOCAL_EXPORT_BUCKET } from '../../lib/local/runtime.js';
 import { startFakeStripe, stripeEnvironment, type FakeStripe } from '../fakes/stripe.js';
 import { png } from '../support/images.js';
 import { postChat, scanRuntimeTables, startE2E, type E2EContext } from '../support/e2e-setup.js';
@@ -16,7 +16,7 @@ jest.setTimeout(180_000);
 
 const WEBHOOK_SECRET = 'whsec_e2e_deletion';
 /** The exports bucket's local name; the export feature creates it in the runtime, this test creates it itself. */
-const EXPORTS = 'roukey-local-exports';
+const EXPORTS = LOCAL_EXPORT_BUCKET;
 const DISPLAY_NAME = 'Ada Deletable';
 
 let stripe: FakeStripe;
@@ -25,17 +25,15 @@ let s3: S3Client;
 
 beforeAll(async () => {
   stripe = await startFakeStripe(WEBHOOK_SECRET);
-  Object.assign(process.env, stripeEnvironment(stripe, WEBHOOK_SECRET), { EXPORT_BUCKET: EXPORTS });
+  Object.assign(process.env, stripeEnvironment(stripe, WEBHOOK_SECRET));
   e2e = await startE2E();
   s3 = s3ClientFor({ region: e2e.local.runtime.config.region, endpoint: e2e.local.runtime.config.s3Endpoint });
-  await s3.send(new CreateBucketCommand({ Bucket: EXPORTS }));
 });
 
 afterAll(async () => {
   s3?.destroy();
   await e2e?.stop();
   await stripe?.close();
-  delete process.env.EXPORT_BUCKET;
 });
 
 async function postWebhook(payload: string): Promise<number> {

@@ -54,8 +54,8 @@ describe('billing in the stack', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { STRIPE_SECRET_ID: 'roukey/stripe', STRIPE_PRICES: JSON.stringify(PRICES) } } },
     });
-    // The billing routes, the webhook, the sync.
-    expect(Object.keys(fns)).toHaveLength(3);
+    // The billing routes, the webhook, the sync, and the account deletion job (it cancels the subscription, deletes the customer).
+    expect(Object.keys(fns)).toHaveLength(4);
     expect(JSON.stringify(template.toJSON())).not.toMatch(/sk_(live|test)_/);
   });
 
