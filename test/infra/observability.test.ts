@@ -71,7 +71,7 @@ describe('observability: dashboard, alarms, audit trail, saved queries', () => {
     expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('WriteThrottleEvents'))).toHaveLength(1);
     expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? []).includes('"Throttles"'))).toHaveLength(1);
     const errorAlarms = alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda');
-    expect(errorAlarms).toHaveLength(Object.keys(stack.api.functions).length);
+    expect(errorAlarms).toHaveLength(Object.keys(stack.api.functions).length + Object.keys(stack.events.jobs).length);
     // Every metric the router alarms read is a total (`service` alone): never an account, key or model dimension.
     for (const a of alarms.filter((x) => JSON.stringify(x).includes('"RouKey"'))) expect(JSON.stringify(a)).not.toMatch(/account|apiKey|model/i);
   });
