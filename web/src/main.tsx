@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { applyTheme } from './account/me.js';
 import { App } from './app.js';
 import { localSignIn } from './auth/local-sign-in.js';
 import type { SignInMethod } from './auth/session.js';
@@ -8,6 +9,8 @@ import './styles.css';
 const root = document.getElementById('app') as HTMLElement;
 
 async function start(): Promise<void> {
+  // The browser's preference until the profile, read after sign-in, says otherwise.
+  applyTheme('system');
   const config = await loadConfig();
   const navigate = (to: string) => {
     window.history.pushState(null, '', to);

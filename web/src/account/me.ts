@@ -9,11 +9,19 @@ export type Theme = MeView['preferences']['dashboard']['theme'];
 /** The signed-in person's profile as last read or changed: the theme and the policy notice follow it. */
 export const me = signal<MeView | null>(null);
 
-/** `light` or `dark` pins the document's colours; `system` leaves them to the browser's preference. */
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+let chosen: Theme = 'system';
+// `system` follows the browser's preference as it changes, not only as it was at load.
+systemDark.addEventListener('change', () => applyTheme(chosen));
+
+/**
+ * Sets `data-theme` on the document, the one switch the style sheet's palettes read: `light` or `dark` as the
+ * profile pins it, or, for `system`, as the browser prefers.
+ */
 export function applyTheme(theme: Theme): void {
-  const root = document.documentElement;
-  if (theme === 'system') delete root.dataset.theme;
-  else root.dataset.theme = theme;
+  chosen = theme;
+  const dark = theme === 'dark' || (theme === 'system' && systemDark.matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
 }
 
 /** Keeps the profile a page read or changed, and applies its theme. */
