@@ -168,6 +168,8 @@ describe('the dashboard in Chromium', () => {
     await page.keyboard.press('Escape');
     await expectVisible(page.getByRole('button', { name: 'Delete provider key fake' }));
     await page.getByRole('button', { name: 'Delete provider key fake' }).click();
+    // Enter answers the question once it has focus.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Yes, delete provider key fake');
     await page.keyboard.press('Enter');
     const alert = page.getByRole('alert');
     await expectVisible(alert);
