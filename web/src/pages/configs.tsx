@@ -1,6 +1,7 @@
 import { Link } from 'wouter-preact';
 import { api, type List } from '../api.js';
-import { Empty, ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 
 interface ConfigView {
@@ -25,53 +26,43 @@ export function ConfigsPage() {
       </p>
       <ErrorMessage message={remove.error} />
       <Resource loaded={loaded} what="routing configs">
-        {(list) =>
-          list.data.length === 0 ? (
-            <Empty>
-              No routing configs yet. <Link href="/configs/new">Create one</Link> to fall back between providers, split traffic or route by task.
-            </Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Strategy</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Updated</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((c) => (
-                  <tr key={c.name}>
-                    <td>
-                      <Link href={`/configs/${encodeURIComponent(c.name)}`}>{c.name}</Link>
-                    </td>
-                    <td>{c.strategy}</td>
-                    <td>{c.description ?? ''}</td>
-                    <td>{formatTime(c.updatedAt)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="danger"
-                        disabled={remove.busy}
-                        aria-label={`Delete config ${c.name}`}
-                        onClick={() => {
-                          if (window.confirm(`Delete the config "${c.name}"?`))
-                            void remove.run(() => api('DELETE', `/v1/configs/${encodeURIComponent(c.name)}`)).then(reload);
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(list) => (
+          <DataTable
+            caption="Your routing configs"
+            captionHidden
+            rows={list.data}
+            rowKey={(c) => c.name}
+            empty={
+              <>
+                No routing configs yet. <Link href="/configs/new">Create one</Link> to fall back between providers, split traffic or route by task.
+              </>
+            }
+            columns={[
+              { header: 'Name', cell: (c) => <Link href={`/configs/${encodeURIComponent(c.name)}`}>{c.name}</Link> },
+              { header: 'Strategy', cell: (c) => c.strategy },
+              { header: 'Description', cell: (c) => c.description ?? '' },
+              { header: 'Updated', cell: (c) => formatTime(c.updatedAt) },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (c) => (
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={remove.busy}
+                    aria-label={`Delete config ${c.name}`}
+                    onClick={() => {
+                      if (window.confirm(`Delete the config "${c.name}"?`))
+                        void remove.run(() => api('DELETE', `/v1/configs/${encodeURIComponent(c.name)}`)).then(reload);
+                    }}
+                  >
+                    Delete
+                  </button>
+                ),
+              },
+            ]}
+          />
+        )}
       </Resource>
     </>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type List } from '../api.js';
-import { Empty, ErrorMessage, PageHeader, Resource } from '../ui/states.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorMessage, PageHeader, Resource } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 import { ClassifyBox } from './roles/classify-box.js';
 
@@ -26,48 +27,37 @@ export function RolesPage() {
       <CreateRole onCreated={reload} />
       <ErrorMessage message={remove.error} />
       <Resource loaded={loaded} what="roles">
-        {(list) =>
-          list.data.length === 0 ? (
-            <Empty>No roles.</Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Keywords</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((r) => (
-                  <tr key={r.name}>
-                    <td>{r.name}</td>
-                    <td>{r.builtIn ? (r.overridden ? 'built-in, overridden' : 'built-in') : 'custom'}</td>
-                    <td>{r.description}</td>
-                    <td>{r.keywords.join(', ')}</td>
-                    <td>
-                      {(!r.builtIn || r.overridden) && (
-                        <button
-                          type="button"
-                          class="danger"
-                          disabled={remove.busy}
-                          aria-label={r.builtIn ? `Restore built-in role ${r.name}` : `Delete role ${r.name}`}
-                          onClick={() => void remove.run(() => api('DELETE', `/v1/roles/${encodeURIComponent(r.name)}`)).then(reload)}
-                        >
-                          {r.builtIn ? 'Restore' : 'Delete'}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(list) => (
+          <DataTable
+            caption="Roles"
+            captionHidden
+            rows={list.data}
+            rowKey={(r) => r.name}
+            empty="No roles."
+            columns={[
+              { header: 'Name', cell: (r) => r.name },
+              { header: 'Kind', cell: (r) => (r.builtIn ? (r.overridden ? 'built-in, overridden' : 'built-in') : 'custom') },
+              { header: 'Description', cell: (r) => r.description },
+              { header: 'Keywords', cell: (r) => r.keywords.join(', ') },
+              {
+                header: 'Actions',
+                hideHeader: true,
+                cell: (r) =>
+                  (!r.builtIn || r.overridden) && (
+                    <button
+                      type="button"
+                      class="danger"
+                      disabled={remove.busy}
+                      aria-label={r.builtIn ? `Restore built-in role ${r.name}` : `Delete role ${r.name}`}
+                      onClick={() => void remove.run(() => api('DELETE', `/v1/roles/${encodeURIComponent(r.name)}`)).then(reload)}
+                    >
+                      {r.builtIn ? 'Restore' : 'Delete'}
+                    </button>
+                  ),
+              },
+            ]}
+          />
+        )}
       </Resource>
     </>
   );
