@@ -5,12 +5,12 @@ import { ADMIN_GROUP } from '../../lambdas/auth/admin-group.js';
 import { INVITATION_MESSAGE } from '../../lib/cognito-messages.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { readStackConfig } from '../../lib/stack-config.js';
+import { resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
-// Bundling is irrelevant here: these tests read the user pool, its trigger and the first-admin resources.
 const synth = (context: Record<string, unknown> = {}) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App(resourcesOnly(context));
   const stack = new RouKeyStack(app, 'RouKey');
   return { app, stack, template: Template.fromStack(stack) };
 };

@@ -1,12 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../lib/app.js';
 import { RETENTION } from '../../lambdas/store/retention.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
 // Bundling is irrelevant here: these tests read the bucket, its notification and the functions' grants.
-const { stack } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
+const { stack } = createApp(resourcesOnly(CDK_JSON_CONTEXT));
 const template = Template.fromStack(stack);
 const bucketId = stack.getLogicalId(stack.avatars.bucket.node.defaultChild as never);
 

@@ -5,10 +5,9 @@ import { createApp } from '../../lib/app.js';
 import { readStackConfig } from '../../lib/stack-config.js';
 import type { RouKeyStack } from '../../lib/roukey-stack.js';
 import type { HandlerName } from '../../lambdas/handlers/routes.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 // IAM is what matters here; bundling is tested in stack.test.ts.
-const SYNTH = { ...CDK_JSON_CONTEXT, ...NO_BUNDLING };
 
 type Statement = { Action: string | string[]; Resource: unknown };
 
@@ -24,12 +23,12 @@ const actions = (s: Statement) => [s.Action].flat();
 
 describe('Bedrock access (context roukey:enableBedrock)', () => {
   it('without the flag no function may call Bedrock', () => {
-    const { stack } = createApp({ context: SYNTH });
+    const { stack } = createApp(resourcesOnly(CDK_JSON_CONTEXT));
     expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toMatch(/"bedrock:/);
   });
 
   it('with the flag the router may invoke foundation models and inference profiles of its region, and nothing more', () => {
-    const { stack } = createApp({ context: { ...SYNTH, 'roukey:enableBedrock': 'true' } });
+    const { stack } = createApp(resourcesOnly({ ...CDK_JSON_CONTEXT, 'roukey:enableBedrock': 'true' }));
     const template = Template.fromStack(stack);
     const bedrock = statementsOf(stack, template, 'chat-completions').filter((s) => actions(s).some((a) => a.startsWith('bedrock:')));
     expect(bedrock).toHaveLength(1);
@@ -47,7 +46,7 @@ describe('Bedrock access (context roukey:enableBedrock)', () => {
   });
 
   it('with the flag cdk-nag stays clean, the wildcard acknowledged with a specific reason', () => {
-    const { app, stack } = createApp({ context: { ...SYNTH, 'roukey:enableBedrock': true } });
+    const { app, stack } = createApp(resourcesOnly({ ...CDK_JSON_CONTEXT, 'roukey:enableBedrock': true }));
     app.synth();
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
     expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(',')}`)).toEqual([]);

@@ -1,16 +1,16 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createApp } from '../../lib/app.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
 const PRICES = { starter: { month: 'price_starterMonth' }, professional: { month: 'price_proMonth', year: 'price_proYear' } };
-const withBilling = createApp({
-  context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, 'roukey:stripeSecretName': 'roukey/stripe', 'roukey:stripePrices': JSON.stringify(PRICES) },
-});
+const withBilling = createApp(
+  resourcesOnly({ ...CDK_JSON_CONTEXT, 'roukey:stripeSecretName': 'roukey/stripe', 'roukey:stripePrices': JSON.stringify(PRICES) }),
+);
 const template = Template.fromStack(withBilling.stack);
-const withoutBilling = Template.fromStack(createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } }).stack);
+const withoutBilling = Template.fromStack(createApp(resourcesOnly(CDK_JSON_CONTEXT)).stack);
 
 function resourceId(template: Template, type: string, props: Json): string {
   const [id] = Object.keys(template.findResources(type, { Properties: props }));
@@ -60,7 +60,7 @@ describe('billing in the stack', () => {
   });
 
   it('roukey:stripePrices is validated at synth: Enterprise is not sold, prices are price ids', () => {
-    const bad = (prices: unknown) => () => createApp({ context: { ...NO_BUNDLING, 'roukey:stripePrices': JSON.stringify(prices) } });
+    const bad = (prices: unknown) => () => createApp(resourcesOnly({ 'roukey:stripePrices': JSON.stringify(prices) }));
     expect(bad({ enterprise: { month: 'price_x' } })).toThrow(/roukey:stripePrices/);
     expect(bad({ starter: { month: 'not-a-price' } })).toThrow(/roukey:stripePrices\.starter\.month: must be a Stripe price id/);
   });

@@ -8,14 +8,12 @@ import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { readStackConfig } from '../../lib/stack-config.js';
 import { loadRuntimeConfig } from '../../lambdas/runtime-config.js';
 import { TABLE_NAMES, tableEnvVar } from '../../lambdas/store/tables.js';
+import { resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
-// The WAF does not depend on the bundles; synthesizing without them keeps this file quick (stack.test.ts bundles).
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-
 function synth(context: Record<string, unknown> = {}) {
-  const stack = new RouKeyStack(new App({ context: { ...NO_BUNDLING, ...context } }), 'RouKey');
+  const stack = new RouKeyStack(new App(resourcesOnly(context)), 'RouKey');
   return { stack, template: Template.fromStack(stack), resources: Template.fromStack(stack).toJSON().Resources as Record<string, Json> };
 }
 

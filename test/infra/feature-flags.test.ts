@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { CURRENT_VERSION_EXPIRED_FLAGS, CURRENTLY_RECOMMENDED_FLAGS, FLAGS } from 'aws-cdk-lib/cx-api';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { readStackConfig } from '../../lib/stack-config.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 const ROUKEY_KEY = /^roukey:/;
 const flagsInCdkJson = Object.keys(CDK_JSON_CONTEXT).filter((key) => !ROUKEY_KEY.test(key));
@@ -21,7 +21,7 @@ const STATEFUL_TYPES = new Set([
 ]);
 
 function statefulResources(context: Record<string, unknown>): Record<string, { Type: string }> {
-  const stack = new RouKeyStack(new App({ context: { ...context, ...NO_BUNDLING } }), 'RouKey');
+  const stack = new RouKeyStack(new App(resourcesOnly(context)), 'RouKey');
   const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
   return Object.fromEntries(Object.entries(resources).filter(([, r]) => STATEFUL_TYPES.has(r.Type)));
 }

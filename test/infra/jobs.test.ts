@@ -3,10 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../lib/app.js';
 import type { RouKeyFunction } from '../../lib/function.js';
 import { JOBS } from '../../lambdas/handlers/jobs.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
-const { stack } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
+const { stack } = createApp(resourcesOnly(CDK_JSON_CONTEXT));
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Json>;
 const logicalId = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as CfnResource);

@@ -6,11 +6,11 @@ import { AwsSolutionsChecks, NagRuleCompliance, rules } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../lib/app.js';
 import type { RouKeyStack } from '../../lib/roukey-stack.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 // Bundling is irrelevant to cdk-nag's rules, so this file synthesizes without it (test/infra/stack.test.ts bundles).
-const { app, stack } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
-const wafOff = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, 'roukey:waf': 'false', 'roukey:tracing': 'true' } });
+const { app, stack } = createApp(resourcesOnly(CDK_JSON_CONTEXT));
+const wafOff = createApp(resourcesOnly({ ...CDK_JSON_CONTEXT, 'roukey:waf': 'false', 'roukey:tracing': 'true' }));
 
 /** Every acknowledgment recorded in the tree: rule id → reasons. */
 function acknowledgments(root: IConstruct): { id: string; reason: string; path: string }[] {
@@ -98,7 +98,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('the harness fails on a real finding (a KMS key without rotation)', () => {
-    const bad = new App({ context: NO_BUNDLING });
+    const bad = new App(resourcesOnly());
     new Key(new Stack(bad, 'Bad'), 'Key', { enableKeyRotation: false });
     const report = new AwsSolutionsChecks(bad).validateScope(bad);
     expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-KMS5');

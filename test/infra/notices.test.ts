@@ -3,17 +3,15 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createApp } from '../../lib/app.js';
 import { readStackConfig } from '../../lib/stack-config.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
 const FROM = 'notices@mail.example.com';
-const withNotices = createApp({
-  context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, 'roukey:sesFromAddress': FROM, 'roukey:stripeSecretName': 'roukey/stripe' },
-});
+const withNotices = createApp(resourcesOnly({ ...CDK_JSON_CONTEXT, 'roukey:sesFromAddress': FROM, 'roukey:stripeSecretName': 'roukey/stripe' }));
 const { stack } = withNotices;
 const template = Template.fromStack(stack);
-const withoutNotices = Template.fromStack(createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } }).stack);
+const withoutNotices = Template.fromStack(createApp(resourcesOnly(CDK_JSON_CONTEXT)).stack);
 
 const logicalId = (construct: { node: { defaultChild?: unknown } } | object) =>
   stack.getLogicalId(((construct as { node: { defaultChild?: unknown } }).node.defaultChild ?? construct) as never);

@@ -6,19 +6,18 @@ import { createApp } from '../../lib/app.js';
 import { Observability } from '../../lib/observability.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { parseStackConfig } from '../../lib/stack-config.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
-const context = { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, 'roukey:alarmEmail': 'ops@example.com' };
-const { stack } = createApp({ context });
+const { stack } = createApp(resourcesOnly({ ...CDK_JSON_CONTEXT, 'roukey:alarmEmail': 'ops@example.com' }));
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, Json>;
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
 /** An Observability construct without an aggregator, beside the stack's own; its resources are under `Standalone`. */
 function withoutAggregator() {
-  const s = new RouKeyStack(new App({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } }), 'RouKey');
+  const s = new RouKeyStack(new App(resourcesOnly(CDK_JSON_CONTEXT)), 'RouKey');
   new Observability(new Construct(s, 'Standalone'), 'Obs', { api: s.api, tables: s.data.tables });
   const own = Object.entries(Template.fromStack(s).toJSON().Resources as Record<string, Json>).filter(([id]) => id.startsWith('Standalone'));
   return own.map(([, r]) => r);
@@ -58,7 +57,7 @@ describe('observability: dashboard, alarms, audit trail, saved queries', () => {
     const topic = stack.getLogicalId(stack.observability.alarmTopic.node.defaultChild as never);
     const alarms = ofType('AWS::CloudWatch::Alarm');
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
-    const { stack: quiet } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
+    const { stack: quiet } = createApp(resourcesOnly(CDK_JSON_CONTEXT));
     expect(Template.fromStack(quiet).findResources('AWS::SNS::Subscription')).toEqual({});
   });
 

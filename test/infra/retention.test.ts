@@ -1,12 +1,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp } from '../../lib/app.js';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from './synth-context.js';
+import { CDK_JSON_CONTEXT, resourcesOnly } from './synth-context.js';
 
 // The policy's figure, written by hand: changing RETENTION.errorLogDays breaks this test.
 const ERROR_LOG_DAYS = 90;
 
 describe('log retention against the policy’s words (P11)', () => {
-  const { stack } = createApp({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING } });
+  const { stack } = createApp(resourcesOnly(CDK_JSON_CONTEXT));
   const template = Template.fromStack(stack);
 
   it('P11: every Lambda log group (the usage aggregator’s too) and the API access log keep 90 days', () => {

@@ -6,11 +6,12 @@ import { ROUTES } from '../../lambdas/handlers/routes.js';
 import { BRAND } from '../../lib/managed-login-branding.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
 import { readStackConfig } from '../../lib/stack-config.js';
+import { resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
 const synth = (context: Record<string, unknown> = {}) => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App(resourcesOnly(context));
   const stack = new RouKeyStack(app, 'RouKey');
   const template = Template.fromStack(stack);
   return { app, stack, template, resources: template.toJSON().Resources as Record<string, Json> };

@@ -29,7 +29,8 @@ const ROUTES = enabledRoutes({});
 const DEPLOYED_HANDLERS = handlersOf(ROUTES);
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: Json; Effect: string };
 
-// One synthesis (with real esbuild bundling) shared by every test in this file: bundling is the slow part.
+// One synthesis as `cdk synth` does it (real esbuild bundling, CloudFormation's default rules), shared by every test
+// in this file: it is the slow part.
 const app = new App({ context: CDK_JSON_CONTEXT });
 const stack = new RouKeyStack(app, 'RouKey');
 const template = Template.fromStack(stack);

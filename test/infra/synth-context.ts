@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AppProps } from 'aws-cdk-lib';
 
 /**
  * The context `cdk synth` hands the app from cdk.json (aws-cdk-lib feature flags and roukey:* settings), so the
@@ -6,5 +7,10 @@ import { readFileSync } from 'node:fs';
  */
 export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
-/** Skips esbuild, for tests where only the resources matter (test/infra/stack.test.ts bundles). */
-export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+/**
+ * For tests where only the resources matter: skips esbuild and CloudFormation's default-rules check (a linter that
+ * costs most of a synth's time). test/infra/stack.test.ts synthesizes as `cdk synth` does, with both.
+ */
+export function resourcesOnly(context: Record<string, unknown> = {}): AppProps {
+  return { context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false };
+}

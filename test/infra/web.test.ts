@@ -3,12 +3,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DASHBOARD_SCOPES } from '../../lambdas/auth/oauth-scopes.js';
 import { dashboardRoutes, ROUTES } from '../../lambdas/handlers/routes.js';
 import { RouKeyStack } from '../../lib/roukey-stack.js';
-import { NO_BUNDLING } from './synth-context.js';
+import { resourcesOnly } from './synth-context.js';
 
 type Json = Record<string, any>;
 
 const synth = (context: Record<string, unknown> = {}) => {
-  const stack = new RouKeyStack(new App({ context: { ...NO_BUNDLING, ...context } }), 'RouKey');
+  const stack = new RouKeyStack(new App(resourcesOnly(context)), 'RouKey');
   const template = Template.fromStack(stack);
   return { stack, template, resources: template.toJSON().Resources as Record<string, Json>, outputs: template.toJSON().Outputs as Record<string, Json> };
 };
