@@ -138,6 +138,19 @@ describe('routing configs and roles in Chromium', () => {
     });
   });
 
+  it('deletes a config only after its question is answered; Cancel keeps it', async () => {
+    await page.goto(`${base}/configs`);
+    await page.getByRole('button', { name: 'Delete config by-band' }).click();
+    await expectVisible(page.getByText('Requests for roukey/by-band are refused from then on.'));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect((await e2e.mgmt('GET', '/v1/configs/by-band')).status).toBe(200);
+    await page.getByRole('button', { name: 'Delete config by-band' }).click();
+    await page.getByRole('button', { name: 'Yes, delete config by-band' }).click();
+    await page.getByRole('link', { name: 'by-band', exact: true }).waitFor({ state: 'detached', timeout: 15_000 });
+    expect((await e2e.mgmt('GET', '/v1/configs/by-band')).status).toBe(404);
+    await expectVisible(page.getByRole('link', { name: 'by-variant', exact: true }));
+  });
+
   it('tries a config: the routing decision and the answer, with the key kept out of storage', async () => {
     await page.getByRole('link', { name: 'by-role', exact: true }).click();
     await expectVisible(page.getByRole('heading', { name: 'Try it' }));

@@ -40,7 +40,11 @@ beforeAll(async () => {
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) pageProblems.push(`console: ${msg.text()}`);
   });
-  page.on('dialog', (dialog) => void dialog.accept());
+  // Questions are asked in the page (ConfirmButton), never by the browser's own dialogs.
+  page.on('dialog', (dialog) => {
+    pageProblems.push(`dialog: ${dialog.type()}`);
+    void dialog.dismiss();
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,9 @@
 import { Link } from 'wouter-preact';
 import { api, type List } from '../api.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { DataTable } from '../components/data-table.js';
-import { ErrorMessage, formatTime, PageHeader, Resource } from '../ui/states.js';
+import { PageState } from '../components/page-state.js';
+import { ErrorMessage, formatTime, PageHeader } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 
 interface ConfigView {
@@ -25,7 +27,7 @@ export function ConfigsPage() {
         A config decides which provider and model answer a request: call it with <code>model: "roukey/&lt;name&gt;"</code>, or bind it to an API key.
       </p>
       <ErrorMessage message={remove.error} />
-      <Resource loaded={loaded} what="routing configs">
+      <PageState loaded={loaded} what="routing configs" retry={reload}>
         {(list) => (
           <DataTable
             caption="Your routing configs"
@@ -46,24 +48,19 @@ export function ConfigsPage() {
                 header: 'Actions',
                 hideHeader: true,
                 cell: (c) => (
-                  <button
-                    type="button"
-                    class="danger"
+                  <ConfirmButton
+                    label="Delete"
+                    subject={`config ${c.name}`}
+                    question={`Requests for roukey/${c.name} are refused from then on.`}
                     disabled={remove.busy}
-                    aria-label={`Delete config ${c.name}`}
-                    onClick={() => {
-                      if (window.confirm(`Delete the config "${c.name}"?`))
-                        void remove.run(() => api('DELETE', `/v1/configs/${encodeURIComponent(c.name)}`)).then(reload);
-                    }}
-                  >
-                    Delete
-                  </button>
+                    onConfirm={() => void remove.run(() => api('DELETE', `/v1/configs/${encodeURIComponent(c.name)}`)).then(reload)}
+                  />
                 ),
               },
             ]}
           />
         )}
-      </Resource>
+      </PageState>
     </>
   );
 }

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, type List } from '../api.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { DataTable } from '../components/data-table.js';
-import { ErrorMessage, PageHeader, Resource } from '../ui/states.js';
+import { PageState } from '../components/page-state.js';
+import { ErrorMessage, PageHeader } from '../ui/states.js';
 import { useAction, useApi } from '../ui/use-api.js';
 import { ClassifyBox } from './roles/classify-box.js';
 
@@ -26,7 +28,7 @@ export function RolesPage() {
       <ClassifyBox />
       <CreateRole onCreated={reload} />
       <ErrorMessage message={remove.error} />
-      <Resource loaded={loaded} what="roles">
+      <PageState loaded={loaded} what="roles" retry={reload}>
         {(list) => (
           <DataTable
             caption="Roles"
@@ -44,21 +46,19 @@ export function RolesPage() {
                 hideHeader: true,
                 cell: (r) =>
                   (!r.builtIn || r.overridden) && (
-                    <button
-                      type="button"
-                      class="danger"
+                    <ConfirmButton
+                      label={r.builtIn ? 'Restore' : 'Delete'}
+                      subject={r.builtIn ? `built-in role ${r.name}` : `role ${r.name}`}
+                      question={r.builtIn ? 'Your override is discarded.' : 'Configs cannot use it any more.'}
                       disabled={remove.busy}
-                      aria-label={r.builtIn ? `Restore built-in role ${r.name}` : `Delete role ${r.name}`}
-                      onClick={() => void remove.run(() => api('DELETE', `/v1/roles/${encodeURIComponent(r.name)}`)).then(reload)}
-                    >
-                      {r.builtIn ? 'Restore' : 'Delete'}
-                    </button>
+                      onConfirm={() => void remove.run(() => api('DELETE', `/v1/roles/${encodeURIComponent(r.name)}`)).then(reload)}
+                    />
                   ),
               },
             ]}
           />
         )}
-      </Resource>
+      </PageState>
     </>
   );
 }

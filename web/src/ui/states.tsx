@@ -1,5 +1,4 @@
 import type { ComponentChildren } from 'preact';
-import type { Loaded } from './use-api.js';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -21,13 +20,6 @@ export function ErrorMessage({ message }: { message: string | null }) {
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="empty">{children}</div>;
-}
-
-/** Loading and error states of a resource, then `children` with its data. */
-export function Resource<T>({ loaded, what, children }: { loaded: Loaded<T>; what: string; children: (data: T) => ComponentChildren }) {
-  if (loaded.state === 'loading') return <Loading what={what} />;
-  if (loaded.state === 'error') return <ErrorMessage message={loaded.message} />;
-  return <>{children(loaded.data)}</>;
 }
 
 export function PageHeader({ title, children }: { title: string; children?: ComponentChildren }) {
