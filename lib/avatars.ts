@@ -1,13 +1,14 @@
-import { Aws, Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { type Bucket, type CfnBucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OBJECT_EVENT_HANDLERS } from '../lambdas/handlers/object-events.js';
 import { AVATARS_PREFIX, INCOMING_PREFIX } from '../lambdas/profile/avatar-storage.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import type { RouKeyTable } from './data.js';
 import { RouKeyFunction } from './function.js';
+import { FixedBucketName, privateBucket } from './private-bucket.js';
 
 /**
  * Profile pictures (P17): a private bucket (SSE, public access blocked, TLS only: P22) that browsers upload to through
@@ -23,23 +24,19 @@ import { RouKeyFunction } from './function.js';
 export class Avatars extends Construct {
   readonly bucket: Bucket;
   readonly bucketName: string;
+  private readonly name: FixedBucketName;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bucketName = `${Names.uniqueId(this).toLowerCase()}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
-    this.bucket = new Bucket(this, 'Bucket', {
+    this.name = new FixedBucketName(this);
+    this.bucketName = this.name.value;
+    this.bucket = privateBucket(this, 'Bucket', {
       bucketName: this.bucketName,
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       lifecycleRules: [
         { id: 'deleted-avatars', noncurrentVersionExpiration: Duration.days(RETENTION.deletedAvatarDays), expiredObjectDeleteMarker: true },
         { id: 'unchecked-uploads', prefix: INCOMING_PREFIX, expiration: Duration.days(RETENTION.avatarUploadDays) },
-        { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -67,8 +64,8 @@ export class Avatars extends Construct {
     });
     // Sets the avatar on the PROFILE item; nothing else of the account.
     fn.bindTable(props.accounts, { actions: ['dynamodb:UpdateItem'] });
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [this.objects(INCOMING_PREFIX)] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [this.objects(AVATARS_PREFIX)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [this.name.objects(INCOMING_PREFIX)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [this.name.objects(AVATARS_PREFIX)] }));
     this.acknowledgePrefixes(fn, [INCOMING_PREFIX, AVATARS_PREFIX]);
 
     const invoke = new CfnPermission(this, 'UploadCheckInvoke', {
@@ -76,7 +73,7 @@ export class Avatars extends Construct {
       functionName: fn.functionArn,
       principal: 's3.amazonaws.com',
       sourceAccount: Aws.ACCOUNT_ID,
-      sourceArn: `arn:${Aws.PARTITION}:s3:::${this.bucketName}`,
+      sourceArn: this.name.arn,
     });
     const bucket = this.bucket.node.defaultChild as CfnBucket;
     bucket.notificationConfiguration = {
@@ -95,14 +92,14 @@ export class Avatars extends Construct {
 
   /** What the profile API's functions may do: view avatars and, for the avatar route, hand out upload forms and delete. */
   grantProfile(fn: RouKeyFunction, access: { upload?: boolean }): void {
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.objects(AVATARS_PREFIX)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.name.objects(AVATARS_PREFIX)] }));
     if (!access.upload) {
       this.acknowledgePrefixes(fn, [AVATARS_PREFIX]);
       return;
     }
     // A presigned POST acts with the signer's permissions: uploads only under incoming/, deletions only of avatars.
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.objects(INCOMING_PREFIX)] }));
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.objects(AVATARS_PREFIX)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.name.objects(INCOMING_PREFIX)] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [this.name.objects(AVATARS_PREFIX)] }));
     this.acknowledgePrefixes(fn, [INCOMING_PREFIX, AVATARS_PREFIX]);
   }
 
@@ -114,30 +111,25 @@ export class Avatars extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${this.bucketName}`],
+        resources: [this.name.arn],
         conditions: { StringLike: { 's3:prefix': [`${INCOMING_PREFIX}*`, `${AVATARS_PREFIX}*`] } },
       }),
     );
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-        resources: [this.objects(INCOMING_PREFIX), this.objects(AVATARS_PREFIX)],
+        resources: [this.name.objects(INCOMING_PREFIX), this.name.objects(AVATARS_PREFIX)],
       }),
     );
     fn.addEnvironment('AVATAR_BUCKET', this.bucketName);
     this.acknowledgePrefixes(fn, [INCOMING_PREFIX, AVATARS_PREFIX]);
   }
 
-  private objects(prefix: string): string {
-    return `arn:${Aws.PARTITION}:s3:::${this.bucketName}/${prefix}*`;
-  }
-
   /** Object keys are random per upload: a prefix of this one bucket is the narrowest grant there is. */
   private acknowledgePrefixes(fn: RouKeyFunction, prefixes: readonly string[]): void {
-    const name = `${Names.uniqueId(this).toLowerCase()}-<AWS::AccountId>-<AWS::Region>`;
     Validations.of(fn.role ?? fn).acknowledge(
       ...prefixes.map((prefix) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/${prefix}*]`,
+        id: this.name.objectsFinding(prefix),
         reason: `Avatar object keys are random per upload (${INCOMING_PREFIX}<account>/<id>, ${AVATARS_PREFIX}<account>/<id>), so the grant names the one key prefix of the one avatars bucket the function works on (${prefix}), with only the object actions it calls.`,
       })),
     );

@@ -1,14 +1,15 @@
-import { Aws, Duration, Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { type Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EXPORTS_PREFIX } from '../lambdas/export/ports.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { TABLE_NAMES, type TableName } from '../lambdas/store/tables.js';
 import type { RouKeyTable } from './data.js';
 import type { RouKeyFunction } from './function.js';
+import { FixedBucketName, privateBucket } from './private-bucket.js';
 
 /**
  * Data exports (P18): a private bucket encrypted with a customer-managed key of its own (rotated yearly), TLS only,
@@ -20,27 +21,22 @@ export class Exports extends Construct {
   readonly bucket: Bucket;
   readonly key: Key;
   readonly bucketName: string;
+  private readonly name: FixedBucketName;
   private job?: RouKeyFunction;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    // A name fixed at synth, so grants name the one prefix without a token (and cdk-nag's findings can be named).
-    this.bucketName = `${Names.uniqueId(this).toLowerCase()}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+    // Fixed at synth, so grants name the one prefix without a token (and cdk-nag's findings can be named).
+    this.name = new FixedBucketName(this);
+    this.bucketName = this.name.value;
     this.key = new Key(this, 'Key', { description: 'RouKey data exports', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    this.bucket = new Bucket(this, 'Bucket', {
+    this.bucket = privateBucket(this, 'Bucket', {
       bucketName: this.bucketName,
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
       // One data key per bucket and period instead of a KMS call per part.
       bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [
-        { id: 'exports', prefix: EXPORTS_PREFIX, expiration: Duration.days(RETENTION.exportDays) },
-        { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'exports', prefix: EXPORTS_PREFIX, expiration: Duration.days(RETENTION.exportDays) }],
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -52,7 +48,7 @@ export class Exports extends Construct {
   /** Lets the export API hand out download links: a presigned GET acts with the signer's permissions. */
   grantLinks(fn: RouKeyFunction): void {
     fn.addEnvironment('EXPORT_BUCKET', this.bucketName);
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.objects()] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.name.objects(EXPORTS_PREFIX)] }));
     this.key.grant(fn, 'kms:Decrypt');
     this.acknowledgePrefix(fn);
   }
@@ -67,7 +63,9 @@ export class Exports extends Construct {
       fn.bindTable(props.tables[table], { actions: ['dynamodb:Query', ...status] });
     }
     // HeadObject (the file's size) is allowed by s3:GetObject.
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], resources: [this.objects()] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], resources: [this.name.objects(EXPORTS_PREFIX)] }),
+    );
     // Multipart uploads to an SSE-KMS bucket need Decrypt as well as GenerateDataKey.
     this.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.acknowledgePrefix(fn);
@@ -79,11 +77,11 @@ export class Exports extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket', 's3:ListBucketVersions'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${this.bucketName}`],
+        resources: [this.name.arn],
         conditions: { StringLike: { 's3:prefix': [`${EXPORTS_PREFIX}*`] } },
       }),
     );
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [this.objects()] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [this.name.objects(EXPORTS_PREFIX)] }));
     this.acknowledgePrefix(fn);
   }
 
@@ -94,15 +92,10 @@ export class Exports extends Construct {
     this.job.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: [logGroup.logGroupArn] }));
   }
 
-  private objects(): string {
-    return `arn:${Aws.PARTITION}:s3:::${this.bucketName}/${EXPORTS_PREFIX}*`;
-  }
-
   /** Object keys are per account and export: the one prefix of the one bucket is the narrowest grant there is. */
   private acknowledgePrefix(fn: RouKeyFunction): void {
-    const name = `${Names.uniqueId(this).toLowerCase()}-<AWS::AccountId>-<AWS::Region>`;
     Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${name}/${EXPORTS_PREFIX}*]`,
+      id: this.name.objectsFinding(EXPORTS_PREFIX),
       reason: `Export object keys are ${EXPORTS_PREFIX}<account>/<export id>.json.gz, made per request, so the grant names the one key prefix of the one exports bucket, with only the object actions the function calls.`,
     });
   }

@@ -15,13 +15,14 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DashboardConfig } from '../web/src/runtime-config.js';
 import { RETENTION } from '../lambdas/store/retention.js';
 import { dashboardCsp, HSTS_SECONDS } from './dashboard-headers.js';
+import { privateBucket } from './private-bucket.js';
 import { retentionDays } from './log-retention.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -52,15 +53,8 @@ export class Dashboard extends Construct {
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
     const region = Stack.of(this).region;
-    this.bucket = new Bucket(this, 'Site', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      // Nothing in it is data (the build is deployed again on every deploy), but emptying it on destroy would take
-      // CDK's auto-delete helper, a Lambda with an AWS-managed policy and unbounded logs: it is kept instead.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Nothing in it is data (the build is deployed again on every deploy).
+    this.bucket = privateBucket(this, 'Site');
     const headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'RouKey dashboard: CSP without inline scripts, HSTS, no framing, no referrer',
       securityHeadersBehavior: {
