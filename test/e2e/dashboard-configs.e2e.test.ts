@@ -4,8 +4,9 @@ import { launchChromium, screenshot, seriousViolations } from '../support/browse
 import { startE2E, type E2EContext } from '../support/e2e-setup.js';
 
 /**
- * The routing-config form editors, the try-it panel and the Roles page's classify box in a real Chromium against
- * `npm start`'s runtime with a fake OpenAI upstream (provider key `fake`; its model `echo` answers with the prompt).
+ * The routing-config form editors, the try-it panel, the Roles page's classify box and Plan and billing with billing
+ * off, in a real Chromium against `npm start`'s runtime with a fake OpenAI upstream (provider key `fake`; its model
+ * `echo` answers with the prompt) and no Stripe.
  */
 jest.setTimeout(90_000);
 
@@ -183,6 +184,16 @@ describe('routing configs and roles in Chromium', () => {
     expect(text).toMatch(/Confidence\d{1,3}%/);
     await page.waitForFunction(() => !document.querySelector('[role=status]'));
     await screenshot(page, 'roles-classify');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('with billing off (this runtime has no Stripe), Plan and billing shows the plan and its limits and sends plan changes to the administrator', async () => {
+    await page.getByRole('link', { name: 'Plan and billing', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Changing your plan' }));
+    await expectVisible(page.getByText('Plans on this RouKey are set by its administrator.'));
+    expect(await page.locator('meter').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: /^(Upgrade|Switch) to / }).count()).toBe(0);
+    await screenshot(page, 'billing-off');
     expect(await seriousViolations(page)).toEqual([]);
   });
 
