@@ -142,6 +142,16 @@ describe('the dashboard insight pages in Chromium', () => {
     await settled();
     await screenshot(page, 'overview');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // Axes and grid take the palette's colours, so a theme change (here the system's) draws the chart again.
+    await page
+      .locator('.uplot')
+      .first()
+      .evaluate((el) => el.setAttribute('data-drawn-in', 'light'));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark' && !document.querySelector('.uplot[data-drawn-in]'));
+    await expectVisible(page.locator('.uplot canvas').first());
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('lists the requests, filters them, and opens one: the routing decision and the attempts as a timeline', async () => {

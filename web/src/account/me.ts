@@ -10,6 +10,8 @@ export type Theme = MeView['preferences']['dashboard']['theme'];
 export const me = signal<MeView | null>(null);
 
 const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+/** The palette in force, for what draws its own colours (charts): they redraw when it changes. */
+export const appliedTheme = signal<'light' | 'dark'>(systemDark.matches ? 'dark' : 'light');
 let chosen: Theme = 'system';
 // `system` follows the browser's preference as it changes, not only as it was at load.
 systemDark.addEventListener('change', () => applyTheme(chosen));
@@ -21,7 +23,8 @@ systemDark.addEventListener('change', () => applyTheme(chosen));
 export function applyTheme(theme: Theme): void {
   chosen = theme;
   const dark = theme === 'dark' || (theme === 'system' && systemDark.matches);
-  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  appliedTheme.value = dark ? 'dark' : 'light';
+  document.documentElement.dataset.theme = appliedTheme.value;
 }
 
 /** Keeps the profile a page read or changed, and applies its theme. */

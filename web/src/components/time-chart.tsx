@@ -1,6 +1,7 @@
 import type UPlot from 'uplot';
 import type { AlignedData, Options } from 'uplot';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { appliedTheme } from '../account/me.js';
 import { ErrorMessage, Loading } from '../ui/states.js';
 
 export interface ChartSeries {
@@ -41,6 +42,8 @@ export function TimeChart({
   const host = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  // Axis and grid colours come from the style sheet's palette: a theme change draws the chart again.
+  const theme = appliedTheme.value;
 
   useEffect(() => {
     const el = host.current;
@@ -85,7 +88,7 @@ export function TimeChart({
       observer?.disconnect();
       chart?.destroy();
     };
-  }, [x, series, format, height]);
+  }, [x, series, format, height, theme]);
 
   return (
     <figure class="chart" aria-label={`${title}: ${summary}`}>
