@@ -1,10 +1,12 @@
 import { pathToFileURL } from 'node:url';
+import { createAccountRepository } from '../lambdas/store/accounts-profiles.js';
 import { createDocumentClient } from '../lambdas/store/dynamo.js';
 import type { RequestActivity } from '../lambdas/store/activity-record.js';
+import type { TableName } from '../lambdas/store/tables.js';
 import { createRollupReader, createRollupWriter } from '../lambdas/store/usage-items.js';
 import { bucketOf } from '../lambdas/usage/histogram.js';
 import type { Counters, RollupKey } from '../lambdas/usage/rollup.js';
-import { aggregateUsage, type RollupDelta, type StreamRecord } from '../lambdas/usage/usage-aggregator.js';
+import { aggregateUsage, MAX_ROLLUPS_PER_CHANGE, type RollupDelta, type StreamRecord } from '../lambdas/usage/usage-aggregator.js';
 import { createUsageService } from '../lambdas/usage/usage-service.js';
 import { ensureTables, localDynamoDbClient, startDynamoDbLocal, tableNamesFor } from '../lib/local/dynamodb-local.js';
 
@@ -31,7 +33,12 @@ export async function measureUsage(endpoint: string): Promise<UsageBench> {
   client.destroy();
   const doc = createDocumentClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
   try {
-    return { aggregator: await aggregatorThroughput(doc, tables.usage), queries: await ninetyDayQueries(doc, tables.usage) };
+    // The aggregator writes only for accounts that exist (P20).
+    const accounts = createAccountRepository(doc, tables.accounts);
+    for (const accountId of ['acc-busy', 'acc-million', ...Array.from({ length: 9 }, (_, i) => `acc-${i}`)]) {
+      await accounts.createAccount(`sub-${accountId}`, accountId, new Date().toISOString());
+    }
+    return { aggregator: await aggregatorThroughput(doc, tables), queries: await ninetyDayQueries(doc, tables) };
   } finally {
     doc.destroy();
   }
@@ -64,8 +71,8 @@ function records(): StreamRecord[] {
   });
 }
 
-async function aggregatorThroughput(doc: ReturnType<typeof createDocumentClient>, table: string): Promise<UsageBench['aggregator']> {
-  const writer = createRollupWriter(doc, table);
+async function aggregatorThroughput(doc: ReturnType<typeof createDocumentClient>, tables: Record<TableName, string>): Promise<UsageBench['aggregator']> {
+  const writer = createRollupWriter(doc, tables);
   const all = records();
   // One unmeasured batch first: connections and the JIT warm.
   await aggregateUsage(all.slice(0, BATCH), writer);
@@ -108,10 +115,10 @@ function dayCounters(share: number): Counters {
   return counters;
 }
 
-async function ninetyDayQueries(doc: ReturnType<typeof createDocumentClient>, table: string): Promise<UsageBench['queries']> {
+async function ninetyDayQueries(doc: ReturnType<typeof createDocumentClient>, tables: Record<TableName, string>): Promise<UsageBench['queries']> {
   const now = Date.parse('2026-11-26T23:30:00Z');
-  const writer = createRollupWriter(doc, table, { now: () => now });
-  const reader = createRollupReader(doc, table, { now: () => now });
+  const writer = createRollupWriter(doc, tables, { now: () => now });
+  const reader = createRollupReader(doc, tables.usage, { now: () => now });
   const deltas: RollupDelta[] = [];
   for (let d = 0; d < 91; d++) {
     const day = new Date(now - d * DAY_MS).toISOString().slice(0, 10);
@@ -123,12 +130,12 @@ async function ninetyDayQueries(doc: ReturnType<typeof createDocumentClient>, ta
       deltas.push({ key, counters: dayCounters(1 / 24) });
     }
   }
-  // Seeded through the aggregator's own writes, 99 rollups per transaction.
+  // Seeded through the aggregator's own writes, as many rollups per transaction as it puts in one.
   let through = 0;
-  for (let i = 0; i < deltas.length; i += 99) {
+  for (let i = 0; i < deltas.length; i += MAX_ROLLUPS_PER_CHANGE) {
     const after = through === 0 ? undefined : String(through).padStart(40, '0');
     through++;
-    await writer.apply({ accountId: 'acc-million', after, through: String(through).padStart(40, '0'), deltas: deltas.slice(i, i + 99) });
+    await writer.apply({ accountId: 'acc-million', after, through: String(through).padStart(40, '0'), deltas: deltas.slice(i, i + MAX_ROLLUPS_PER_CHANGE) });
   }
   const timezones = (tz: string | undefined) => ({ timezone: async () => tz });
   const from = new Date(now - 89 * DAY_MS).toISOString();

@@ -144,15 +144,20 @@ export function runtimeConfig(): RuntimeConfig {
   return (cached ??= loadRuntimeConfig());
 }
 
-/** What a job that touches one table reads (the stream aggregator): region, DynamoDB Local's URL locally, the table. */
-export function tableConfig(
-  table: TableName,
+/** What a job that touches a few tables reads (the stream aggregator): region, DynamoDB Local's URL locally, the tables. */
+export function tableConfig<T extends TableName>(
+  names: readonly T[],
   env: NodeJS.ProcessEnv = process.env,
-): Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint'> & { tableName: string } {
+): Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint'> & { tables: Record<T, string> } {
   const parsed = envSchema.pick({ AWS_REGION: true, DYNAMODB_ENDPOINT: true }).parse(env);
-  const tableName = z
-    .string()
-    .min(1, `${tableEnvVar(table)} is not set`)
-    .parse(env[tableEnvVar(table)] ?? '');
-  return { region: parsed.AWS_REGION, dynamodbEndpoint: parsed.DYNAMODB_ENDPOINT, tableName };
+  const tables = Object.fromEntries(
+    names.map((table) => [
+      table,
+      z
+        .string()
+        .min(1, `${tableEnvVar(table)} is not set`)
+        .parse(env[tableEnvVar(table)] ?? ''),
+    ]),
+  ) as Record<T, string>;
+  return { region: parsed.AWS_REGION, dynamodbEndpoint: parsed.DYNAMODB_ENDPOINT, tables };
 }

@@ -35,6 +35,8 @@ export class Jobs extends Construct {
     this.usageAggregator = new RouKeyFunction(this, 'UsageAggregator', { handler: 'usage-aggregator', timeout: Duration.minutes(1) });
     // Reads watermarks, writes rollups and watermarks in transactions (their items need UpdateItem); never reads activity items.
     this.usageAggregator.bindTable(props.tables.usage, { actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] });
+    // Each transaction checks that the account's profile exists and is not deleted (P20): a condition, never a read.
+    this.usageAggregator.bindTable(props.tables.accounts, { actions: ['dynamodb:ConditionCheckItem'] });
     this.usageAggregator.addEventSource(
       new DynamoEventSource(props.tables.activity, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -56,7 +58,7 @@ export class Jobs extends Construct {
     Validations.of(this.usageAggregator.role ?? this.usageAggregator).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        "dynamodb:ListStreams, which Lambda's stream event source needs, has no resource-level permissions, so CDK grants it on *; every other action of the role names the activity table's stream or the usage table.",
+        "dynamodb:ListStreams, which Lambda's stream event source needs, has no resource-level permissions, so CDK grants it on *; every other action of the role names the activity table's stream, the usage table or (ConditionCheckItem only) the accounts table.",
     });
   }
 }

@@ -134,7 +134,8 @@ export async function runDeletion(deps: DeletionJobDeps, deletionId: string, opt
     activity: () => drainPartitions('activity'),
     objects: () => drain(() => deps.objects.deletePage(target.accountId, budget)),
     accounts: () => drain(() => records.accountsPage(target, budget)),
-    // Last of the tables: the aggregator may still fold records written just before the tombstone into rollups.
+    // Last of the tables, though the aggregator writes nothing once the tombstone is there (its transactions check the
+    // profile, P20): what it counted before the tombstone is all there is to delete.
     usage: () => drainPartitions('usage'),
     'sign-in': async () => {
       const identity = await records.identity(target);

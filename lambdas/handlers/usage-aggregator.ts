@@ -8,8 +8,8 @@ import { aggregateUsage, logger, type RollupWriter } from '../usage/usage-aggreg
 let writer: RollupWriter | undefined;
 function rollupWriter(): RollupWriter {
   if (writer) return writer;
-  const config = tableConfig('usage');
-  return (writer = createRollupWriter(createDocumentClient(config), config.tableName));
+  const config = tableConfig(['usage', 'accounts']);
+  return (writer = createRollupWriter(createDocumentClient(config), config.tables));
 }
 
 /**

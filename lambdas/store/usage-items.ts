@@ -10,8 +10,11 @@ import {
 import type { RollupReader } from '../usage/rollup-reader.js';
 import type { Granularity, RollupKey } from '../usage/rollup.js';
 import type { RollupChange, RollupWriter } from '../usage/usage-aggregator.js';
-import { accountPk } from './accounts-items.js';
+import type { AccountStatus } from '../accounts/account-state.js';
+import { ITEM as ACCOUNT_ITEM, accountPk } from './accounts-items.js';
+import { NOT_DELETED } from './accounts-profiles.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
+import type { TableName } from './tables.js';
 
 /**
  * Item design of the `usage` table (rollups; the one place it is written down).
@@ -35,7 +38,9 @@ import { RETENTION, expiresAfterDays } from './retention.js';
  * (`sk BETWEEN <G>#<dimension>#<from> AND <G>#<dimension>#<to>#~`), page after page; the number of items depends on
  * the range and the dimension's distinct values, never on the number of requests. The one writer is the usage
  * aggregator (lambdas/usage/usage-aggregator.ts): counters only ever grow with `ADD`, and each transaction moves
- * WATERMARK from the value it read (exactly once in effect).
+ * WATERMARK from the value it read (exactly once in effect) and checks the account's PROFILE in the `accounts` table
+ * (P20: it exists and is not a deletion's tombstone, so nothing is written for a deleted account, not even by
+ * records that reach the aggregator after the deletion job's usage step).
  *
  * TTL: a rollup expires RETENTION.usageRollupDays after its period ends (P10); the watermark
  * RETENTION.streamWatermarkDays after its last write (a stream keeps records 24 hours, so nothing older can come
@@ -61,8 +66,16 @@ export function rollupExpiresAt(key: Pick<RollupKey, 'granularity' | 'period'>):
 /** Tries of a transaction that collided with another one on the same items. */
 const CONFLICT_TRIES = 4;
 
-export function createRollupWriter(db: DynamoDBDocumentClient, table: string, options: { now?: () => number } = {}): RollupWriter {
+/** The tables a rollup transaction touches. */
+type RollupTables = Readonly<Pick<Record<TableName, string>, 'usage' | 'accounts'>>;
+
+/** Where each part of a rollup transaction is, in its TransactItems (cancellation reasons come in the same order). */
+const WATERMARK_AT = 0;
+const PROFILE_AT = 1;
+
+export function createRollupWriter(db: DynamoDBDocumentClient, tables: RollupTables, options: { now?: () => number } = {}): RollupWriter {
   const now = options.now ?? Date.now;
+  const table = tables.usage;
   return {
     async watermarks(accountIds) {
       const marks = new Map<string, string>();
@@ -81,14 +94,16 @@ export function createRollupWriter(db: DynamoDBDocumentClient, table: string, op
     },
 
     async apply(change) {
-      const input = transaction(table, change, now());
+      const input = transaction(tables, change, now());
       for (let tries = 1; ; tries++) {
         try {
           await db.send(new TransactWriteCommand(input));
           return 'applied';
         } catch (err) {
           const reasons = err instanceof TransactionCanceledException ? (err.CancellationReasons ?? []) : undefined;
-          if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'stale';
+          // A deleted account stays deleted, whatever its watermark says: 'gone' wins over 'stale'.
+          if (reasons?.[PROFILE_AT]?.Code === 'ConditionalCheckFailed') return 'gone';
+          if (reasons?.[WATERMARK_AT]?.Code === 'ConditionalCheckFailed') return 'stale';
           if (!reasons?.some((r) => r.Code === 'TransactionConflict') || tries >= CONFLICT_TRIES) throw err;
           await new Promise((r) => setTimeout(r, 20 * 2 ** tries * Math.random()));
         }
@@ -97,8 +112,12 @@ export function createRollupWriter(db: DynamoDBDocumentClient, table: string, op
   };
 }
 
-/** The watermark's move first (its condition is what a replay fails on), then one ADD per rollup. */
-function transaction(table: string, change: RollupChange, at: number) {
+/**
+ * The watermark's move first (its condition is what a replay fails on), then the check that the account exists and is
+ * not deleted, then one ADD per rollup.
+ */
+function transaction(tables: RollupTables, change: RollupChange, at: number) {
+  const table = tables.usage;
   const watermark = {
     Update: {
       TableName: table,
@@ -133,7 +152,19 @@ function transaction(table: string, change: RollupChange, at: number) {
       },
     };
   });
-  return { TransactItems: [watermark, ...rollups] };
+  // Strict: a profile that is missing is refused too. Every account gets its profile in the transaction that creates it,
+  // before it can have an API key, so only a deleted account (after the job's last step) has none.
+  const profile = {
+    ConditionCheck: {
+      TableName: tables.accounts,
+      Key: ACCOUNT_ITEM.profile(change.accountId),
+      ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':deleted': 'deleted' satisfies AccountStatus },
+    },
+  };
+  // In the order WATERMARK_AT and PROFILE_AT name.
+  return { TransactItems: [watermark, profile, ...rollups] };
 }
 
 const NOT_COUNTERS = new Set(['pk', 'sk', 'dim', 'period', 'value', 'expiresAt']);

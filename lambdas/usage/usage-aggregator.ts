@@ -15,7 +15,12 @@ export const logger = serviceLogger('roukey-usage');
  * number enough.
  *
  * Writes are per batch, not per record: a batch's records are summed per rollup first, so one transaction per
- * account carries everything that account's records add (more only when that touches over 99 rollups).
+ * account carries everything that account's records add (more only when that touches over MAX_ROLLUPS_PER_CHANGE
+ * rollups).
+ *
+ * Nothing is written for a deleted account (P20): each transaction also requires the account's profile to exist and
+ * not be a deletion's tombstone. Records written just before a deletion can reach the aggregator after the deletion
+ * job has removed the account's usage; they are left out, and the batch goes on with the other accounts.
  */
 export interface StreamRecord {
   /** The record's stream sequence number, as the event gives it. */
@@ -43,19 +48,24 @@ export interface RollupChange {
 export interface RollupWriter {
   /** Each account's watermark (normalised sequence number); absent for an account never counted. */
   watermarks(accountIds: readonly string[]): Promise<Map<string, string>>;
-  /** Applies the change atomically; 'stale' when the watermark moved since it was read (nothing was written). */
-  apply(change: RollupChange): Promise<'applied' | 'stale'>;
+  /**
+   * Applies the change atomically, or writes nothing: 'stale' when the watermark moved since it was read, 'gone' when
+   * the account is deleted (or being deleted) or never existed.
+   */
+  apply(change: RollupChange): Promise<RollupOutcome>;
 }
 
-/** A transaction holds at most 100 items: the watermark and 99 rollups. */
-export const MAX_ROLLUPS_PER_CHANGE = 99;
+export type RollupOutcome = 'applied' | 'stale' | 'gone';
+
+/** A transaction holds at most 100 items: the watermark, the check of the account's profile and 98 rollups. */
+export const MAX_ROLLUPS_PER_CHANGE = 98;
 
 export interface AggregateResult {
   /** The sequence number (as given) of the first record not counted after a failed write: the batch resumes there. */
   readonly failedAt?: string;
   /** Request records counted now. */
   readonly counted: number;
-  /** Records that are not request records, or were counted before. */
+  /** Records that are not request records, were counted before, or belong to a deleted account. */
   readonly skipped: number;
   readonly transactions: number;
   /** Items written: rollups plus watermarks. */
@@ -99,14 +109,21 @@ export async function aggregateUsage(records: readonly StreamRecord[], writer: R
       let after = watermarks.get(accountId);
       const fresh = list.filter((c) => after === undefined || c.seq > after);
       skipped += list.length - fresh.length;
+      let left = fresh.length;
       for (const chunk of chunks(fresh)) {
         const through = chunk.records[chunk.records.length - 1]?.seq ?? '';
-        let outcome: 'applied' | 'stale' | 'failed';
+        let outcome: RollupOutcome | 'failed';
         try {
           outcome = await writer.apply({ accountId, after, through, deltas: [...chunk.deltas.values()] });
         } catch (err) {
           logger.warn('Rollup write failed', { errorName: (err as Error | null)?.name ?? 'unknown' });
           outcome = 'failed';
+        }
+        if (outcome === 'gone') {
+          // The account is going away: its records are dropped, not retried (its watermark goes with it).
+          skipped += left;
+          logger.info('Usage records of a deleted account left out', { records: left });
+          return;
         }
         if (outcome !== 'applied') {
           // Retried from here: the watermark skips what this or an earlier attempt already counted.
@@ -115,6 +132,7 @@ export async function aggregateUsage(records: readonly StreamRecord[], writer: R
           return;
         }
         after = through;
+        left -= chunk.records.length;
         counted += chunk.records.length;
         transactions++;
         writes += chunk.deltas.size + 1;

@@ -33,12 +33,13 @@ describe('usage aggregator on the activity stream', () => {
     });
   });
 
-  it('may read the stream, update the usage table and nothing else of the tables: no scan, no delete, no activity item read', () => {
+  it('may read the stream, update the usage table and only check account profiles: no scan, no delete, no activity or account item read', () => {
     const role = logicalId(stack.jobs.usageAggregator.role as never);
     const statements = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === role))
-      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).filter((a) => a.startsWith('dynamodb:'));
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const dynamoActions = (s: { Action: string | string[] }) => [s.Action].flat().filter((a) => a.startsWith('dynamodb:'));
+    const actions = statements.flatMap(dynamoActions);
     expect(new Set(actions)).toEqual(
       new Set([
         'dynamodb:BatchGetItem',
@@ -50,8 +51,13 @@ describe('usage aggregator on the activity stream', () => {
         'dynamodb:GetShardIterator',
       ]),
     );
-    const fn = resources[logicalId(stack.jobs.usageAggregator)];
-    expect(fn?.Properties.Environment.Variables.TABLE_USAGE).toEqual({ Ref: logicalId(stack.data.tables.usage) });
+    // P20: the profile check of each rollup transaction is the one thing it may do on the accounts table.
+    const accountsArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.data.tables.accounts), 'Arn'] });
+    const onAccounts = statements.filter((s) => JSON.stringify(s.Resource).includes(accountsArn)).flatMap(dynamoActions);
+    expect(onAccounts).toEqual(['dynamodb:ConditionCheckItem']);
+    const variables = resources[logicalId(stack.jobs.usageAggregator)]?.Properties.Environment.Variables;
+    expect(variables?.TABLE_USAGE).toEqual({ Ref: logicalId(stack.data.tables.usage) });
+    expect(variables?.TABLE_ACCOUNTS).toEqual({ Ref: logicalId(stack.data.tables.accounts) });
   });
 });
 

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler } from '../../lambdas/handlers/usage-aggregator.js';
+import { createAccountRepository } from '../../lambdas/store/accounts-profiles.js';
 import { createActivityRepo } from '../../lambdas/store/activity-repo.js';
 import { createDocumentClient } from '../../lambdas/store/dynamo.js';
 import { createRollupReader } from '../../lambdas/store/usage-items.js';
@@ -30,6 +31,8 @@ describe('local stream reader (DynamoDB Local streams → the aggregator handler
   beforeAll(async () => {
     ({ endpoint, tables } = await createTestTables());
     doc = createDocumentClient({ region: 'us-east-1', dynamodbEndpoint: endpoint });
+    // The aggregator counts only accounts that exist (P20).
+    await createAccountRepository(doc, tables.accounts).createAccount('sub-stream', 'acc_stream', STARTED);
   });
   afterEach(async () => reader?.stop());
   afterAll(() => doc.destroy());

@@ -59,11 +59,12 @@ describe('retention against the policy’s words (P9–P12)', () => {
   });
 
   it('P10: usage rollups are kept 24 months (730 days) after their hour or day', async () => {
-    const writer = createRollupWriter(doc, tables.usage, { now: () => NOW });
+    const writer = createRollupWriter(doc, tables, { now: () => NOW });
+    await createAccountRepository(doc, tables.accounts).createAccount('sub-roll', 'acc_roll', new Date(NOW).toISOString());
     const counters = new Map([['requests', 1]]);
     const day = { granularity: 'day', dimension: 'all', period: '2026-11-26', value: '-' } as const;
     const hour = { granularity: 'hour', dimension: 'all', period: '2026-11-26T11', value: '-' } as const;
-    await writer.apply({
+    const outcome = await writer.apply({
       accountId: 'acc_roll',
       through: '1',
       deltas: [
@@ -71,6 +72,7 @@ describe('retention against the policy’s words (P9–P12)', () => {
         { key: hour, counters },
       ],
     });
+    expect(outcome).toBe('applied');
     const read = async (key: typeof day | typeof hour) =>
       (await doc.send(new GetCommand({ TableName: tables.usage, Key: ITEM.rollup('acc_roll', key) }))).Item?.expiresAt as number;
     const dayEnd = Date.parse('2026-11-27T00:00:00Z');
