@@ -26,7 +26,7 @@ import type { AccountCounts } from '../accounts/plan-report.js';
  * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
  * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
  * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles?, apiKeys, providerKeys — counters that hold the plan's counts under concurrency |
- * | ACCOUNT#<accountId>      | NOTICE#<notice>     | sentAt — a notice sent once (`policy-change#<version>`, P25): the job's conditional put of it is what makes a second run send nothing (lambdas/store/accounts-notices.ts) |
+ * | ACCOUNT#<accountId>      | NOTICE#<notice>     | sentAt — a notice sent once (`policy-change#<version>`, P25; `product-update#<updateId>`, P21): the job's conditional put of it is what makes a second run send nothing (lambdas/store/accounts-notices.ts) |
  * | ACCOUNT#<accountId>      | STATEKEY            | wrappedKey (the data key that seals Responses API state into ids, wrapped by KMS: lambdas/crypto/account-state-keys.ts), keyring, createdAt — made on first use, never changed |
  *
  * Index `accounts-by-created` (sparse, KEYS_ONLY): pk `listPk`, sk `createdAt`. Only PROFILE items carry `listPk`
