@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PRODUCT_UPDATE_LIMITS, PRODUCT_UPDATE_STATUSES, type ProductUpdate, type ProductUpdateStore } from '../notices/product-updates.js';
-import { transact } from './accounts-items.js';
+import { dayCountStep, transact } from './accounts-items.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
 
 /**
@@ -29,16 +29,7 @@ export function createProductUpdateStore(db: DynamoDBDocumentClient, table: stri
       const at = now();
       const iso = new Date(at).toISOString();
       const failed = await transact(db, [
-        {
-          Update: {
-            TableName: table,
-            Key: ITEM.day(iso.slice(0, 10)),
-            UpdateExpression: 'ADD #count :one SET expiresAt = :dayExpires',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':one': 1, ':max': PRODUCT_UPDATE_LIMITS.perDay, ':dayExpires': expiresAfterDays(2, at) },
-          },
-        },
+        dayCountStep(table, ITEM.day(iso.slice(0, 10)), PRODUCT_UPDATE_LIMITS.perDay, at),
         {
           Put: {
             TableName: table,

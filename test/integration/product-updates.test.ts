@@ -1,16 +1,13 @@
 import { jest } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { RouKeyEvent } from '../../lambdas/events/roukey-events.js';
-import { managementContext } from '../../lambdas/http/management-context.js';
 import { readMail } from '../../lambdas/notices/mail-files.js';
 import { PRODUCT_UPDATE_LIMITS } from '../../lambdas/notices/product-updates.js';
 import { startLocalEventBus, type EventJobHandler, type LocalEventBus } from '../../lib/local/event-bus.js';
 import { EVENT_JOB_MODULES } from '../../lib/local/handler-modules.js';
 import { captureOutput } from '../support/capture-output.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
+import { noticeRecipient, noticesTestEnv } from '../support/notice-recipients.js';
 import { createTestTables } from '../support/tables.js';
 
 jest.setTimeout(60_000);
@@ -24,21 +21,9 @@ const jobHandler = async () => (await EVENT_JOB_MODULES['product-update']()).han
 
 beforeAll(async () => {
   await createTestTables();
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-product-updates-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  mailDir = join(dir, 'mail');
   // The same job handler the runtime's bus calls (lib/local/runtime.ts), started by the route's event.
   bus = await startLocalEventBus({ jobs: { 'product-update.requested': async () => (await jobHandler()) as EventJobHandler } });
-  Object.assign(process.env, {
-    LOCAL_KEYRING_FILE: join(dir, 'keyring'),
-    COGNITO_USER_POOL_ID: 'local_pool1',
-    COGNITO_CLIENT_ID: 'client1',
-    // Nothing listens here: the profile shows what the pool would add as unknown.
-    COGNITO_ENDPOINT: 'http://127.0.0.1:9',
-    ROUKEY_MAIL_DIR: mailDir,
-    EVENT_BUS_NAME: 'roukey-test',
-    EVENTBRIDGE_ENDPOINT: bus.endpoint,
-  });
+  mailDir = noticesTestEnv({ EVENT_BUS_NAME: 'roukey-test', EVENTBRIDGE_ENDPOINT: bus.endpoint });
   me = (await import('../../lambdas/handlers/me.js')).handler;
   updates = withConsent((await import('../../lambdas/handlers/admin-product-updates.js')).handler);
 });
@@ -49,17 +34,7 @@ afterAll(async () => {
 
 const admin = { sub: randomUUID(), groups: ['admins'] };
 
-/** A person who has used RouKey once (their account exists), with an address on the profile. */
-async function person(): Promise<{ sub: string; accountId: string; email: string }> {
-  const sub = randomUUID();
-  expect((await call(me, managementEvent('GET', '/v1/me', { sub }))).status).toBe(200);
-  const { accounts } = managementContext();
-  const accountId = await accounts.findAccountId(sub, { consistent: true });
-  if (!accountId) throw new Error('no account');
-  const email = `${sub.slice(0, 8)}@example.org`;
-  await accounts.setEmail(accountId, email);
-  return { sub, accountId, email };
-}
+const person = () => noticeRecipient(me);
 
 const announce = (body: unknown, caller: { sub: string; groups?: string[] } = admin) =>
   call(updates, managementEvent('POST', '/v1/admin/product-updates', { ...caller, body }));
