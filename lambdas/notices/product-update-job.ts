@@ -17,7 +17,8 @@ export async function runProductUpdate(
   const { store } = deps;
   const update = await store.get(updateId);
   if (!update) return undefined;
-  // Accounts reached by an earlier run count as alreadySent in this one: `sent` adds this run's to theirs.
+  // Accounts reached by an earlier run count as alreadySent in this one: `sent` adds this run's to theirs. Two deliveries
+  // running at once still send nothing twice (the marks); their counts are then the last writer's.
   const progress = (counts: NoticeOnceCounts, status: ProductUpdateProgress['status']): ProductUpdateProgress => ({
     status,
     sent: update.sent + counts.sent,

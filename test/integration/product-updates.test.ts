@@ -9,6 +9,11 @@ import { captureOutput } from '../support/capture-output.js';
 import { call, managementEvent, type ManagementLambda, withConsent } from '../support/management-event.js';
 import { noticeRecipient, noticesTestEnv } from '../support/notice-recipients.js';
 import { createTestTables } from '../support/tables.js';
+import { managementContext } from '../../lambdas/http/management-context.js';
+import { createNotifier } from '../../lambdas/notices/notifier.js';
+import { runProductUpdate } from '../../lambdas/notices/product-update-job.js';
+import { createNoticeMarkers } from '../../lambdas/store/accounts-notices.js';
+import { createProductUpdateStore } from '../../lambdas/store/limits-product-updates.js';
 
 jest.setTimeout(60_000);
 
@@ -124,14 +129,39 @@ describe('product updates (P21)', () => {
     expect(await readMail(mailDir)).toHaveLength(before);
   });
 
+  it('P21: a run whose sends failed marks nobody; the next run sends them and adds them to `sent`, a third sends nothing', async () => {
+    const { accounts, db, config } = managementContext();
+    const store = createProductUpdateStore(db, config.tables.limits);
+    // Stored as the route stores it, without its event: this test plays the bus's attempts itself.
+    const updateId = `upd_${randomUUID().replaceAll('-', '').slice(0, 22)}`;
+    expect(await store.create(updateId, { headline: 'Retried news', text: 'Sent on the second try.' })).toBeUndefined();
+    const failing = createNotifier({ recipients: accounts, mailer: { send: () => Promise.reject(new Error('throttled')) }, log: () => undefined });
+    const deps = {
+      accounts,
+      markers: createNoticeMarkers(db, config.tables.accounts),
+      store,
+      notifier: failing,
+      wantsUpdates: async () => true,
+      now: Date.now,
+    };
+    expect(await runProductUpdate(deps, updateId)).toMatchObject({ status: 'done', sent: 0, failed: 1 });
+    expect((await readMail(mailDir)).filter((m) => m.subject === 'RouKey: Retried news')).toEqual([]);
+
+    await expect(rerun(updateId)).resolves.toBeUndefined();
+    expect((await progress(updateId)).body).toMatchObject({ status: 'done', sent: 1, failed: 0 });
+    expect((await readMail(mailDir)).filter((m) => m.subject === 'RouKey: Retried news').map((m) => m.to)).toEqual([optedIn.email]);
+    await expect(rerun(updateId)).resolves.toBeUndefined();
+    expect((await progress(updateId)).body).toMatchObject({ status: 'done', sent: 1, failed: 0 });
+  });
+
   it('an unknown id is a 404', async () => {
     expect((await progress('upd_AAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
     expect((await progress('nope')).status).toBe(404);
   });
 
   it(`P21: at most ${PRODUCT_UPDATE_LIMITS.perDay} a UTC day; the next is a 429 and is not sent`, async () => {
-    // The first test's update counts as one of today's.
-    for (let i = 2; i <= PRODUCT_UPDATE_LIMITS.perDay; i++) expect((await announce({ headline: `Update ${i}`, text: 'More news.' })).status).toBe(202);
+    // The two updates of the tests above count as today's.
+    for (let i = 3; i <= PRODUCT_UPDATE_LIMITS.perDay; i++) expect((await announce({ headline: `Update ${i}`, text: 'More news.' })).status).toBe(202);
     const refused = await announce({ headline: 'One too many', text: 'Too much news.' });
     expect(refused.status).toBe(429);
     expect(refused.body.error).toMatchObject({ type: 'rate_limit_error', code: 'product_update_daily_limit' });
