@@ -140,6 +140,12 @@ const GRANTS: Record<HandlerName, Grants> = {
     fn.bindTable(props.tables.accounts, { actions: ['dynamodb:Query'] }, { indexes: true });
     fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem'] });
   },
+  // Stores an update and the day's count on limits (one transaction), reads it back, starts its job.
+  'admin-product-updates': (fn, props) => {
+    managementCaller(fn, props);
+    fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] });
+    props.events.grantPublish(fn);
+  },
   // Creates the invited user in the pool (Cognito mails the temporary password) and their account.
   'admin-invitations': (fn, props) => {
     managementCaller(fn, props);

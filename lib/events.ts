@@ -23,7 +23,7 @@ export class Events extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bus = new EventBus(this, 'Bus', { description: "RouKey's jobs (exports, deletions)" });
+    this.bus = new EventBus(this, 'Bus', { description: "RouKey's jobs (exports, deletions, product updates)" });
     this.deadLetters = new Queue(this, 'JobFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -14,7 +14,7 @@ export interface NoticesProps {
   readonly environment: Readonly<Record<string, string>>;
   /** `roukey:sesFromAddress`: a verified SES identity (the address, or its domain). */
   readonly fromAddress: string;
-  /** The functions that send notices where they arise (sign-out, email change, billing). */
+  /** The functions that send notices where they arise (sign-out, email change, billing, the product-update job). */
   readonly senders: readonly RouKeyFunction[];
 }
 
@@ -55,6 +55,22 @@ export class Notices extends Construct {
     this.deadLetters = job.deadLetters;
     this.schedule = job.schedule;
   }
+}
+
+/**
+ * What the product-update job (lambdas/handlers/product-update.ts, P21) may do, SES or not: list accounts through the
+ * listing index (Query, then BatchGetItem of their profiles), read a profile for its preferences and address, put (or
+ * take back) each NOTICE# mark, and read and update the update's item on limits. `ses:SendEmail` comes with Notices,
+ * which lists the job among its senders when `roukey:sesFromAddress` is set.
+ */
+export function grantProductUpdateJob(fn: RouKeyFunction, props: Pick<NoticesProps, 'tables' | 'environment'>): void {
+  for (const [name, value] of Object.entries(props.environment)) fn.addEnvironment(name, value);
+  fn.bindTable(
+    props.tables.accounts,
+    { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+    { indexes: true },
+  );
+  fn.bindTable(props.tables.limits, { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] });
 }
 
 /**

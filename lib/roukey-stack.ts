@@ -16,7 +16,7 @@ import { Jobs } from './jobs.js';
 import { addGoogleSignIn } from './federated-sign-in.js';
 import { GitHubOidc } from './github-oidc.js';
 import { ProviderKeyKey } from './keys.js';
-import { Notices } from './notices.js';
+import { Notices, grantProductUpdateJob } from './notices.js';
 import { Observability } from './observability.js';
 import { DashboardSignIn, type SignInDomain } from './managed-login.js';
 import { readStackConfig, type StackConfig } from './stack-config.js';
@@ -94,6 +94,7 @@ export class RouKeyStack extends Stack {
       events: this.events,
       environment: this.api.environment,
     });
+    grantProductUpdateJob(this.events.jobs['product-update'], { tables: this.data.tables, environment: this.api.environment });
     this.observability = new Observability(this, 'Observability', {
       api: this.api,
       tables: this.data.tables,
@@ -169,8 +170,14 @@ export class RouKeyStack extends Stack {
         tables: this.data.tables,
         environment: this.api.environment,
         fromAddress: config.sesFromAddress,
-        // Where notices arise (lambdas/notices/notice-messages.ts): a sign-out everywhere, an email change, billing.
-        senders: [this.api.fn('sign-out'), this.api.fn('me-email'), this.api.fn('billing-webhook'), ...(this.billing ? [this.billing.syncFunction] : [])],
+        // Where notices arise (lambdas/notices/notice-messages.ts): a sign-out everywhere, an email change, billing, an admin's product update.
+        senders: [
+          this.api.fn('sign-out'),
+          this.api.fn('me-email'),
+          this.api.fn('billing-webhook'),
+          this.events.jobs['product-update'],
+          ...(this.billing ? [this.billing.syncFunction] : []),
+        ],
       });
     }
 

@@ -10,6 +10,8 @@ export interface RouKeyEvents {
   'export.requested': { readonly accountId: string; readonly exportId: string };
   /** `DELETE /v1/me`: delete the account (its deletion id is all the job needs to resume). */
   'deletion.requested': { readonly deletionId: string };
+  /** `POST /v1/admin/product-updates`: mail the announcement to those who opted in (its text waits in the limits table). */
+  'product-update.requested': { readonly updateId: string };
 }
 
 export type RouKeyEventType = keyof RouKeyEvents;

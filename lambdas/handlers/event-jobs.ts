@@ -21,6 +21,8 @@ export const EVENT_JOBS = {
   'data-export': { on: 'export.requested', timeoutMinutes: 15, memoryMiB: 1024 },
   /** Deletes an account (lambdas/deletion/deletion-job.ts); a run near its timeout hands over to the next. */
   'account-deletion': { on: 'deletion.requested', timeoutMinutes: 15 },
+  /** P21: an admin's product update, mailed once to every account that opted in (lambdas/notices/product-update-job.ts). */
+  'product-update': { on: 'product-update.requested', timeoutMinutes: 15 },
 } as const satisfies Record<string, EventJob>;
 
 export type EventJobName = keyof typeof EVENT_JOBS;

@@ -1,7 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 
 /** Random, unguessable ids (128 bits, base64url) with a readable prefix. */
-export function newId(prefix: 'acc' | 'pk' | 'key' | 'exp' | 'del'): string {
+export function newId(prefix: 'acc' | 'pk' | 'key' | 'exp' | 'del' | 'upd'): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;
 }
 

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EXPORT_LIMITS, type ExportRefusal, type ExportState, type ExportStatusStore } from '../export/ports.js';
-import { accountPk, isConditionFailure, transact } from './accounts-items.js';
+import { accountPk, dayCountStep, isConditionFailure, transact } from './accounts-items.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
 
 /**
@@ -34,16 +34,7 @@ export function createExportStatusStore(db: DynamoDBDocumentClient, table: strin
       const expiresAt = expiresAfterDays(RETENTION.exportDays, at);
       const staleAt = Math.floor(at / 1000) + EXPORT_LIMITS.staleAfterSeconds;
       const failed = await transact(db, [
-        {
-          Update: {
-            TableName: table,
-            Key: key(accountId, `${DAY_PREFIX}${iso.slice(0, 10)}`),
-            UpdateExpression: 'ADD #count :one SET expiresAt = :dayExpires',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-            ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':one': 1, ':max': EXPORT_LIMITS.perDay, ':dayExpires': expiresAfterDays(2, at) },
-          },
-        },
+        dayCountStep(table, key(accountId, `${DAY_PREFIX}${iso.slice(0, 10)}`), EXPORT_LIMITS.perDay, at),
         {
           Put: {
             TableName: table,

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CountedLimit, LimitReached } from '../accounts/plan-gates.js';
 import type { AccountCounts } from '../accounts/plan-report.js';
+import { expiresAfterDays } from './retention.js';
 
 /**
  * Item design of the `accounts` table (the one place it is written down). Every key is a string; `#` separates
@@ -26,7 +27,7 @@ import type { AccountCounts } from '../accounts/plan-report.js';
  * | ACCOUNT#<accountId>      | CONFIG#<name>       | config (validated, defaults filled), refs, revision, createdAt, updatedAt, boundKeys? |
  * | ACCOUNT#<accountId>      | ROLE#<name>         | role (name + roleBodySchema output), createdAt, updatedAt, usedBy? — a custom role, or an override of a built-in |
  * | ACCOUNT#<accountId>      | COUNTS              | configs?, customRoles?, apiKeys, providerKeys — counters that hold the plan's counts under concurrency |
- * | ACCOUNT#<accountId>      | NOTICE#<notice>     | sentAt — a notice sent once (`policy-change#<version>`, P25): the job's conditional put of it is what makes a second run send nothing (lambdas/store/accounts-notices.ts) |
+ * | ACCOUNT#<accountId>      | NOTICE#<notice>     | sentAt — a notice sent once (`policy-change#<version>`, P25; `product-update#<updateId>`, P21): the job's conditional put of it is what makes a second run send nothing (lambdas/store/accounts-notices.ts) |
  * | ACCOUNT#<accountId>      | STATEKEY            | wrappedKey (the data key that seals Responses API state into ids, wrapped by KMS: lambdas/crypto/account-state-keys.ts), keyring, createdAt — made on first use, never changed |
  *
  * Index `accounts-by-created` (sparse, KEYS_ONLY): pk `listPk`, sk `createdAt`. Only PROFILE items carry `listPk`
@@ -154,6 +155,23 @@ export async function transact(db: DynamoDBDocumentClient, items: TransactItem[]
     const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
     return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
   }
+}
+
+/**
+ * The transaction step that counts one more in a UTC day's counter item, only while it is below `max` (its condition
+ * fails at the limit). The item outlives its day by a day, then expires.
+ */
+export function dayCountStep(table: string, key: Readonly<Record<string, string>>, max: number, at: number): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'ADD #count :one SET expiresAt = :dayExpires',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1, ':max': max, ':dayExpires': expiresAfterDays(2, at) },
+    },
+  };
 }
 
 /** What a read-then-write attempt returns when another writer changed what it read: it runs again from its reads. */

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { NoticeMarkers } from '../notices/policy-notices.js';
+import type { NoticeMarkers } from '../notices/notice-once.js';
 import { ITEM, isConditionFailure } from './accounts-items.js';
 
 /** The NOTICE# items of the `accounts` table (layout: accounts-items.ts): one per notice an account was sent once. */

@@ -25,6 +25,8 @@ export const RETENTION = {
   exportDays: 7,
   /** An account deletion's status item (no personal data): how long `GET /v1/deletions/{id}` can tell it. */
   deletionStatusDays: 30,
+  /** An admin's product update (its headline, text and progress): long enough to send it and read back how it went. */
+  productUpdateDays: 30,
   /** The tables' point-in-time recovery window: a deleted item (P20) stays in these backups this long (AWS's maximum). */
   pointInTimeRecoveryDays: 35,
   /** P12: payment records. */

@@ -37,6 +37,7 @@ describe('notices in the stack (roukey:sesFromAddress)', () => {
       stack.api.fn('billing-webhook'),
       stack.billing?.syncFunction,
       stack.notices?.policyNotices,
+      stack.events.jobs['product-update'],
     ].map((fn) => {
       if (!fn?.role) throw new Error('missing sender');
       return logicalId(fn.role);
@@ -70,6 +71,23 @@ describe('notices in the stack (roukey:sesFromAddress)', () => {
       Timeout: 900,
       Environment: { Variables: Match.objectLike({ ROUKEY_SES_FROM: FROM }) },
     });
+  });
+
+  it('P21: the product-update job may list accounts, read profiles, put and take back NOTICE# marks and keep the update on limits, nothing more', () => {
+    const fn = stack.events.jobs['product-update'];
+    const role = logicalId(fn.role ?? {});
+    const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as Json[])
+      .filter((p) => (p.Properties.Roles as Json[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[]);
+    const tableArn = (t: keyof typeof stack.data.tables) => JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.data.tables[t]), 'Arn'] });
+    const actionsOn = (t: keyof typeof stack.data.tables) =>
+      [...new Set(statements.filter((s) => JSON.stringify(s.Resource).includes(tableArn(t))).flatMap((s) => [s.Action].flat()))].sort();
+    expect(actionsOn('accounts')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actionsOn('limits')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    for (const t of ['activity', 'usage', 'ledger'] as const) expect(actionsOn(t)).toEqual([]);
+    // Besides the tables (and their key): its own log group, and SES.
+    const others = statements.flatMap((s) => [s.Action].flat()).filter((a: string) => !a.startsWith('dynamodb:') && !a.startsWith('kms:'));
+    expect(others.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'ses:SendEmail']);
   });
 
   it('without the key: no SES grant, no address, no policy-notices job (each notice is logged as skipped)', () => {

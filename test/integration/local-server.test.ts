@@ -56,6 +56,7 @@ function handlerModules(): HandlerModules {
     'provider-metrics': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'admin-invitations': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'admin-accounts': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
+    'admin-product-updates': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'sign-out': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     'me-plan': async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),
     me: async () => ({ handler: async () => ({ statusCode: 204, body: '' }) }),

@@ -1,8 +1,4 @@
 import { jest } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { POLICY_VERSION } from '../../lambdas/accounts/policy.js';
 import { managementContext } from '../../lambdas/http/management-context.js';
 import { readMail } from '../../lambdas/notices/mail-files.js';
@@ -12,6 +8,7 @@ import { runPolicyNotices } from '../../lambdas/notices/policy-notices.js';
 import { createNoticeMarkers } from '../../lambdas/store/accounts-notices.js';
 import { SCHEDULED_JOB_MODULES } from '../../lib/local/handler-modules.js';
 import { call, managementEvent, type ManagementLambda } from '../support/management-event.js';
+import { noticeRecipient, noticesTestEnv } from '../support/notice-recipients.js';
 import { createTestTables } from '../support/tables.js';
 
 jest.setTimeout(30_000);
@@ -22,36 +19,12 @@ let consent: ManagementLambda;
 
 beforeAll(async () => {
   await createTestTables();
-  const dir = mkdtempSync(join(tmpdir(), 'roukey-notices-'));
-  writeFileSync(join(dir, 'keyring'), randomBytes(32), { mode: 0o600 });
-  mailDir = join(dir, 'mail');
-  Object.assign(process.env, {
-    LOCAL_KEYRING_FILE: join(dir, 'keyring'),
-    COGNITO_USER_POOL_ID: 'local_pool1',
-    COGNITO_CLIENT_ID: 'client1',
-    // Nothing listens here: the profile shows what the pool would add as unknown.
-    COGNITO_ENDPOINT: 'http://127.0.0.1:9',
-    ROUKEY_MAIL_DIR: mailDir,
-  });
+  mailDir = noticesTestEnv();
   me = (await import('../../lambdas/handlers/me.js')).handler;
   consent = (await import('../../lambdas/handlers/me-consent.js')).handler;
 });
 
-/** A person who has used RouKey once (their account exists), with an address on the profile and, maybe, a consent. */
-async function person(options: { consentedTo?: string } = {}): Promise<{ sub: string; accountId: string; email: string }> {
-  const sub = randomUUID();
-  expect((await call(me, managementEvent('GET', '/v1/me', { sub }))).status).toBe(200);
-  const { accounts } = managementContext();
-  const accountId = await accounts.findAccountId(sub, { consistent: true });
-  if (!accountId) throw new Error('no account');
-  const email = `${sub.slice(0, 8)}@example.org`;
-  await accounts.setEmail(accountId, email);
-  if (options.consentedTo) {
-    await accounts.recordConsent(accountId, { policyVersion: options.consentedTo, over13: true, acceptedAt: new Date().toISOString(), source: 'api' });
-  }
-  return { sub, accountId, email };
-}
-
+const person = (options: { consentedTo?: string } = {}) => noticeRecipient(me, options);
 const mailTo = async (email: string) => (await readMail(mailDir)).filter((m) => m.to === email);
 const patchMe = (sub: string, body: unknown) => call(me, managementEvent('PATCH', '/v1/me', { sub, body }));
 
