@@ -18,11 +18,11 @@ export interface PolicyNoticesResult {
  */
 export async function runPolicyNotices(deps: NoticeOnceDeps & { policyVersion: string }): Promise<PolicyNoticesResult> {
   const { policyVersion } = deps;
-  const { eligible, ...counts } = await sendNoticeOnce(deps, {
+  const { accounts, eligible, sent, alreadySent, unsent, failed } = await sendNoticeOnce(deps, {
     mark: `policy-change#${policyVersion}`,
     notice: { kind: 'policy-change', policyVersion },
     // No consent yet: the current policy is put to them when they first use RouKey, so nothing has changed for them.
     eligible: (profile) => profile.consentedPolicy !== undefined && profile.consentedPolicy !== policyVersion,
   });
-  return { ...counts, flagged: eligible };
+  return { accounts, flagged: eligible, sent, alreadySent, unsent, failed };
 }
