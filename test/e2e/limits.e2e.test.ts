@@ -99,7 +99,7 @@ describe('request limits across processes, through the local runtime', () => {
     expect(refused?.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded', param: 'requestsPerMinutePerKey' });
     expect(refused?.headers?.get('x-ratelimit-limit-requests')).toBe('3');
     expect(refused?.headers?.get('x-ratelimit-remaining-requests')).toBe('0');
-    expect(refused?.headers?.get('x-ratelimit-reset-requests')).toMatch(/^\d+(ms|s)$/);
+    expect(refused?.headers?.get('x-ratelimit-reset-requests')).toMatch(/^(\d+m)?\d+(ms|s)$/);
     expect(Number(refused?.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
     // The refusal is the caller's security event (P8), and the plan endpoint shows the limit in force.
