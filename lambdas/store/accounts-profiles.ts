@@ -225,9 +225,9 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
             Key: ITEM.profile(accountId),
             UpdateExpression: `SET ${sets.map(([name]) => `#${name} = :${name}`).join(', ')}`,
             // A deleted account is not an admin's to change (nor to bring back).
-            ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}`,
-            ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(sets.map(([name]) => [`#${name}`, name])) },
-            ExpressionAttributeValues: { ':deleted': 'deleted', ...Object.fromEntries(sets.map(([name, value]) => [`:${name}`, value])) },
+            ConditionExpression: LIVE_PROFILE.condition,
+            ExpressionAttributeNames: { ...LIVE_PROFILE.names, ...Object.fromEntries(sets.map(([name]) => [`#${name}`, name])) },
+            ExpressionAttributeValues: { ...LIVE_PROFILE.values, ...Object.fromEntries(sets.map(([name, value]) => [`:${name}`, value])) },
           }),
         );
         return true;
@@ -239,8 +239,15 @@ export function createAccountRepository(db: DynamoDBDocumentClient, table: strin
   };
 }
 
-/** A PROFILE condition: not a deleted account's tombstone (needs `#status` and `:deleted`). */
-export const NOT_DELETED = '(attribute_not_exists(#status) OR #status <> :deleted)';
+/**
+ * The condition on an account's PROFILE that it exists and is not a deletion's tombstone, with the attribute name and
+ * value it uses: every write that must not touch (or bring back) a deleted account carries it.
+ */
+export const LIVE_PROFILE = {
+  condition: 'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :deleted)',
+  names: { '#status': 'status' },
+  values: { ':deleted': 'deleted' satisfies AccountStatus },
+} as const;
 
 /**
  * The write that stamps an account's lastActiveAt (and gives a profile from before the listing index its `listPk`);
@@ -252,12 +259,12 @@ export function activityStamp(table: string, accountId: string, at: string, notA
     Key: ITEM.profile(accountId),
     UpdateExpression: 'SET lastActiveAt = :at, listPk = :list',
     // A deleted account's tombstone is never written again.
-    ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}${notAfter === undefined ? '' : ' AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)'}`,
-    ExpressionAttributeNames: { '#status': 'status' },
+    ConditionExpression: `${LIVE_PROFILE.condition}${notAfter === undefined ? '' : ' AND (attribute_not_exists(lastActiveAt) OR lastActiveAt < :notAfter)'}`,
+    ExpressionAttributeNames: LIVE_PROFILE.names,
     ExpressionAttributeValues: {
+      ...LIVE_PROFILE.values,
       ':at': at,
       ':list': ACCOUNT_LIST_PK,
-      ':deleted': 'deleted' satisfies AccountStatus,
       ...(notAfter === undefined ? {} : { ':notAfter': notAfter }),
     },
   };

@@ -9,7 +9,6 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AccountStatus } from '../accounts/account-state.js';
 import {
   DELETION_PHASES,
   DELETION_STATUSES,
@@ -20,7 +19,7 @@ import {
 } from '../deletion/deletion-service.js';
 import type { DeletionRecords, PartitionSweep, SweepBudget } from '../deletion/deletion-job.js';
 import { ITEM as ACCOUNT_ITEM, API_KEY_PREFIX, accountPk, isConditionFailure } from './accounts-items.js';
-import { NOT_DELETED } from './accounts-profiles.js';
+import { LIVE_PROFILE } from './accounts-profiles.js';
 import { ITEM as LEDGER_ITEM } from './ledger-items.js';
 import { ITEM as LIMITS_ITEM } from './limits-items.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
@@ -89,9 +88,9 @@ export function createDeletionStore(
                   TableName: tables.accounts,
                   Key: ACCOUNT_ITEM.profile(accountId),
                   UpdateExpression: 'SET #status = :deleted, deletion = :deletion',
-                  ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}`,
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':deleted': 'deleted' satisfies AccountStatus, ':deletion': { id: deletionId, username, requestedAt } },
+                  ConditionExpression: LIVE_PROFILE.condition,
+                  ExpressionAttributeNames: LIVE_PROFILE.names,
+                  ExpressionAttributeValues: { ...LIVE_PROFILE.values, ':deletion': { id: deletionId, username, requestedAt } },
                 },
               },
               {

@@ -10,9 +10,8 @@ import {
 import type { RollupReader } from '../usage/rollup-reader.js';
 import type { Granularity, RollupKey } from '../usage/rollup.js';
 import type { RollupChange, RollupWriter } from '../usage/usage-aggregator.js';
-import type { AccountStatus } from '../accounts/account-state.js';
 import { ITEM as ACCOUNT_ITEM, accountPk } from './accounts-items.js';
-import { NOT_DELETED } from './accounts-profiles.js';
+import { LIVE_PROFILE } from './accounts-profiles.js';
 import { RETENTION, expiresAfterDays } from './retention.js';
 import type { TableName } from './tables.js';
 
@@ -158,9 +157,9 @@ function transaction(tables: RollupTables, change: RollupChange, at: number) {
     ConditionCheck: {
       TableName: tables.accounts,
       Key: ACCOUNT_ITEM.profile(change.accountId),
-      ConditionExpression: `attribute_exists(pk) AND ${NOT_DELETED}`,
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':deleted': 'deleted' satisfies AccountStatus },
+      ConditionExpression: LIVE_PROFILE.condition,
+      ExpressionAttributeNames: LIVE_PROFILE.names,
+      ExpressionAttributeValues: LIVE_PROFILE.values,
     },
   };
   // In the order WATERMARK_AT and PROFILE_AT name.
