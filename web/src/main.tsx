@@ -4,7 +4,7 @@ import { App } from './app.js';
 import { localSignIn } from './auth/local-sign-in.js';
 import type { SignInMethod } from './auth/session.js';
 import { loadConfig } from './runtime-config.js';
-import './styles.css';
+import './styles/index.css';
 
 const root = document.getElementById('app') as HTMLElement;
 
