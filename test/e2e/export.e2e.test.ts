@@ -79,9 +79,13 @@ describe('P18: export everything held about the account', () => {
     await e2e.client.chat.completions.create({ model: 'fake/echo', messages: [{ role: 'user', content: 'hello' }] });
     await e2e.client.chat.completions.create({ model: 'roukey/p18-config', messages: [{ role: 'user', content: 'hello again' }] });
     await settleMetadataWrites(e2e.local.runtime);
+    // The stream may hand the two records over in separate batches: wait until the day's rollup counts both.
     await poll(
-      'usage rollups',
-      async () => ((await scanRuntimeTables(e2e.local)).usage.some((i) => i.pk === `ACCOUNT#${accountId}` && String(i.sk).startsWith('D#')) ? true : undefined),
+      'usage rollups of both requests',
+      async () =>
+        (await scanRuntimeTables(e2e.local)).usage.some((i) => i.pk === `ACCOUNT#${accountId}` && String(i.sk).startsWith('D#all#') && i.requests === 2)
+          ? true
+          : undefined,
       20_000,
     );
     // Billing is off locally: a ledger transaction written as billing's webhook would write it.
